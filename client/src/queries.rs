@@ -1,0 +1,227 @@
+//! Read queries over the projection: the lists and counts the app shows.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use steward_core::clears::ThreeClears;
+use steward_core::model::{IssueStatus, MustVisitTrigger, TimelyKind};
+use steward_core::time::{DeadlinePolicy, Millis, Month, Timeliness};
+use uuid::Uuid;
+
+use crate::{Store, StoreError};
+
+/// A household line in "this month".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdLine {
+    pub id: Uuid,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub head_name: String,
+    pub planned: bool,
+    pub visits_this_month: u32,
+    pub open_must_visits: u32,
+    pub last_visit_at: Option<Millis>,
+}
+
+/// Progress on the month's visit list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthProgress {
+    pub planned: u32,
+    pub planned_visited: u32,
+    pub visits: u32,
+    /// Outside the program's 10–20 households a month.
+    pub plan_out_of_range: bool,
+}
+
+/// An open must-visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenMustVisit {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub head_name: String,
+    pub trigger: MustVisitTrigger,
+    pub date: Millis,
+}
+
+/// A timely response with where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelyLine {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub kind: TimelyKind,
+    pub raised_at: Millis,
+    pub deadline: Millis,
+    pub resolved_at: Option<Millis>,
+    pub timeliness: Timeliness,
+}
+
+/// An issue in the steward's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueLine {
+    pub id: Uuid,
+    pub category: String,
+    pub place: String,
+    pub status: IssueStatus,
+    pub reported_at: Millis,
+}
+
+fn uuid(s: String) -> rusqlite::Result<Uuid> {
+    Uuid::parse_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s, rusqlite::types::Type::Text))
+}
+
+impl Store {
+    fn month_range(&self, month: Month) -> (Millis, Millis) {
+        (self.zone().month_start(month), self.zone().month_start(month.next()))
+    }
+
+    /// The households with this month's plan and visits.
+    pub fn households_for_month(&self, month: Month) -> Result<Vec<HouseholdLine>, StoreError> {
+        let (start, end) = self.month_range(month);
+        let mut stmt = self.conn().prepare(
+            "SELECT h.id, h.building, h.unit, h.room, h.head_name,
+                    EXISTS (SELECT 1 FROM plan_items p WHERE p.household_id = h.id AND p.month = ?1),
+                    (SELECT COUNT(*) FROM visits v WHERE v.household_id = h.id AND v.at >= ?2 AND v.at < ?3),
+                    (SELECT COUNT(*) FROM must_visits m WHERE m.household_id = h.id AND m.answered_by IS NULL),
+                    (SELECT MAX(at) FROM visits v WHERE v.household_id = h.id)
+             FROM households h ORDER BY h.building, h.unit, h.room",
+        )?;
+        let rows = stmt.query_map(params![month.to_string(), start, end], |r| {
+            Ok(HouseholdLine {
+                id: uuid(r.get(0)?)?,
+                building: r.get(1)?,
+                unit: r.get(2)?,
+                room: r.get(3)?,
+                head_name: r.get(4)?,
+                planned: r.get(5)?,
+                visits_this_month: r.get(6)?,
+                open_must_visits: r.get(7)?,
+                last_visit_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Visited x of y for a month.
+    pub fn month_progress(&self, month: Month) -> Result<MonthProgress, StoreError> {
+        let (start, end) = self.month_range(month);
+        let (planned, planned_visited): (u32, u32) = self.conn().query_row(
+            "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM visits v WHERE v.household_id = p.household_id
+                                                  AND v.at >= ?2 AND v.at < ?3)), 0)
+             FROM plan_items p WHERE p.month = ?1",
+            params![month.to_string(), start, end],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let visits: u32 =
+            self.conn().query_row("SELECT COUNT(*) FROM visits WHERE at >= ?1 AND at < ?2", params![start, end], |r| r.get(0))?;
+        Ok(MonthProgress { planned, planned_visited, visits, plan_out_of_range: !(10..=20).contains(&planned) })
+    }
+
+    /// Must-visits not yet answered by a visit, oldest first.
+    pub fn open_must_visits(&self) -> Result<Vec<OpenMustVisit>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT m.id, m.household_id, h.head_name, m.trigger_code, m.date FROM must_visits m
+             JOIN households h ON h.id = m.household_id WHERE m.answered_by IS NULL ORDER BY m.date",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OpenMustVisit {
+                id: uuid(r.get(0)?)?,
+                household_id: uuid(r.get(1)?)?,
+                head_name: r.get(2)?,
+                trigger: code(r.get(3)?, MustVisitTrigger::from_code)?,
+                date: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The compound's deadline policy (the program defaults until the compound document arrives).
+    pub fn deadline_policy(&self) -> Result<DeadlinePolicy, StoreError> {
+        let json: Option<String> = self
+            .conn()
+            .query_row("SELECT deadlines FROM compounds LIMIT 1", [], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+    }
+
+    /// Timely responses with their deadlines, judged at `now`.
+    pub fn timely_responses(&self, now: Millis) -> Result<Vec<TimelyLine>, StoreError> {
+        let policy = self.deadline_policy()?;
+        let mut stmt = self.conn().prepare("SELECT id, household_id, kind, raised_at, resolved_at FROM timely ORDER BY raised_at")?;
+        let rows = stmt.query_map([], |r| {
+            let kind = code(r.get(2)?, TimelyKind::from_code)?;
+            let raised_at: Millis = r.get(3)?;
+            let resolved_at: Option<Millis> = r.get(4)?;
+            let deadline = policy.deadline(kind, raised_at);
+            Ok(TimelyLine {
+                id: uuid(r.get(0)?)?,
+                household_id: uuid(r.get(1)?)?,
+                kind,
+                raised_at,
+                deadline,
+                resolved_at,
+                timeliness: Timeliness::judge(deadline, resolved_at, now),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The steward's issues, newest first.
+    pub fn issues(&self) -> Result<Vec<IssueLine>, StoreError> {
+        let mut stmt =
+            self.conn().prepare("SELECT id, category, place, status, reported_at FROM issues ORDER BY reported_at DESC")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(IssueLine {
+                id: uuid(r.get(0)?)?,
+                category: r.get(1)?,
+                place: r.get(2)?,
+                status: code(r.get(3)?, IssueStatus::from_code)?,
+                reported_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The three clears over the households on this device.
+    pub fn three_clears(&self) -> Result<ThreeClears, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT COUNT(*),
+                    COALESCE(SUM(party_member IS NOT NULL), 0),
+                    COALESCE(SUM(head_name <> '' AND member_count > 0 AND building <> '' AND unit <> '' AND room <> ''), 0),
+                    COALESCE(SUM(key_service IS NOT NULL), 0)
+             FROM households",
+            [],
+            |r| {
+                Ok(ThreeClears {
+                    households: r.get(0)?,
+                    party_member_known: r.get(1)?,
+                    basic_profile_complete: r.get(2)?,
+                    key_service_known: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    /// Counts of projected rows, for checks that the projection agrees with the documents.
+    pub fn row_counts(&self) -> Result<[u32; 5], StoreError> {
+        let c = |sql: &str| self.conn().query_row(sql, [], |r| r.get::<_, u32>(0));
+        Ok([
+            c("SELECT COUNT(*) FROM households")?,
+            c("SELECT COUNT(*) FROM visits")?,
+            c("SELECT COUNT(*) FROM must_visits")?,
+            c("SELECT COUNT(*) FROM timely")?,
+            c("SELECT COUNT(*) FROM issues")?,
+        ])
+    }
+
+    /// Every document id on the device.
+    pub fn doc_ids(&self) -> Result<Vec<Uuid>, StoreError> {
+        let mut stmt = self.conn().prepare("SELECT id FROM docs ORDER BY id")?;
+        let rows = stmt.query_map([], |r| uuid(r.get(0)?))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,612 @@
+//! The device store: Automerge documents persisted in SQLite, with a relational projection.
+//!
+//! Every user action is one Automerge transaction. Its change bytes, a row in `pending` and the
+//! rewritten projection of that document are written in one SQLite transaction, so a process
+//! killed at any moment either has the whole edit or none of it, and the projection always
+//! agrees with the documents.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use automerge::sync::{self as am_sync, SyncDoc};
+use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+use steward_core::doc::{self, DocHeader, DocKind, Projection};
+use steward_core::protocol::{DocPush, SyncRequest, SyncResponse, PROTOCOL_VERSION};
+use steward_core::time::{now_millis, Millis, ProgramZone};
+use uuid::Uuid;
+
+use crate::projection;
+use crate::StoreError;
+
+/// Increments after which a document's changes are folded into a new snapshot.
+const COMPACT_AFTER_CHANGES: i64 = 64;
+
+/// Who this device is, once enrolled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    pub server_url: String,
+    /// Secret; never logged (`Debug` is implemented by hand below would be nicer, but the token
+    /// lives only in the store and in request headers).
+    #[serde(skip_serializing)]
+    pub device_token: String,
+    pub device_id: Uuid,
+    pub steward_id: Uuid,
+    pub steward_name: String,
+    pub compound_id: Uuid,
+    pub compound_name: String,
+}
+
+/// Where this device's sync stands, for the badge on every screen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// Local edits the server has not acknowledged yet.
+    pub pending_changes: u32,
+    /// When a sync last succeeded.
+    pub last_success_at: Option<Millis>,
+    /// The last sync error, in words; cleared by the next success.
+    pub last_error: Option<String>,
+    /// Documents the server refused, with its reason.
+    pub rejected: Vec<(Uuid, String)>,
+}
+
+/// What a prepared sync request pushed, so its acknowledgement can be applied exactly.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pushed: HashMap<Uuid, PushedDoc>,
+}
+
+#[derive(Debug, Clone)]
+struct PushedDoc {
+    heads: Vec<ChangeHash>,
+    last_pending_seq: i64,
+}
+
+/// What applying a sync response did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    /// Documents to reconcile with the standard sync protocol.
+    pub need_sync: Vec<Uuid>,
+    /// Documents that received changes from the server.
+    pub updated: Vec<Uuid>,
+}
+
+/// The device store. One per device; not shared between processes.
+pub struct Store {
+    conn: Connection,
+    actor: ActorId,
+    docs: HashMap<Uuid, Automerge>,
+    zone: ProgramZone,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("docs_loaded", &self.docs.len()).finish_non_exhaustive()
+    }
+}
+
+/// Heads as stored: concatenated 32-byte hashes.
+pub(crate) fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    heads.iter().flat_map(|h| h.0).collect()
+}
+
+pub(crate) fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, StoreError> {
+    if bytes.len() % 32 != 0 {
+        return Err(StoreError::Corrupt("stored heads are not whole hashes".into()));
+    }
+    Ok(bytes.chunks(32).map(|c| ChangeHash(c.try_into().expect("32-byte chunk"))).collect())
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        // WAL keeps readers and the writer apart; FULL makes a committed edit survive power loss
+        // as well as a killed app, which matters on old phones whose batteries die.
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        )?;
+        conn.execute_batch(include_str!("schema.sql"))?;
+        let actor = match get_meta(&conn, "actor")? {
+            Some(hex_actor) => ActorId::try_from(hex_actor.as_str())
+                .map_err(|_| StoreError::Corrupt("stored actor id is not hex".into()))?,
+            None => {
+                let actor = ActorId::random();
+                set_meta(&conn, "actor", &actor.to_hex_string())?;
+                actor
+            }
+        };
+        let zone = match get_meta(&conn, "time_zone")? {
+            Some(z) => ProgramZone::parse(&z)?,
+            None => ProgramZone::default(),
+        };
+        Ok(Store { conn, actor, docs: HashMap::new(), zone })
+    }
+
+    /// The program's time zone on this device.
+    pub fn zone(&self) -> ProgramZone {
+        self.zone
+    }
+
+    /// The device's Automerge actor.
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// The raw connection, for the read queries in [`crate::queries`].
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    // -- identity ------------------------------------------------------------------------------
+
+    /// The enrolled identity, if any.
+    pub fn identity(&self) -> Result<Option<Identity>, StoreError> {
+        let Some(json) = get_meta(&self.conn, "identity")? else { return Ok(None) };
+        #[derive(Deserialize)]
+        struct Stored {
+            #[serde(flatten)]
+            identity: IdentityNoToken,
+            device_token: String,
+        }
+        #[derive(Deserialize)]
+        struct IdentityNoToken {
+            server_url: String,
+            device_id: Uuid,
+            steward_id: Uuid,
+            steward_name: String,
+            compound_id: Uuid,
+            compound_name: String,
+        }
+        let s: Stored = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("stored identity: {e}")))?;
+        let i = s.identity;
+        Ok(Some(Identity {
+            server_url: i.server_url,
+            device_token: s.device_token,
+            device_id: i.device_id,
+            steward_id: i.steward_id,
+            steward_name: i.steward_name,
+            compound_id: i.compound_id,
+            compound_name: i.compound_name,
+        }))
+    }
+
+    /// Records the identity received at enrolment.
+    pub fn set_identity(&mut self, identity: &Identity) -> Result<(), StoreError> {
+        let mut v = serde_json::to_value(identity).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        v["device_token"] = serde_json::Value::String(identity.device_token.clone());
+        set_meta(&self.conn, "identity", &v.to_string())
+    }
+
+    /// Forgets the identity and every document (sign out). Refuses while edits are waiting,
+    /// unless `discard_unsynced`.
+    pub fn sign_out(&mut self, discard_unsynced: bool) -> Result<(), StoreError> {
+        let pending = self.pending_count()?;
+        if pending > 0 && !discard_unsynced {
+            return Err(StoreError::UnsyncedChanges(pending));
+        }
+        self.docs.clear();
+        self.conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             DELETE FROM docs; DELETE FROM doc_changes; DELETE FROM pending;
+             DELETE FROM households; DELETE FROM visits; DELETE FROM must_visits; DELETE FROM timely;
+             DELETE FROM issues; DELETE FROM issue_events; DELETE FROM plan_items; DELETE FROM compounds;
+             DELETE FROM meta WHERE key IN ('identity', 'cursor', 'last_success_at', 'last_error');
+             COMMIT;",
+        )?;
+        Ok(())
+    }
+
+    // -- documents -----------------------------------------------------------------------------
+
+    fn read_doc(&self, id: Uuid) -> Result<Option<Automerge>, StoreError> {
+        let snapshot: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT snapshot FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?;
+        let Some(snapshot) = snapshot else { return Ok(None) };
+        let mut doc = Automerge::load(&snapshot).map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+        let mut stmt = self.conn.prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([id.to_string()])?;
+        let mut buf = Vec::new();
+        while let Some(row) = rows.next()? {
+            buf.extend_from_slice(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
+        }
+        if !buf.is_empty() {
+            doc.load_incremental(&buf).map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+        }
+        Ok(Some(doc.with_actor(self.actor.clone())))
+    }
+
+    /// The document, loaded into the cache on first use.
+    pub(crate) fn doc(&mut self, id: Uuid) -> Result<&mut Automerge, StoreError> {
+        if !self.docs.contains_key(&id) {
+            let doc = self.read_doc(id)?.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
+            self.docs.insert(id, doc);
+        }
+        Ok(self.docs.get_mut(&id).expect("just inserted"))
+    }
+
+    /// Reads a document's records.
+    pub fn project(&mut self, id: Uuid) -> Result<Projection, StoreError> {
+        Ok(doc::project(self.doc(id)?)?)
+    }
+
+    /// Whether the store has a document.
+    pub fn has_doc(&self, id: Uuid) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM docs WHERE id = ?1", [id.to_string()], |r| r.get::<_, i64>(0))? > 0)
+    }
+
+    /// Stores a document created on this device (a reported issue, a new plan) as a local edit.
+    pub fn insert_new_doc(&mut self, mut new: Automerge, what: &str) -> Result<Uuid, StoreError> {
+        let header = doc::header(&new)?;
+        if self.has_doc(header.id)? {
+            return Err(StoreError::Invalid(format!("document {} already exists", header.id)));
+        }
+        new.set_actor(self.actor.clone());
+        let projection = doc::project(&new)?;
+        let snapshot = new.save();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO docs (id, kind, snapshot) VALUES (?1, ?2, ?3)",
+            params![header.id.to_string(), header.kind.as_code(), snapshot],
+        )?;
+        tx.execute(
+            "INSERT INTO pending (doc_id, what, at) VALUES (?1, ?2, ?3)",
+            params![header.id.to_string(), what, now_millis()],
+        )?;
+        projection::write(&tx, &projection)?;
+        tx.commit()?;
+        self.docs.insert(header.id, new);
+        Ok(header.id)
+    }
+
+    /// Applies one user action to a document: one Automerge change, persisted with its
+    /// projection in one SQLite transaction. On any error nothing is kept.
+    pub fn edit<F>(&mut self, id: Uuid, what: &str, f: F) -> Result<(), StoreError>
+    where
+        F: FnOnce(&mut Automerge) -> Result<(), steward_core::Error>,
+    {
+        let doc = self.doc(id)?;
+        let before = doc.get_heads();
+        f(doc)?;
+        let changes: Vec<u8> = doc.save_after(&before);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let projection = match doc::project(doc) {
+            Ok(p) => p,
+            Err(e) => {
+                self.docs.remove(&id);
+                return Err(e.into());
+            }
+        };
+        let result = (|| -> Result<(), StoreError> {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), changes])?;
+            tx.execute("INSERT INTO pending (doc_id, what, at) VALUES (?1, ?2, ?3)", params![id.to_string(), what, now_millis()])?;
+            projection::write(&tx, &projection)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            // The in-memory document is ahead of the disk: drop it so the next read is the truth.
+            self.docs.remove(&id);
+            return Err(e);
+        }
+        self.maybe_compact(id)?;
+        Ok(())
+    }
+
+    /// Folds a document's increments into a new snapshot once they are many. The snapshot is
+    /// written and the increments deleted in one transaction.
+    fn maybe_compact(&mut self, id: Uuid) -> Result<(), StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM doc_changes WHERE doc_id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))?;
+        if n < COMPACT_AFTER_CHANGES {
+            return Ok(());
+        }
+        let doc = self.doc(id)?;
+        if !doc.get_missing_deps(&[]).is_empty() {
+            // Changes waiting for their dependencies live only in the increments; keep them.
+            return Ok(());
+        }
+        let snapshot = doc.save();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let max_seq: i64 = tx.query_row("SELECT MAX(seq) FROM doc_changes WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
+        tx.execute("UPDATE docs SET snapshot = ?2 WHERE id = ?1", params![id.to_string(), snapshot])?;
+        tx.execute("DELETE FROM doc_changes WHERE doc_id = ?1 AND seq <= ?2", params![id.to_string(), max_seq])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // -- sync ----------------------------------------------------------------------------------
+
+    /// Local edits not yet acknowledged by the server.
+    pub fn pending_count(&self) -> Result<u32, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM pending p JOIN docs d ON d.id = p.doc_id WHERE d.rejected IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The sync state for the badge.
+    pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, rejected FROM docs WHERE rejected IS NOT NULL")?;
+        let rejected = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .filter_map(|r| r.ok())
+            .filter_map(|(id, why)| Uuid::parse_str(&id).ok().map(|id| (id, why)))
+            .collect();
+        Ok(SyncStatus {
+            pending_changes: self.pending_count()?,
+            last_success_at: get_meta(&self.conn, "last_success_at")?.and_then(|s| s.parse().ok()),
+            last_error: get_meta(&self.conn, "last_error")?,
+            rejected,
+        })
+    }
+
+    /// Records the outcome of a sync attempt.
+    pub fn record_sync_result(&mut self, error: Option<&str>) -> Result<(), StoreError> {
+        match error {
+            None => {
+                set_meta(&self.conn, "last_success_at", &now_millis().to_string())?;
+                self.conn.execute("DELETE FROM meta WHERE key = 'last_error'", [])?;
+            }
+            Some(e) => set_meta(&self.conn, "last_error", e)?,
+        }
+        Ok(())
+    }
+
+    /// Builds the request that pushes every changed document.
+    pub fn prepare_sync(&mut self) -> Result<(SyncRequest, Prepared), StoreError> {
+        let mut dirty: Vec<(Uuid, i64, Vec<u8>)> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT p.doc_id, MAX(p.seq), d.synced_heads FROM pending p JOIN docs d ON d.id = p.doc_id
+                 WHERE d.rejected IS NULL GROUP BY p.doc_id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let id = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("pending doc id".into()))?;
+                dirty.push((id, r.get(1)?, r.get(2)?));
+            }
+        }
+        let mut prepared = Prepared::default();
+        let mut push = Vec::with_capacity(dirty.len());
+        for (id, last_pending_seq, synced) in dirty {
+            let base = decode_heads(&synced)?;
+            let doc = self.doc(id)?;
+            let heads = doc.get_heads();
+            let data = if base.is_empty() {
+                // The server has never acknowledged this document: one compressed document chunk
+                // is smaller than its changes one by one.
+                vec![ByteBuf::from(doc.save())]
+            } else {
+                doc.get_changes(&base).into_iter().map(|c| ByteBuf::from(c.raw_bytes().to_vec())).collect()
+            };
+            push.push(DocPush { id, base: base.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(), data });
+            prepared.pushed.insert(id, PushedDoc { heads, last_pending_seq });
+        }
+        let request = SyncRequest { v: PROTOCOL_VERSION, cursor: get_meta(&self.conn, "cursor")?, push, sync: Vec::new() };
+        Ok((request, prepared))
+    }
+
+    /// Applies the server's answer: acknowledgements, changes from others, the new cursor.
+    /// All of it lands in one SQLite transaction, so a killed app re-runs the sync rather than
+    /// half-applying it.
+    pub fn apply_sync_response(&mut self, prepared: &Prepared, resp: &SyncResponse) -> Result<Applied, StoreError> {
+        let mut applied = Applied::default();
+        let need_sync: BTreeSet<Uuid> = resp.need_sync.iter().map(|u| u.0).collect();
+        let revoked: BTreeSet<Uuid> = resp.revoked.iter().map(|u| u.0).collect();
+
+        // Apply pulled changes in memory first; anything malformed aborts before we write.
+        let mut pulled: HashMap<Uuid, (Vec<u8>, Vec<ChangeHash>)> = HashMap::new();
+        let mut new_docs: HashMap<Uuid, Automerge> = HashMap::new();
+        for p in &resp.pull {
+            if revoked.contains(&p.id) {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            for d in &p.data {
+                bytes.extend_from_slice(d);
+            }
+            let exists = self.docs.contains_key(&p.id) || self.has_doc(p.id)?;
+            if exists {
+                let doc = self.doc(p.id)?;
+                let before = doc.get_heads();
+                let mut candidate = doc.clone();
+                candidate
+                    .load_incremental(&bytes)
+                    .map_err(|e| StoreError::Protocol(format!("server sent changes that do not load: {e}")))?;
+                let added: Vec<ChangeHash> = candidate.get_changes(&before).iter().map(|c| c.hash()).collect();
+                if !candidate.get_missing_deps(&[]).is_empty() {
+                    applied.need_sync.push(p.id);
+                }
+                if let Err(e) = doc::header(&candidate) {
+                    return Err(StoreError::Protocol(format!("server sent a change that breaks document {}: {e}", p.id)));
+                }
+                *self.doc(p.id)? = candidate;
+                pulled.insert(p.id, (bytes, added));
+            } else {
+                let mut doc = Automerge::load(&bytes)
+                    .map_err(|e| StoreError::Protocol(format!("server sent a document that does not load: {e}")))?;
+                doc.set_actor(self.actor.clone());
+                let h = doc::header(&doc)?;
+                if h.id != p.id {
+                    return Err(StoreError::Protocol(format!("server sent document {} under id {}", h.id, p.id)));
+                }
+                new_docs.insert(p.id, doc);
+            }
+            applied.updated.push(p.id);
+        }
+
+        let touched: BTreeSet<Uuid> = prepared.pushed.keys().chain(pulled.keys()).copied().collect();
+        let mut current_heads: HashMap<Uuid, Vec<ChangeHash>> = HashMap::new();
+        for id in &touched {
+            current_heads.insert(*id, self.doc(*id)?.get_heads());
+        }
+
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (id, doc) in &new_docs {
+            let h: DocHeader = doc::header(doc)?;
+            tx.execute(
+                "INSERT INTO docs (id, kind, snapshot, synced_heads) VALUES (?1, ?2, ?3, ?4)",
+                params![id.to_string(), h.kind.as_code(), doc.save(), encode_heads(&doc.get_heads())],
+            )?;
+            projection::write(&tx, &doc::project(doc)?)?;
+        }
+        for (id, (bytes, _)) in &pulled {
+            tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), bytes])?;
+            projection::write(&tx, &doc::project(self.docs.get(id).expect("loaded above"))?)?;
+        }
+        // Acknowledgements and the heads the server now has.
+        for id in touched {
+            if need_sync.contains(&id) || revoked.contains(&id) {
+                continue;
+            }
+            if let Some(p) = prepared.pushed.get(&id) {
+                tx.execute(
+                    "DELETE FROM pending WHERE doc_id = ?1 AND seq <= ?2",
+                    params![id.to_string(), p.last_pending_seq],
+                )?;
+            }
+            let still_pending: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pending WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
+            let server_heads = if still_pending == 0 {
+                current_heads[&id].clone()
+            } else {
+                // Edits made while the request was in flight are not on the server yet: keep a
+                // base the server surely has (a non-minimal head set is still a valid base).
+                let stored: Vec<u8> =
+                    tx.query_row("SELECT synced_heads FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                let mut base: BTreeSet<ChangeHash> = decode_heads(&stored)?.into_iter().collect();
+                if let Some(p) = prepared.pushed.get(&id) {
+                    base = p.heads.iter().copied().collect();
+                }
+                if let Some((_, added)) = pulled.get(&id) {
+                    base.extend(added.iter().copied());
+                }
+                base.into_iter().collect()
+            };
+            tx.execute(
+                "UPDATE docs SET synced_heads = ?2 WHERE id = ?1",
+                params![id.to_string(), encode_heads(&server_heads)],
+            )?;
+        }
+        for id in &revoked {
+            remove_doc(&tx, *id)?;
+        }
+        set_meta(&tx, "cursor", &resp.cursor)?;
+        tx.commit()?;
+        for (id, doc) in new_docs {
+            self.docs.insert(id, doc);
+        }
+        for id in &revoked {
+            self.docs.remove(id);
+        }
+        for id in pulled.keys() {
+            self.maybe_compact(*id)?;
+        }
+        applied.need_sync.extend(need_sync.iter().copied());
+        applied.need_sync.sort();
+        applied.need_sync.dedup();
+        Ok(applied)
+    }
+
+    /// Marks documents the server refused, so they stop blocking the rest of the sync. Their
+    /// edits stay on the device and the reason shows in the sync status.
+    pub fn quarantine(&mut self, ids: &[Uuid], why: &str) -> Result<(), StoreError> {
+        for id in ids {
+            self.conn.execute("UPDATE docs SET rejected = ?2 WHERE id = ?1", params![id.to_string(), why])?;
+        }
+        Ok(())
+    }
+
+    /// The next standard sync-protocol message for a document, if there is anything to say.
+    pub fn generate_sync_message(&mut self, id: Uuid, state: &mut am_sync::State) -> Result<Option<Vec<u8>>, StoreError> {
+        let doc = self.doc(id)?;
+        Ok(doc.generate_sync_message(state).map(|m| m.encode()))
+    }
+
+    /// Receives a standard sync-protocol message for a document and persists what it added.
+    /// When the exchange leaves both sides with the same heads, the document's pending edits
+    /// are acknowledged.
+    pub fn receive_sync_message(&mut self, id: Uuid, state: &mut am_sync::State, msg: &[u8]) -> Result<(), StoreError> {
+        let message = am_sync::Message::decode(msg)
+            .map_err(|e| StoreError::Protocol(format!("server sent a sync message that does not decode: {e}")))?;
+        let doc = self.doc(id)?;
+        let before = doc.get_heads();
+        let mut candidate = doc.clone();
+        candidate
+            .receive_sync_message(state, message)
+            .map_err(|e| StoreError::Protocol(format!("server sent a sync message that does not apply: {e}")))?;
+        let added = candidate.save_after(&before);
+        let projection = doc::project(&candidate)?;
+        let shared = state.shared_heads.clone();
+        let heads = candidate.get_heads();
+        *self.doc(id)? = candidate;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !added.is_empty() {
+            tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), added])?;
+            projection::write(&tx, &projection)?;
+        }
+        let mut shared_sorted = shared.clone();
+        shared_sorted.sort();
+        let mut heads_sorted = heads.clone();
+        heads_sorted.sort();
+        if !shared.is_empty() {
+            tx.execute("UPDATE docs SET synced_heads = ?2 WHERE id = ?1", params![id.to_string(), encode_heads(&shared)])?;
+        }
+        if shared_sorted == heads_sorted {
+            tx.execute("DELETE FROM pending WHERE doc_id = ?1", [id.to_string()])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The cursor of the last applied sync response.
+    pub fn cursor(&self) -> Result<Option<String>, StoreError> {
+        get_meta(&self.conn, "cursor")
+    }
+
+    /// The month of an instant in the program's zone.
+    pub fn month_of(&self, at: Millis) -> steward_core::time::Month {
+        self.zone.month_of(at)
+    }
+
+    /// The kind of a stored document.
+    pub fn doc_kind(&self, id: Uuid) -> Result<Option<DocKind>, StoreError> {
+        let kind: Option<String> =
+            self.conn.query_row("SELECT kind FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+        Ok(kind.and_then(|k| DocKind::from_code(&k)))
+    }
+}
+
+fn remove_doc(tx: &rusqlite::Transaction<'_>, id: Uuid) -> Result<(), StoreError> {
+    let id = id.to_string();
+    tx.execute("DELETE FROM docs WHERE id = ?1", [&id])?;
+    tx.execute("DELETE FROM doc_changes WHERE doc_id = ?1", [&id])?;
+    tx.execute("DELETE FROM pending WHERE doc_id = ?1", [&id])?;
+    projection::delete(tx, &id)?;
+    Ok(())
+}
+
+pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+        .execute([key, value])?;
+    Ok(())
+}

@@ -1,0 +1,392 @@
+//! The device side of sync: enrolment, one sync, and the background loop that syncs by itself
+//! whenever the server is reachable.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use automerge::sync as am_sync;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+use steward_core::protocol::{self, ErrorBody, SyncMessage, SyncRequest, SyncResponse, CONTENT_TYPE, PROTOCOL_VERSION};
+use tokio::sync::{watch, Notify};
+use uuid::Uuid;
+
+use crate::store::{Identity, Prepared, SyncStatus};
+use crate::{Store, StoreError};
+
+/// A store shared between the app's commands and the background sync.
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// Rounds of the standard sync protocol before giving up until the next sync.
+const MAX_PROTOCOL_ROUNDS: usize = 12;
+
+/// Why a sync did not complete. Every message is one a steward can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("this phone is not enrolled yet: enter the server address and your enrolment code")]
+    NotEnrolled,
+    #[error("cannot reach the server ({0}); your work is saved on the phone and will sync when the network is back")]
+    Offline(String),
+    #[error("the server no longer accepts this phone: ask your supervisor for a new enrolment code")]
+    Unauthorized,
+    #[error("the enrolment code is wrong or has expired: check it, or ask your supervisor for a new one")]
+    BadEnrolmentCode,
+    #[error("the server refused the sync: {0}")]
+    Rejected(String),
+    #[error("the server had a problem ({0}); it will be tried again")]
+    Server(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// A stable code for the UI to translate.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NotEnrolled => "not_enrolled",
+            SyncError::Offline(_) => "offline",
+            SyncError::Unauthorized => "unauthorized",
+            SyncError::BadEnrolmentCode => "bad_enrolment_code",
+            SyncError::Rejected(_) => "rejected",
+            SyncError::Server(_) => "server_error",
+            SyncError::Store(_) => "store_error",
+        }
+    }
+
+    /// Whether trying again later may help.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, SyncError::Offline(_) | SyncError::Server(_))
+    }
+}
+
+/// What one sync did, for the badge and for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    pub round_trips: u32,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub docs_pushed: u32,
+    pub docs_pulled: u32,
+}
+
+/// The enrolment answer.
+#[derive(Debug, Clone, Deserialize)]
+struct EnrolResponse {
+    device_token: String,
+    device_id: Uuid,
+    steward_id: Uuid,
+    steward_name: String,
+    compound_id: Uuid,
+    compound_name: String,
+}
+
+fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
+    // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll back),
+    // so a poisoned lock is still safe to use.
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+async fn with_store<T: Send + 'static>(
+    store: &SharedStore,
+    f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&mut lock(&store)))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("store task failed: {e}")))?
+}
+
+/// Talks to the sync server.
+#[derive(Debug, Clone)]
+pub struct SyncClient {
+    http: reqwest::Client,
+}
+
+impl Default for SyncClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SyncClient {
+    /// A client with timeouts suited to a phone on a poor connection.
+    pub fn new() -> SyncClient {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("static client configuration is valid");
+        SyncClient { http }
+    }
+
+    /// Exchanges an enrolment code for a device token and records the identity.
+    pub async fn enrol(&self, store: &SharedStore, server_url: &str, code: &str, device_name: &str) -> Result<Identity, SyncError> {
+        let server_url = server_url.trim().trim_end_matches('/').to_string();
+        if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
+            return Err(SyncError::Rejected("the server address must start with http:// or https://".into()));
+        }
+        let resp = self
+            .http
+            .post(format!("{server_url}/v1/enrol"))
+            .json(&serde_json::json!({ "code": code.trim(), "device_name": device_name }))
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(describe(&e)))?;
+        match resp.status().as_u16() {
+            200 => {}
+            400 | 401 | 404 | 410 => return Err(SyncError::BadEnrolmentCode),
+            s if s >= 500 => return Err(SyncError::Server(format!("HTTP {s}"))),
+            s => return Err(SyncError::Rejected(error_message(resp, s).await)),
+        }
+        let e: EnrolResponse = resp.json().await.map_err(|e| SyncError::Server(format!("unreadable enrolment answer: {e}")))?;
+        let identity = Identity {
+            server_url,
+            device_token: e.device_token,
+            device_id: e.device_id,
+            steward_id: e.steward_id,
+            steward_name: e.steward_name,
+            compound_id: e.compound_id,
+            compound_name: e.compound_name,
+        };
+        let i = identity.clone();
+        with_store(store, move |s| s.set_identity(&i)).await?;
+        Ok(identity)
+    }
+
+    async fn post(&self, identity: &Identity, req: &SyncRequest, report: &mut SyncReport) -> Result<SyncResponse, PostError> {
+        let body = protocol::encode(req);
+        report.bytes_sent += body.len() as u64;
+        report.round_trips += 1;
+        let resp = self
+            .http
+            .post(format!("{}/v1/sync", identity.server_url))
+            .bearer_auth(&identity.device_token)
+            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
+        let status = resp.status().as_u16();
+        if status == 200 {
+            let bytes = resp.bytes().await.map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
+            report.bytes_received += bytes.len() as u64;
+            let r: SyncResponse = protocol::decode(&bytes).map_err(|e| PostError::Sync(SyncError::Server(e.to_string())))?;
+            return Ok(r);
+        }
+        let body: Option<ErrorBody> = resp.json().await.ok();
+        let message = body.as_ref().map(|b| b.message.clone()).unwrap_or_else(|| format!("HTTP {status}"));
+        Err(match status {
+            401 => PostError::Sync(SyncError::Unauthorized),
+            403 | 422 if body.as_ref().is_some_and(|b| !b.docs.is_empty()) => {
+                PostError::Documents(body.map(|b| b.docs).unwrap_or_default(), message)
+            }
+            s if s >= 500 => PostError::Sync(SyncError::Server(message)),
+            _ => PostError::Sync(SyncError::Rejected(message)),
+        })
+    }
+
+    /// Syncs once: pushes every changed document, pulls what others changed, and reconciles
+    /// with the standard sync protocol where the fast path cannot be used. Records the outcome
+    /// in the store for the badge.
+    pub async fn sync(&self, store: &SharedStore) -> Result<SyncReport, SyncError> {
+        let result = self.sync_inner(store).await;
+        let err = result.as_ref().err().map(|e| e.to_string());
+        with_store(store, move |s| s.record_sync_result(err.as_deref())).await?;
+        result
+    }
+
+    async fn sync_inner(&self, store: &SharedStore) -> Result<SyncReport, SyncError> {
+        let identity = with_store(store, |s| s.identity()).await?.ok_or(SyncError::NotEnrolled)?;
+        let mut report = SyncReport::default();
+        let need_sync: Vec<Uuid>;
+        // A document the server refuses is set aside and the rest go through; one retry per refusal.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (req, prepared) = with_store(store, |s| s.prepare_sync()).await?;
+            report.docs_pushed = req.push.len() as u32;
+            match self.post(&identity, &req, &mut report).await {
+                Ok(resp) => {
+                    report.docs_pulled += resp.pull.len() as u32;
+                    let applied = with_store(store, move |s| s.apply_sync_response(&prepared, &resp)).await?;
+                    need_sync = applied.need_sync;
+                    break;
+                }
+                Err(PostError::Documents(docs, message)) if attempts < 4 => {
+                    tracing::warn!(docs = docs.len(), "server refused documents; setting them aside");
+                    with_store(store, move |s| s.quarantine(&docs, &message)).await?;
+                }
+                Err(PostError::Documents(_, message)) => return Err(SyncError::Rejected(message)),
+                Err(PostError::Sync(e)) => return Err(e),
+            }
+        }
+        if !need_sync.is_empty() {
+            self.run_sync_protocol(store, &identity, need_sync, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    /// The fallback: Automerge's own sync protocol for documents whose common base is unknown.
+    async fn run_sync_protocol(
+        &self,
+        store: &SharedStore,
+        identity: &Identity,
+        docs: Vec<Uuid>,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let states: Arc<Mutex<HashMap<Uuid, am_sync::State>>> =
+            Arc::new(Mutex::new(docs.iter().map(|d| (*d, am_sync::State::new())).collect()));
+        for _ in 0..MAX_PROTOCOL_ROUNDS {
+            let st = states.clone();
+            let ids = docs.clone();
+            let (msgs, cursor) = with_store(store, move |s| {
+                let mut states = st.lock().unwrap_or_else(|p| p.into_inner());
+                let mut msgs = Vec::new();
+                for id in ids {
+                    let state = states.entry(id).or_default();
+                    let msg = s.generate_sync_message(id, state)?;
+                    msgs.push(SyncMessage { id, msg: msg.map(ByteBuf::from) });
+                }
+                Ok((msgs, s.cursor()?))
+            })
+            .await?;
+            let we_are_done = msgs.iter().all(|m| m.msg.is_none());
+            let req = SyncRequest { v: PROTOCOL_VERSION, cursor, push: Vec::new(), sync: msgs };
+            let resp = match self.post(identity, &req, report).await {
+                Ok(r) => r,
+                Err(PostError::Documents(_, m)) => return Err(SyncError::Rejected(m)),
+                Err(PostError::Sync(e)) => return Err(e),
+            };
+            let they_are_done = resp.sync.iter().all(|m| m.msg.is_none());
+            let st = states.clone();
+            with_store(store, move |s| {
+                let mut states = st.lock().unwrap_or_else(|p| p.into_inner());
+                for m in &resp.sync {
+                    if let (Some(msg), Some(state)) = (&m.msg, states.get_mut(&m.id)) {
+                        s.receive_sync_message(m.id, state, msg)?;
+                    }
+                }
+                s.apply_sync_response(&Prepared::default(), &SyncResponse { sync: Vec::new(), ..resp })?;
+                Ok(())
+            })
+            .await?;
+            if we_are_done && they_are_done {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
+enum PostError {
+    Sync(SyncError),
+    /// The server refused these documents (out of scope, or a change that breaks them).
+    Documents(Vec<Uuid>, String),
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        "no connection".into()
+    } else {
+        "connection interrupted".into()
+    }
+}
+
+async fn error_message(resp: reqwest::Response, status: u16) -> String {
+    resp.json::<ErrorBody>().await.map(|b| b.message).unwrap_or_else(|_| format!("HTTP {status}"))
+}
+
+/// The background sync's view for the UI.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackgroundState {
+    pub status: SyncStatus,
+    pub syncing: bool,
+    /// The last attempt could not reach the server.
+    pub offline: bool,
+}
+
+/// Handle to the background sync loop.
+#[derive(Debug, Clone)]
+pub struct BackgroundSync {
+    wake: Arc<Notify>,
+    state: watch::Receiver<BackgroundState>,
+}
+
+impl BackgroundSync {
+    /// Asks for a sync now ("sync now", or right after an edit).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Watches the sync state.
+    pub fn subscribe(&self) -> watch::Receiver<BackgroundState> {
+        self.state.clone()
+    }
+}
+
+/// Retry delays: exponential from `base` up to `max`, with full jitter so that a compound's
+/// phones returning to Wi-Fi together do not all knock at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub base: Duration,
+    pub max: Duration,
+    /// How often to sync when nothing is waiting, to pull others' changes.
+    pub idle: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { base: Duration::from_secs(2), max: Duration::from_secs(300), idle: Duration::from_secs(120) }
+    }
+}
+
+impl Backoff {
+    /// The delay before attempt `failures + 1`.
+    pub fn delay(&self, failures: u32) -> Duration {
+        let exp = self.base.saturating_mul(1u32 << failures.min(16)).min(self.max);
+        let jitter = rand_fraction();
+        exp.mul_f64(0.5 + 0.5 * jitter)
+    }
+}
+
+fn rand_fraction() -> f64 {
+    // Uuid v4 is backed by the OS's random source; one draw is plenty for jitter.
+    (Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
+}
+
+/// Starts the loop that syncs by itself: at once, after every wake, every `idle` interval, and
+/// after failures with backoff and jitter. Runs until the runtime shuts down.
+pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff) -> BackgroundSync {
+    let wake = Arc::new(Notify::new());
+    let (tx, rx) = watch::channel(BackgroundState::default());
+    let w = wake.clone();
+    tokio::spawn(async move {
+        let mut failures = 0u32;
+        loop {
+            let enrolled = with_store(&store, |s| s.identity()).await.ok().flatten().is_some();
+            let mut offline = false;
+            if enrolled {
+                tx.send_modify(|s| s.syncing = true);
+                match client.sync(&store).await {
+                    Ok(_) => failures = 0,
+                    Err(e) => {
+                        offline = matches!(e, SyncError::Offline(_));
+                        failures = failures.saturating_add(1);
+                        tracing::info!(code = e.code(), "sync failed");
+                    }
+                }
+            }
+            let status = with_store(&store, |s| s.sync_status()).await.unwrap_or_default();
+            tx.send_replace(BackgroundState { status, syncing: false, offline });
+            let delay = if failures == 0 { backoff.idle } else { backoff.delay(failures - 1) };
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = w.notified() => {}
+            }
+        }
+    });
+    BackgroundSync { wake, state: rx }
+}

@@ -1,0 +1,225 @@
+//! The program's vocabulary: the closed lists a steward picks from, with their Chinese and
+//! English labels, and the plain records that projections produce.
+//!
+//! Every enum here is stored in Automerge documents and sent over the wire by its `snake_case`
+//! code (`as_code`), never by its label, so relabelling never breaks old data.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a closed list with a stable code, a zh-CN label and an English label per member.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)+ }
+
+        impl $name {
+            /// Every member, in the program's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable code stored in documents and sent over the wire.
+            pub fn as_code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+
+            /// Parses a stored code; `None` for a code this version does not know.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The zh-CN label, in the program's own words.
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh,)+ }
+            }
+
+            /// The English label.
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en,)+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_code())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::from_code(s).ok_or_else(|| crate::Error::UnknownCode {
+                    list: stringify!($name),
+                    code: s.to_string(),
+                })
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// How a visit was made.
+    VisitMethod {
+        DoorVisit => "door_visit", "上门走访", "Door visit";
+        IndividualTalk => "individual_talk", "个别访谈", "Individual talk";
+        GroupDiscussion => "group_discussion", "座谈", "Group discussion";
+    }
+}
+
+vocabulary! {
+    /// The five "must-visit" triggers (五必访).
+    MustVisitTrigger {
+        MajorHoliday => "major_holiday", "重大节日期间", "Major holiday";
+        IllnessOrDeath => "illness_or_death", "生病住院或亡故", "Illness, hospitalisation or death";
+        DisasterOrAccident => "disaster_or_accident", "家庭受灾或发生意外", "Disaster or accident";
+        Hardship => "hardship", "生活遇到困难", "Hardship in daily life";
+        StrongEmotions => "strong_emotions", "有较大思想情绪或有意见", "Strong emotions or grievances";
+    }
+}
+
+vocabulary! {
+    /// The four "timely" responses (四及时), each with its own deadline.
+    TimelyKind {
+        FollowUpVisit => "follow_up_visit", "及时回访", "Follow-up visit";
+        UrgentHelp => "urgent_help", "及时相帮", "Urgent help";
+        Dispute => "dispute", "及时化解", "Mediate a dispute";
+        MajorIncident => "major_incident", "第一时间到达现场并及时上报", "Major incident: on scene first";
+    }
+}
+
+vocabulary! {
+    /// Why a household is a key service target (重点管理服务对象).
+    KeyServiceReason {
+        ElderlyAlone => "elderly_alone", "独居老人", "Elderly living alone";
+        Illness => "illness", "患病", "Illness";
+        Disability => "disability", "残疾", "Disability";
+        Hardship => "hardship", "生活困难", "Hardship";
+        Other => "other", "其他", "Other";
+    }
+}
+
+vocabulary! {
+    /// What an opinion or suggestion is about, so the year's opinions can be counted by kind.
+    OpinionCategory {
+        PropertyService => "property_service", "物业服务", "Property service";
+        Sanitation => "sanitation", "环境卫生", "Sanitation";
+        Safety => "safety", "安全", "Safety";
+        Facilities => "facilities", "设施维修", "Facilities and repairs";
+        Neighbourhood => "neighbourhood", "邻里关系", "Neighbourhood";
+        Livelihood => "livelihood", "民生保障", "Schooling, medical care, work";
+        Other => "other", "其他", "Other";
+    }
+}
+
+vocabulary! {
+    /// What a steward's scan of the compound found.
+    IssueCategory {
+        SanitationDeadCorner => "sanitation_dead_corner", "卫生死角", "Sanitation dead corner";
+        IllegalConstruction => "illegal_construction", "私搭乱建", "Illegal construction";
+        SafetyHazard => "safety_hazard", "安全隐患", "Safety hazard";
+        OccupiedPublicSpace => "occupied_public_space", "违规占用公共场所", "Occupied public space";
+        EbikeParking => "ebike_parking", "电瓶车乱停乱放", "E-bike parking chaos";
+        FlyingWireCharging => "flying_wire_charging", "飞线充电", "Flying-wire charging";
+        Other => "other", "其他", "Other";
+    }
+}
+
+vocabulary! {
+    /// Who must act on an issue (双向沟通).
+    IssueRoute {
+        PropertyDuty => "property_duty", "物业职责范围内", "Within the property company's duty";
+        CommunityCoordination => "community_coordination", "社区协调", "Community coordination";
+    }
+}
+
+vocabulary! {
+    /// Where an issue is on its way to done.
+    IssueStatus {
+        Reported => "reported", "已上报", "Reported";
+        Accepted => "accepted", "已受理", "Accepted";
+        InProgress => "in_progress", "处理中", "In progress";
+        Resolved => "resolved", "已解决", "Resolved";
+        Verified => "verified", "已核实", "Verified by the steward";
+        Reopened => "reopened", "已重新打开", "Reopened";
+    }
+}
+
+impl IssueStatus {
+    /// Whether an issue may move from `self` to `to`.
+    ///
+    /// The steward verifies or reopens a resolved issue; the property company and supervisors
+    /// move it forward. A reopened issue goes back into work.
+    pub fn can_move_to(self, to: IssueStatus) -> bool {
+        use IssueStatus::*;
+        matches!(
+            (self, to),
+            (Reported, Accepted)
+                | (Reported, InProgress)
+                | (Reported, Resolved)
+                | (Accepted, InProgress)
+                | (Accepted, Resolved)
+                | (InProgress, Resolved)
+                | (Resolved, Verified)
+                | (Resolved, Reopened)
+                | (Reopened, Accepted)
+                | (Reopened, InProgress)
+                | (Reopened, Resolved)
+        )
+    }
+
+    /// Whether the issue still needs someone to act.
+    pub fn is_open(self) -> bool {
+        !matches!(self, IssueStatus::Verified)
+    }
+}
+
+vocabulary! {
+    /// Who wrote an entry in an issue's timeline.
+    PartyRole {
+        Steward => "steward", "红色管家", "Steward";
+        PropertyCompany => "property_company", "物业", "Property company";
+        Supervisor => "supervisor", "社区/支部", "Supervisor";
+    }
+}
+
+/// A household's address inside its compound.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// Building (楼栋), for example "3".
+    pub building: String,
+    /// Unit (单元).
+    pub unit: String,
+    /// Room (室), for example "502".
+    pub room: String,
+}
+
+impl Address {
+    /// True when building, unit and room are all given.
+    pub fn is_complete(&self) -> bool {
+        !self.building.trim().is_empty()
+            && !self.unit.trim().is_empty()
+            && !self.room.trim().is_empty()
+    }
+}
+
+/// The editable profile of a household: what a steward must know (居民家庭基本情况).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdProfile {
+    pub address: Address,
+    /// Head of household (户主).
+    pub head_name: String,
+    pub member_count: u32,
+    pub phone: Option<String>,
+    /// Party-member household; `None` until the steward has found out.
+    pub party_member: Option<bool>,
+    /// Key-service reasons; `None` until the steward has checked, `Some(empty)` for "none".
+    pub key_service: Option<Vec<KeyServiceReason>>,
+    pub notes: String,
+}
+
+/// One opinion or suggestion heard on a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opinion {
+    pub category: OpinionCategory,
+    pub text: String,
+}

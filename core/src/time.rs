@@ -1,0 +1,232 @@
+//! Time in the program's terms: months and deadlines in the program's local time zone.
+//!
+//! Instants are stored as milliseconds since the Unix epoch (Automerge `Timestamp`); months and
+//! "today" are taken in the program's zone (Asia/Shanghai unless configured otherwise), because a
+//! visit made at 00:30 on the 1st in Hanzhong belongs to the new month whatever UTC says.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::model::TimelyKind;
+use crate::Error;
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = i64;
+
+/// The zone the program runs in unless configured otherwise.
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+/// Now, in milliseconds since the epoch.
+pub fn now_millis() -> Millis {
+    Utc::now().timestamp_millis()
+}
+
+/// The program's local time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgramZone(Tz);
+
+impl Default for ProgramZone {
+    fn default() -> Self {
+        ProgramZone(chrono_tz::Asia::Shanghai)
+    }
+}
+
+impl ProgramZone {
+    /// Parses an IANA zone name such as `Asia/Shanghai`.
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        name.parse::<Tz>()
+            .map(ProgramZone)
+            .map_err(|_| Error::Invalid(format!("unknown time zone {name:?}; use an IANA name such as Asia/Shanghai")))
+    }
+
+    /// The zone's IANA name.
+    pub fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The month (`YYYY-MM`) an instant falls in, in this zone.
+    pub fn month_of(&self, at: Millis) -> Month {
+        let local = self.0.timestamp_millis_opt(at).single().unwrap_or_else(|| {
+            // Out-of-range instants cannot come from a real clock; clamp rather than panic.
+            self.0.from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc())
+        });
+        Month { year: local.year(), month: local.month() }
+    }
+
+    /// The first instant of a month, in this zone.
+    pub fn month_start(&self, month: Month) -> Millis {
+        let date = NaiveDate::from_ymd_opt(month.year, month.month, 1).expect("Month is always valid");
+        self.0
+            .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+            .earliest()
+            .map(|d| d.timestamp_millis())
+            .unwrap_or(0)
+    }
+
+    /// The instant as local `YYYY-MM-DD HH:MM` text, for exports.
+    pub fn format(&self, at: Millis) -> String {
+        match self.0.timestamp_millis_opt(at).single() {
+            Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+/// A calendar month in the program's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    /// The month after this one.
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month { year: self.year + 1, month: 1 }
+        } else {
+            Month { year: self.year, month: self.month + 1 }
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl std::str::FromStr for Month {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = || Error::Invalid(format!("month {s:?} is not of the form YYYY-MM, e.g. 2026-11"));
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if y.len() != 4 || !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Month { year, month })
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How long each kind of timely response may take, in minutes. A supervisor may change these
+/// per compound; the defaults are the program's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlinePolicy {
+    pub minutes: BTreeMap<TimelyKind, u32>,
+}
+
+impl Default for DeadlinePolicy {
+    fn default() -> Self {
+        let minutes = BTreeMap::from([
+            (TimelyKind::FollowUpVisit, 3 * 24 * 60),
+            (TimelyKind::UrgentHelp, 24 * 60),
+            (TimelyKind::Dispute, 3 * 24 * 60),
+            (TimelyKind::MajorIncident, 60),
+        ]);
+        DeadlinePolicy { minutes }
+    }
+}
+
+impl DeadlinePolicy {
+    /// Minutes allowed for a kind (the program default when the policy does not name it).
+    pub fn minutes_for(&self, kind: TimelyKind) -> u32 {
+        self.minutes
+            .get(&kind)
+            .copied()
+            .unwrap_or_else(|| DeadlinePolicy::default().minutes[&kind])
+    }
+
+    /// The deadline of an event of `kind` raised at `raised_at`.
+    pub fn deadline(&self, kind: TimelyKind, raised_at: Millis) -> Millis {
+        raised_at + i64::from(self.minutes_for(kind)) * 60_000
+    }
+}
+
+/// Where a timely response stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    /// Resolved before the deadline.
+    OnTime,
+    /// Resolved after the deadline.
+    Late,
+    /// Not resolved, deadline not yet passed.
+    Open,
+    /// Not resolved and the deadline has passed.
+    Overdue,
+}
+
+impl Timeliness {
+    /// Judges an event against its deadline at `now`.
+    pub fn judge(deadline: Millis, resolved_at: Option<Millis>, now: Millis) -> Timeliness {
+        match resolved_at {
+            Some(r) if r <= deadline => Timeliness::OnTime,
+            Some(_) => Timeliness::Late,
+            None if now <= deadline => Timeliness::Open,
+            None => Timeliness::Overdue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visit_just_after_local_midnight_belongs_to_the_new_local_month() {
+        let zone = ProgramZone::default();
+        // 2026-11-30T16:30Z is 2026-12-01 00:30 in Shanghai.
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 16, 30, 0).unwrap().timestamp_millis();
+        assert_eq!(zone.month_of(at).to_string(), "2026-12");
+        assert_eq!(ProgramZone::parse("UTC").unwrap().month_of(at).to_string(), "2026-11");
+    }
+
+    #[test]
+    fn month_start_is_local_midnight() {
+        let zone = ProgramZone::default();
+        let start = zone.month_start("2026-12".parse().unwrap());
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap().timestamp_millis());
+    }
+
+    #[test]
+    fn malformed_months_are_rejected_with_the_expected_form() {
+        for bad in ["2026-13", "2026", "26-01", "abcd-ef", "2026-00"] {
+            let err = bad.parse::<Month>().unwrap_err().to_string();
+            assert!(err.contains("YYYY-MM"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn default_deadlines_are_the_programs() {
+        let p = DeadlinePolicy::default();
+        assert_eq!(p.minutes_for(TimelyKind::UrgentHelp), 24 * 60);
+        assert_eq!(p.minutes_for(TimelyKind::MajorIncident), 60);
+        assert_eq!(p.deadline(TimelyKind::MajorIncident, 0), 3_600_000);
+    }
+
+    #[test]
+    fn timeliness_distinguishes_late_from_overdue() {
+        assert_eq!(Timeliness::judge(10, Some(5), 100), Timeliness::OnTime);
+        assert_eq!(Timeliness::judge(10, Some(11), 100), Timeliness::Late);
+        assert_eq!(Timeliness::judge(10, None, 5), Timeliness::Open);
+        assert_eq!(Timeliness::judge(10, None, 11), Timeliness::Overdue);
+    }
+}
