@@ -16,7 +16,10 @@ mod store;
 mod sync;
 
 pub use store::{Applied, Identity, Prepared, Store, SyncStatus};
-pub use sync::{spawn_background, Backoff, BackgroundState, BackgroundSync, SharedStore, SyncClient, SyncError, SyncReport};
+pub use sync::{
+    spawn_background, BackgroundState, BackgroundSync, Backoff, SharedStore, SyncClient, SyncError,
+    SyncReport,
+};
 
 /// What can go wrong in the device store.
 #[derive(Debug, thiserror::Error)]

@@ -33,8 +33,18 @@ impl ThreeClears {
 
     /// Shares in percent (0–100), in the order party members, basic profile, key service.
     pub fn percentages(&self) -> [u32; 3] {
-        let pct = |n: u32| if self.households == 0 { 0 } else { n * 100 / self.households };
-        [pct(self.party_member_known), pct(self.basic_profile_complete), pct(self.key_service_known)]
+        let pct = |n: u32| {
+            if self.households == 0 {
+                0
+            } else {
+                n * 100 / self.households
+            }
+        };
+        [
+            pct(self.party_member_known),
+            pct(self.basic_profile_complete),
+            pct(self.key_service_known),
+        ]
     }
 }
 

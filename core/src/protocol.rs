@@ -130,7 +130,11 @@ pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
 
 /// Decodes a CBOR message, with an error that says what was wrong.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, Error> {
-    let msg: T = ciborium::from_reader(bytes).map_err(|e| Error::Malformed(format!("the sync body is not valid CBOR of the expected shape: {e}")))?;
+    let msg: T = ciborium::from_reader(bytes).map_err(|e| {
+        Error::Malformed(format!(
+            "the sync body is not valid CBOR of the expected shape: {e}"
+        ))
+    })?;
     Ok(msg)
 }
 
@@ -153,8 +157,15 @@ mod tests {
         let req = SyncRequest {
             v: PROTOCOL_VERSION,
             cursor: Some("12.abcd".into()),
-            push: vec![DocPush { id: Uuid::new_v4(), base: vec![ByteBuf::from(vec![1; 32])], data: vec![ByteBuf::from(vec![2, 3])] }],
-            sync: vec![SyncMessage { id: Uuid::new_v4(), msg: None }],
+            push: vec![DocPush {
+                id: Uuid::new_v4(),
+                base: vec![ByteBuf::from(vec![1; 32])],
+                data: vec![ByteBuf::from(vec![2, 3])],
+            }],
+            sync: vec![SyncMessage {
+                id: Uuid::new_v4(),
+                msg: None,
+            }],
         };
         let bytes = encode(&req);
         assert_eq!(decode::<SyncRequest>(&bytes).unwrap(), req);
@@ -162,10 +173,24 @@ mod tests {
 
     #[test]
     fn a_truncated_body_is_a_malformed_error_not_a_panic() {
-        let req = SyncRequest { v: 1, push: vec![DocPush { id: Uuid::new_v4(), base: vec![], data: vec![ByteBuf::from(vec![7; 100])] }], ..Default::default() };
+        let req = SyncRequest {
+            v: 1,
+            push: vec![DocPush {
+                id: Uuid::new_v4(),
+                base: vec![],
+                data: vec![ByteBuf::from(vec![7; 100])],
+            }],
+            ..Default::default()
+        };
         let bytes = encode(&req);
         for cut in 0..bytes.len() {
-            assert!(matches!(decode::<SyncRequest>(&bytes[..cut]), Err(Error::Malformed(_))), "cut at {cut}");
+            assert!(
+                matches!(
+                    decode::<SyncRequest>(&bytes[..cut]),
+                    Err(Error::Malformed(_))
+                ),
+                "cut at {cut}"
+            );
         }
     }
 
@@ -174,7 +199,11 @@ mod tests {
         let req = SyncRequest {
             v: 1,
             cursor: Some("123456.0011223344556677".into()),
-            push: vec![DocPush { id: Uuid::new_v4(), base: vec![ByteBuf::from(vec![0; 32])], data: vec![ByteBuf::from(vec![0; 500])] }],
+            push: vec![DocPush {
+                id: Uuid::new_v4(),
+                base: vec![ByteBuf::from(vec![0; 32])],
+                data: vec![ByteBuf::from(vec![0; 500])],
+            }],
             sync: vec![],
         };
         let overhead = encode(&req).len() - 500;

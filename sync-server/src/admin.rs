@@ -1,0 +1,223 @@
+//! Administration: places, accounts, households, CSV import and enrolment codes. Used by the
+//! `admin` command, the demo and tests.
+
+use std::io::Read;
+
+use steward_core::doc::{self, NewHousehold};
+use steward_core::model::{Address, HouseholdProfile, KeyServiceReason};
+use steward_core::time::now_millis;
+use uuid::Uuid;
+
+use crate::auth;
+use crate::service::{Service, ServiceError};
+use crate::storage::{Place, PlaceKind, Role, Steward, User};
+
+/// Creates a place; a compound also gets its settings document (deadlines), which reaches the
+/// compound's stewards by sync.
+pub fn create_place(
+    s: &Service,
+    kind: PlaceKind,
+    name: &str,
+    parent: Option<Uuid>,
+) -> Result<Place, ServiceError> {
+    let place = s.storage().create_place(kind, name, parent)?;
+    if kind == PlaceKind::Compound {
+        let d = doc::create_compound(s.actor().clone(), place.id, name, now_millis())
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        s.create_doc(&d)?;
+    }
+    Ok(place)
+}
+
+/// Creates a steward account in a compound.
+pub fn create_steward(s: &Service, compound: Uuid, name: &str) -> Result<Steward, ServiceError> {
+    Ok(s.storage().create_steward(compound, name)?)
+}
+
+/// Creates a user account with a hashed password.
+pub fn create_user(
+    s: &Service,
+    username: &str,
+    password: &str,
+    role: Role,
+    place: Option<Uuid>,
+) -> Result<User, ServiceError> {
+    let hash = auth::hash_password(password).map_err(ServiceError::BadRequest)?;
+    Ok(s.storage().create_user(username, &hash, role, place)?)
+}
+
+/// Creates a household document.
+pub fn create_household(
+    s: &Service,
+    compound: Uuid,
+    steward: Option<Uuid>,
+    profile: HouseholdProfile,
+) -> Result<Uuid, ServiceError> {
+    let place = s
+        .storage()
+        .place(compound)?
+        .ok_or_else(|| ServiceError::NotFound(format!("compound {compound}")))?;
+    if place.kind != PlaceKind::Compound {
+        return Err(ServiceError::BadRequest(
+            "households belong to a compound (小区)".into(),
+        ));
+    }
+    if let Some(st) = steward {
+        let st = s
+            .storage()
+            .steward(st)?
+            .ok_or_else(|| ServiceError::NotFound(format!("steward {st}")))?;
+        if st.compound_id != compound {
+            return Err(ServiceError::BadRequest(
+                "the steward belongs to another compound".into(),
+            ));
+        }
+    }
+    let h = NewHousehold {
+        id: Uuid::new_v4(),
+        compound_id: compound,
+        steward_id: steward,
+        profile,
+    };
+    let d = doc::create_household(s.actor().clone(), &h, now_millis())
+        .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    s.create_doc(&d)?;
+    Ok(h.id)
+}
+
+/// Issues a one-time enrolment code for a steward's device, valid for `days`.
+pub fn issue_enrolment_code(s: &Service, steward: Uuid, days: u32) -> Result<String, ServiceError> {
+    let code = auth::new_enrolment_code();
+    let expires = now_millis() + i64::from(days.clamp(1, 90)) * 86_400_000;
+    s.storage()
+        .create_enrolment(steward, &auth::secret_hash(&code), expires)?;
+    Ok(code)
+}
+
+/// The columns of a household import file, in order. The first row is a header and is skipped.
+pub const IMPORT_COLUMNS: &[&str] = &[
+    "building",
+    "unit",
+    "room",
+    "head_name",
+    "member_count",
+    "phone",
+    "party_member",
+    "key_service",
+    "notes",
+    "steward",
+];
+
+fn parse_bool(s: &str) -> Result<Option<bool>, String> {
+    Ok(match s.trim() {
+        "" => None,
+        "是" | "yes" | "y" | "true" | "1" => Some(true),
+        "否" | "no" | "n" | "false" | "0" => Some(false),
+        other => return Err(format!("{other:?} is not yes/no (是/否)")),
+    })
+}
+
+fn parse_reasons(s: &str) -> Result<Option<Vec<KeyServiceReason>>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if matches!(s, "无" | "none") {
+        return Ok(Some(Vec::new()));
+    }
+    s.split(['|', '；', ';', '、'])
+        .map(|r| {
+            let r = r.trim();
+            KeyServiceReason::ALL
+                .iter()
+                .find(|k| k.as_code() == r || k.label_zh() == r)
+                .copied()
+                .ok_or_else(|| format!("{r:?} is not a key-service reason (elderly_alone, illness, disability, hardship, other)"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Imports households from CSV (UTF-8, header row, columns [`IMPORT_COLUMNS`]). Every row is
+/// checked first; if any is wrong nothing is imported and the errors name the rows.
+pub fn import_households(
+    s: &Service,
+    compound: Uuid,
+    mut input: impl Read,
+) -> Result<Vec<Uuid>, ServiceError> {
+    let mut text = String::new();
+    input
+        .read_to_string(&mut text)
+        .map_err(|e| ServiceError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let stewards = s.storage().stewards(Some(&[compound]))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let line = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("row {line}: {e}"));
+                continue;
+            }
+        };
+        let get = |n: usize| rec.get(n).unwrap_or("").trim().to_string();
+        let result = (|| -> Result<(HouseholdProfile, Option<Uuid>), String> {
+            let member_count = match get(4).as_str() {
+                "" => 0,
+                m => m
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= 99)
+                    .ok_or_else(|| format!("member_count {m:?} is not 0–99"))?,
+            };
+            let steward = match get(9).as_str() {
+                "" => None,
+                name => Some(
+                    stewards
+                        .iter()
+                        .find(|st| st.name == name || st.id.to_string() == name)
+                        .map(|st| st.id)
+                        .ok_or_else(|| format!("no steward {name:?} in this compound"))?,
+                ),
+            };
+            if get(3).is_empty() {
+                return Err("head_name is empty".into());
+            }
+            Ok((
+                HouseholdProfile {
+                    address: Address {
+                        building: get(0),
+                        unit: get(1),
+                        room: get(2),
+                    },
+                    head_name: get(3),
+                    member_count,
+                    phone: Some(get(5)).filter(|p| !p.is_empty()),
+                    party_member: parse_bool(&get(6))?,
+                    key_service: parse_reasons(&get(7))?,
+                    notes: get(8),
+                },
+                steward,
+            ))
+        })();
+        match result {
+            Ok(r) => rows.push(r),
+            Err(e) => errors.push(format!("row {line}: {e}")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::BadRequest(format!(
+            "nothing was imported; fix these rows: {}",
+            errors.join("; ")
+        )));
+    }
+    rows.into_iter()
+        .map(|(p, st)| create_household(s, compound, st, p))
+        .collect()
+}

@@ -1,0 +1,316 @@
+//! `steward-sync-server`: serve, administer, or seed a demo.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use steward_core::model::{Address, HouseholdProfile};
+use steward_sync_server::storage::{PlaceKind, Role};
+use steward_sync_server::{
+    admin, demo, open_service, shutdown_signal, start, Config, EXAMPLE_CONFIG,
+};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(
+    name = "steward-sync-server",
+    version,
+    about = "红色管家 Red Steward sync server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DataArgs {
+    /// Data directory (created on first run).
+    #[arg(long = "data", env = "STEWARD_DATA", default_value = "steward-data")]
+    data: PathBuf,
+    /// The program's time zone.
+    #[arg(long, env = "STEWARD_TIME_ZONE", default_value = steward_core::time::DEFAULT_TIME_ZONE)]
+    time_zone: String,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "STEWARD_LISTEN", default_value = "127.0.0.1:8787")]
+    listen: SocketAddr,
+    /// Largest sync upload, in bytes.
+    #[arg(long, env = "STEWARD_MAX_BODY", default_value_t = steward_core::protocol::DEFAULT_MAX_BODY)]
+    max_body: usize,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the sync server.
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Seed a realistic demo compound into an empty data directory and print how to use it.
+    Demo {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        serve_args: ServeArgs,
+        /// Start serving after seeding (or at once, if the directory is already seeded).
+        #[arg(long)]
+        serve: bool,
+    },
+    /// Print the example configuration.
+    DefaultConfig,
+    /// Administer places, accounts and households.
+    Admin {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a place: district > town > community > compound > building. Prints its id.
+    CreatePlace {
+        #[arg(long, value_parser = ["district", "town", "community", "compound", "building"])]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        parent: Option<Uuid>,
+    },
+    /// Create a steward in a compound. Prints the id.
+    CreateSteward {
+        #[arg(long)]
+        compound: Uuid,
+        #[arg(long)]
+        name: String,
+    },
+    /// Create an admin, supervisor or property-company account. The password is read from the
+    /// environment variable named by --password-env (default STEWARD_PASSWORD).
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "supervisor", "property"])]
+        role: String,
+        #[arg(long)]
+        place: Option<Uuid>,
+        #[arg(long, default_value = "STEWARD_PASSWORD")]
+        password_env: String,
+    },
+    /// Create one household. Prints its id.
+    CreateHousehold {
+        #[arg(long)]
+        compound: Uuid,
+        #[arg(long)]
+        steward: Option<Uuid>,
+        #[arg(long)]
+        building: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        room: String,
+        #[arg(long)]
+        head_name: String,
+        #[arg(long, default_value_t = 1)]
+        members: u32,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// Import households from a CSV file with the header
+    /// building,unit,room,head_name,member_count,phone,party_member,key_service,notes,steward
+    ImportHouseholds {
+        #[arg(long)]
+        compound: Uuid,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Issue a one-time enrolment code for a steward's phone.
+    EnrolCode {
+        #[arg(long)]
+        steward: Uuid,
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
+    /// List places and stewards.
+    List,
+    /// Merge a document's stored changes into a new snapshot.
+    Compact {
+        #[arg(long)]
+        doc: Uuid,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("STEWARD_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn config(data: &DataArgs, serve: &ServeArgs) -> Config {
+    Config {
+        listen: serve.listen,
+        data_dir: data.data.clone(),
+        time_zone: data.time_zone.clone(),
+        max_body_bytes: serve.max_body,
+        ..Default::default()
+    }
+}
+
+async fn run_server(config: Config) -> anyhow::Result<()> {
+    let running = start(config.clone()).await?;
+    tracing::info!(addr = %running.addr, data = %config.data_dir.display(), "serving");
+    eprintln!(
+        "steward-sync-server listening on http://{} (data in {})",
+        running.addr,
+        config.data_dir.display()
+    );
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.shutdown().await;
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::DefaultConfig => print!("{EXAMPLE_CONFIG}"),
+        Command::Serve { data, serve } => rt.block_on(run_server(config(&data, &serve)))?,
+        Command::Demo {
+            data,
+            serve_args,
+            serve,
+        } => {
+            let cfg = config(&data, &serve_args);
+            let service = open_service(&cfg)?;
+            match demo::seed(&service) {
+                Ok(d) => println!("{}", demo::instructions(&d, &serve_args.listen.to_string())),
+                Err(steward_sync_server::service::ServiceError::Conflict(m)) if serve => {
+                    eprintln!("{m}; serving it as it is")
+                }
+                Err(e) => return Err(anyhow::anyhow!("{e}")),
+            }
+            drop(service);
+            if serve {
+                rt.block_on(run_server(cfg))?;
+            }
+        }
+        Command::Admin { data, command } => {
+            let cfg = Config {
+                data_dir: data.data.clone(),
+                time_zone: data.time_zone.clone(),
+                ..Default::default()
+            };
+            let s = open_service(&cfg)?;
+            let e = |e: steward_sync_server::service::ServiceError| anyhow::anyhow!("{e}");
+            match command {
+                AdminCommand::CreatePlace { kind, name, parent } => {
+                    let kind = PlaceKind::from_code(&kind).context("unknown place kind")?;
+                    println!(
+                        "{}",
+                        admin::create_place(&s, kind, &name, parent).map_err(e)?.id
+                    );
+                }
+                AdminCommand::CreateSteward { compound, name } => println!(
+                    "{}",
+                    admin::create_steward(&s, compound, &name).map_err(e)?.id
+                ),
+                AdminCommand::CreateUser {
+                    username,
+                    role,
+                    place,
+                    password_env,
+                } => {
+                    let password = std::env::var(&password_env).with_context(|| {
+                        format!("set the password in the environment variable {password_env}")
+                    })?;
+                    let role = Role::from_code(&role).context("unknown role")?;
+                    println!(
+                        "{}",
+                        admin::create_user(&s, &username, &password, role, place)
+                            .map_err(e)?
+                            .id
+                    );
+                }
+                AdminCommand::CreateHousehold {
+                    compound,
+                    steward,
+                    building,
+                    unit,
+                    room,
+                    head_name,
+                    members,
+                    phone,
+                } => {
+                    let profile = HouseholdProfile {
+                        address: Address {
+                            building,
+                            unit,
+                            room,
+                        },
+                        head_name,
+                        member_count: members,
+                        phone,
+                        ..Default::default()
+                    };
+                    println!(
+                        "{}",
+                        admin::create_household(&s, compound, steward, profile).map_err(e)?
+                    );
+                }
+                AdminCommand::ImportHouseholds { compound, file } => {
+                    let f = std::fs::File::open(&file)
+                        .with_context(|| format!("cannot open {}", file.display()))?;
+                    let ids = admin::import_households(&s, compound, f).map_err(e)?;
+                    println!("imported {} households", ids.len());
+                }
+                AdminCommand::EnrolCode { steward, days } => println!(
+                    "{}",
+                    admin::issue_enrolment_code(&s, steward, days).map_err(e)?
+                ),
+                AdminCommand::List => {
+                    for p in s.storage().places()? {
+                        println!(
+                            "{:<9} {}  {}  parent={}",
+                            p.kind.as_code(),
+                            p.id,
+                            p.name,
+                            p.parent_id.map(|x| x.to_string()).unwrap_or_default()
+                        );
+                    }
+                    for st in s.storage().stewards(None)? {
+                        println!(
+                            "steward   {}  {}  compound={}",
+                            st.id, st.name, st.compound_id
+                        );
+                    }
+                }
+                AdminCommand::Compact { doc } => {
+                    let c = s.storage().compact(doc)?;
+                    println!(
+                        "merged {} increments; snapshot is {} bytes",
+                        c.merged_increments, c.snapshot_bytes
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

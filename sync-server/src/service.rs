@@ -1,0 +1,538 @@
+//! The server's logic, between the HTTP handlers and storage: device sync, and the edits that
+//! supervisors make through HTTP, which become Automerge changes like any other.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use automerge::sync::{self as am_sync, SyncDoc};
+use automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
+use serde_bytes::ByteBuf;
+use steward_core::doc::{self, DocHeader, DocKind, Projection};
+use steward_core::protocol::{
+    self, DocPull, SyncMessage, SyncRequest, SyncResponse, UuidBytes, PROTOCOL_VERSION,
+};
+use steward_core::time::{now_millis, ProgramZone};
+use uuid::Uuid;
+
+use crate::storage::{DocMeta, DocWrite, Principal, Role, Scope, Storage, StorageError};
+
+/// How often a write is retried when another request changed the same document meanwhile.
+const MAX_ATTEMPTS: usize = 8;
+/// Sync-protocol states kept between a device's rounds.
+const MAX_SYNC_STATES: usize = 20_000;
+const SYNC_STATE_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// Why a request failed. The handlers map these to HTTP answers.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Forbidden { message: String, docs: Vec<Uuid> },
+    #[error("{message}")]
+    Unprocessable { message: String, docs: Vec<Uuid> },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StorageError> for ServiceError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(m) => ServiceError::NotFound(m),
+            StorageError::AlreadyExists(m) => ServiceError::Conflict(m),
+            StorageError::Invalid(m) => ServiceError::BadRequest(m),
+            StorageError::Conflict(_) => {
+                ServiceError::Conflict("the document is busy; try again".into())
+            }
+            e => ServiceError::Internal(e.to_string()),
+        }
+    }
+}
+
+fn domain(e: steward_core::Error) -> ServiceError {
+    match e {
+        steward_core::Error::NotFound(m) => ServiceError::NotFound(m),
+        e => ServiceError::Unprocessable {
+            message: e.to_string(),
+            docs: Vec::new(),
+        },
+    }
+}
+
+/// The ids of every record in a projection, for "first seen by the server" times.
+fn record_ids(p: &Projection) -> Vec<Uuid> {
+    match p {
+        Projection::Household(h) => h
+            .visits
+            .iter()
+            .map(|v| v.id)
+            .chain(h.must_visits.iter().map(|m| m.id))
+            .chain(h.timely.iter().map(|t| t.id))
+            .chain(h.pairing.iter().map(|n| n.id))
+            .chain([h.id])
+            .collect(),
+        Projection::Issue(i) => i.timeline.iter().map(|e| e.id).chain([i.id]).collect(),
+        Projection::Plan(p) => vec![p.id],
+        Projection::Compound(c) => vec![c.id],
+    }
+}
+
+/// Builds the write of a document's new changes since `before`, with its projection.
+pub(crate) fn make_write(
+    meta: DocHeader,
+    expected_last_seq: Option<i64>,
+    doc: &Automerge,
+    before: &[ChangeHash],
+) -> Result<DocWrite, ServiceError> {
+    let projection = doc::project(doc).map_err(|e| ServiceError::Unprocessable {
+        message: e.to_string(),
+        docs: vec![meta.id],
+    })?;
+    let changes = doc
+        .get_changes(before)
+        .into_iter()
+        .map(|c| (c.hash(), c.raw_bytes().to_vec()))
+        .collect();
+    Ok(DocWrite {
+        meta,
+        expected_last_seq,
+        changes,
+        projection_json: serde_json::to_string(&projection)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+        record_ids: record_ids(&projection),
+    })
+}
+
+/// A device, as the sync sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceCtx {
+    pub device_id: Uuid,
+    pub steward_id: Uuid,
+    pub compound_id: Uuid,
+}
+
+impl DeviceCtx {
+    fn may_access(&self, meta: &DocMeta) -> bool {
+        meta.kind != DocKind::Compound && meta.steward_id == Some(self.steward_id)
+    }
+}
+
+/// One chunk of a pushed payload.
+enum Chunk {
+    Change(Change),
+    Document(Vec<u8>),
+}
+
+/// Parses a pushed payload item strictly: a change chunk or a whole-document chunk, each
+/// checksummed, so a truncated or corrupted upload is refused rather than half-applied.
+fn parse_chunk(doc_id: Uuid, bytes: &[u8]) -> Result<Chunk, ServiceError> {
+    if let Ok(change) = Change::from_bytes(bytes.to_vec()) {
+        if change.raw_bytes().len() == bytes.len() {
+            return Ok(Chunk::Change(change));
+        }
+    }
+    match Automerge::load_with_options(bytes, automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error)) {
+        Ok(_) => Ok(Chunk::Document(bytes.to_vec())),
+        Err(e) => Err(ServiceError::BadRequest(format!(
+            "document {doc_id}: a payload item is not an Automerge change or document (truncated or corrupted?): {e}"
+        ))),
+    }
+}
+
+/// Checks a device's version of a document before it is stored.
+fn validate(
+    device: &DeviceCtx,
+    id: Uuid,
+    existing: Option<&DocMeta>,
+    candidate: &Automerge,
+) -> Result<DocHeader, String> {
+    let h = doc::header(candidate).map_err(|e| e.to_string())?;
+    if h.id != id {
+        return Err(format!("the changes belong to document {}, not {id}", h.id));
+    }
+    match existing {
+        Some(m) => {
+            if h.kind != m.kind || h.compound_id != m.compound_id {
+                return Err("a change may not alter what a document is or where it belongs".into());
+            }
+            if h.steward_id != m.steward_id {
+                return Err("only a supervisor can reassign a document".into());
+            }
+        }
+        None => {
+            if h.kind == DocKind::Compound {
+                return Err("a steward cannot create compound settings".into());
+            }
+            if h.compound_id != device.compound_id || h.steward_id != Some(device.steward_id) {
+                return Err(
+                    "a new document must belong to the steward's own compound and to the steward"
+                        .into(),
+                );
+            }
+        }
+    }
+    doc::project(candidate).map_err(|e| e.to_string())?;
+    Ok(h)
+}
+
+/// The server's logic over a storage backend.
+pub struct Service {
+    storage: Arc<dyn Storage>,
+    actor: ActorId,
+    zone: ProgramZone,
+    sync_states: Mutex<HashMap<(Uuid, Uuid), (am_sync::State, Instant)>>,
+}
+
+impl Service {
+    /// A service over `storage`, with the program's time zone.
+    pub fn new(storage: Arc<dyn Storage>, zone: ProgramZone) -> Result<Service, StorageError> {
+        let actor = storage.server_actor()?;
+        Ok(Service {
+            storage,
+            actor,
+            zone,
+            sync_states: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    pub fn zone(&self) -> ProgramZone {
+        self.zone
+    }
+
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// Handles one device sync. Nothing is stored unless the whole request is acceptable.
+    pub fn sync(&self, device: &DeviceCtx, req: SyncRequest) -> Result<SyncResponse, ServiceError> {
+        protocol::check_version(req.v).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &req.push {
+            if !seen.insert(p.id) {
+                return Err(ServiceError::BadRequest(format!(
+                    "document {} is pushed twice in one request",
+                    p.id
+                )));
+            }
+        }
+        for attempt in 0..MAX_ATTEMPTS {
+            match self.try_sync(device, &req) {
+                Err(ServiceError::Conflict(_)) if attempt + 1 < MAX_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Conflict(
+            "documents kept changing; sync again".into(),
+        ))
+    }
+
+    fn try_sync(
+        &self,
+        device: &DeviceCtx,
+        req: &SyncRequest,
+    ) -> Result<SyncResponse, ServiceError> {
+        let mut writes = Vec::new();
+        let mut need_sync = Vec::new();
+        let mut forbidden = Vec::new();
+        let mut invalid: Vec<(Uuid, String)> = Vec::new();
+        let mut exclude: Vec<ChangeHash> = Vec::new();
+
+        for push in &req.push {
+            let meta = self.storage.doc_meta(push.id)?;
+            if let Some(m) = &meta {
+                if !device.may_access(m) {
+                    forbidden.push(push.id);
+                    continue;
+                }
+            }
+            let mut base = Vec::with_capacity(push.base.len());
+            for b in &push.base {
+                base.push(ChangeHash::try_from(b.as_slice()).map_err(|_| {
+                    ServiceError::BadRequest(format!(
+                        "document {}: a base head is not a 32-byte change hash",
+                        push.id
+                    ))
+                })?);
+            }
+            let chunks = push
+                .data
+                .iter()
+                .map(|d| parse_chunk(push.id, d))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (mut candidate, expected) = match self.storage.load_doc(push.id)? {
+                Some(l) => (l.doc, Some(l.last_seq)),
+                None => (Automerge::new(), None),
+            };
+            if base
+                .iter()
+                .any(|h| candidate.get_change_by_hash(h).is_none())
+            {
+                // The server lacks what the device builds on (restored from backup, or never had
+                // it): reconcile with the sync protocol instead.
+                need_sync.push(UuidBytes(push.id));
+                continue;
+            }
+            let before = candidate.get_heads();
+            for chunk in chunks {
+                let applied = match chunk {
+                    Chunk::Change(c) => {
+                        exclude.push(c.hash());
+                        candidate.apply_changes([c])
+                    }
+                    Chunk::Document(bytes) => candidate.load_incremental(&bytes).map(|_| ()),
+                };
+                applied.map_err(|e| {
+                    ServiceError::BadRequest(format!(
+                        "document {}: changes do not apply: {e}",
+                        push.id
+                    ))
+                })?;
+            }
+            if !candidate.get_missing_deps(&[]).is_empty() {
+                need_sync.push(UuidBytes(push.id));
+                continue;
+            }
+            let header = match validate(device, push.id, meta.as_ref(), &candidate) {
+                Ok(h) => h,
+                Err(why) => {
+                    invalid.push((push.id, why));
+                    continue;
+                }
+            };
+            let write = make_write(header, expected, &candidate, &before)?;
+            exclude.extend(write.changes.iter().map(|(h, _)| *h));
+            if !write.changes.is_empty() {
+                writes.push(write);
+            }
+        }
+        if !forbidden.is_empty() {
+            return Err(ServiceError::Forbidden {
+                message: "these documents are not this steward's: they may have been reassigned"
+                    .into(),
+                docs: forbidden,
+            });
+        }
+        if let Some((_, why)) = invalid.first() {
+            return Err(ServiceError::Unprocessable {
+                message: format!("a document's changes were refused: {why}"),
+                docs: invalid.iter().map(|(id, _)| *id).collect(),
+            });
+        }
+
+        let mut replies = Vec::new();
+        let mut new_states = Vec::new();
+        for m in &req.sync {
+            let meta = self.storage.doc_meta(m.id)?;
+            if let Some(meta) = &meta {
+                if !device.may_access(meta) {
+                    return Err(ServiceError::Forbidden {
+                        message: "this document is not this steward's".into(),
+                        docs: vec![m.id],
+                    });
+                }
+            }
+            let (mut candidate, expected) = match self.storage.load_doc(m.id)? {
+                Some(l) => (l.doc, Some(l.last_seq)),
+                None => (Automerge::new(), None),
+            };
+            let key = (device.device_id, m.id);
+            let mut state = self.take_sync_state(key);
+            let before = candidate.get_heads();
+            if let Some(bytes) = &m.msg {
+                let msg = am_sync::Message::decode(bytes).map_err(|e| {
+                    ServiceError::BadRequest(format!(
+                        "document {}: the sync message does not decode: {e}",
+                        m.id
+                    ))
+                })?;
+                candidate
+                    .receive_sync_message(&mut state, msg)
+                    .map_err(|e| {
+                        ServiceError::BadRequest(format!(
+                            "document {}: the sync message does not apply: {e}",
+                            m.id
+                        ))
+                    })?;
+            }
+            if candidate.get_heads() != before {
+                let header = validate(device, m.id, meta.as_ref(), &candidate).map_err(|why| {
+                    ServiceError::Unprocessable {
+                        message: format!("a document's changes were refused: {why}"),
+                        docs: vec![m.id],
+                    }
+                })?;
+                let write = make_write(header, expected, &candidate, &before)?;
+                exclude.extend(write.changes.iter().map(|(h, _)| *h));
+                writes.push(write);
+            }
+            let reply = candidate.generate_sync_message(&mut state);
+            replies.push(SyncMessage {
+                id: m.id,
+                msg: reply.map(|r| ByteBuf::from(r.encode())),
+            });
+            new_states.push((key, state));
+        }
+
+        if !writes.is_empty() {
+            self.storage
+                .commit(&writes, now_millis())
+                .map_err(|e| match e {
+                    StorageError::Conflict(_) => ServiceError::Conflict("retry".into()),
+                    e => e.into(),
+                })?;
+            for w in &writes {
+                if let Err(e) = self.storage.compact_if_needed(w.meta.id) {
+                    tracing::error!(doc = %w.meta.id, error = %e, "compaction failed; increments kept");
+                }
+            }
+        }
+        for (key, state) in new_states {
+            self.put_sync_state(key, state);
+        }
+
+        let feed = self.storage.feed(
+            device.steward_id,
+            device.compound_id,
+            req.cursor.as_deref(),
+            &exclude,
+        )?;
+        Ok(SyncResponse {
+            v: PROTOCOL_VERSION,
+            cursor: feed.cursor,
+            need_sync,
+            pull: feed
+                .docs
+                .into_iter()
+                .map(|d| DocPull {
+                    id: d.id,
+                    data: d.data.into_iter().map(ByteBuf::from).collect(),
+                })
+                .collect(),
+            sync: replies,
+            revoked: feed.revoked.into_iter().map(UuidBytes).collect(),
+        })
+    }
+
+    fn take_sync_state(&self, key: (Uuid, Uuid)) -> am_sync::State {
+        let mut states = self.sync_states.lock().unwrap_or_else(|p| p.into_inner());
+        states.remove(&key).map(|(s, _)| s).unwrap_or_default()
+    }
+
+    fn put_sync_state(&self, key: (Uuid, Uuid), state: am_sync::State) {
+        let mut states = self.sync_states.lock().unwrap_or_else(|p| p.into_inner());
+        if states.len() >= MAX_SYNC_STATES {
+            states.retain(|_, (_, at)| at.elapsed() < SYNC_STATE_TTL);
+            if states.len() >= MAX_SYNC_STATES {
+                states.clear();
+            }
+        }
+        states.insert(key, (state, Instant::now()));
+    }
+
+    /// Stores a document the server creates (admin import, demo, supervisor plans).
+    pub fn create_doc(&self, doc: &Automerge) -> Result<DocHeader, ServiceError> {
+        let header = doc::header(doc).map_err(domain)?;
+        if self.storage.doc_meta(header.id)?.is_some() {
+            return Err(ServiceError::Conflict(format!(
+                "document {} already exists",
+                header.id
+            )));
+        }
+        let write = make_write(header, None, doc, &[])?;
+        self.storage.commit(&[write], now_millis())?;
+        Ok(header)
+    }
+
+    /// Applies a server-side edit to a document, as one Automerge change by the server's
+    /// actor, retrying if a device's sync changed the document meanwhile. `check` authorises
+    /// against the document as stored.
+    pub fn edit<F>(
+        &self,
+        id: Uuid,
+        check: impl Fn(&DocMeta) -> Result<(), ServiceError>,
+        f: F,
+    ) -> Result<Projection, ServiceError>
+    where
+        F: Fn(&mut Automerge) -> Result<(), steward_core::Error>,
+    {
+        for _ in 0..MAX_ATTEMPTS {
+            let loaded = self
+                .storage
+                .load_doc(id)?
+                .ok_or_else(|| ServiceError::NotFound(format!("document {id}")))?;
+            check(&loaded.meta)?;
+            let mut d = loaded.doc.with_actor(self.actor.clone());
+            let before = d.get_heads();
+            f(&mut d).map_err(domain)?;
+            let header = doc::header(&d).map_err(domain)?;
+            let write = make_write(header, Some(loaded.last_seq), &d, &before)?;
+            let projection = doc::project(&d).map_err(domain)?;
+            match self.storage.commit(&[write], now_millis()) {
+                Ok(()) => {
+                    if let Err(e) = self.storage.compact_if_needed(id) {
+                        tracing::error!(doc = %id, error = %e, "compaction failed; increments kept");
+                    }
+                    return Ok(projection);
+                }
+                Err(StorageError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Conflict(
+            "the document kept changing; try again".into(),
+        ))
+    }
+
+    /// The compounds a user may see.
+    pub fn user_scope(&self, principal: &Principal) -> Result<Scope, ServiceError> {
+        match principal {
+            Principal::Device {
+                steward_id,
+                compound_id,
+                ..
+            } => Ok(Scope::Steward {
+                steward_id: *steward_id,
+                compound_id: *compound_id,
+            }),
+            Principal::User(u) if u.role == Role::Admin => Ok(Scope::All),
+            Principal::User(u) => {
+                let root = u.place_id.ok_or_else(|| ServiceError::Forbidden {
+                    message: "this account has no place".into(),
+                    docs: vec![],
+                })?;
+                Ok(Scope::Compounds(self.compounds_under(root)?))
+            }
+        }
+    }
+
+    /// The compounds at or below a place.
+    pub fn compounds_under(&self, root: Uuid) -> Result<Vec<Uuid>, ServiceError> {
+        let places = self.storage.places()?;
+        let mut frontier = vec![root];
+        let mut compounds = Vec::new();
+        while let Some(p) = frontier.pop() {
+            if let Some(place) = places.iter().find(|x| x.id == p) {
+                if place.kind == crate::storage::PlaceKind::Compound {
+                    compounds.push(place.id);
+                    continue;
+                }
+            }
+            frontier.extend(
+                places
+                    .iter()
+                    .filter(|x| x.parent_id == Some(p))
+                    .map(|x| x.id),
+            );
+        }
+        Ok(compounds)
+    }
+}

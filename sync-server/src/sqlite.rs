@@ -1,0 +1,847 @@
+//! The embedded SQLite backend: one file in the data directory, WAL mode, one writer connection
+//! and a few readers. It carries and runs its own migrations.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use steward_core::doc::{DocHeader, DocKind};
+use steward_core::time::Millis;
+use uuid::Uuid;
+
+use crate::storage::*;
+
+/// Increments must reach this many before a compaction is considered.
+const COMPACT_MIN_INCREMENTS: i64 = 16;
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError::Database(e.to_string())
+    }
+}
+
+/// SQLite storage in one file.
+pub struct SqliteStorage {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn open_conn(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+    )?;
+    Ok(conn)
+}
+
+fn uuid_of(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| StorageError::Corrupt(format!("stored id {s:?} is not a uuid")))
+}
+
+fn opt_uuid(s: Option<String>) -> Result<Option<Uuid>> {
+    s.filter(|s| !s.is_empty()).map(|s| uuid_of(&s)).transpose()
+}
+
+fn hash_of(bytes: &[u8]) -> Result<ChangeHash> {
+    ChangeHash::try_from(bytes)
+        .map_err(|_| StorageError::Corrupt("stored change hash is not 32 bytes".into()))
+}
+
+fn meta_from_row(
+    id: String,
+    kind: String,
+    compound: String,
+    steward: Option<String>,
+) -> Result<DocMeta> {
+    Ok(DocHeader {
+        id: uuid_of(&id)?,
+        kind: DocKind::from_code(&kind)
+            .ok_or_else(|| StorageError::Corrupt(format!("unknown kind {kind}")))?,
+        compound_id: uuid_of(&compound)?,
+        steward_id: opt_uuid(steward)?,
+    })
+}
+
+/// Cursor text: `<seq>.<first 8 bytes of that change's hash in hex>`. The hash part lets the
+/// server tell a cursor from before a restore from backup, whose sequence numbers were reused.
+fn cursor_text(seq: i64, hash: Option<&[u8]>) -> String {
+    match hash {
+        Some(h) if h.len() >= 8 => format!("{seq}.{}", hex::encode(&h[..8])),
+        _ => "0".to_string(),
+    }
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the database in `data_dir` and runs migrations.
+    pub fn open(data_dir: &Path) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StorageError::Database(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let path = data_dir.join("steward.sqlite3");
+        let mut writer = open_conn(&path)?;
+        migrate(&mut writer)?;
+        Ok(SqliteStorage {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => open_conn(&self.path)?,
+        };
+        let out = f(&conn);
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < 8 {
+            pool.push(conn);
+        }
+        out
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut conn)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version > current {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [version],
+            )?;
+            tx.commit()?;
+        }
+    }
+    Ok(())
+}
+
+fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> {
+    let row: Option<(String, String, Option<String>, Vec<u8>, i64)> = conn
+        .prepare_cached(
+            "SELECT kind, compound_id, steward_id, snapshot, last_seq FROM docs WHERE id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let Some((kind, compound, steward, snapshot, last_seq)) = row else {
+        return Ok(None);
+    };
+    let meta = meta_from_row(id.to_string(), kind, compound, steward)?;
+    let mut doc = if snapshot.is_empty() {
+        Automerge::new()
+    } else {
+        Automerge::load(&snapshot)
+            .map_err(|e| StorageError::Corrupt(format!("snapshot of {id}: {e}")))?
+    };
+    let mut buf = Vec::new();
+    let mut max_inc = 0i64;
+    {
+        let mut stmt =
+            conn.prepare_cached("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([id.to_string()])?;
+        while let Some(r) = rows.next()? {
+            max_inc = r.get(0)?;
+            buf.extend_from_slice(r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+        }
+    }
+    if !buf.is_empty() {
+        doc.load_incremental(&buf)
+            .map_err(|e| StorageError::Corrupt(format!("increments of {id}: {e}")))?;
+    }
+    Ok(Some((
+        LoadedDoc {
+            meta,
+            last_seq,
+            doc,
+        },
+        max_inc,
+    )))
+}
+
+impl Storage for SqliteStorage {
+    fn create_place(&self, kind: PlaceKind, name: &str, parent_id: Option<Uuid>) -> Result<Place> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StorageError::Invalid("a place needs a name".into()));
+        }
+        if let Some(pid) = parent_id {
+            let parent = self
+                .place(pid)?
+                .ok_or_else(|| StorageError::NotFound(format!("parent place {pid}")))?;
+            if parent.kind.child() != Some(kind) {
+                return Err(StorageError::Invalid(format!(
+                    "a {} cannot be inside a {}: the order is district > town > community > compound > building",
+                    kind.as_code(),
+                    parent.kind.as_code()
+                )));
+            }
+        } else if kind != PlaceKind::District {
+            return Err(StorageError::Invalid(format!(
+                "a {} needs a parent place",
+                kind.as_code()
+            )));
+        }
+        let place = Place {
+            id: Uuid::new_v4(),
+            kind,
+            name: name.to_string(),
+            parent_id,
+        };
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO places (id, kind, name, parent_id) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    place.id.to_string(),
+                    kind.as_code(),
+                    place.name,
+                    parent_id.map(|p| p.to_string())
+                ],
+            )?;
+            Ok(())
+        })?;
+        Ok(place)
+    }
+
+    fn place(&self, id: Uuid) -> Result<Option<Place>> {
+        self.read(|c| {
+            let row: Option<(String, String, Option<String>)> = c
+                .query_row(
+                    "SELECT kind, name, parent_id FROM places WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            row.map(|(kind, name, parent)| {
+                Ok(Place {
+                    id,
+                    kind: PlaceKind::from_code(&kind)
+                        .ok_or_else(|| StorageError::Corrupt("place kind".into()))?,
+                    name,
+                    parent_id: opt_uuid(parent)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn places(&self) -> Result<Vec<Place>> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT id, kind, name, parent_id FROM places ORDER BY name")?;
+            let rows: Vec<(String, String, String, Option<String>)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(id, kind, name, parent)| {
+                    Ok(Place {
+                        id: uuid_of(&id)?,
+                        kind: PlaceKind::from_code(&kind)
+                            .ok_or_else(|| StorageError::Corrupt("place kind".into()))?,
+                        name,
+                        parent_id: opt_uuid(parent)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn create_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward> {
+        let compound = self
+            .place(compound_id)?
+            .ok_or_else(|| StorageError::NotFound(format!("compound {compound_id}")))?;
+        if compound.kind != PlaceKind::Compound {
+            return Err(StorageError::Invalid(
+                "a steward belongs to a compound (小区)".into(),
+            ));
+        }
+        if name.trim().is_empty() {
+            return Err(StorageError::Invalid("a steward needs a name".into()));
+        }
+        let s = Steward {
+            id: Uuid::new_v4(),
+            compound_id,
+            name: name.trim().to_string(),
+        };
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO stewards (id, compound_id, name) VALUES (?1, ?2, ?3)",
+                params![s.id.to_string(), compound_id.to_string(), s.name],
+            )?;
+            Ok(())
+        })?;
+        Ok(s)
+    }
+
+    fn steward(&self, id: Uuid) -> Result<Option<Steward>> {
+        self.read(|c| {
+            let row: Option<(String, String)> = c
+                .query_row(
+                    "SELECT compound_id, name FROM stewards WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            row.map(|(compound, name)| {
+                Ok(Steward {
+                    id,
+                    compound_id: uuid_of(&compound)?,
+                    name,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn stewards(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Steward>> {
+        let all: Vec<Steward> = self.read(|c| {
+            let mut stmt = c.prepare("SELECT id, compound_id, name FROM stewards ORDER BY name")?;
+            let rows: Vec<(String, String, String)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(id, compound, name)| {
+                    Ok(Steward {
+                        id: uuid_of(&id)?,
+                        compound_id: uuid_of(&compound)?,
+                        name,
+                    })
+                })
+                .collect()
+        })?;
+        Ok(match compound_ids {
+            None => all,
+            Some(ids) => all
+                .into_iter()
+                .filter(|s| ids.contains(&s.compound_id))
+                .collect(),
+        })
+    }
+
+    fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        place_id: Option<Uuid>,
+    ) -> Result<User> {
+        let username = username.trim();
+        if username.is_empty() {
+            return Err(StorageError::Invalid("a user needs a username".into()));
+        }
+        if role != Role::Admin && place_id.is_none() {
+            return Err(StorageError::Invalid(format!(
+                "a {} account needs a place",
+                role.as_code()
+            )));
+        }
+        if let Some(p) = place_id {
+            self.place(p)?
+                .ok_or_else(|| StorageError::NotFound(format!("place {p}")))?;
+        }
+        let user = User {
+            id: Uuid::new_v4(),
+            username: username.to_string(),
+            role,
+            place_id,
+        };
+        self.write(|c| {
+            let n = c.execute(
+                "INSERT OR IGNORE INTO users (id, username, password_hash, role, place_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![user.id.to_string(), user.username, password_hash, role.as_code(), place_id.map(|p| p.to_string())],
+            )?;
+            if n == 0 {
+                return Err(StorageError::AlreadyExists(format!("user {username} already exists")));
+            }
+            Ok(())
+        })?;
+        Ok(user)
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>> {
+        self.read(|c| {
+            let row: Option<(String, String, String, Option<String>)> = c
+                .query_row(
+                    "SELECT id, password_hash, role, place_id FROM users WHERE username = ?1",
+                    [username.trim()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            row.map(|(id, hash, role, place)| {
+                Ok((
+                    User {
+                        id: uuid_of(&id)?,
+                        username: username.trim().to_string(),
+                        role: Role::from_code(&role)
+                            .ok_or_else(|| StorageError::Corrupt("role".into()))?,
+                        place_id: opt_uuid(place)?,
+                    },
+                    hash,
+                ))
+            })
+            .transpose()
+        })
+    }
+
+    fn create_session(&self, user_id: Uuid, token_hash: &str, expires_at: Millis) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![token_hash, user_id.to_string(), expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn create_enrolment(
+        &self,
+        steward_id: Uuid,
+        code_hash: &str,
+        expires_at: Millis,
+    ) -> Result<()> {
+        self.steward(steward_id)?
+            .ok_or_else(|| StorageError::NotFound(format!("steward {steward_id}")))?;
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO enrolments (code_hash, steward_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![code_hash, steward_id.to_string(), expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        device_name: &str,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Uuid, Steward)>> {
+        let steward_id = self.write(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let steward: Option<String> = tx
+                .query_row(
+                    "SELECT steward_id FROM enrolments WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                    params![code_hash, now],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(steward) = steward else { return Ok(None) };
+            let device_id = Uuid::new_v4();
+            tx.execute("UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1", params![code_hash, now, device_id.to_string()])?;
+            tx.execute(
+                "INSERT INTO devices (id, steward_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![device_id.to_string(), steward, device_name.chars().take(80).collect::<String>(), token_hash, now],
+            )?;
+            tx.commit()?;
+            Ok(Some((device_id, uuid_of(&steward)?)))
+        })?;
+        match steward_id {
+            None => Ok(None),
+            Some((device, s)) => {
+                let steward = self.steward(s)?.ok_or_else(|| {
+                    StorageError::Corrupt("enrolment of a missing steward".into())
+                })?;
+                Ok(Some((device, steward)))
+            }
+        }
+    }
+
+    fn principal_for_token(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>> {
+        self.read(|c| {
+            let device: Option<(String, String, String)> = c
+                .prepare_cached(
+                    "SELECT d.id, d.steward_id, s.compound_id FROM devices d JOIN stewards s ON s.id = d.steward_id
+                     WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
+                )?
+                .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            if let Some((d, s, comp)) = device {
+                return Ok(Some(Principal::Device { device_id: uuid_of(&d)?, steward_id: uuid_of(&s)?, compound_id: uuid_of(&comp)? }));
+            }
+            let user: Option<(String, String, String, Option<String>)> = c
+                .prepare_cached(
+                    "SELECT u.id, u.username, u.role, u.place_id FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                )?
+                .query_row(params![token_hash, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            user.map(|(id, username, role, place)| {
+                Ok(Principal::User(User {
+                    id: uuid_of(&id)?,
+                    username,
+                    role: Role::from_code(&role).ok_or_else(|| StorageError::Corrupt("role".into()))?,
+                    place_id: opt_uuid(place)?,
+                }))
+            })
+            .transpose()
+        })
+    }
+
+    fn server_actor(&self) -> Result<ActorId> {
+        self.write(|c| {
+            let hex_actor: Option<String> = c
+                .query_row(
+                    "SELECT value FROM server_meta WHERE key = 'actor'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match hex_actor {
+                Some(h) => ActorId::try_from(h.as_str())
+                    .map_err(|_| StorageError::Corrupt("server actor".into())),
+                None => {
+                    let a = ActorId::random();
+                    c.execute(
+                        "INSERT INTO server_meta (key, value) VALUES ('actor', ?1)",
+                        [a.to_hex_string()],
+                    )?;
+                    Ok(a)
+                }
+            }
+        })
+    }
+
+    fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>> {
+        self.read(|c| {
+            let row: Option<(String, String, Option<String>)> = c
+                .prepare_cached("SELECT kind, compound_id, steward_id FROM docs WHERE id = ?1")?
+                .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            row.map(|(k, comp, s)| meta_from_row(id.to_string(), k, comp, s))
+                .transpose()
+        })
+    }
+
+    fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>> {
+        self.read(|c| Ok(load_doc_in(c, id)?.map(|(d, _)| d)))
+    }
+
+    fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<()> {
+        self.write(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut conflicts = Vec::new();
+            for w in writes {
+                let current: Option<(i64, Option<String>)> = tx
+                    .prepare_cached("SELECT last_seq, steward_id FROM docs WHERE id = ?1")?
+                    .query_row([w.meta.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match (current.as_ref(), w.expected_last_seq) {
+                    (None, None) => {}
+                    (Some((seq, _)), Some(expected)) if *seq == expected => {}
+                    _ => conflicts.push(w.meta.id),
+                }
+            }
+            if !conflicts.is_empty() {
+                return Err(StorageError::Conflict(conflicts));
+            }
+            for w in writes {
+                let id = w.meta.id.to_string();
+                if w.expected_last_seq.is_none() {
+                    tx.execute(
+                        "INSERT INTO docs (id, kind, compound_id, steward_id, snapshot, last_seq, scope_seq, created_at)
+                         VALUES (?1, ?2, ?3, ?4, x'', 0, 0, ?5)",
+                        params![id, w.meta.kind.as_code(), w.meta.compound_id.to_string(), w.meta.steward_id.map(|s| s.to_string()), now],
+                    )?;
+                }
+                let old_steward: Option<String> =
+                    tx.query_row("SELECT steward_id FROM docs WHERE id = ?1", [&id], |r| r.get(0))?;
+                let mut last = None;
+                let mut added_bytes = 0i64;
+                for (hash, bytes) in &w.changes {
+                    let n = tx
+                        .prepare_cached("INSERT OR IGNORE INTO change_log (doc_id, hash, received_at) VALUES (?1, ?2, ?3)")?
+                        .execute(params![id, &hash.0[..], now])?;
+                    if n == 0 {
+                        continue; // already stored: a replayed or duplicated change
+                    }
+                    let seq = tx.last_insert_rowid();
+                    tx.prepare_cached("INSERT INTO increments (doc_id, seq, data) VALUES (?1, ?2, ?3)")?
+                        .execute(params![id, seq, bytes])?;
+                    added_bytes += bytes.len() as i64;
+                    last = Some(seq);
+                }
+                let Some(last) = last else { continue };
+                let new_steward = w.meta.steward_id.map(|s| s.to_string());
+                let reassigned = w.expected_last_seq.is_some() && old_steward.as_deref().filter(|s| !s.is_empty()) != new_steward.as_deref();
+                tx.prepare_cached(
+                    "UPDATE docs SET last_seq = ?2, steward_id = ?3, inc_bytes = inc_bytes + ?4, inc_count = inc_count + ?5,
+                     scope_seq = CASE WHEN ?6 THEN ?2 ELSE scope_seq END WHERE id = ?1",
+                )?
+                .execute(params![id, last, new_steward, added_bytes, w.changes.len() as i64, reassigned])?;
+                if reassigned {
+                    if let Some(old) = old_steward.filter(|s| !s.is_empty()) {
+                        tx.execute("INSERT INTO revocations (steward_id, doc_id, seq) VALUES (?1, ?2, ?3)", params![old, id, last])?;
+                    }
+                }
+                tx.prepare_cached(
+                    "INSERT INTO projections (doc_id, kind, compound_id, steward_id, seq, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(doc_id) DO UPDATE SET steward_id = excluded.steward_id, seq = excluded.seq, json = excluded.json",
+                )?
+                .execute(params![id, w.meta.kind.as_code(), w.meta.compound_id.to_string(), new_steward, last, w.projection_json])?;
+                let mut seen = tx.prepare_cached("INSERT OR IGNORE INTO first_seen (record_id, at) VALUES (?1, ?2)")?;
+                for r in &w.record_ids {
+                    seen.execute(params![r.to_string(), now])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn feed(
+        &self,
+        steward_id: Uuid,
+        compound_id: Uuid,
+        cursor: Option<&str>,
+        exclude: &[ChangeHash],
+    ) -> Result<Feed> {
+        let exclude: BTreeSet<ChangeHash> = exclude.iter().copied().collect();
+        self.read(|c| {
+            // One read transaction: the cursor and the changes it covers are one snapshot.
+            c.execute_batch("BEGIN")?;
+            let out = (|| {
+                let (max_seq, max_hash): (i64, Option<Vec<u8>>) = c
+                    .query_row("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?
+                    .unwrap_or((0, None));
+                let since = parse_cursor(c, cursor)?;
+                let mut feed = Feed { cursor: cursor_text(max_seq, max_hash.as_deref()), ..Default::default() };
+                let mut stmt = c.prepare_cached(
+                    "SELECT id, scope_seq, snapshot FROM docs
+                     WHERE (steward_id = ?1 OR (kind = 'compound' AND id = ?2)) AND last_seq > ?3",
+                )?;
+                let docs: Vec<(String, i64, Vec<u8>)> = stmt
+                    .query_map(params![steward_id.to_string(), compound_id.to_string(), since], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?
+                    .collect::<Result<_, _>>()?;
+                for (id, scope_seq, snapshot) in docs {
+                    let doc_id = uuid_of(&id)?;
+                    let whole = since == 0 || scope_seq > since;
+                    let mut data = Vec::new();
+                    if whole {
+                        if !snapshot.is_empty() {
+                            data.push(snapshot);
+                        }
+                        let mut inc = c.prepare_cached("SELECT data FROM increments WHERE doc_id = ?1 ORDER BY seq")?;
+                        for d in inc.query_map([&id], |r| r.get::<_, Vec<u8>>(0))? {
+                            data.push(d?);
+                        }
+                    } else {
+                        let mut stmt = c.prepare_cached(
+                            "SELECT l.hash, i.data FROM change_log l LEFT JOIN increments i ON i.doc_id = l.doc_id AND i.seq = l.seq
+                             WHERE l.doc_id = ?1 AND l.seq > ?2 ORDER BY l.seq",
+                        )?;
+                        let rows: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+                            stmt.query_map(params![id, since], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                        let mut compacted = Vec::new();
+                        for (hash, bytes) in rows {
+                            let hash = hash_of(&hash)?;
+                            if exclude.contains(&hash) {
+                                continue;
+                            }
+                            match bytes {
+                                Some(b) => data.push(b),
+                                None => compacted.push(hash),
+                            }
+                        }
+                        if !compacted.is_empty() {
+                            // Merged into the snapshot since: take them out of the loaded document.
+                            let (loaded, _) = load_doc_in(c, doc_id)?.ok_or_else(|| StorageError::Corrupt("doc vanished".into()))?;
+                            for h in compacted {
+                                let change = loaded.doc.get_change_by_hash(&h).ok_or_else(|| {
+                                    StorageError::Corrupt(format!("change {h} of {doc_id} is neither stored nor in the snapshot"))
+                                })?;
+                                data.push(change.raw_bytes().to_vec());
+                            }
+                        }
+                    }
+                    if !data.is_empty() {
+                        feed.docs.push(FeedDoc { id: doc_id, data });
+                    }
+                }
+                let mut stmt = c.prepare_cached(
+                    "SELECT DISTINCT r.doc_id FROM revocations r JOIN docs d ON d.id = r.doc_id
+                     WHERE r.steward_id = ?1 AND r.seq > ?2 AND (d.steward_id IS NULL OR d.steward_id <> ?1)",
+                )?;
+                for id in stmt.query_map(params![steward_id.to_string(), since], |r| r.get::<_, String>(0))? {
+                    feed.revoked.push(uuid_of(&id?)?);
+                }
+                Ok(feed)
+            })();
+            c.execute_batch("COMMIT")?;
+            out
+        })
+    }
+
+    fn compact_if_needed(&self, id: Uuid) -> Result<Option<Compaction>> {
+        let needed: bool =
+            self.read(|c| {
+                Ok(c.prepare_cached(
+                "SELECT inc_count >= ?2 AND inc_bytes > length(snapshot) FROM docs WHERE id = ?1",
+            )?
+            .query_row(params![id.to_string(), COMPACT_MIN_INCREMENTS], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
+            })?;
+        if needed {
+            self.compact(id).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn compact(&self, id: Uuid) -> Result<Compaction> {
+        self.write(|c| {
+            // Under the writer lock nothing else can add increments between the load and the
+            // delete; still, only increments up to the last one loaded are deleted.
+            let (loaded, max_inc) = load_doc_in(c, id)?.ok_or_else(|| StorageError::NotFound(format!("document {id}")))?;
+            if !loaded.doc.get_missing_deps(&[]).is_empty() {
+                return Err(StorageError::Corrupt(format!("document {id} has changes with missing dependencies")));
+            }
+            let snapshot = loaded.doc.save();
+            // Check the snapshot reloads to the same heads before anything is deleted.
+            let check = Automerge::load(&snapshot).map_err(|e| StorageError::Corrupt(format!("new snapshot does not load: {e}")))?;
+            if check.get_heads() != loaded.doc.get_heads() {
+                return Err(StorageError::Corrupt("new snapshot lost changes".into()));
+            }
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("UPDATE docs SET snapshot = ?2 WHERE id = ?1", params![id.to_string(), snapshot])?;
+            let merged = tx.execute("DELETE FROM increments WHERE doc_id = ?1 AND seq <= ?2", params![id.to_string(), max_inc])?;
+            tx.execute(
+                "UPDATE docs SET inc_bytes = COALESCE((SELECT SUM(length(data)) FROM increments WHERE doc_id = ?1), 0),
+                 inc_count = (SELECT COUNT(*) FROM increments WHERE doc_id = ?1) WHERE id = ?1",
+                [id.to_string()],
+            )?;
+            tx.commit()?;
+            Ok(Compaction { merged_increments: merged, snapshot_bytes: snapshot.len() })
+        })
+    }
+
+    fn doc_ids(&self, scope: &Scope, kind: Option<DocKind>) -> Result<Vec<Uuid>> {
+        Ok(self
+            .projections(scope, kind, -1)?
+            .into_iter()
+            .map(|r| r.doc_id)
+            .collect())
+    }
+
+    fn projections(
+        &self,
+        scope: &Scope,
+        kind: Option<DocKind>,
+        since: i64,
+    ) -> Result<Vec<ProjectionRow>> {
+        let kind_code = kind.map(|k| k.as_code().to_string());
+        self.read(|c| {
+            let (sql, args): (String, Vec<String>) = match scope {
+                Scope::All => ("SELECT doc_id, kind, compound_id, steward_id, seq, json FROM projections WHERE seq > ?1".into(), vec![]),
+                Scope::Steward { steward_id, compound_id } => (
+                    "SELECT doc_id, kind, compound_id, steward_id, seq, json FROM projections
+                     WHERE seq > ?1 AND (steward_id = ?2 OR (kind = 'compound' AND doc_id = ?3))"
+                        .into(),
+                    vec![steward_id.to_string(), compound_id.to_string()],
+                ),
+                Scope::Compounds(ids) => {
+                    let list = ids.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(",");
+                    (format!("SELECT doc_id, kind, compound_id, steward_id, seq, json FROM projections WHERE seq > ?1 AND compound_id IN ({list})"), vec![])
+                }
+            };
+            let mut stmt = c.prepare(&format!("{sql} ORDER BY seq"))?;
+            let mut params_vec: Vec<&dyn rusqlite::ToSql> = vec![&since];
+            for a in &args {
+                params_vec.push(a);
+            }
+            let rows: Vec<(String, String, String, Option<String>, i64, String)> = stmt
+                .query_map(params_vec.as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .filter(|r| kind_code.as_deref().is_none_or(|k| k == r.1))
+                .map(|(id, kind, comp, steward, seq, json)| {
+                    Ok(ProjectionRow {
+                        doc_id: uuid_of(&id)?,
+                        kind: DocKind::from_code(&kind).ok_or_else(|| StorageError::Corrupt("kind".into()))?,
+                        compound_id: uuid_of(&comp)?,
+                        steward_id: opt_uuid(steward)?,
+                        seq,
+                        json,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn first_seen(&self, record_ids: &[Uuid]) -> Result<HashMap<Uuid, Millis>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT at FROM first_seen WHERE record_id = ?1")?;
+            let mut out = HashMap::new();
+            for id in record_ids {
+                if let Some(at) = stmt
+                    .query_row([id.to_string()], |r| r.get::<_, i64>(0))
+                    .optional()?
+                {
+                    out.insert(*id, at);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn max_seq(&self) -> Result<i64> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+}
+
+/// The sequence number a cursor stands for; 0 (send everything) for no cursor, a malformed one,
+/// or one this database never issued (for instance after a restore from backup).
+fn parse_cursor(c: &Connection, cursor: Option<&str>) -> Result<i64> {
+    let Some(cursor) = cursor else { return Ok(0) };
+    let Some((seq, hash_hex)) = cursor.split_once('.') else {
+        return Ok(0);
+    };
+    let Ok(seq) = seq.parse::<i64>() else {
+        return Ok(0);
+    };
+    let stored: Option<Vec<u8>> = c
+        .prepare_cached("SELECT hash FROM change_log WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?;
+    Ok(match stored {
+        Some(h) if h.len() >= 8 && hex::encode(&h[..8]) == hash_hex => seq,
+        _ => 0,
+    })
+}

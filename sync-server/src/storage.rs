@@ -1,0 +1,286 @@
+//! The storage boundary. Handlers and the sync logic see only [`Storage`]; the SQLite backend
+//! (`sqlite.rs`) is the default, and a PostgreSQL backend can implement the same trait later
+//! without touching them.
+//!
+//! Methods are blocking: callers run them on tokio's blocking pool.
+
+use automerge::{Automerge, ChangeHash};
+use serde::{Deserialize, Serialize};
+use steward_core::doc::{DocHeader, DocKind};
+use steward_core::time::Millis;
+use uuid::Uuid;
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A document changed between read and write; the caller reloads and retries.
+    #[error("documents changed concurrently: {0:?}")]
+    Conflict(Vec<Uuid>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    AlreadyExists(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A level in the place hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    District,
+    Town,
+    Community,
+    Compound,
+    Building,
+}
+
+impl PlaceKind {
+    pub fn as_code(self) -> &'static str {
+        match self {
+            PlaceKind::District => "district",
+            PlaceKind::Town => "town",
+            PlaceKind::Community => "community",
+            PlaceKind::Compound => "compound",
+            PlaceKind::Building => "building",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Some(match s {
+            "district" => PlaceKind::District,
+            "town" => PlaceKind::Town,
+            "community" => PlaceKind::Community,
+            "compound" => PlaceKind::Compound,
+            "building" => PlaceKind::Building,
+            _ => return None,
+        })
+    }
+
+    /// The kind a child of this kind must have.
+    pub fn child(self) -> Option<PlaceKind> {
+        match self {
+            PlaceKind::District => Some(PlaceKind::Town),
+            PlaceKind::Town => Some(PlaceKind::Community),
+            PlaceKind::Community => Some(PlaceKind::Compound),
+            PlaceKind::Compound => Some(PlaceKind::Building),
+            PlaceKind::Building => None,
+        }
+    }
+}
+
+/// A place: district > town > community > compound > building.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: Uuid,
+    pub kind: PlaceKind,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+}
+
+/// A steward account, tied to one compound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Steward {
+    pub id: Uuid,
+    pub compound_id: Uuid,
+    pub name: String,
+}
+
+/// What a user account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, everywhere.
+    Admin,
+    /// A compound branch secretary or community/town staff: reads and steers the places below
+    /// their place.
+    Supervisor,
+    /// A property company: comments on and moves the issues of its compounds.
+    Property,
+}
+
+impl Role {
+    pub fn as_code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Property => "property",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Some(match s {
+            "admin" => Role::Admin,
+            "supervisor" => Role::Supervisor,
+            "property" => Role::Property,
+            _ => return None,
+        })
+    }
+}
+
+/// A user account (admin, supervisor, property company).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub role: Role,
+    /// The place the account is responsible for; `None` for admins.
+    pub place_id: Option<Uuid>,
+}
+
+/// Who is calling, as established from a token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// A steward's enrolled device.
+    Device {
+        device_id: Uuid,
+        steward_id: Uuid,
+        compound_id: Uuid,
+    },
+    /// A signed-in user.
+    User(User),
+}
+
+/// Where a document belongs, for authorisation.
+pub type DocMeta = DocHeader;
+
+/// A document as stored, loaded.
+pub struct LoadedDoc {
+    pub meta: DocMeta,
+    /// The sequence number of the document's last stored change: the version for optimistic
+    /// concurrency.
+    pub last_seq: i64,
+    pub doc: Automerge,
+}
+
+/// A write of new changes to one document, with its new projection.
+#[derive(Debug, Clone)]
+pub struct DocWrite {
+    pub meta: DocMeta,
+    /// `None` for a new document; otherwise the `last_seq` it was loaded at.
+    pub expected_last_seq: Option<i64>,
+    /// New changes: hash and raw change bytes.
+    pub changes: Vec<(ChangeHash, Vec<u8>)>,
+    /// The projection after the changes, as JSON.
+    pub projection_json: String,
+    /// Ids of the records in the projection (visits, must-visits, …), for "first seen" times.
+    pub record_ids: Vec<Uuid>,
+}
+
+/// One document in a device's feed.
+#[derive(Debug, Clone)]
+pub struct FeedDoc {
+    pub id: Uuid,
+    /// Chunks the device lacks: change chunks, or a document chunk followed by changes.
+    pub data: Vec<Vec<u8>>,
+}
+
+/// What a device lacks since its cursor.
+#[derive(Debug, Clone, Default)]
+pub struct Feed {
+    pub cursor: String,
+    pub docs: Vec<FeedDoc>,
+    pub revoked: Vec<Uuid>,
+}
+
+/// A projection row of the read model.
+#[derive(Debug, Clone)]
+pub struct ProjectionRow {
+    pub doc_id: Uuid,
+    pub kind: DocKind,
+    pub compound_id: Uuid,
+    pub steward_id: Option<Uuid>,
+    pub seq: i64,
+    pub json: String,
+}
+
+/// Which documents a read covers.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    All,
+    Compounds(Vec<Uuid>),
+    Steward { steward_id: Uuid, compound_id: Uuid },
+}
+
+/// What a compaction did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Compaction {
+    pub merged_increments: usize,
+    pub snapshot_bytes: usize,
+}
+
+/// The storage the server runs on.
+pub trait Storage: Send + Sync + 'static {
+    // -- places and accounts
+    fn create_place(&self, kind: PlaceKind, name: &str, parent_id: Option<Uuid>) -> Result<Place>;
+    fn place(&self, id: Uuid) -> Result<Option<Place>>;
+    fn places(&self) -> Result<Vec<Place>>;
+    fn create_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward>;
+    fn steward(&self, id: Uuid) -> Result<Option<Steward>>;
+    fn stewards(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Steward>>;
+    fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        place_id: Option<Uuid>,
+    ) -> Result<User>;
+    /// The user and their password hash.
+    fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>>;
+    fn create_session(&self, user_id: Uuid, token_hash: &str, expires_at: Millis) -> Result<()>;
+    fn create_enrolment(&self, steward_id: Uuid, code_hash: &str, expires_at: Millis)
+        -> Result<()>;
+    /// Redeems a one-time enrolment code: registers the device with its token hash. `None` if
+    /// the code is unknown, used or expired.
+    fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        device_name: &str,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Uuid, Steward)>>;
+    fn principal_for_token(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>>;
+
+    // -- documents
+    /// The server's own Automerge actor (for supervisor edits made through HTTP).
+    fn server_actor(&self) -> Result<automerge::ActorId>;
+    fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>>;
+    fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>>;
+    /// Writes new changes of several documents atomically. Fails with `Conflict` (and writes
+    /// nothing) if any document moved past its `expected_last_seq`. Changes already stored are
+    /// skipped, so a replayed write changes nothing.
+    fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<()>;
+    /// What a steward's device lacks since `cursor`, leaving out the changes in `exclude`.
+    fn feed(
+        &self,
+        steward_id: Uuid,
+        compound_id: Uuid,
+        cursor: Option<&str>,
+        exclude: &[ChangeHash],
+    ) -> Result<Feed>;
+    /// Merges a document's increments into a new snapshot if they have outgrown it.
+    fn compact_if_needed(&self, id: Uuid) -> Result<Option<Compaction>>;
+    /// Merges a document's increments into a new snapshot now.
+    fn compact(&self, id: Uuid) -> Result<Compaction>;
+    /// Documents (ids and kinds) within a scope.
+    fn doc_ids(&self, scope: &Scope, kind: Option<DocKind>) -> Result<Vec<Uuid>>;
+
+    // -- read model
+    /// Projections in a scope changed after `since` (a change sequence number), oldest first.
+    fn projections(
+        &self,
+        scope: &Scope,
+        kind: Option<DocKind>,
+        since: i64,
+    ) -> Result<Vec<ProjectionRow>>;
+    /// When the server first saw each record.
+    fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
+    /// The highest change sequence number stored.
+    fn max_seq(&self) -> Result<i64>;
+}
