@@ -1,1 +1,386 @@
+//! Test and benchmark harness: a real sync server (in-process on a loopback port, or as its own
+//! process that can be killed), real device stores in temporary directories, and supervisor
+//! sessions over HTTP.
 
+pub use rusqlite as sqlite;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use steward_client::{SharedStore, Store, SyncClient, SyncReport};
+use steward_core::doc::NewVisit;
+use steward_core::model::{
+    Address, HouseholdProfile, KeyServiceReason, Opinion, OpinionCategory, VisitMethod,
+};
+use steward_sync_server::storage::{PlaceKind, Role, Steward};
+use steward_sync_server::{admin, Config, Running, Service};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// A server with its data directory and an admin handle on the same database.
+pub struct World {
+    pub dir: TempDir,
+    pub config: Config,
+    pub admin: Service,
+    pub running: Option<Running>,
+    pub url: String,
+    community: Uuid,
+}
+
+impl World {
+    /// Starts a server in-process on a free loopback port.
+    pub async fn start() -> World {
+        World::start_with(|_| {}).await
+    }
+
+    /// Starts a server with adjusted configuration.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> World {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().join("server"),
+            ..Default::default()
+        };
+        adjust(&mut config);
+        let admin = steward_sync_server::open_service(&config).expect("open service");
+        let district = admin::create_place(&admin, PlaceKind::District, "南郑区", None).unwrap();
+        let town =
+            admin::create_place(&admin, PlaceKind::Town, "大河坎镇", Some(district.id)).unwrap();
+        let community =
+            admin::create_place(&admin, PlaceKind::Community, "艺苑社区", Some(town.id)).unwrap();
+        let running = steward_sync_server::start(config.clone())
+            .await
+            .expect("start server");
+        let url = format!("http://{}", running.addr);
+        World {
+            dir,
+            config,
+            admin,
+            running: Some(running),
+            url,
+            community: community.id,
+        }
+    }
+
+    /// Stops the in-process server (graceful).
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+    }
+
+    /// Starts the in-process server again on the same address.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let mut cfg = self.config.clone();
+        cfg.listen = self.url.trim_start_matches("http://").parse().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match steward_sync_server::start(cfg.clone()).await {
+                Ok(r) => {
+                    self.running = Some(r);
+                    return;
+                }
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("restart: {e}"),
+            }
+        }
+    }
+
+    /// A new compound in the community.
+    pub fn compound(&self, name: &str) -> Uuid {
+        admin::create_place(&self.admin, PlaceKind::Compound, name, Some(self.community))
+            .unwrap()
+            .id
+    }
+
+    /// A new steward.
+    pub fn steward(&self, compound: Uuid, name: &str) -> Steward {
+        admin::create_steward(&self.admin, compound, name).unwrap()
+    }
+
+    /// A household assigned to a steward, with a complete profile.
+    pub fn household(&self, compound: Uuid, steward: Option<Uuid>, n: usize) -> Uuid {
+        admin::create_household(&self.admin, compound, steward, profile(n)).unwrap()
+    }
+
+    /// A supervisor of a place, signed in.
+    pub async fn supervisor(&self, place: Uuid, username: &str) -> Supervisor {
+        self.user(place, username, Role::Supervisor).await
+    }
+
+    /// A user account of any role, signed in.
+    pub async fn user(&self, place: Uuid, username: &str, role: Role) -> Supervisor {
+        admin::create_user(&self.admin, username, "password-123", role, Some(place)).unwrap();
+        Supervisor::login(&self.url, username, "password-123").await
+    }
+
+    /// A device enrolled for a steward, with its store in the world's directory.
+    pub async fn device(&self, steward: Uuid) -> Device {
+        let code = admin::issue_enrolment_code(&self.admin, steward, 1).unwrap();
+        Device::enrol(&self.url, &code, self.dir.path()).await
+    }
+}
+
+/// A household profile numbered `n`, every field filled.
+pub fn profile(n: usize) -> HouseholdProfile {
+    HouseholdProfile {
+        address: Address {
+            building: format!("{}", 1 + n / 10),
+            unit: "1".into(),
+            room: format!("{}", 101 + n),
+        },
+        head_name: format!("住户{n}"),
+        member_count: 3,
+        phone: Some(format!("1390000{n:04}")),
+        party_member: Some(n % 3 == 0),
+        key_service: Some(if n % 4 == 0 {
+            vec![KeyServiceReason::ElderlyAlone]
+        } else {
+            vec![]
+        }),
+        notes: "子女在外地工作，平时老人自己在家，腿脚不便，需要邻里照看。社区已登记为重点对象。"
+            .into(),
+    }
+}
+
+/// A visit of the reference workload's size (summary ~80 characters, 2 opinions, hardships).
+pub fn visit(by: Uuid, at: i64) -> NewVisit {
+    NewVisit {
+        id: Uuid::new_v4(),
+        at,
+        method: VisitMethod::DoorVisit,
+        summary: "老人独居，身体尚可，反映楼道灯不亮，夜间上下楼不便，希望物业尽快维修。另外提到小区绿化带有人私自种菜，影响环境。已记录，转物业和支部处理，下周回访。".into(),
+        opinions: vec![
+            Opinion { category: OpinionCategory::Facilities, text: "希望物业尽快修好楼道灯，并在单元门口加装扶手，方便老人出入。".into() },
+            Opinion { category: OpinionCategory::Sanitation, text: "绿化带私自种菜的情况应当劝导整改，恢复公共绿地的原貌，大家共享。".into() },
+        ],
+        hardships: "腿脚不便，上下楼困难，子女不在身边，买菜看病都需要人帮忙。".into(),
+        answers: vec![],
+        follow_up: true,
+        by,
+    }
+}
+
+/// A steward's device: a real store and sync client.
+pub struct Device {
+    pub store: SharedStore,
+    pub client: SyncClient,
+    pub path: PathBuf,
+    pub steward_id: Uuid,
+    pub compound_id: Uuid,
+}
+
+impl Device {
+    /// Creates a store under `dir` and enrols it.
+    pub async fn enrol(url: &str, code: &str, dir: &Path) -> Device {
+        let path = dir.join(format!("device-{}.sqlite3", Uuid::new_v4()));
+        let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
+        let client = SyncClient::new();
+        let identity = client
+            .enrol(&store, url, code, "test phone")
+            .await
+            .expect("enrol");
+        Device {
+            store,
+            client,
+            path,
+            steward_id: identity.steward_id,
+            compound_id: identity.compound_id,
+        }
+    }
+
+    /// Reopens the device from its file, as after the app was killed.
+    pub fn reopen(&mut self) {
+        self.store = Arc::new(Mutex::new(Store::open(&self.path).unwrap()));
+    }
+
+    /// Syncs, panicking on failure.
+    pub async fn sync(&self) -> SyncReport {
+        self.client.sync(&self.store).await.expect("sync")
+    }
+
+    /// Runs `f` with the store.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.store.lock().unwrap())
+    }
+}
+
+/// A signed-in supervisor (or property company or admin).
+pub struct Supervisor {
+    pub url: String,
+    pub token: String,
+    http: reqwest::Client,
+}
+
+impl Supervisor {
+    pub async fn login(url: &str, username: &str, password: &str) -> Supervisor {
+        let http = reqwest::Client::new();
+        let v: serde_json::Value = http
+            .post(format!("{url}/v1/login"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Supervisor {
+            url: url.into(),
+            token: v["token"].as_str().expect("login token").into(),
+            http,
+        }
+    }
+
+    /// GET, returning status and JSON (Null when the body is not JSON).
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// GET the raw body.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// POST (or PUT) JSON, returning status and JSON.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real server binary, built by the workspace build.
+pub fn server_binary() -> PathBuf {
+    let mut dir = std::env::current_exe().expect("test binary path");
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let bin = dir.join("steward-sync-server");
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "steward-sync-server",
+                "--bin",
+                "steward-sync-server",
+            ])
+            .status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "could not build the server binary at {}",
+            bin.display()
+        );
+    }
+    bin
+}
+
+/// The server running as its own process, so it can be killed with SIGKILL.
+pub struct ServerProcess {
+    child: Option<Child>,
+    pub addr: SocketAddr,
+    pub data: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts `steward-sync-server serve` and waits until it answers /healthz.
+    pub async fn spawn(data: &Path, port: u16) -> ServerProcess {
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let child = Command::new(server_binary())
+            .args([
+                "serve",
+                "--data",
+                data.to_str().unwrap(),
+                "--listen",
+                &addr.to_string(),
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn server");
+        let p = ServerProcess {
+            child: Some(child),
+            addr,
+            data: data.into(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let http = reqwest::Client::new();
+        loop {
+            if let Ok(r) = http.get(format!("http://{addr}/healthz")).send().await {
+                if r.status().is_success() {
+                    return p;
+                }
+            }
+            assert!(Instant::now() < deadline, "server did not come up");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
