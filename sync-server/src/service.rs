@@ -452,6 +452,19 @@ impl Service {
         Ok(header)
     }
 
+    /// Stores many new documents in one transaction (bulk import, benchmarks).
+    pub fn create_docs(&self, docs: &[Automerge]) -> Result<(), ServiceError> {
+        let mut writes = Vec::with_capacity(docs.len());
+        for d in docs {
+            let header = doc::header(d).map_err(domain)?;
+            writes.push(make_write(header, None, d, &[])?);
+        }
+        self.storage.commit(&writes, now_millis()).map_err(|e| match e {
+            StorageError::Conflict(ids) => ServiceError::Conflict(format!("{} documents already exist", ids.len())),
+            e => e.into(),
+        })
+    }
+
     /// Applies a server-side edit to a document, as one Automerge change by the server's
     /// actor, retrying if a device's sync changed the document meanwhile. `check` authorises
     /// against the document as stored.

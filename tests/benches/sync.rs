@@ -1,1 +1,298 @@
-fn main() {}
+//! The sync benchmark, on the reference workload of `../shared/WORKLOAD.md`.
+//!
+//! Drives the real device code (`steward-client`) against the real server binary on loopback:
+//!
+//! - record-a-visit latency on a device store (median, p99);
+//! - a steady-state sync of one steward: round trips and bytes beside the raw change size;
+//! - N stewards (default 600) each syncing a month of work at once, in scenario A (first upload)
+//!   and scenario B (steady state): wall time, throughput, errors, bytes, round trips;
+//! - the server's peak memory (VmHWM).
+//!
+//! Run: `cargo bench -p steward-tests --bench sync -- [--stewards N] [--scenario a|b|both]`
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use steward_client::{SharedStore, Store, SyncClient};
+use steward_core::doc::{self, NewHousehold, NewIssue, NewMustVisit};
+use steward_core::model::*;
+use steward_core::time::now_millis;
+use steward_sync_server::storage::PlaceKind;
+use steward_sync_server::{admin, Config};
+use steward_tests::{free_port, visit, ServerProcess};
+use uuid::Uuid;
+
+struct Args {
+    stewards: usize,
+    scenario: String,
+}
+
+fn args() -> Args {
+    let mut a = Args { stewards: 600, scenario: "both".into() };
+    let mut it = std::env::args().skip(1);
+    while let Some(x) = it.next() {
+        match x.as_str() {
+            "--stewards" => a.stewards = it.next().and_then(|n| n.parse().ok()).expect("--stewards N"),
+            "--scenario" => a.scenario = it.next().expect("--scenario a|b|both"),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    a
+}
+
+/// The reference household profile: 3 tags, notes of about 60 Chinese characters.
+fn reference_profile(n: usize) -> HouseholdProfile {
+    HouseholdProfile {
+        address: Address { building: format!("{}", 1 + n % 12), unit: format!("{}", 1 + n % 3), room: format!("{}0{}", 1 + n % 6, 1 + n % 2) },
+        head_name: "张桂兰".into(),
+        member_count: 3,
+        phone: Some("13912345678".into()),
+        party_member: Some(true),
+        key_service: Some(vec![KeyServiceReason::ElderlyAlone, KeyServiceReason::Illness]),
+        notes: "老人独居，子女在外地工作，腿脚不便，需要邻里帮忙照看。社区已登记为重点服务对象，每月上门走访。".into(),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// The month's work on a device (offline): 30 visits over 20 households, 5 must-visits of
+/// which 4 are answered by a visit, 3 issues each moved through 2 status changes, one with a
+/// comment.
+fn month_of_work(store: &mut Store, steward: Uuid, compound: Uuid, households: &[Uuid]) -> Result<(), steward_client::StoreError> {
+    let now = now_millis();
+    let mut must = Vec::new();
+    for (i, h) in households.iter().take(5).enumerate() {
+        let m = NewMustVisit { id: Uuid::new_v4(), trigger: MustVisitTrigger::ALL[i % 5], date: now - 86_400_000, note: "住院".into(), raised_by: steward };
+        store.raise_must_visit(*h, &m)?;
+        must.push((*h, m.id));
+    }
+    for i in 0..30 {
+        let h = households[i % households.len()];
+        let mut v = visit(steward, now - (30 - i as i64) * 3_600_000);
+        if let Some((_, m)) = must.iter().take(4).find(|(mh, _)| *mh == h).filter(|_| i < 20) {
+            v.answers = vec![*m];
+        }
+        store.record_visit(h, &v)?;
+    }
+    for k in 0..3 {
+        let issue = NewIssue {
+            id: Uuid::new_v4(),
+            compound_id: compound,
+            reporter_id: steward,
+            reported_at: now,
+            category: IssueCategory::ALL[k],
+            place: "3栋1单元门口".into(),
+            description: "有住户从二楼窗户拉电线给电瓶车充电，存在火灾隐患，晚上经常有电瓶车停在楼道里，影响通行，请物业尽快处理。".into(),
+            route: IssueRoute::PropertyDuty,
+        };
+        store.report_issue(&issue)?;
+        store.set_issue_status(issue.id, IssueStatus::Accepted, if k == 0 { "物业已受理，明天派人查看" } else { "" })?;
+        store.set_issue_status(issue.id, IssueStatus::InProgress, "")?;
+    }
+    Ok(())
+}
+
+struct Steward {
+    id: Uuid,
+    compound: Uuid,
+    households: Vec<Uuid>,
+    code: String,
+}
+
+/// Seeds places, stewards and (for scenario B) their 20 households on the server.
+fn seed(config: &Config, n: usize, with_households: bool) -> Vec<Steward> {
+    let s = steward_sync_server::open_service(config).unwrap();
+    let d = admin::create_place(&s, PlaceKind::District, "南郑区", None).unwrap();
+    let t = admin::create_place(&s, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
+    let cm = admin::create_place(&s, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();
+    let mut compounds = Vec::new();
+    for k in 0..n.div_ceil(100) {
+        compounds.push(admin::create_place(&s, PlaceKind::Compound, &format!("小区{k}"), Some(cm.id)).unwrap().id);
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let compound = compounds[i / 100];
+        let st = admin::create_steward(&s, compound, &format!("管家{i}")).unwrap();
+        let mut households = Vec::new();
+        let mut docs = Vec::new();
+        for j in 0..20 {
+            let h = NewHousehold { id: Uuid::new_v4(), compound_id: compound, steward_id: Some(st.id), profile: reference_profile(j) };
+            households.push(h.id);
+            docs.push(doc::create_household(s.actor().clone(), &h, now_millis()).unwrap());
+        }
+        if with_households {
+            s.create_docs(&docs).unwrap();
+        }
+        let code = admin::issue_enrolment_code(&s, st.id, 1).unwrap();
+        out.push(Steward { id: st.id, compound, households, code });
+    }
+    out
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+struct Outcome {
+    wall: Duration,
+    errors: u64,
+    sent: u64,
+    received: u64,
+    round_trips: u64,
+    raw_change_bytes: u64,
+    rss_kib: Option<u64>,
+}
+
+async fn scenario(rt_dir: &std::path::Path, n: usize, first_upload: bool) -> Outcome {
+    let dir = tempfile::tempdir_in(rt_dir).unwrap();
+    let data = dir.path().join("server");
+    let config = Config { data_dir: data.clone(), ..Default::default() };
+    let seed_start = Instant::now();
+    let stewards = seed(&config, n, !first_upload);
+    let port = free_port();
+    let server = ServerProcess::spawn(&data, port).await;
+    let url = server.url();
+    eprintln!("  seeded {n} stewards in {:.1?}", seed_start.elapsed());
+
+    // Set up every device: enrol, take (or create) the households, do the month offline.
+    let prep = Instant::now();
+    let client = SyncClient::new();
+    let mut devices: Vec<SharedStore> = Vec::with_capacity(n);
+    for st in &stewards {
+        let store: SharedStore = Arc::new(Mutex::new(Store::open(dir.path().join(format!("d-{}.sqlite3", st.id))).unwrap()));
+        client.enrol(&store, &url, &st.code, "bench").await.expect("enrol");
+        {
+            let mut s = store.lock().unwrap();
+            if first_upload {
+                // Scenario A: the households exist only on the device (nothing on the server).
+                for (j, h) in st.households.iter().enumerate() {
+                    let nh = NewHousehold { id: *h, compound_id: st.compound, steward_id: Some(st.id), profile: reference_profile(j) };
+                    let d = doc::create_household(s.actor().clone(), &nh, now_millis()).unwrap();
+                    s.insert_new_doc(d, "create_household").unwrap();
+                }
+            }
+        }
+        if !first_upload {
+            client.sync(&store).await.expect("initial sync");
+        }
+        month_of_work(&mut store.lock().unwrap(), st.id, st.compound, &st.households).unwrap();
+        devices.push(store);
+    }
+    // The raw size of the new changes, as Automerge's save_after encodes them.
+    let mut raw = 0u64;
+    for d in &devices {
+        let (req, _) = d.lock().unwrap().prepare_sync().unwrap();
+        raw += req.push.iter().flat_map(|p| p.data.iter()).map(|b| b.len() as u64).sum::<u64>();
+    }
+    eprintln!("  prepared {n} devices in {:.1?}", prep.elapsed());
+
+    let errors = Arc::new(AtomicU64::new(0));
+    let sent = Arc::new(AtomicU64::new(0));
+    let received = Arc::new(AtomicU64::new(0));
+    let trips = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(n);
+    for d in devices.iter().cloned() {
+        let (client, errors, sent, received, trips) = (client.clone(), errors.clone(), sent.clone(), received.clone(), trips.clone());
+        tasks.push(tokio::spawn(async move {
+            match client.sync(&d).await {
+                Ok(r) => {
+                    sent.fetch_add(r.bytes_sent, Ordering::Relaxed);
+                    received.fetch_add(r.bytes_received, Ordering::Relaxed);
+                    trips.fetch_add(u64::from(r.round_trips), Ordering::Relaxed);
+                    if d.lock().unwrap().pending_count().unwrap() != 0 {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("  sync error: {e}");
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let wall = start.elapsed();
+    let rss_kib = server.pid().and_then(peak_rss_kib);
+    Outcome {
+        wall,
+        errors: errors.load(Ordering::Relaxed),
+        sent: sent.load(Ordering::Relaxed),
+        received: received.load(Ordering::Relaxed),
+        round_trips: trips.load(Ordering::Relaxed),
+        raw_change_bytes: raw,
+        rss_kib,
+    }
+}
+
+fn record_a_visit_latency(dir: &std::path::Path) -> (Duration, Duration) {
+    let mut store = Store::open(dir.join("latency.sqlite3")).unwrap();
+    let steward = Uuid::new_v4();
+    let compound = Uuid::new_v4();
+    let mut households = Vec::new();
+    for j in 0..20 {
+        let nh = NewHousehold { id: Uuid::new_v4(), compound_id: compound, steward_id: Some(steward), profile: reference_profile(j) };
+        let d = doc::create_household(store.actor().clone(), &nh, now_millis()).unwrap();
+        households.push(store.insert_new_doc(d, "create_household").unwrap());
+    }
+    // A steward's year and a half: 500 visits over 20 households (25 each), every one timed.
+    let mut times = Vec::with_capacity(500);
+    for i in 0..500 {
+        let v = visit(steward, now_millis() - i);
+        let t = Instant::now();
+        store.record_visit(households[i as usize % 20], &v).unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+fn report(name: &str, n: usize, o: &Outcome) {
+    println!("{name}: {n} stewards syncing a month at once");
+    println!("  wall time        {:.2} s", o.wall.as_secs_f64());
+    println!("  throughput       {:.0} stewards/s", n as f64 / o.wall.as_secs_f64());
+    println!("  errors           {}", o.errors);
+    println!("  round trips      {:.2} per steward", o.round_trips as f64 / n as f64);
+    println!("  bytes up         {} ({:.1} KiB per steward)", o.sent, o.sent as f64 / n as f64 / 1024.0);
+    println!("  bytes down       {} ({:.1} KiB per steward)", o.received, o.received as f64 / n as f64 / 1024.0);
+    println!("  raw change bytes {} ({:.1} KiB per steward)", o.raw_change_bytes, o.raw_change_bytes as f64 / n as f64 / 1024.0);
+    println!("  wire / raw       {:.3}", (o.sent + o.received) as f64 / o.raw_change_bytes.max(1) as f64);
+    match o.rss_kib {
+        Some(k) => println!("  server peak RSS  {:.1} MiB", k as f64 / 1024.0),
+        None => println!("  server peak RSS  (not available)"),
+    }
+}
+
+fn main() {
+    let a = args();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    println!("machine: {} cores; {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), std::env::consts::ARCH);
+
+    let (median, p99) = record_a_visit_latency(tmp.path());
+    println!("record a visit (device store, SQLite synchronous=FULL): median {:.3} ms, p99 {:.3} ms", median.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+
+    rt.block_on(async {
+        // One steward's steady-state sync, alone.
+        let one = scenario(tmp.path(), 1, false).await;
+        println!(
+            "steady-state sync of one steward's month: {} round trip(s), {} bytes up + {} down for {} bytes of changes ({:.3}x)",
+            one.round_trips, one.sent, one.received, one.raw_change_bytes,
+            (one.sent + one.received) as f64 / one.raw_change_bytes as f64
+        );
+        if a.scenario == "a" || a.scenario == "both" {
+            let o = scenario(tmp.path(), a.stewards, true).await;
+            report("scenario A (first upload)", a.stewards, &o);
+        }
+        if a.scenario == "b" || a.scenario == "both" {
+            let o = scenario(tmp.path(), a.stewards, false).await;
+            report("scenario B (steady state)", a.stewards, &o);
+        }
+    });
+}

@@ -374,6 +374,11 @@ impl ServerProcess {
         }
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
