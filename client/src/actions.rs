@@ -19,14 +19,8 @@ impl Store {
     }
 
     /// Raises a must-visit on a household.
-    pub fn raise_must_visit(
-        &mut self,
-        household: Uuid,
-        m: &NewMustVisit,
-    ) -> Result<(), StoreError> {
-        self.edit(household, "raise_must_visit", |d| {
-            doc::raise_must_visit(d, m)
-        })
+    pub fn raise_must_visit(&mut self, household: Uuid, m: &NewMustVisit) -> Result<(), StoreError> {
+        self.edit(household, "raise_must_visit", |d| doc::raise_must_visit(d, m))
     }
 
     /// Raises an event that needs a timely response.
@@ -37,28 +31,18 @@ impl Store {
     /// Marks a timely response resolved now.
     pub fn resolve_timely(&mut self, household: Uuid, event: Uuid) -> Result<(), StoreError> {
         let (me, _) = self.me()?;
-        self.edit(household, "resolve_timely", |d| {
-            doc::resolve_timely(d, event, now_millis(), me)
-        })
+        self.edit(household, "resolve_timely", |d| doc::resolve_timely(d, event, now_millis(), me))
     }
 
     /// Saves a household's edited profile.
-    pub fn update_profile(
-        &mut self,
-        household: Uuid,
-        profile: &HouseholdProfile,
-    ) -> Result<(), StoreError> {
-        self.edit(household, "update_profile", |d| {
-            doc::update_profile(d, profile, now_millis())
-        })
+    pub fn update_profile(&mut self, household: Uuid, profile: &HouseholdProfile) -> Result<(), StoreError> {
+        self.edit(household, "update_profile", |d| doc::update_profile(d, profile, now_millis()))
     }
 
     /// Adds a pairing-assistance note.
     pub fn add_pairing_note(&mut self, household: Uuid, text: &str) -> Result<(), StoreError> {
         let (me, _) = self.me()?;
-        self.edit(household, "pairing_note", |d| {
-            doc::add_pairing_note(d, Uuid::new_v4(), text, me, now_millis())
-        })
+        self.edit(household, "pairing_note", |d| doc::add_pairing_note(d, Uuid::new_v4(), text, me, now_millis()))
     }
 
     /// Reports an issue found while scanning the compound.
@@ -71,53 +55,26 @@ impl Store {
     pub fn comment_issue(&mut self, issue: Uuid, text: &str) -> Result<(), StoreError> {
         let (me, _) = self.me()?;
         self.edit(issue, "comment_issue", |d| {
-            doc::comment_issue(
-                d,
-                Uuid::new_v4(),
-                text,
-                me,
-                PartyRole::Steward,
-                now_millis(),
-            )
+            doc::comment_issue(d, Uuid::new_v4(), text, me, PartyRole::Steward, now_millis())
         })
     }
 
     /// Verifies (or reopens) a resolved issue, or moves it on.
-    pub fn set_issue_status(
-        &mut self,
-        issue: Uuid,
-        to: IssueStatus,
-        comment: &str,
-    ) -> Result<(), StoreError> {
+    pub fn set_issue_status(&mut self, issue: Uuid, to: IssueStatus, comment: &str) -> Result<(), StoreError> {
         let (me, _) = self.me()?;
         self.edit(issue, "issue_status", |d| {
-            doc::set_issue_status(
-                d,
-                Uuid::new_v4(),
-                to,
-                comment,
-                me,
-                PartyRole::Steward,
-                now_millis(),
-            )
+            doc::set_issue_status(d, Uuid::new_v4(), to, comment, me, PartyRole::Steward, now_millis())
         })
     }
 
     /// Adds households to this steward's plan for a month, creating the plan if needed.
-    pub fn plan_households(
-        &mut self,
-        month: Month,
-        add: &[Uuid],
-        remove: &[Uuid],
-    ) -> Result<(), StoreError> {
+    pub fn plan_households(&mut self, month: Month, add: &[Uuid], remove: &[Uuid]) -> Result<(), StoreError> {
         let (me, compound) = self.me()?;
         let id = doc::plan_doc_id(me, month);
         if !self.has_doc(id)? {
             let d = doc::create_plan(self.actor().clone(), me, compound, month, now_millis())?;
             self.insert_new_doc(d, "create_plan")?;
         }
-        self.edit(id, "plan_households", |d| {
-            doc::plan_households(d, add, remove, me, now_millis())
-        })
+        self.edit(id, "plan_households", |d| doc::plan_households(d, add, remove, me, now_millis()))
     }
 }

@@ -17,8 +17,7 @@ mod sync;
 
 pub use store::{Applied, Identity, Prepared, Store, SyncStatus};
 pub use sync::{
-    spawn_background, BackgroundState, BackgroundSync, Backoff, SharedStore, SyncClient, SyncError,
-    SyncReport,
+    spawn_background, BackgroundState, BackgroundSync, Backoff, SharedStore, SyncClient, SyncError, SyncReport,
 };
 
 /// What can go wrong in the device store.

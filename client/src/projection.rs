@@ -99,19 +99,11 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
                 "INSERT INTO timely (id, household_id, kind, raised_at, note, resolved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for e in &h.timely {
-                t.execute(params![
-                    e.id.to_string(),
-                    id,
-                    e.kind.as_code(),
-                    e.raised_at,
-                    e.note,
-                    e.resolved_at
-                ])?;
+                t.execute(params![e.id.to_string(), id, e.kind.as_code(), e.raised_at, e.note, e.resolved_at])?;
             }
         }
         Projection::Issue(i) => {
-            tx.prepare_cached("DELETE FROM issue_events WHERE issue_id = ?1")?
-                .execute([&id])?;
+            tx.prepare_cached("DELETE FROM issue_events WHERE issue_id = ?1")?.execute([&id])?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO issues (id, compound_id, reporter_id, reported_at, category, place, description,
                  route, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -143,20 +135,16 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
             }
         }
         Projection::Plan(p) => {
-            tx.prepare_cached("DELETE FROM plan_items WHERE plan_id = ?1")?
-                .execute([&id])?;
-            let mut item = tx.prepare_cached(
-                "INSERT INTO plan_items (plan_id, month, household_id) VALUES (?1, ?2, ?3)",
-            )?;
+            tx.prepare_cached("DELETE FROM plan_items WHERE plan_id = ?1")?.execute([&id])?;
+            let mut item =
+                tx.prepare_cached("INSERT INTO plan_items (plan_id, month, household_id) VALUES (?1, ?2, ?3)")?;
             for h in &p.households {
                 item.execute(params![id, p.month.to_string(), h.to_string()])?;
             }
         }
         Projection::Compound(c) => {
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO compounds (id, name, deadlines) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![id, c.name, json(&c.deadlines)])?;
+            tx.prepare_cached("INSERT OR REPLACE INTO compounds (id, name, deadlines) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, c.name, json(&c.deadlines)])?;
         }
     }
     Ok(())

@@ -66,9 +66,8 @@ pub struct IssueLine {
 }
 
 fn uuid(s: String) -> rusqlite::Result<Uuid> {
-    Uuid::parse_str(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    Uuid::parse_str(&s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
@@ -77,10 +76,7 @@ fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
 
 impl Store {
     fn month_range(&self, month: Month) -> (Millis, Millis) {
-        (
-            self.zone().month_start(month),
-            self.zone().month_start(month.next()),
-        )
+        (self.zone().month_start(month), self.zone().month_start(month.next()))
     }
 
     /// The households with this month's plan and visits.
@@ -125,12 +121,7 @@ impl Store {
             params![start, end],
             |r| r.get(0),
         )?;
-        Ok(MonthProgress {
-            planned,
-            planned_visited,
-            visits,
-            plan_out_of_range: !(10..=20).contains(&planned),
-        })
+        Ok(MonthProgress { planned, planned_visited, visits, plan_out_of_range: !(10..=20).contains(&planned) })
     }
 
     /// Must-visits not yet answered by a visit, oldest first.
@@ -157,24 +148,16 @@ impl Store {
             .conn()
             .query_row("SELECT deadlines FROM compounds LIMIT 1", [], |r| r.get(0))
             .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })?;
-        Ok(json
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
     }
 
     /// Timely responses with their deadlines, judged at `now`.
     pub fn timely_responses(&self, now: Millis) -> Result<Vec<TimelyLine>, StoreError> {
         let policy = self.deadline_policy()?;
-        let mut stmt = self.conn().prepare(
-            "SELECT id, household_id, kind, raised_at, resolved_at FROM timely ORDER BY raised_at",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, household_id, kind, raised_at, resolved_at FROM timely ORDER BY raised_at")?;
         let rows = stmt.query_map([], |r| {
             let kind = code(r.get(2)?, TimelyKind::from_code)?;
             let raised_at: Millis = r.get(3)?;
@@ -195,9 +178,9 @@ impl Store {
 
     /// The steward's issues, newest first.
     pub fn issues(&self) -> Result<Vec<IssueLine>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, category, place, status, reported_at FROM issues ORDER BY reported_at DESC",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, category, place, status, reported_at FROM issues ORDER BY reported_at DESC")?;
         let rows = stmt.query_map([], |r| {
             Ok(IssueLine {
                 id: uuid(r.get(0)?)?,

@@ -83,9 +83,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("docs_loaded", &self.docs.len())
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("docs_loaded", &self.docs.len()).finish_non_exhaustive()
     }
 }
 
@@ -96,14 +94,9 @@ pub(crate) fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
 
 pub(crate) fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, StoreError> {
     if bytes.len() % 32 != 0 {
-        return Err(StoreError::Corrupt(
-            "stored heads are not whole hashes".into(),
-        ));
+        return Err(StoreError::Corrupt("stored heads are not whole hashes".into()));
     }
-    Ok(bytes
-        .chunks(32)
-        .map(|c| ChangeHash(c.try_into().expect("32-byte chunk")))
-        .collect())
+    Ok(bytes.chunks(32).map(|c| ChangeHash(c.try_into().expect("32-byte chunk"))).collect())
 }
 
 impl Store {
@@ -129,12 +122,7 @@ impl Store {
             Some(z) => ProgramZone::parse(&z)?,
             None => ProgramZone::default(),
         };
-        Ok(Store {
-            conn,
-            actor,
-            docs: HashMap::new(),
-            zone,
-        })
+        Ok(Store { conn, actor, docs: HashMap::new(), zone })
     }
 
     /// The program's time zone on this device.
@@ -174,8 +162,8 @@ impl Store {
             compound_id: Uuid,
             compound_name: String,
         }
-        let s: Stored = serde_json::from_str(&json)
-            .map_err(|e| StoreError::Corrupt(format!("stored identity: {e}")))?;
+        let s: Stored =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("stored identity: {e}")))?;
         let i = s.identity;
         Ok(Some(Identity {
             server_url: i.server_url,
@@ -190,8 +178,7 @@ impl Store {
 
     /// Records the identity received at enrolment.
     pub fn set_identity(&mut self, identity: &Identity) -> Result<(), StoreError> {
-        let mut v =
-            serde_json::to_value(identity).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut v = serde_json::to_value(identity).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         v["device_token"] = serde_json::Value::String(identity.device_token.clone());
         set_meta(&self.conn, "identity", &v.to_string())
     }
@@ -220,28 +207,20 @@ impl Store {
     fn read_doc(&self, id: Uuid) -> Result<Option<Automerge>, StoreError> {
         let snapshot: Option<Vec<u8>> = self
             .conn
-            .query_row(
-                "SELECT snapshot FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .query_row("SELECT snapshot FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0))
             .optional()?;
         let Some(snapshot) = snapshot else {
             return Ok(None);
         };
-        let mut doc = Automerge::load(&snapshot)
-            .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut doc = Automerge::load(&snapshot).map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+        let mut stmt = self.conn.prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY seq")?;
         let mut rows = stmt.query([id.to_string()])?;
         let mut buf = Vec::new();
         while let Some(row) = rows.next()? {
             buf.extend_from_slice(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
         }
         if !buf.is_empty() {
-            doc.load_incremental(&buf)
-                .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+            doc.load_incremental(&buf).map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
         }
         Ok(Some(doc.with_actor(self.actor.clone())))
     }
@@ -249,9 +228,7 @@ impl Store {
     /// The document, loaded into the cache on first use.
     pub(crate) fn doc(&mut self, id: Uuid) -> Result<&mut Automerge, StoreError> {
         if !self.docs.contains_key(&id) {
-            let doc = self
-                .read_doc(id)?
-                .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
+            let doc = self.read_doc(id)?.ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
             self.docs.insert(id, doc);
         }
         Ok(self.docs.get_mut(&id).expect("just inserted"))
@@ -264,28 +241,20 @@ impl Store {
 
     /// Whether the store has a document.
     pub fn has_doc(&self, id: Uuid) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM docs WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get::<_, i64>(0),
-        )? > 0)
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM docs WHERE id = ?1", [id.to_string()], |r| r.get::<_, i64>(0))?
+            > 0)
     }
 
     /// Stores a document created on this device (a reported issue, a new plan) as a local edit.
     pub fn insert_new_doc(&mut self, mut new: Automerge, what: &str) -> Result<Uuid, StoreError> {
         let header = doc::header(&new)?;
         if self.has_doc(header.id)? {
-            return Err(StoreError::Invalid(format!(
-                "document {} already exists",
-                header.id
-            )));
+            return Err(StoreError::Invalid(format!("document {} already exists", header.id)));
         }
         new.set_actor(self.actor.clone());
         let projection = doc::project(&new)?;
         let snapshot = new.save();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO docs (id, kind, snapshot) VALUES (?1, ?2, ?3)",
             params![header.id.to_string(), header.kind.as_code(), snapshot],
@@ -321,13 +290,8 @@ impl Store {
             }
         };
         let result = (|| -> Result<(), StoreError> {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)",
-                params![id.to_string(), changes],
-            )?;
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), changes])?;
             tx.execute(
                 "INSERT INTO pending (doc_id, what, at) VALUES (?1, ?2, ?3)",
                 params![id.to_string(), what, now_millis()],
@@ -361,22 +325,11 @@ impl Store {
             return Ok(());
         }
         let snapshot = doc.save();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let max_seq: i64 = tx.query_row(
-            "SELECT MAX(seq) FROM doc_changes WHERE doc_id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )?;
-        tx.execute(
-            "UPDATE docs SET snapshot = ?2 WHERE id = ?1",
-            params![id.to_string(), snapshot],
-        )?;
-        tx.execute(
-            "DELETE FROM doc_changes WHERE doc_id = ?1 AND seq <= ?2",
-            params![id.to_string(), max_seq],
-        )?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let max_seq: i64 =
+            tx.query_row("SELECT MAX(seq) FROM doc_changes WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
+        tx.execute("UPDATE docs SET snapshot = ?2 WHERE id = ?1", params![id.to_string(), snapshot])?;
+        tx.execute("DELETE FROM doc_changes WHERE doc_id = ?1 AND seq <= ?2", params![id.to_string(), max_seq])?;
         tx.commit()?;
         Ok(())
     }
@@ -394,9 +347,7 @@ impl Store {
 
     /// The sync state for the badge.
     pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, rejected FROM docs WHERE rejected IS NOT NULL")?;
+        let mut stmt = self.conn.prepare("SELECT id, rejected FROM docs WHERE rejected IS NOT NULL")?;
         let rejected = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .filter_map(|r| r.ok())
@@ -415,8 +366,7 @@ impl Store {
         match error {
             None => {
                 set_meta(&self.conn, "last_success_at", &now_millis().to_string())?;
-                self.conn
-                    .execute("DELETE FROM meta WHERE key = 'last_error'", [])?;
+                self.conn.execute("DELETE FROM meta WHERE key = 'last_error'", [])?;
             }
             Some(e) => set_meta(&self.conn, "last_error", e)?,
         }
@@ -434,8 +384,7 @@ impl Store {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
-                let id = Uuid::parse_str(&id)
-                    .map_err(|_| StoreError::Corrupt("pending doc id".into()))?;
+                let id = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("pending doc id".into()))?;
                 dirty.push((id, r.get(1)?, r.get(2)?));
             }
         }
@@ -450,41 +399,20 @@ impl Store {
                 // is smaller than its changes one by one.
                 vec![ByteBuf::from(doc.save())]
             } else {
-                doc.get_changes(&base)
-                    .into_iter()
-                    .map(|c| ByteBuf::from(c.raw_bytes().to_vec()))
-                    .collect()
+                doc.get_changes(&base).into_iter().map(|c| ByteBuf::from(c.raw_bytes().to_vec())).collect()
             };
-            push.push(DocPush {
-                id,
-                base: base.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(),
-                data,
-            });
-            prepared.pushed.insert(
-                id,
-                PushedDoc {
-                    heads,
-                    last_pending_seq,
-                },
-            );
+            push.push(DocPush { id, base: base.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(), data });
+            prepared.pushed.insert(id, PushedDoc { heads, last_pending_seq });
         }
-        let request = SyncRequest {
-            v: PROTOCOL_VERSION,
-            cursor: get_meta(&self.conn, "cursor")?,
-            push,
-            sync: Vec::new(),
-        };
+        let request =
+            SyncRequest { v: PROTOCOL_VERSION, cursor: get_meta(&self.conn, "cursor")?, push, sync: Vec::new() };
         Ok((request, prepared))
     }
 
     /// Applies the server's answer: acknowledgements, changes from others, the new cursor.
     /// All of it lands in one SQLite transaction, so a killed app re-runs the sync rather than
     /// half-applying it.
-    pub fn apply_sync_response(
-        &mut self,
-        prepared: &Prepared,
-        resp: &SyncResponse,
-    ) -> Result<Applied, StoreError> {
+    pub fn apply_sync_response(&mut self, prepared: &Prepared, resp: &SyncResponse) -> Result<Applied, StoreError> {
         let mut applied = Applied::default();
         let need_sync: BTreeSet<Uuid> = resp.need_sync.iter().map(|u| u.0).collect();
         let revoked: BTreeSet<Uuid> = resp.revoked.iter().map(|u| u.0).collect();
@@ -505,14 +433,10 @@ impl Store {
                 let doc = self.doc(p.id)?;
                 let before = doc.get_heads();
                 let mut candidate = doc.clone();
-                candidate.load_incremental(&bytes).map_err(|e| {
-                    StoreError::Protocol(format!("server sent changes that do not load: {e}"))
-                })?;
-                let added: Vec<ChangeHash> = candidate
-                    .get_changes(&before)
-                    .iter()
-                    .map(|c| c.hash())
-                    .collect();
+                candidate
+                    .load_incremental(&bytes)
+                    .map_err(|e| StoreError::Protocol(format!("server sent changes that do not load: {e}")))?;
+                let added: Vec<ChangeHash> = candidate.get_changes(&before).iter().map(|c| c.hash()).collect();
                 if !candidate.get_missing_deps(&[]).is_empty() {
                     applied.need_sync.push(p.id);
                 }
@@ -525,58 +449,36 @@ impl Store {
                 *self.doc(p.id)? = candidate;
                 pulled.insert(p.id, (bytes, added));
             } else {
-                let mut doc = Automerge::load(&bytes).map_err(|e| {
-                    StoreError::Protocol(format!("server sent a document that does not load: {e}"))
-                })?;
+                let mut doc = Automerge::load(&bytes)
+                    .map_err(|e| StoreError::Protocol(format!("server sent a document that does not load: {e}")))?;
                 doc.set_actor(self.actor.clone());
                 let h = doc::header(&doc)?;
                 if h.id != p.id {
-                    return Err(StoreError::Protocol(format!(
-                        "server sent document {} under id {}",
-                        h.id, p.id
-                    )));
+                    return Err(StoreError::Protocol(format!("server sent document {} under id {}", h.id, p.id)));
                 }
                 new_docs.insert(p.id, doc);
             }
             applied.updated.push(p.id);
         }
 
-        let touched: BTreeSet<Uuid> = prepared
-            .pushed
-            .keys()
-            .chain(pulled.keys())
-            .copied()
-            .collect();
+        let touched: BTreeSet<Uuid> = prepared.pushed.keys().chain(pulled.keys()).copied().collect();
         let mut current_heads: HashMap<Uuid, Vec<ChangeHash>> = HashMap::new();
         for id in &touched {
             current_heads.insert(*id, self.doc(*id)?.get_heads());
         }
 
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (id, doc) in &new_docs {
             let h: DocHeader = doc::header(doc)?;
             tx.execute(
                 "INSERT INTO docs (id, kind, snapshot, synced_heads) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    id.to_string(),
-                    h.kind.as_code(),
-                    doc.save(),
-                    encode_heads(&doc.get_heads())
-                ],
+                params![id.to_string(), h.kind.as_code(), doc.save(), encode_heads(&doc.get_heads())],
             )?;
             projection::write(&tx, &doc::project(doc)?)?;
         }
         for (id, (bytes, _)) in &pulled {
-            tx.execute(
-                "INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)",
-                params![id.to_string(), bytes],
-            )?;
-            projection::write(
-                &tx,
-                &doc::project(self.docs.get(id).expect("loaded above"))?,
-            )?;
+            tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), bytes])?;
+            projection::write(&tx, &doc::project(self.docs.get(id).expect("loaded above"))?)?;
         }
         // Acknowledgements and the heads the server now has.
         for id in touched {
@@ -589,21 +491,15 @@ impl Store {
                     params![id.to_string(), p.last_pending_seq],
                 )?;
             }
-            let still_pending: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM pending WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )?;
+            let still_pending: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pending WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
             let server_heads = if still_pending == 0 {
                 current_heads[&id].clone()
             } else {
                 // Edits made while the request was in flight are not on the server yet: keep a
                 // base the server surely has (a non-minimal head set is still a valid base).
-                let stored: Vec<u8> = tx.query_row(
-                    "SELECT synced_heads FROM docs WHERE id = ?1",
-                    [id.to_string()],
-                    |r| r.get(0),
-                )?;
+                let stored: Vec<u8> =
+                    tx.query_row("SELECT synced_heads FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
                 let mut base: BTreeSet<ChangeHash> = decode_heads(&stored)?.into_iter().collect();
                 if let Some(p) = prepared.pushed.get(&id) {
                     base = p.heads.iter().copied().collect();
@@ -642,10 +538,7 @@ impl Store {
     /// edits stay on the device and the reason shows in the sync status.
     pub fn quarantine(&mut self, ids: &[Uuid], why: &str) -> Result<(), StoreError> {
         for id in ids {
-            self.conn.execute(
-                "UPDATE docs SET rejected = ?2 WHERE id = ?1",
-                params![id.to_string(), why],
-            )?;
+            self.conn.execute("UPDATE docs SET rejected = ?2 WHERE id = ?1", params![id.to_string(), why])?;
         }
         Ok(())
     }
@@ -663,40 +556,23 @@ impl Store {
     /// Receives a standard sync-protocol message for a document and persists what it added.
     /// When the exchange leaves both sides with the same heads, the document's pending edits
     /// are acknowledged.
-    pub fn receive_sync_message(
-        &mut self,
-        id: Uuid,
-        state: &mut am_sync::State,
-        msg: &[u8],
-    ) -> Result<(), StoreError> {
-        let message = am_sync::Message::decode(msg).map_err(|e| {
-            StoreError::Protocol(format!(
-                "server sent a sync message that does not decode: {e}"
-            ))
-        })?;
+    pub fn receive_sync_message(&mut self, id: Uuid, state: &mut am_sync::State, msg: &[u8]) -> Result<(), StoreError> {
+        let message = am_sync::Message::decode(msg)
+            .map_err(|e| StoreError::Protocol(format!("server sent a sync message that does not decode: {e}")))?;
         let doc = self.doc(id)?;
         let before = doc.get_heads();
         let mut candidate = doc.clone();
         candidate
             .receive_sync_message(state, message)
-            .map_err(|e| {
-                StoreError::Protocol(format!(
-                    "server sent a sync message that does not apply: {e}"
-                ))
-            })?;
+            .map_err(|e| StoreError::Protocol(format!("server sent a sync message that does not apply: {e}")))?;
         let added = candidate.save_after(&before);
         let projection = doc::project(&candidate)?;
         let shared = state.shared_heads.clone();
         let heads = candidate.get_heads();
         *self.doc(id)? = candidate;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !added.is_empty() {
-            tx.execute(
-                "INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)",
-                params![id.to_string(), added],
-            )?;
+            tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), added])?;
             projection::write(&tx, &projection)?;
         }
         let mut shared_sorted = shared.clone();
@@ -728,14 +604,8 @@ impl Store {
 
     /// The kind of a stored document.
     pub fn doc_kind(&self, id: Uuid) -> Result<Option<DocKind>, StoreError> {
-        let kind: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT kind FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let kind: Option<String> =
+            self.conn.query_row("SELECT kind FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
         Ok(kind.and_then(|k| DocKind::from_code(&k)))
     }
 }
@@ -750,14 +620,13 @@ fn remove_doc(tx: &rusqlite::Transaction<'_>, id: Uuid) -> Result<(), StoreError
 }
 
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
 pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
-        .execute([key, value])?;
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
     Ok(())
 }

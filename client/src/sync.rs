@@ -8,9 +8,7 @@ use std::time::Duration;
 use automerge::sync as am_sync;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
-use steward_core::protocol::{
-    self, ErrorBody, SyncMessage, SyncRequest, SyncResponse, CONTENT_TYPE, PROTOCOL_VERSION,
-};
+use steward_core::protocol::{self, ErrorBody, SyncMessage, SyncRequest, SyncResponse, CONTENT_TYPE, PROTOCOL_VERSION};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
@@ -30,9 +28,7 @@ pub enum SyncError {
     NotEnrolled,
     #[error("cannot reach the server ({0}); your work is saved on the phone and will sync when the network is back")]
     Offline(String),
-    #[error(
-        "the server no longer accepts this phone: ask your supervisor for a new enrolment code"
-    )]
+    #[error("the server no longer accepts this phone: ask your supervisor for a new enrolment code")]
     Unauthorized,
     #[error("the enrolment code is wrong or has expired: check it, or ask your supervisor for a new one")]
     BadEnrolmentCode,
@@ -134,9 +130,7 @@ impl SyncClient {
     ) -> Result<Identity, SyncError> {
         let server_url = server_url.trim().trim_end_matches('/').to_string();
         if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
-            return Err(SyncError::Rejected(
-                "the server address must start with http:// or https://".into(),
-            ));
+            return Err(SyncError::Rejected("the server address must start with http:// or https://".into()));
         }
         let resp = self
             .http
@@ -151,10 +145,8 @@ impl SyncClient {
             s if s >= 500 => return Err(SyncError::Server(format!("HTTP {s}"))),
             s => return Err(SyncError::Rejected(error_message(resp, s).await)),
         }
-        let e: EnrolResponse = resp
-            .json()
-            .await
-            .map_err(|e| SyncError::Server(format!("unreadable enrolment answer: {e}")))?;
+        let e: EnrolResponse =
+            resp.json().await.map_err(|e| SyncError::Server(format!("unreadable enrolment answer: {e}")))?;
         let identity = Identity {
             server_url,
             device_token: e.device_token,
@@ -189,20 +181,14 @@ impl SyncClient {
             .map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
         let status = resp.status().as_u16();
         if status == 200 {
-            let bytes = resp
-                .bytes()
-                .await
-                .map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
+            let bytes = resp.bytes().await.map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
             report.bytes_received += bytes.len() as u64;
-            let r: SyncResponse = protocol::decode(&bytes)
-                .map_err(|e| PostError::Sync(SyncError::Server(e.to_string())))?;
+            let r: SyncResponse =
+                protocol::decode(&bytes).map_err(|e| PostError::Sync(SyncError::Server(e.to_string())))?;
             return Ok(r);
         }
         let body: Option<ErrorBody> = resp.json().await.ok();
-        let message = body
-            .as_ref()
-            .map(|b| b.message.clone())
-            .unwrap_or_else(|| format!("HTTP {status}"));
+        let message = body.as_ref().map(|b| b.message.clone()).unwrap_or_else(|| format!("HTTP {status}"));
         Err(match status {
             401 => PostError::Sync(SyncError::Unauthorized),
             403 | 422 if body.as_ref().is_some_and(|b| !b.docs.is_empty()) => {
@@ -224,9 +210,7 @@ impl SyncClient {
     }
 
     async fn sync_inner(&self, store: &SharedStore) -> Result<SyncReport, SyncError> {
-        let identity = with_store(store, |s| s.identity())
-            .await?
-            .ok_or(SyncError::NotEnrolled)?;
+        let identity = with_store(store, |s| s.identity()).await?.ok_or(SyncError::NotEnrolled)?;
         let mut report = SyncReport::default();
         let need_sync: Vec<Uuid>;
         // A document the server refuses is set aside and the rest go through; one retry per refusal.
@@ -238,16 +222,12 @@ impl SyncClient {
             match self.post(&identity, &req, &mut report).await {
                 Ok(resp) => {
                     report.docs_pulled += resp.pull.len() as u32;
-                    let applied =
-                        with_store(store, move |s| s.apply_sync_response(&prepared, &resp)).await?;
+                    let applied = with_store(store, move |s| s.apply_sync_response(&prepared, &resp)).await?;
                     need_sync = applied.need_sync;
                     break;
                 }
                 Err(PostError::Documents(docs, message)) if attempts < 4 => {
-                    tracing::warn!(
-                        docs = docs.len(),
-                        "server refused documents; setting them aside"
-                    );
+                    tracing::warn!(docs = docs.len(), "server refused documents; setting them aside");
                     with_store(store, move |s| s.quarantine(&docs, &message)).await?;
                 }
                 Err(PostError::Documents(_, message)) => return Err(SyncError::Rejected(message)),
@@ -255,8 +235,7 @@ impl SyncClient {
             }
         }
         if !need_sync.is_empty() {
-            self.run_sync_protocol(store, &identity, need_sync, &mut report)
-                .await?;
+            self.run_sync_protocol(store, &identity, need_sync, &mut report).await?;
         }
         Ok(report)
     }
@@ -269,9 +248,8 @@ impl SyncClient {
         docs: Vec<Uuid>,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
-        let states: Arc<Mutex<HashMap<Uuid, am_sync::State>>> = Arc::new(Mutex::new(
-            docs.iter().map(|d| (*d, am_sync::State::new())).collect(),
-        ));
+        let states: Arc<Mutex<HashMap<Uuid, am_sync::State>>> =
+            Arc::new(Mutex::new(docs.iter().map(|d| (*d, am_sync::State::new())).collect()));
         for _ in 0..MAX_PROTOCOL_ROUNDS {
             let st = states.clone();
             let ids = docs.clone();
@@ -281,21 +259,13 @@ impl SyncClient {
                 for id in ids {
                     let state = states.entry(id).or_default();
                     let msg = s.generate_sync_message(id, state)?;
-                    msgs.push(SyncMessage {
-                        id,
-                        msg: msg.map(ByteBuf::from),
-                    });
+                    msgs.push(SyncMessage { id, msg: msg.map(ByteBuf::from) });
                 }
                 Ok((msgs, s.cursor()?))
             })
             .await?;
             let we_are_done = msgs.iter().all(|m| m.msg.is_none());
-            let req = SyncRequest {
-                v: PROTOCOL_VERSION,
-                cursor,
-                push: Vec::new(),
-                sync: msgs,
-            };
+            let req = SyncRequest { v: PROTOCOL_VERSION, cursor, push: Vec::new(), sync: msgs };
             let resp = match self.post(identity, &req, report).await {
                 Ok(r) => r,
                 Err(PostError::Documents(_, m)) => return Err(SyncError::Rejected(m)),
@@ -310,13 +280,7 @@ impl SyncClient {
                         s.receive_sync_message(m.id, state, msg)?;
                     }
                 }
-                s.apply_sync_response(
-                    &Prepared::default(),
-                    &SyncResponse {
-                        sync: Vec::new(),
-                        ..resp
-                    },
-                )?;
+                s.apply_sync_response(&Prepared::default(), &SyncResponse { sync: Vec::new(), ..resp })?;
                 Ok(())
             })
             .await?;
@@ -345,10 +309,7 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 async fn error_message(resp: reqwest::Response, status: u16) -> String {
-    resp.json::<ErrorBody>()
-        .await
-        .map(|b| b.message)
-        .unwrap_or_else(|_| format!("HTTP {status}"))
+    resp.json::<ErrorBody>().await.map(|b| b.message).unwrap_or_else(|_| format!("HTTP {status}"))
 }
 
 /// The background sync's view for the UI.
@@ -391,21 +352,14 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff {
-            base: Duration::from_secs(2),
-            max: Duration::from_secs(300),
-            idle: Duration::from_secs(120),
-        }
+        Backoff { base: Duration::from_secs(2), max: Duration::from_secs(300), idle: Duration::from_secs(120) }
     }
 }
 
 impl Backoff {
     /// The delay before attempt `failures + 1`.
     pub fn delay(&self, failures: u32) -> Duration {
-        let exp = self
-            .base
-            .saturating_mul(1u32 << failures.min(16))
-            .min(self.max);
+        let exp = self.base.saturating_mul(1u32 << failures.min(16)).min(self.max);
         let jitter = rand_fraction();
         exp.mul_f64(0.5 + 0.5 * jitter)
     }
@@ -418,22 +372,14 @@ fn rand_fraction() -> f64 {
 
 /// Starts the loop that syncs by itself: at once, after every wake, every `idle` interval, and
 /// after failures with backoff and jitter. Runs until the runtime shuts down.
-pub fn spawn_background(
-    store: SharedStore,
-    client: SyncClient,
-    backoff: Backoff,
-) -> BackgroundSync {
+pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff) -> BackgroundSync {
     let wake = Arc::new(Notify::new());
     let (tx, rx) = watch::channel(BackgroundState::default());
     let w = wake.clone();
     tokio::spawn(async move {
         let mut failures = 0u32;
         loop {
-            let enrolled = with_store(&store, |s| s.identity())
-                .await
-                .ok()
-                .flatten()
-                .is_some();
+            let enrolled = with_store(&store, |s| s.identity()).await.ok().flatten().is_some();
             let mut offline = false;
             if enrolled {
                 tx.send_modify(|s| s.syncing = true);
@@ -446,19 +392,9 @@ pub fn spawn_background(
                     }
                 }
             }
-            let status = with_store(&store, |s| s.sync_status())
-                .await
-                .unwrap_or_default();
-            tx.send_replace(BackgroundState {
-                status,
-                syncing: false,
-                offline,
-            });
-            let delay = if failures == 0 {
-                backoff.idle
-            } else {
-                backoff.delay(failures - 1)
-            };
+            let status = with_store(&store, |s| s.sync_status()).await.unwrap_or_default();
+            tx.send_replace(BackgroundState { status, syncing: false, offline });
+            let delay = if failures == 0 { backoff.idle } else { backoff.delay(failures - 1) };
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
                 _ = w.notified() => {}

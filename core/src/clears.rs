@@ -40,11 +40,7 @@ impl ThreeClears {
                 n * 100 / self.households
             }
         };
-        [
-            pct(self.party_member_known),
-            pct(self.basic_profile_complete),
-            pct(self.key_service_known),
-        ]
+        [pct(self.party_member_known), pct(self.basic_profile_complete), pct(self.key_service_known)]
     }
 }
 

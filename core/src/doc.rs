@@ -68,10 +68,7 @@ pub struct DocHeader {
 /// steward's phone that both start the month's plan offline write into one document.
 pub fn plan_doc_id(steward_id: Uuid, month: crate::time::Month) -> Uuid {
     const PLAN_NAMESPACE: Uuid = Uuid::from_u128(0x6c1c_1d0b_5b0e_4a57_9d55_2f0c_72a1_3e01);
-    Uuid::new_v5(
-        &PLAN_NAMESPACE,
-        format!("plan:{steward_id}:{month}").as_bytes(),
-    )
+    Uuid::new_v5(&PLAN_NAMESPACE, format!("plan:{steward_id}:{month}").as_bytes())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,18 +115,11 @@ fn get_bool(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<bool>, Err
 fn get_uuid(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<Uuid>, Error> {
     match get_opt_str(doc, obj, key)? {
         None => Ok(None),
-        Some(s) => Uuid::parse_str(&s)
-            .map(Some)
-            .map_err(|_| Error::Invalid(format!("field {key} is not a uuid"))),
+        Some(s) => Uuid::parse_str(&s).map(Some).map_err(|_| Error::Invalid(format!("field {key} is not a uuid"))),
     }
 }
 
-fn get_code<T>(
-    doc: &Automerge,
-    obj: &ObjId,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-) -> Result<T, Error> {
+fn get_code<T>(doc: &Automerge, obj: &ObjId, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, Error> {
     let code = get_str(doc, obj, key)?;
     parse(&code).ok_or_else(|| Error::Invalid(format!("field {key} has unknown code {code:?}")))
 }
@@ -191,10 +181,10 @@ fn header_str(doc: &Automerge, key: &str) -> Result<String, Error> {
 /// Reads and checks the header of a document.
 pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let kind_code = header_str(doc, "kind")?;
-    let kind = DocKind::from_code(&kind_code)
-        .ok_or_else(|| Error::Invalid(format!("unknown document kind {kind_code:?}")))?;
-    let id = Uuid::parse_str(&header_str(doc, "id")?)
-        .map_err(|_| Error::Invalid("document id is not a uuid".into()))?;
+    let kind =
+        DocKind::from_code(&kind_code).ok_or_else(|| Error::Invalid(format!("unknown document kind {kind_code:?}")))?;
+    let id =
+        Uuid::parse_str(&header_str(doc, "id")?).map_err(|_| Error::Invalid("document id is not a uuid".into()))?;
     let compound_id = Uuid::parse_str(&header_str(doc, "compound_id")?)
         .map_err(|_| Error::Invalid("compound_id is not a uuid".into()))?;
     let steward_id = match kind {
@@ -202,21 +192,14 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
         DocKind::Compound => None,
     };
-    Ok(DocHeader {
-        id,
-        kind,
-        compound_id,
-        steward_id,
-    })
+    Ok(DocHeader { id, kind, compound_id, steward_id })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing helpers.
 
 fn commit_options(message: &str, at: Millis) -> CommitOptions {
-    CommitOptions::default()
-        .with_message(message.to_string())
-        .with_time(at / 1000)
+    CommitOptions::default().with_message(message.to_string()).with_time(at / 1000)
 }
 
 /// Runs `f` as one transaction: one user action, one change. Nothing is committed on error.
@@ -224,17 +207,10 @@ fn edit<F>(doc: &mut Automerge, message: &str, at: Millis, f: F) -> Result<(), E
 where
     F: FnOnce(&mut Transaction<'_>) -> Result<(), Error>,
 {
-    doc.transact_with(|_| commit_options(message, at), f)
-        .map(|_| ())
-        .map_err(|failure| failure.error)
+    doc.transact_with(|_| commit_options(message, at), f).map(|_| ()).map_err(|failure| failure.error)
 }
 
-fn put_header(
-    tx: &mut Transaction<'_>,
-    kind: DocKind,
-    id: Uuid,
-    compound_id: Uuid,
-) -> Result<(), Error> {
+fn put_header(tx: &mut Transaction<'_>, kind: DocKind, id: Uuid, compound_id: Uuid) -> Result<(), Error> {
     tx.put(ROOT, "schema", SCHEMA_VERSION)?;
     tx.put(ROOT, "kind", kind.as_code())?;
     tx.put(ROOT, "id", id.to_string())?;
@@ -249,12 +225,7 @@ fn ensure_map(tx: &mut Transaction<'_>, obj: &ObjId, key: &str) -> Result<ObjId,
     }
 }
 
-fn map_entry(
-    tx: &Transaction<'_>,
-    obj: &ObjId,
-    key: &str,
-    entry: &str,
-) -> Result<Option<ObjId>, Error> {
+fn map_entry(tx: &Transaction<'_>, obj: &ObjId, key: &str, entry: &str) -> Result<Option<ObjId>, Error> {
     let Some((Value::Object(ObjType::Map), map)) = tx.get(obj, key)? else {
         return Ok(None);
     };
@@ -264,12 +235,7 @@ fn map_entry(
     })
 }
 
-fn put_str_list(
-    tx: &mut Transaction<'_>,
-    obj: &ObjId,
-    key: &str,
-    items: &[String],
-) -> Result<(), Error> {
+fn put_str_list(tx: &mut Transaction<'_>, obj: &ObjId, key: &str, items: &[String]) -> Result<(), Error> {
     let list = tx.put_object(obj, key, ObjType::List)?;
     for (i, item) in items.iter().enumerate() {
         tx.insert(&list, i, item.as_str())?;
@@ -353,23 +319,12 @@ pub struct NewTimely {
 }
 
 /// Creates a household document.
-pub fn create_household(
-    actor: automerge::ActorId,
-    h: &NewHousehold,
-    at: Millis,
-) -> Result<Automerge, Error> {
-    require(
-        h.profile.member_count <= 99,
-        "member count must be between 0 and 99",
-    )?;
+pub fn create_household(actor: automerge::ActorId, h: &NewHousehold, at: Millis) -> Result<Automerge, Error> {
+    require(h.profile.member_count <= 99, "member count must be between 0 and 99")?;
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "create household", at, |tx| {
         put_header(tx, DocKind::Household, h.id, h.compound_id)?;
-        tx.put(
-            ROOT,
-            "steward_id",
-            h.steward_id.map(|s| s.to_string()).unwrap_or_default(),
-        )?;
+        tx.put(ROOT, "steward_id", h.steward_id.map(|s| s.to_string()).unwrap_or_default())?;
         tx.put_object(ROOT, "visits", ObjType::Map)?;
         tx.put_object(ROOT, "must_visits", ObjType::Map)?;
         tx.put_object(ROOT, "timely", ObjType::Map)?;
@@ -404,10 +359,7 @@ fn write_profile(tx: &mut Transaction<'_>, p: &HouseholdProfile) -> Result<(), E
 /// Replaces a household's profile. Only fields that changed produce operations, so a steward
 /// and a supervisor editing different fields offline both keep their edit.
 pub fn update_profile(doc: &mut Automerge, p: &HouseholdProfile, at: Millis) -> Result<(), Error> {
-    require(
-        p.member_count <= 99,
-        "member count must be between 0 and 99",
-    )?;
+    require(p.member_count <= 99, "member count must be between 0 and 99")?;
     let current = read_profile(doc)?;
     edit(doc, "update profile", at, |tx| {
         if current.address != p.address {
@@ -441,8 +393,7 @@ pub fn update_profile(doc: &mut Automerge, p: &HouseholdProfile, at: Millis) -> 
             match &p.key_service {
                 None => tx.put(ROOT, "key_service", ScalarValue::Null)?,
                 Some(reasons) => {
-                    let codes: Vec<String> =
-                        reasons.iter().map(|r| r.as_code().to_string()).collect();
+                    let codes: Vec<String> = reasons.iter().map(|r| r.as_code().to_string()).collect();
                     put_str_list(tx, &ROOT, "key_service", &codes)?;
                 }
             }
@@ -455,27 +406,16 @@ pub fn update_profile(doc: &mut Automerge, p: &HouseholdProfile, at: Millis) -> 
 }
 
 /// Assigns a household to a steward (or none).
-pub fn assign_household(
-    doc: &mut Automerge,
-    steward_id: Option<Uuid>,
-    at: Millis,
-) -> Result<(), Error> {
+pub fn assign_household(doc: &mut Automerge, steward_id: Option<Uuid>, at: Millis) -> Result<(), Error> {
     edit(doc, "assign household", at, |tx| {
-        tx.put(
-            ROOT,
-            "steward_id",
-            steward_id.map(|s| s.to_string()).unwrap_or_default(),
-        )?;
+        tx.put(ROOT, "steward_id", steward_id.map(|s| s.to_string()).unwrap_or_default())?;
         Ok(())
     })
 }
 
 /// Records a visit. The must-visits it answers must be open on this household.
 pub fn record_visit(doc: &mut Automerge, v: &NewVisit) -> Result<(), Error> {
-    require(
-        !v.summary.trim().is_empty(),
-        "a visit needs a summary of what was heard",
-    )?;
+    require(!v.summary.trim().is_empty(), "a visit needs a summary of what was heard")?;
     for o in &v.opinions {
         require(!o.text.trim().is_empty(), "an opinion needs its text")?;
     }
@@ -549,13 +489,7 @@ pub fn resolve_timely(doc: &mut Automerge, id: Uuid, at: Millis, by: Uuid) -> Re
 }
 
 /// Adds a note to the household's pairing-assistance log (结对帮扶).
-pub fn add_pairing_note(
-    doc: &mut Automerge,
-    id: Uuid,
-    text: &str,
-    by: Uuid,
-    at: Millis,
-) -> Result<(), Error> {
+pub fn add_pairing_note(doc: &mut Automerge, id: Uuid, text: &str, by: Uuid, at: Millis) -> Result<(), Error> {
     require(!text.trim().is_empty(), "a pairing note needs its text")?;
     edit(doc, "pairing note", at, |tx| {
         let map = ensure_map(tx, &ROOT, "pairing")?;
@@ -585,14 +519,8 @@ pub struct NewIssue {
 
 /// Creates an issue document.
 pub fn create_issue(actor: automerge::ActorId, i: &NewIssue) -> Result<Automerge, Error> {
-    require(
-        !i.place.trim().is_empty(),
-        "an issue needs the place where it is",
-    )?;
-    require(
-        !i.description.trim().is_empty(),
-        "an issue needs a description",
-    )?;
+    require(!i.place.trim().is_empty(), "an issue needs the place where it is")?;
+    require(!i.description.trim().is_empty(), "an issue needs a description")?;
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "report issue", i.reported_at, |tx| {
         put_header(tx, DocKind::Issue, i.id, i.compound_id)?;
@@ -645,9 +573,7 @@ pub fn comment_issue(
     at: Millis,
 ) -> Result<(), Error> {
     require(!text.trim().is_empty(), "a comment needs its text")?;
-    edit(doc, "issue comment", at, |tx| {
-        timeline_entry(tx, event_id, at, by, role, text, None)
-    })
+    edit(doc, "issue comment", at, |tx| timeline_entry(tx, event_id, at, by, role, text, None))
 }
 
 fn timeline_entry(
@@ -684,12 +610,7 @@ pub fn create_plan(
 ) -> Result<Automerge, Error> {
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "create plan", at, |tx| {
-        put_header(
-            tx,
-            DocKind::Plan,
-            plan_doc_id(steward_id, month),
-            compound_id,
-        )?;
+        put_header(tx, DocKind::Plan, plan_doc_id(steward_id, month), compound_id)?;
         tx.put(ROOT, "steward_id", steward_id.to_string())?;
         tx.put(ROOT, "month", month.to_string())?;
         tx.put_object(ROOT, "households", ObjType::Map)?;
@@ -699,13 +620,7 @@ pub fn create_plan(
 }
 
 /// Adds households to or removes them from a plan.
-pub fn plan_households(
-    doc: &mut Automerge,
-    add: &[Uuid],
-    remove: &[Uuid],
-    by: Uuid,
-    at: Millis,
-) -> Result<(), Error> {
+pub fn plan_households(doc: &mut Automerge, add: &[Uuid], remove: &[Uuid], by: Uuid, at: Millis) -> Result<(), Error> {
     edit(doc, "plan households", at, |tx| {
         let map = ensure_map(tx, &ROOT, "households")?;
         for h in add {
@@ -725,12 +640,7 @@ pub fn plan_households(
 }
 
 /// Creates a compound's settings document.
-pub fn create_compound(
-    actor: automerge::ActorId,
-    id: Uuid,
-    name: &str,
-    at: Millis,
-) -> Result<Automerge, Error> {
+pub fn create_compound(actor: automerge::ActorId, id: Uuid, name: &str, at: Millis) -> Result<Automerge, Error> {
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "create compound", at, |tx| {
         put_header(tx, DocKind::Compound, id, id)?;
@@ -745,18 +655,11 @@ pub fn create_compound(
 }
 
 /// Sets a compound's timely-response deadlines.
-pub fn set_deadlines(
-    doc: &mut Automerge,
-    policy: &DeadlinePolicy,
-    at: Millis,
-) -> Result<(), Error> {
+pub fn set_deadlines(doc: &mut Automerge, policy: &DeadlinePolicy, at: Millis) -> Result<(), Error> {
     for (kind, m) in &policy.minutes {
         require(
             *m >= 1 && *m <= 60 * 24 * 60,
-            &format!(
-                "deadline for {} must be 1 minute to 60 days",
-                kind.label_en()
-            ),
+            &format!("deadline for {} must be 1 minute to 60 days", kind.label_en()),
         )?;
     }
     edit(doc, "set deadlines", at, |tx| {
@@ -919,20 +822,15 @@ pub fn read_profile(doc: &Automerge) -> Result<HouseholdProfile, Error> {
         None => Address::default(),
     };
     let key_service = match doc.get(ROOT, "key_service")? {
-        Some((Value::Object(ObjType::List), _)) => Some(
-            list_strs(doc, &ROOT, "key_service")?
-                .iter()
-                .filter_map(|c| KeyServiceReason::from_code(c))
-                .collect(),
-        ),
+        Some((Value::Object(ObjType::List), _)) => {
+            Some(list_strs(doc, &ROOT, "key_service")?.iter().filter_map(|c| KeyServiceReason::from_code(c)).collect())
+        }
         _ => None,
     };
     Ok(HouseholdProfile {
         address,
         head_name: get_str(doc, &ROOT, "head_name")?,
-        member_count: get_i64(doc, &ROOT, "member_count")?
-            .unwrap_or(0)
-            .clamp(0, 99) as u32,
+        member_count: get_i64(doc, &ROOT, "member_count")?.unwrap_or(0).clamp(0, 99) as u32,
         phone: get_opt_str(doc, &ROOT, "phone")?,
         party_member: get_bool(doc, &ROOT, "party_member")?,
         key_service,
@@ -1053,9 +951,7 @@ fn read_issue(doc: &Automerge, h: DocHeader) -> Result<IssueRecord, Error> {
     Ok(IssueRecord {
         id: h.id,
         compound_id: h.compound_id,
-        reporter_id: h
-            .steward_id
-            .ok_or_else(|| Error::Invalid("issue has no reporter".into()))?,
+        reporter_id: h.steward_id.ok_or_else(|| Error::Invalid("issue has no reporter".into()))?,
         reported_at: get_i64(doc, &ROOT, "reported_at")?.unwrap_or(0),
         category: get_code(doc, &ROOT, "category", IssueCategory::from_code)?,
         place: get_str(doc, &ROOT, "place")?,
@@ -1073,21 +969,11 @@ fn read_plan(doc: &Automerge, h: DocHeader) -> Result<PlanRecord, Error> {
         .map(|(k, _)| parse_uuid(&k, "planned household"))
         .collect::<Result<Vec<_>, _>>()?;
     households.sort();
-    let steward_id = h
-        .steward_id
-        .ok_or_else(|| Error::Invalid("plan has no steward".into()))?;
+    let steward_id = h.steward_id.ok_or_else(|| Error::Invalid("plan has no steward".into()))?;
     if plan_doc_id(steward_id, month) != h.id {
-        return Err(Error::Invalid(
-            "plan id does not match its steward and month".into(),
-        ));
+        return Err(Error::Invalid("plan id does not match its steward and month".into()));
     }
-    Ok(PlanRecord {
-        id: h.id,
-        compound_id: h.compound_id,
-        steward_id,
-        month,
-        households,
-    })
+    Ok(PlanRecord { id: h.id, compound_id: h.compound_id, steward_id, month, households })
 }
 
 fn read_compound(doc: &Automerge, h: DocHeader) -> Result<CompoundRecord, Error> {
@@ -1095,17 +981,11 @@ fn read_compound(doc: &Automerge, h: DocHeader) -> Result<CompoundRecord, Error>
     if let Some(d) = get_obj(doc, &ROOT, "deadlines")? {
         for kind in TimelyKind::ALL {
             if let Some(m) = get_i64(doc, &d, kind.as_code())? {
-                deadlines
-                    .minutes
-                    .insert(*kind, m.clamp(1, i64::from(u32::MAX)) as u32);
+                deadlines.minutes.insert(*kind, m.clamp(1, i64::from(u32::MAX)) as u32);
             }
         }
     }
-    Ok(CompoundRecord {
-        id: h.id,
-        name: get_str(doc, &ROOT, "name")?,
-        deadlines,
-    })
+    Ok(CompoundRecord { id: h.id, name: get_str(doc, &ROOT, "name")?, deadlines })
 }
 
 /// Reads a whole document out as plain records, checking its shape.

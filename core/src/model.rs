@@ -196,9 +196,7 @@ pub struct Address {
 impl Address {
     /// True when building, unit and room are all given.
     pub fn is_complete(&self) -> bool {
-        !self.building.trim().is_empty()
-            && !self.unit.trim().is_empty()
-            && !self.room.trim().is_empty()
+        !self.building.trim().is_empty() && !self.unit.trim().is_empty() && !self.room.trim().is_empty()
     }
 }
 

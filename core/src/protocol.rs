@@ -130,11 +130,8 @@ pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
 
 /// Decodes a CBOR message, with an error that says what was wrong.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, Error> {
-    let msg: T = ciborium::from_reader(bytes).map_err(|e| {
-        Error::Malformed(format!(
-            "the sync body is not valid CBOR of the expected shape: {e}"
-        ))
-    })?;
+    let msg: T = ciborium::from_reader(bytes)
+        .map_err(|e| Error::Malformed(format!("the sync body is not valid CBOR of the expected shape: {e}")))?;
     Ok(msg)
 }
 
@@ -162,10 +159,7 @@ mod tests {
                 base: vec![ByteBuf::from(vec![1; 32])],
                 data: vec![ByteBuf::from(vec![2, 3])],
             }],
-            sync: vec![SyncMessage {
-                id: Uuid::new_v4(),
-                msg: None,
-            }],
+            sync: vec![SyncMessage { id: Uuid::new_v4(), msg: None }],
         };
         let bytes = encode(&req);
         assert_eq!(decode::<SyncRequest>(&bytes).unwrap(), req);
@@ -175,22 +169,12 @@ mod tests {
     fn a_truncated_body_is_a_malformed_error_not_a_panic() {
         let req = SyncRequest {
             v: 1,
-            push: vec![DocPush {
-                id: Uuid::new_v4(),
-                base: vec![],
-                data: vec![ByteBuf::from(vec![7; 100])],
-            }],
+            push: vec![DocPush { id: Uuid::new_v4(), base: vec![], data: vec![ByteBuf::from(vec![7; 100])] }],
             ..Default::default()
         };
         let bytes = encode(&req);
         for cut in 0..bytes.len() {
-            assert!(
-                matches!(
-                    decode::<SyncRequest>(&bytes[..cut]),
-                    Err(Error::Malformed(_))
-                ),
-                "cut at {cut}"
-            );
+            assert!(matches!(decode::<SyncRequest>(&bytes[..cut]), Err(Error::Malformed(_))), "cut at {cut}");
         }
     }
 

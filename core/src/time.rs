@@ -37,11 +37,9 @@ impl Default for ProgramZone {
 impl ProgramZone {
     /// Parses an IANA zone name such as `Asia/Shanghai`.
     pub fn parse(name: &str) -> Result<Self, Error> {
-        name.parse::<Tz>().map(ProgramZone).map_err(|_| {
-            Error::Invalid(format!(
-                "unknown time zone {name:?}; use an IANA name such as Asia/Shanghai"
-            ))
-        })
+        name.parse::<Tz>()
+            .map(ProgramZone)
+            .map_err(|_| Error::Invalid(format!("unknown time zone {name:?}; use an IANA name such as Asia/Shanghai")))
     }
 
     /// The zone's IANA name.
@@ -53,19 +51,14 @@ impl ProgramZone {
     pub fn month_of(&self, at: Millis) -> Month {
         let local = self.0.timestamp_millis_opt(at).single().unwrap_or_else(|| {
             // Out-of-range instants cannot come from a real clock; clamp rather than panic.
-            self.0
-                .from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc())
+            self.0.from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc())
         });
-        Month {
-            year: local.year(),
-            month: local.month(),
-        }
+        Month { year: local.year(), month: local.month() }
     }
 
     /// The first instant of a month, in this zone.
     pub fn month_start(&self, month: Month) -> Millis {
-        let date =
-            NaiveDate::from_ymd_opt(month.year, month.month, 1).expect("Month is always valid");
+        let date = NaiveDate::from_ymd_opt(month.year, month.month, 1).expect("Month is always valid");
         self.0
             .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
             .earliest()
@@ -93,15 +86,9 @@ impl Month {
     /// The month after this one.
     pub fn next(self) -> Month {
         if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
+            Month { year: self.year + 1, month: 1 }
         } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
+            Month { year: self.year, month: self.month + 1 }
         }
     }
 }
@@ -115,11 +102,7 @@ impl std::fmt::Display for Month {
 impl std::str::FromStr for Month {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        let bad = || {
-            Error::Invalid(format!(
-                "month {s:?} is not of the form YYYY-MM, e.g. 2026-11"
-            ))
-        };
+        let bad = || Error::Invalid(format!("month {s:?} is not of the form YYYY-MM, e.g. 2026-11"));
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
         let month: u32 = m.parse().map_err(|_| bad())?;
@@ -165,10 +148,7 @@ impl Default for DeadlinePolicy {
 impl DeadlinePolicy {
     /// Minutes allowed for a kind (the program default when the policy does not name it).
     pub fn minutes_for(&self, kind: TimelyKind) -> u32 {
-        self.minutes
-            .get(&kind)
-            .copied()
-            .unwrap_or_else(|| DeadlinePolicy::default().minutes[&kind])
+        self.minutes.get(&kind).copied().unwrap_or_else(|| DeadlinePolicy::default().minutes[&kind])
     }
 
     /// The deadline of an event of `kind` raised at `raised_at`.
@@ -211,27 +191,16 @@ mod tests {
     fn a_visit_just_after_local_midnight_belongs_to_the_new_local_month() {
         let zone = ProgramZone::default();
         // 2026-11-30T16:30Z is 2026-12-01 00:30 in Shanghai.
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 30, 16, 30, 0)
-            .unwrap()
-            .timestamp_millis();
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 16, 30, 0).unwrap().timestamp_millis();
         assert_eq!(zone.month_of(at).to_string(), "2026-12");
-        assert_eq!(
-            ProgramZone::parse("UTC").unwrap().month_of(at).to_string(),
-            "2026-11"
-        );
+        assert_eq!(ProgramZone::parse("UTC").unwrap().month_of(at).to_string(), "2026-11");
     }
 
     #[test]
     fn month_start_is_local_midnight() {
         let zone = ProgramZone::default();
         let start = zone.month_start("2026-12".parse().unwrap());
-        assert_eq!(
-            start,
-            Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0)
-                .unwrap()
-                .timestamp_millis()
-        );
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap().timestamp_millis());
     }
 
     #[test]

@@ -14,12 +14,7 @@ use crate::storage::{Place, PlaceKind, Role, Steward, User};
 
 /// Creates a place; a compound also gets its settings document (deadlines), which reaches the
 /// compound's stewards by sync.
-pub fn create_place(
-    s: &Service,
-    kind: PlaceKind,
-    name: &str,
-    parent: Option<Uuid>,
-) -> Result<Place, ServiceError> {
+pub fn create_place(s: &Service, kind: PlaceKind, name: &str, parent: Option<Uuid>) -> Result<Place, ServiceError> {
     let place = s.storage().create_place(kind, name, parent)?;
     if kind == PlaceKind::Compound {
         let d = doc::create_compound(s.actor().clone(), place.id, name, now_millis())
@@ -53,32 +48,17 @@ pub fn create_household(
     steward: Option<Uuid>,
     profile: HouseholdProfile,
 ) -> Result<Uuid, ServiceError> {
-    let place = s
-        .storage()
-        .place(compound)?
-        .ok_or_else(|| ServiceError::NotFound(format!("compound {compound}")))?;
+    let place = s.storage().place(compound)?.ok_or_else(|| ServiceError::NotFound(format!("compound {compound}")))?;
     if place.kind != PlaceKind::Compound {
-        return Err(ServiceError::BadRequest(
-            "households belong to a compound (小区)".into(),
-        ));
+        return Err(ServiceError::BadRequest("households belong to a compound (小区)".into()));
     }
     if let Some(st) = steward {
-        let st = s
-            .storage()
-            .steward(st)?
-            .ok_or_else(|| ServiceError::NotFound(format!("steward {st}")))?;
+        let st = s.storage().steward(st)?.ok_or_else(|| ServiceError::NotFound(format!("steward {st}")))?;
         if st.compound_id != compound {
-            return Err(ServiceError::BadRequest(
-                "the steward belongs to another compound".into(),
-            ));
+            return Err(ServiceError::BadRequest("the steward belongs to another compound".into()));
         }
     }
-    let h = NewHousehold {
-        id: Uuid::new_v4(),
-        compound_id: compound,
-        steward_id: steward,
-        profile,
-    };
+    let h = NewHousehold { id: Uuid::new_v4(), compound_id: compound, steward_id: steward, profile };
     let d = doc::create_household(s.actor().clone(), &h, now_millis())
         .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
     s.create_doc(&d)?;
@@ -89,8 +69,7 @@ pub fn create_household(
 pub fn issue_enrolment_code(s: &Service, steward: Uuid, days: u32) -> Result<String, ServiceError> {
     let code = auth::new_enrolment_code();
     let expires = now_millis() + i64::from(days.clamp(1, 90)) * 86_400_000;
-    s.storage()
-        .create_enrolment(steward, &auth::secret_hash(&code), expires)?;
+    s.storage().create_enrolment(steward, &auth::secret_hash(&code), expires)?;
     Ok(code)
 }
 
@@ -128,11 +107,9 @@ fn parse_reasons(s: &str) -> Result<Option<Vec<KeyServiceReason>>, String> {
     s.split(['|', '；', ';', '、'])
         .map(|r| {
             let r = r.trim();
-            KeyServiceReason::ALL
-                .iter()
-                .find(|k| k.as_code() == r || k.label_zh() == r)
-                .copied()
-                .ok_or_else(|| format!("{r:?} is not a key-service reason (elderly_alone, illness, disability, hardship, other)"))
+            KeyServiceReason::ALL.iter().find(|k| k.as_code() == r || k.label_zh() == r).copied().ok_or_else(|| {
+                format!("{r:?} is not a key-service reason (elderly_alone, illness, disability, hardship, other)")
+            })
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
@@ -140,21 +117,14 @@ fn parse_reasons(s: &str) -> Result<Option<Vec<KeyServiceReason>>, String> {
 
 /// Imports households from CSV (UTF-8, header row, columns [`IMPORT_COLUMNS`]). Every row is
 /// checked first; if any is wrong nothing is imported and the errors name the rows.
-pub fn import_households(
-    s: &Service,
-    compound: Uuid,
-    mut input: impl Read,
-) -> Result<Vec<Uuid>, ServiceError> {
+pub fn import_households(s: &Service, compound: Uuid, mut input: impl Read) -> Result<Vec<Uuid>, ServiceError> {
     let mut text = String::new();
     input
         .read_to_string(&mut text)
         .map_err(|e| ServiceError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
     let text = text.trim_start_matches('\u{feff}');
     let stewards = s.storage().stewards(Some(&[compound]))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for (i, rec) in reader.records().enumerate() {
@@ -191,11 +161,7 @@ pub fn import_households(
             }
             Ok((
                 HouseholdProfile {
-                    address: Address {
-                        building: get(0),
-                        unit: get(1),
-                        room: get(2),
-                    },
+                    address: Address { building: get(0), unit: get(1), room: get(2) },
                     head_name: get(3),
                     member_count,
                     phone: Some(get(5)).filter(|p| !p.is_empty()),
@@ -212,12 +178,7 @@ pub fn import_households(
         }
     }
     if !errors.is_empty() {
-        return Err(ServiceError::BadRequest(format!(
-            "nothing was imported; fix these rows: {}",
-            errors.join("; ")
-        )));
+        return Err(ServiceError::BadRequest(format!("nothing was imported; fix these rows: {}", errors.join("; "))));
     }
-    rows.into_iter()
-        .map(|(p, st)| create_household(s, compound, st, p))
-        .collect()
+    rows.into_iter().map(|(p, st)| create_household(s, compound, st, p)).collect()
 }

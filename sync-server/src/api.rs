@@ -36,10 +36,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(service: Service, max_concurrent_work: usize) -> AppState {
-        AppState {
-            service: Arc::new(service),
-            work: Arc::new(Semaphore::new(max_concurrent_work.max(1))),
-        }
+        AppState { service: Arc::new(service), work: Arc::new(Semaphore::new(max_concurrent_work.max(1))) }
     }
 }
 
@@ -62,10 +59,7 @@ pub fn app(state: AppState, max_body: usize) -> Router {
         .route("/v1/issues/{id}/comments", post(issue_comment))
         .route("/v1/households/{id}/must-visits", post(raise_must_visit))
         .route("/v1/households/{id}/assign", post(assign_household))
-        .route(
-            "/v1/compounds/{id}/holiday-must-visits",
-            post(holiday_must_visits),
-        )
+        .route("/v1/compounds/{id}/holiday-must-visits", post(holiday_must_visits))
         .route("/v1/compounds/{id}/deadlines", put(set_deadlines))
         .route("/v1/plans/{steward_id}/{month}", put(set_plan))
         .layer(DefaultBodyLimit::max(max_body))
@@ -77,11 +71,8 @@ pub fn app(state: AppState, max_body: usize) -> Router {
 async fn log_requests(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let resp = next.run(req).await;
     tracing::info!(%method, route, status = resp.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
     resp
@@ -100,12 +91,7 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            docs: Vec::new(),
-        }
+        ApiError { status, code, message: message.into(), docs: Vec::new() }
     }
 
     fn unauthorized() -> ApiError {
@@ -127,11 +113,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            code: self.code.into(),
-            message: self.message,
-            docs: self.docs,
-        };
+        let body = ErrorBody { code: self.code.into(), message: self.message, docs: self.docs };
         (self.status, Json(body)).into_response()
     }
 }
@@ -140,18 +122,12 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m),
-            ServiceError::Forbidden { message, docs } => ApiError {
-                status: StatusCode::FORBIDDEN,
-                code: "forbidden_document",
-                message,
-                docs,
-            },
-            ServiceError::Unprocessable { message, docs } => ApiError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: "invalid_document",
-                message,
-                docs,
-            },
+            ServiceError::Forbidden { message, docs } => {
+                ApiError { status: StatusCode::FORBIDDEN, code: "forbidden_document", message, docs }
+            }
+            ServiceError::Unprocessable { message, docs } => {
+                ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_document", message, docs }
+            }
             ServiceError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
             ServiceError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             ServiceError::Internal(m) => {
@@ -179,13 +155,10 @@ async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
 ) -> ApiResult<T> {
-    let _permit = state.work.clone().acquire_owned().await.map_err(|_| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "shutting_down",
-            "the server is shutting down",
-        )
-    })?;
+    let _permit =
+        state.work.clone().acquire_owned().await.map_err(|_| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the server is shutting down")
+        })?;
     let service = state.service.clone();
     tokio::task::spawn_blocking(move || f(&service))
         .await
@@ -196,31 +169,22 @@ async fn blocking<T: Send + 'static>(
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let t = v
-        .strip_prefix("Bearer ")
-        .or_else(|| v.strip_prefix("bearer "))?
-        .trim();
+    let t = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))?.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
 async fn principal(state: &AppState, headers: &HeaderMap) -> ApiResult<Principal> {
     let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
     let hash = auth::secret_hash(&token);
-    blocking(state, move |s| {
-        s.storage()
-            .principal_for_token(&hash, now_millis())
-            .map_err(ApiError::from)
-    })
-    .await?
-    .ok_or_else(ApiError::unauthorized)
+    blocking(state, move |s| s.storage().principal_for_token(&hash, now_millis()).map_err(ApiError::from))
+        .await?
+        .ok_or_else(ApiError::unauthorized)
 }
 
 async fn user(state: &AppState, headers: &HeaderMap) -> ApiResult<User> {
     match principal(state, headers).await? {
         Principal::User(u) => Ok(u),
-        Principal::Device { .. } => Err(ApiError::forbidden(
-            "this needs a supervisor account, not a steward's device",
-        )),
+        Principal::Device { .. } => Err(ApiError::forbidden("this needs a supervisor account, not a steward's device")),
     }
 }
 
@@ -230,25 +194,17 @@ fn user_may_reach(service: &Service, u: &User, compound_id: Uuid) -> Result<bool
     match u.role {
         Role::Admin => Ok(true),
         _ => {
-            let root = u
-                .place_id
-                .ok_or_else(|| ApiError::forbidden("this account has no place"))?;
+            let root = u.place_id.ok_or_else(|| ApiError::forbidden("this account has no place"))?;
             Ok(service.compounds_under(root)?.contains(&compound_id))
         }
     }
 }
 
 fn check_supervisor(service: &Service, u: &User, meta: &DocMeta) -> Result<(), ServiceError> {
-    let reach =
-        user_may_reach(service, u, meta.compound_id).map_err(|e| ServiceError::Forbidden {
-            message: e.message,
-            docs: vec![],
-        })?;
+    let reach = user_may_reach(service, u, meta.compound_id)
+        .map_err(|e| ServiceError::Forbidden { message: e.message, docs: vec![] })?;
     if !reach || u.role == Role::Property {
-        return Err(ServiceError::Forbidden {
-            message: "this document is outside your place".into(),
-            docs: vec![],
-        });
+        return Err(ServiceError::Forbidden { message: "this document is outside your place".into(), docs: vec![] });
     }
     Ok(())
 }
@@ -277,23 +233,16 @@ struct EnrolAnswer {
     compound_name: String,
 }
 
-async fn enrol(
-    State(state): State<AppState>,
-    body: Option<Json<EnrolBody>>,
-) -> ApiResult<Json<EnrolAnswer>> {
+async fn enrol(State(state): State<AppState>, body: Option<Json<EnrolBody>>) -> ApiResult<Json<EnrolAnswer>> {
     let Some(Json(body)) = body else {
-        return Err(ApiError::bad_request(
-            "send {\"code\": \"...\", \"device_name\": \"...\"} as JSON",
-        ));
+        return Err(ApiError::bad_request("send {\"code\": \"...\", \"device_name\": \"...\"} as JSON"));
     };
     let code_hash = auth::secret_hash(&auth::normalise_code(&body.code));
     let token = auth::new_token();
     let token_hash = auth::secret_hash(&token);
     let name = body.device_name;
     let answer = blocking(&state, move |s| {
-        let redeemed =
-            s.storage()
-                .redeem_enrolment(&code_hash, &name, &token_hash, now_millis())?;
+        let redeemed = s.storage().redeem_enrolment(&code_hash, &name, &token_hash, now_millis())?;
         let Some((device_id, steward)) = redeemed else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -301,11 +250,7 @@ async fn enrol(
                 "the enrolment code is wrong, used or expired: ask your supervisor for a new one",
             ));
         };
-        let compound = s
-            .storage()
-            .place(steward.compound_id)?
-            .map(|p| p.name)
-            .unwrap_or_default();
+        let compound = s.storage().place(steward.compound_id)?.map(|p| p.name).unwrap_or_default();
         tracing::info!(device = %device_id, steward = %steward.id, "device enrolled");
         Ok(EnrolAnswer {
             device_token: token,
@@ -333,71 +278,38 @@ struct LoginAnswer {
     user: User,
 }
 
-async fn login(
-    State(state): State<AppState>,
-    body: Option<Json<LoginBody>>,
-) -> ApiResult<Json<LoginAnswer>> {
+async fn login(State(state): State<AppState>, body: Option<Json<LoginBody>>) -> ApiResult<Json<LoginAnswer>> {
     let Some(Json(body)) = body else {
-        return Err(ApiError::bad_request(
-            "send {\"username\": \"...\", \"password\": \"...\"} as JSON",
-        ));
+        return Err(ApiError::bad_request("send {\"username\": \"...\", \"password\": \"...\"} as JSON"));
     };
     let answer = blocking(&state, move |s| {
         let found = s.storage().user_by_name(&body.username)?;
-        let Some((user, hash)) = found.filter(|(_, h)| auth::verify_password(&body.password, h))
-        else {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "bad_login",
-                "wrong username or password",
-            ));
+        let Some((user, hash)) = found.filter(|(_, h)| auth::verify_password(&body.password, h)) else {
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "wrong username or password"));
         };
         let token = auth::new_token();
         let expires_at = now_millis() + 12 * 3_600_000;
-        s.storage()
-            .create_session(user.id, &auth::secret_hash(&token), expires_at)?;
+        s.storage().create_session(user.id, &auth::secret_hash(&token), expires_at)?;
         let _ = hash;
-        Ok(LoginAnswer {
-            token,
-            expires_at,
-            user,
-        })
+        Ok(LoginAnswer { token, expires_at, user })
     })
     .await?;
     Ok(Json(answer))
 }
 
-async fn sync(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<Response> {
+async fn sync(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let device = match principal(&state, &headers).await? {
-        Principal::Device {
-            device_id,
-            steward_id,
-            compound_id,
-        } => DeviceCtx {
-            device_id,
-            steward_id,
-            compound_id,
-        },
+        Principal::Device { device_id, steward_id, compound_id } => DeviceCtx { device_id, steward_id, compound_id },
         Principal::User(_) => {
-            return Err(ApiError::forbidden(
-                "sync is for stewards' devices; supervisors use /v1/pull and the reports",
-            ))
+            return Err(ApiError::forbidden("sync is for stewards' devices; supervisors use /v1/pull and the reports"))
         }
     };
-    let req: SyncRequest = protocol::decode(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
+    let req: SyncRequest =
+        protocol::decode(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
     let pushed = req.push.len();
     let resp = blocking(&state, move |s| Ok(s.sync(&device, req)?)).await?;
     tracing::info!(device = %device.device_id, pushed, pulled = resp.pull.len(), need_sync = resp.need_sync.len(), "sync");
-    Ok((
-        [(header::CONTENT_TYPE, CONTENT_TYPE)],
-        protocol::encode(&resp),
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], protocol::encode(&resp)).into_response())
 }
 
 #[derive(Serialize)]
@@ -424,18 +336,10 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json
                 .collect(),
         };
         Ok(match p {
-            Principal::Device { steward_id, .. } => MeAnswer {
-                principal: "device",
-                user: None,
-                steward_id: Some(steward_id),
-                compound_ids,
-            },
-            Principal::User(u) => MeAnswer {
-                principal: "user",
-                user: Some(u),
-                steward_id: None,
-                compound_ids,
-            },
+            Principal::Device { steward_id, .. } => {
+                MeAnswer { principal: "device", user: None, steward_id: Some(steward_id), compound_ids }
+            }
+            Principal::User(u) => MeAnswer { principal: "user", user: Some(u), steward_id: None, compound_ids },
         })
     })
     .await?;
@@ -454,10 +358,7 @@ fn scope_compounds(service: &Service, scope: &Scope) -> Result<Option<Vec<Uuid>>
     })
 }
 
-async fn stewards(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> ApiResult<Json<Vec<crate::storage::Steward>>> {
+async fn stewards(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Vec<crate::storage::Steward>>> {
     let u = user(&state, &headers).await?;
     let list = blocking(&state, move |s| {
         let scope = s.user_scope(&Principal::User(u))?;
@@ -489,9 +390,9 @@ async fn pull(
     let u = user(&state, &headers).await?;
     let since: i64 = match q.since.as_deref() {
         None | Some("") => 0,
-        Some(s) => s.parse().map_err(|_| {
-            ApiError::bad_request("since must be the cursor from an earlier pull (a whole number)")
-        })?,
+        Some(s) => s
+            .parse()
+            .map_err(|_| ApiError::bad_request("since must be the cursor from an earlier pull (a whole number)"))?,
     };
     let answer = blocking(&state, move |s| {
         let scope = s.user_scope(&Principal::User(u))?;
@@ -506,10 +407,7 @@ async fn pull(
             v["seq"] = r.seq.into();
             docs.push(v);
         }
-        Ok(PullAnswer {
-            cursor: cursor.max(max).to_string(),
-            docs,
-        })
+        Ok(PullAnswer { cursor: cursor.max(max).to_string(), docs })
     })
     .await?;
     Ok(Json(answer))
@@ -528,18 +426,14 @@ impl ReportQuery {
         match self.format.as_deref() {
             None | Some("json") => Ok(false),
             Some("csv") => Ok(true),
-            Some(f) => Err(ApiError::bad_request(format!(
-                "format {f:?} is not offered: use json or csv"
-            ))),
+            Some(f) => Err(ApiError::bad_request(format!("format {f:?} is not offered: use json or csv"))),
         }
     }
 
     fn month(&self, service: &Service) -> ApiResult<Month> {
         match self.month.as_deref() {
             None => Ok(service.zone().month_of(now_millis())),
-            Some(m) => m
-                .parse()
-                .map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string())),
+            Some(m) => m.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string())),
         }
     }
 }
@@ -548,10 +442,7 @@ fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
         ],
         bytes,
     )
@@ -570,10 +461,7 @@ fn ledger(service: &Service, u: User) -> Result<Ledger, ApiError> {
     Ok(ledger)
 }
 
-fn seen_for(
-    service: &Service,
-    ids: Vec<Uuid>,
-) -> Result<std::collections::HashMap<Uuid, Millis>, ApiError> {
+fn seen_for(service: &Service, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, Millis>, ApiError> {
     Ok(service.storage().first_seen(&ids)?)
 }
 
@@ -628,11 +516,7 @@ async fn report_ledger(
     blocking(&state, move |s| {
         let month = q.month(s)?;
         let l = ledger(s, u)?;
-        let ids = l
-            .households
-            .iter()
-            .flat_map(|h| h.visits.iter().map(|v| v.id))
-            .collect();
+        let ids = l.households.iter().flat_map(|h| h.visits.iter().map(|v| v.id)).collect();
         let rows = reports::visit_ledger(&l, s.zone(), month, &seen_for(s, ids)?);
         if csv {
             let z = s.zone();
@@ -683,11 +567,7 @@ async fn report_must_visits(
     let csv = q.csv()?;
     blocking(&state, move |s| {
         let l = ledger(s, u)?;
-        let ids = l
-            .households
-            .iter()
-            .flat_map(|h| h.must_visits.iter().map(|m| m.id))
-            .collect();
+        let ids = l.households.iter().flat_map(|h| h.must_visits.iter().map(|m| m.id)).collect();
         let rows = reports::open_must_visits(&l, now_millis(), &seen_for(s, ids)?);
         if csv {
             let z = s.zone();
@@ -740,11 +620,7 @@ async fn report_timely(
             Some(_) => Some((s.zone(), q.month(s)?)),
         };
         let l = ledger(s, u)?;
-        let ids = l
-            .households
-            .iter()
-            .flat_map(|h| h.timely.iter().map(|t| t.id))
-            .collect();
+        let ids = l.households.iter().flat_map(|h| h.timely.iter().map(|t| t.id)).collect();
         let (summary, rows) = reports::timely(&l, now_millis(), month, &seen_for(s, ids)?);
         if csv {
             let z = s.zone();
@@ -845,10 +721,7 @@ fn parse_id(s: &str, what: &str) -> ApiResult<Uuid> {
 
 fn json_body<T>(body: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> ApiResult<T> {
     body.map(|Json(b)| b).map_err(|e| {
-        ApiError::bad_request(format!(
-            "the request body is not what this endpoint takes: {}",
-            e.body_text()
-        ))
+        ApiError::bad_request(format!("the request body is not what this endpoint takes: {}", e.body_text()))
     })
 }
 
@@ -864,15 +737,10 @@ fn check_issue_actor(s: &Service, u: &User, meta: &DocMeta) -> Result<(), Servic
     if meta.kind != DocKind::Issue {
         return Err(ServiceError::NotFound("no such issue".into()));
     }
-    let reach = user_may_reach(s, u, meta.compound_id).map_err(|e| ServiceError::Forbidden {
-        message: e.message,
-        docs: vec![],
-    })?;
+    let reach = user_may_reach(s, u, meta.compound_id)
+        .map_err(|e| ServiceError::Forbidden { message: e.message, docs: vec![] })?;
     if !reach {
-        return Err(ServiceError::Forbidden {
-            message: "this issue is outside your place".into(),
-            docs: vec![],
-        });
+        return Err(ServiceError::Forbidden { message: "this issue is outside your place".into(), docs: vec![] });
     }
     Ok(())
 }
@@ -881,14 +749,9 @@ fn check_property_route(s: &Service, u: &User, id: Uuid) -> Result<(), ServiceEr
     if u.role != Role::Property {
         return Ok(());
     }
-    let loaded = s
-        .storage()
-        .load_doc(id)?
-        .ok_or_else(|| ServiceError::NotFound("no such issue".into()))?;
+    let loaded = s.storage().load_doc(id)?.ok_or_else(|| ServiceError::NotFound("no such issue".into()))?;
     match doc::project(&loaded.doc) {
-        Ok(Projection::Issue(i)) if i.route == steward_core::model::IssueRoute::PropertyDuty => {
-            Ok(())
-        }
+        Ok(Projection::Issue(i)) if i.route == steward_core::model::IssueRoute::PropertyDuty => Ok(()),
         _ => Err(ServiceError::Forbidden {
             message: "this issue is not within the property company's duty".into(),
             docs: vec![],
@@ -918,17 +781,7 @@ async fn issue_status(
         Ok(s.edit(
             id,
             |m| check_issue_actor(s, &u, m),
-            |d| {
-                doc::set_issue_status(
-                    d,
-                    Uuid::new_v4(),
-                    body.status,
-                    &body.comment,
-                    u.id,
-                    role,
-                    now_millis(),
-                )
-            },
+            |d| doc::set_issue_status(d, Uuid::new_v4(), body.status, &body.comment, u.id, role, now_millis()),
         )?)
     })
     .await?;
@@ -1030,9 +883,7 @@ async fn holiday_must_visits(
             return Err(ApiError::forbidden("this compound is outside your place"));
         }
         let date = body.date.unwrap_or_else(now_millis);
-        let households = s
-            .storage()
-            .doc_ids(&Scope::Compounds(vec![compound]), Some(DocKind::Household))?;
+        let households = s.storage().doc_ids(&Scope::Compounds(vec![compound]), Some(DocKind::Household))?;
         let mut raised = 0;
         for h in households {
             let m = NewMustVisit {
@@ -1042,11 +893,7 @@ async fn holiday_must_visits(
                 note: body.note.clone(),
                 raised_by: u.id,
             };
-            s.edit(
-                h,
-                |meta| check_supervisor(s, &u, meta),
-                |d| doc::raise_must_visit(d, &m),
-            )?;
+            s.edit(h, |meta| check_supervisor(s, &u, meta), |d| doc::raise_must_visit(d, &m))?;
             raised += 1;
         }
         Ok(raised)
@@ -1070,19 +917,11 @@ async fn assign_household(
     let id = parse_id(&id, "household")?;
     let body = json_body(body)?;
     let p = blocking(&state, move |s| {
-        let meta = s
-            .storage()
-            .doc_meta(id)?
-            .ok_or_else(|| ServiceError::NotFound("no such household".into()))?;
+        let meta = s.storage().doc_meta(id)?.ok_or_else(|| ServiceError::NotFound("no such household".into()))?;
         if let Some(st) = body.steward_id {
-            let steward = s
-                .storage()
-                .steward(st)?
-                .ok_or_else(|| ServiceError::NotFound(format!("steward {st}")))?;
+            let steward = s.storage().steward(st)?.ok_or_else(|| ServiceError::NotFound(format!("steward {st}")))?;
             if steward.compound_id != meta.compound_id {
-                return Err(ApiError::bad_request(
-                    "a household can only go to a steward of its own compound",
-                ));
+                return Err(ApiError::bad_request("a household can only go to a steward of its own compound"));
             }
         }
         Ok(s.edit(
@@ -1116,9 +955,7 @@ async fn set_deadlines(
     let id = parse_id(&id, "compound")?;
     let body = json_body(body)?;
     let p = blocking(&state, move |s| {
-        let policy = DeadlinePolicy {
-            minutes: body.minutes,
-        };
+        let policy = DeadlinePolicy { minutes: body.minutes };
         Ok(s.edit(
             id,
             |meta| {
@@ -1147,15 +984,11 @@ async fn set_plan(
 ) -> ApiResult<Json<Projection>> {
     let u = user(&state, &headers).await?;
     let steward_id = parse_id(&steward_id, "steward")?;
-    let month: Month = month
-        .parse()
-        .map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string()))?;
+    let month: Month = month.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string()))?;
     let body = json_body(body)?;
     let p = blocking(&state, move |s| {
-        let steward = s
-            .storage()
-            .steward(steward_id)?
-            .ok_or_else(|| ServiceError::NotFound(format!("steward {steward_id}")))?;
+        let steward =
+            s.storage().steward(steward_id)?.ok_or_else(|| ServiceError::NotFound(format!("steward {steward_id}")))?;
         if !user_may_reach(s, &u, steward.compound_id)? || u.role == Role::Property {
             return Err(ApiError::forbidden("this steward is outside your place"));
         }
@@ -1165,21 +998,13 @@ async fn set_plan(
                 .doc_meta(*h)?
                 .ok_or_else(|| ApiError::bad_request(format!("household {h} does not exist")))?;
             if meta.kind != DocKind::Household || meta.compound_id != steward.compound_id {
-                return Err(ApiError::bad_request(format!(
-                    "household {h} is not in the steward's compound"
-                )));
+                return Err(ApiError::bad_request(format!("household {h} is not in the steward's compound")));
             }
         }
         let id = doc::plan_doc_id(steward_id, month);
         if s.storage().doc_meta(id)?.is_none() {
-            let plan = doc::create_plan(
-                s.actor().clone(),
-                steward_id,
-                steward.compound_id,
-                month,
-                now_millis(),
-            )
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let plan = doc::create_plan(s.actor().clone(), steward_id, steward.compound_id, month, now_millis())
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
             match s.create_doc(&plan) {
                 Ok(_) | Err(ServiceError::Conflict(_)) => {}
                 Err(e) => return Err(e.into()),
@@ -1194,11 +1019,7 @@ async fn set_plan(
                     Projection::Plan(p) => p.households,
                     _ => Vec::new(),
                 };
-                let remove: Vec<Uuid> = current
-                    .iter()
-                    .filter(|h| !wanted.contains(h))
-                    .copied()
-                    .collect();
+                let remove: Vec<Uuid> = current.iter().filter(|h| !wanted.contains(h)).copied().collect();
                 doc::plan_households(d, &wanted, &remove, u.id, now_millis())
             },
         )?)

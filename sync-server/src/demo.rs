@@ -83,13 +83,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     let town = admin::create_place(s, PlaceKind::Town, "大河坎镇", Some(district.id))?;
     let community = admin::create_place(s, PlaceKind::Community, "艺苑社区", Some(town.id))?;
     let compound = admin::create_place(s, PlaceKind::Compound, "蜀汉美郡", Some(community.id))?;
-    admin::create_user(
-        s,
-        SUPERVISOR.0,
-        SUPERVISOR.1,
-        Role::Supervisor,
-        Some(compound.id),
-    )?;
+    admin::create_user(s, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor, Some(compound.id))?;
     admin::create_user(s, PROPERTY.0, PROPERTY.1, Role::Property, Some(compound.id))?;
 
     let mut stewards = Vec::new();
@@ -129,31 +123,16 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
                 String::new()
             },
         };
-        households.push(admin::create_household(
-            s,
-            compound.id,
-            Some(steward),
-            profile,
-        )?);
+        households.push(admin::create_household(s, compound.id, Some(steward), profile)?);
     }
 
     // This month's plans: 12 households each.
     for (k, (steward, _, _)) in stewards.iter().enumerate() {
-        let plan = doc::create_plan(s.actor().clone(), *steward, compound.id, month, now)
-            .map_err(seed_err)?;
+        let plan = doc::create_plan(s.actor().clone(), *steward, compound.id, month, now).map_err(seed_err)?;
         s.create_doc(&plan)?;
-        let mine: Vec<Uuid> = households
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 2 == k)
-            .map(|(_, h)| *h)
-            .take(12)
-            .collect();
-        s.edit(
-            doc::plan_doc_id(*steward, month),
-            |_| Ok(()),
-            |d| doc::plan_households(d, &mine, &[], *steward, now),
-        )?;
+        let mine: Vec<Uuid> =
+            households.iter().enumerate().filter(|(i, _)| i % 2 == k).map(|(_, h)| *h).take(12).collect();
+        s.edit(doc::plan_doc_id(*steward, month), |_| Ok(()), |d| doc::plan_households(d, &mine, &[], *steward, now))?;
     }
 
     // Must-visits, visits answering some of them, and timely responses.
@@ -188,11 +167,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
             let v = NewVisit {
                 id: Uuid::new_v4(),
                 at,
-                method: [
-                    VisitMethod::DoorVisit,
-                    VisitMethod::DoorVisit,
-                    VisitMethod::IndividualTalk,
-                ][i % 3],
+                method: [VisitMethod::DoorVisit, VisitMethod::DoorVisit, VisitMethod::IndividualTalk][i % 3],
                 summary: SUMMARIES[i % SUMMARIES.len()].into(),
                 opinions: vec![Opinion {
                     category: [
@@ -202,11 +177,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
                     ][i % 3],
                     text: "希望物业加强楼道照明和电梯维护".into(),
                 }],
-                hardships: if i % 4 == 3 {
-                    "家庭收入低，孩子上学有困难".into()
-                } else {
-                    String::new()
-                },
+                hardships: if i % 4 == 3 { "家庭收入低，孩子上学有困难".into() } else { String::new() },
                 answers: if i % 12 == 1 { must.clone() } else { vec![] },
                 follow_up: i % 3 == 0,
                 by: steward,
@@ -214,12 +185,9 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
             s.edit(*h, |_| Ok(()), |d| doc::record_visit(d, &v))?;
         }
         if i % 8 == 2 {
-            let kind = [
-                TimelyKind::FollowUpVisit,
-                TimelyKind::UrgentHelp,
-                TimelyKind::Dispute,
-                TimelyKind::MajorIncident,
-            ][(i / 8) % 4];
+            let kind =
+                [TimelyKind::FollowUpVisit, TimelyKind::UrgentHelp, TimelyKind::Dispute, TimelyKind::MajorIncident]
+                    [(i / 8) % 4];
             let t = NewTimely {
                 id: Uuid::new_v4(),
                 kind,
@@ -230,11 +198,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
             s.edit(*h, |_| Ok(()), |d| doc::raise_timely(d, &t))?;
             if i % 16 == 2 {
                 let resolved = t.raised_at + day / 2;
-                s.edit(
-                    *h,
-                    |_| Ok(()),
-                    |d| doc::resolve_timely(d, t.id, resolved, steward),
-                )?;
+                s.edit(*h, |_| Ok(()), |d| doc::resolve_timely(d, t.id, resolved, steward))?;
             }
         }
     }
@@ -294,78 +258,37 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
         s.create_doc(&d)?;
         let path: &[(IssueStatus, PartyRole, &str)] = match target {
             IssueStatus::Reported => &[],
-            IssueStatus::Accepted => &[(
-                IssueStatus::Accepted,
-                PartyRole::Supervisor,
-                "已受理，社区将协调住户和业委会。",
-            )],
+            IssueStatus::Accepted => {
+                &[(IssueStatus::Accepted, PartyRole::Supervisor, "已受理，社区将协调住户和业委会。")]
+            }
             IssueStatus::InProgress => &[
                 (IssueStatus::Accepted, PartyRole::PropertyCompany, "已受理"),
-                (
-                    IssueStatus::InProgress,
-                    PartyRole::PropertyCompany,
-                    "已安排保安劝导，正在增设车棚。",
-                ),
+                (IssueStatus::InProgress, PartyRole::PropertyCompany, "已安排保安劝导，正在增设车棚。"),
             ],
             IssueStatus::Resolved => &[
-                (
-                    IssueStatus::InProgress,
-                    PartyRole::PropertyCompany,
-                    "已安排保洁",
-                ),
-                (
-                    IssueStatus::Resolved,
-                    PartyRole::PropertyCompany,
-                    "垃圾已清运，加强日常巡查。",
-                ),
+                (IssueStatus::InProgress, PartyRole::PropertyCompany, "已安排保洁"),
+                (IssueStatus::Resolved, PartyRole::PropertyCompany, "垃圾已清运，加强日常巡查。"),
             ],
             _ => &[
-                (
-                    IssueStatus::InProgress,
-                    PartyRole::PropertyCompany,
-                    "已联系维保公司",
-                ),
-                (
-                    IssueStatus::Resolved,
-                    PartyRole::PropertyCompany,
-                    "电梯已检修完毕",
-                ),
-                (
-                    IssueStatus::Verified,
-                    PartyRole::Steward,
-                    "已现场查看，运行正常。",
-                ),
+                (IssueStatus::InProgress, PartyRole::PropertyCompany, "已联系维保公司"),
+                (IssueStatus::Resolved, PartyRole::PropertyCompany, "电梯已检修完毕"),
+                (IssueStatus::Verified, PartyRole::Steward, "已现场查看，运行正常。"),
             ],
         };
         for (n, (status, role, comment)) in path.iter().enumerate() {
             let at = i.reported_at + (n as i64 + 1) * day / 3;
-            let by = if *role == PartyRole::Steward {
-                reporter
-            } else {
-                Uuid::nil()
-            };
-            s.edit(
-                i.id,
-                |_| Ok(()),
-                |d| doc::set_issue_status(d, Uuid::new_v4(), *status, comment, by, *role, at),
-            )?;
+            let by = if *role == PartyRole::Steward { reporter } else { Uuid::nil() };
+            s.edit(i.id, |_| Ok(()), |d| doc::set_issue_status(d, Uuid::new_v4(), *status, comment, by, *role, at))?;
         }
         issues.push(i.id);
     }
-    Ok(Demo {
-        compound_id: compound.id,
-        stewards,
-        households,
-        issues,
-    })
+    Ok(Demo { compound_id: compound.id, stewards, households, issues })
 }
 
 /// The words printed after seeding.
 pub fn instructions(demo: &Demo, listen: &str) -> String {
     let mut out = String::new();
-    out.push_str(
-        "红色管家 demo data is ready: 蜀汉美郡 (Shuhan Meijun), 2 stewards, 30 households.\n\n",
-    );
+    out.push_str("红色管家 demo data is ready: 蜀汉美郡 (Shuhan Meijun), 2 stewards, 30 households.\n\n");
     out.push_str("Enrolment codes for the stewards' phones (one-time, valid 30 days):\n");
     for (id, name, code) in &demo.stewards {
         out.push_str(&format!("  {name}  code {code}  (steward {id})\n"));
@@ -378,15 +301,9 @@ pub fn instructions(demo: &Demo, listen: &str) -> String {
         "\nTry it:\n  TOKEN=$(curl -s -X POST http://{listen}/v1/login -H 'content-type: application/json' \\\n     -d '{{\"username\":\"{}\",\"password\":\"{}\"}}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n",
         SUPERVISOR.0, SUPERVISOR.1
     ));
-    out.push_str(&format!(
-        "  curl -s -H \"Authorization: Bearer $TOKEN\" http://{listen}/v1/reports/visits\n"
-    ));
+    out.push_str(&format!("  curl -s -H \"Authorization: Bearer $TOKEN\" http://{listen}/v1/reports/visits\n"));
     out.push_str(&format!("  curl -s -H \"Authorization: Bearer $TOKEN\" 'http://{listen}/v1/reports/visit-ledger?format=csv' > ledger.csv\n"));
-    out.push_str(&format!(
-        "  curl -s -H \"Authorization: Bearer $TOKEN\" http://{listen}/v1/reports/must-visits\n"
-    ));
-    out.push_str(&format!(
-        "  curl -s -H \"Authorization: Bearer $TOKEN\" http://{listen}/v1/reports/issues\n"
-    ));
+    out.push_str(&format!("  curl -s -H \"Authorization: Bearer $TOKEN\" http://{listen}/v1/reports/must-visits\n"));
+    out.push_str(&format!("  curl -s -H \"Authorization: Bearer $TOKEN\" http://{listen}/v1/reports/issues\n"));
     out
 }

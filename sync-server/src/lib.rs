@@ -65,9 +65,7 @@ impl Default for Config {
             data_dir: PathBuf::from("steward-data"),
             time_zone: steward_core::time::DEFAULT_TIME_ZONE.into(),
             max_body_bytes: steward_core::protocol::DEFAULT_MAX_BODY,
-            max_concurrent_work: std::thread::available_parallelism()
-                .map(|n| n.get() * 2)
-                .unwrap_or(4),
+            max_concurrent_work: std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4),
         }
     }
 }
@@ -75,12 +73,8 @@ impl Default for Config {
 /// Opens the storage and the service for a configuration.
 pub fn open_service(config: &Config) -> anyhow::Result<Service> {
     let zone = ProgramZone::parse(&config.time_zone)?;
-    let storage = sqlite::SqliteStorage::open(&config.data_dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot open the database in {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
+    let storage = sqlite::SqliteStorage::open(&config.data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot open the database in {}: {e}", config.data_dir.display()))?;
     Ok(Service::new(Arc::new(storage), zone)?)
 }
 
@@ -106,12 +100,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let state = AppState::new(service, config.max_concurrent_work);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {}: {e} (is another server running there?)",
-                config.listen
-            )
-        })?;
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e} (is another server running there?)", config.listen))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(state, config.max_body_bytes);
@@ -122,11 +111,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             })
             .await
     });
-    Ok(Running {
-        addr,
-        shutdown: tx,
-        join,
-    })
+    Ok(Running { addr, shutdown: tx, join })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -7,17 +7,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use steward_core::model::{Address, HouseholdProfile};
 use steward_sync_server::storage::{PlaceKind, Role};
-use steward_sync_server::{
-    admin, demo, open_service, shutdown_signal, start, Config, EXAMPLE_CONFIG,
-};
+use steward_sync_server::{admin, demo, open_service, shutdown_signal, start, Config, EXAMPLE_CONFIG};
 use uuid::Uuid;
 
 #[derive(Parser)]
-#[command(
-    name = "steward-sync-server",
-    version,
-    about = "红色管家 Red Steward sync server"
-)]
+#[command(name = "steward-sync-server", version, about = "红色管家 Red Steward sync server")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -150,9 +144,7 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("STEWARD_LOG_FORMAT").is_ok_and(|f| f == "json");
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -173,11 +165,7 @@ fn config(data: &DataArgs, serve: &ServeArgs) -> Config {
 async fn run_server(config: Config) -> anyhow::Result<()> {
     let running = start(config.clone()).await?;
     tracing::info!(addr = %running.addr, data = %config.data_dir.display(), "serving");
-    eprintln!(
-        "steward-sync-server listening on http://{} (data in {})",
-        running.addr,
-        config.data_dir.display()
-    );
+    eprintln!("steward-sync-server listening on http://{} (data in {})", running.addr, config.data_dir.display());
     shutdown_signal().await;
     tracing::info!("shutting down");
     running.shutdown().await;
@@ -187,17 +175,11 @@ async fn run_server(config: Config) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::DefaultConfig => print!("{EXAMPLE_CONFIG}"),
         Command::Serve { data, serve } => rt.block_on(run_server(config(&data, &serve)))?,
-        Command::Demo {
-            data,
-            serve_args,
-            serve,
-        } => {
+        Command::Demo { data, serve_args, serve } => {
             let cfg = config(&data, &serve_args);
             let service = open_service(&cfg)?;
             match demo::seed(&service) {
@@ -213,41 +195,22 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Admin { data, command } => {
-            let cfg = Config {
-                data_dir: data.data.clone(),
-                time_zone: data.time_zone.clone(),
-                ..Default::default()
-            };
+            let cfg = Config { data_dir: data.data.clone(), time_zone: data.time_zone.clone(), ..Default::default() };
             let s = open_service(&cfg)?;
             let e = |e: steward_sync_server::service::ServiceError| anyhow::anyhow!("{e}");
             match command {
                 AdminCommand::CreatePlace { kind, name, parent } => {
                     let kind = PlaceKind::from_code(&kind).context("unknown place kind")?;
-                    println!(
-                        "{}",
-                        admin::create_place(&s, kind, &name, parent).map_err(e)?.id
-                    );
+                    println!("{}", admin::create_place(&s, kind, &name, parent).map_err(e)?.id);
                 }
-                AdminCommand::CreateSteward { compound, name } => println!(
-                    "{}",
-                    admin::create_steward(&s, compound, &name).map_err(e)?.id
-                ),
-                AdminCommand::CreateUser {
-                    username,
-                    role,
-                    place,
-                    password_env,
-                } => {
-                    let password = std::env::var(&password_env).with_context(|| {
-                        format!("set the password in the environment variable {password_env}")
-                    })?;
+                AdminCommand::CreateSteward { compound, name } => {
+                    println!("{}", admin::create_steward(&s, compound, &name).map_err(e)?.id)
+                }
+                AdminCommand::CreateUser { username, role, place, password_env } => {
+                    let password = std::env::var(&password_env)
+                        .with_context(|| format!("set the password in the environment variable {password_env}"))?;
                     let role = Role::from_code(&role).context("unknown role")?;
-                    println!(
-                        "{}",
-                        admin::create_user(&s, &username, &password, role, place)
-                            .map_err(e)?
-                            .id
-                    );
+                    println!("{}", admin::create_user(&s, &username, &password, role, place).map_err(e)?.id);
                 }
                 AdminCommand::CreateHousehold {
                     compound,
@@ -260,31 +223,22 @@ fn main() -> anyhow::Result<()> {
                     phone,
                 } => {
                     let profile = HouseholdProfile {
-                        address: Address {
-                            building,
-                            unit,
-                            room,
-                        },
+                        address: Address { building, unit, room },
                         head_name,
                         member_count: members,
                         phone,
                         ..Default::default()
                     };
-                    println!(
-                        "{}",
-                        admin::create_household(&s, compound, steward, profile).map_err(e)?
-                    );
+                    println!("{}", admin::create_household(&s, compound, steward, profile).map_err(e)?);
                 }
                 AdminCommand::ImportHouseholds { compound, file } => {
-                    let f = std::fs::File::open(&file)
-                        .with_context(|| format!("cannot open {}", file.display()))?;
+                    let f = std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
                     let ids = admin::import_households(&s, compound, f).map_err(e)?;
                     println!("imported {} households", ids.len());
                 }
-                AdminCommand::EnrolCode { steward, days } => println!(
-                    "{}",
-                    admin::issue_enrolment_code(&s, steward, days).map_err(e)?
-                ),
+                AdminCommand::EnrolCode { steward, days } => {
+                    println!("{}", admin::issue_enrolment_code(&s, steward, days).map_err(e)?)
+                }
                 AdminCommand::List => {
                     for p in s.storage().places()? {
                         println!(
@@ -296,18 +250,12 @@ fn main() -> anyhow::Result<()> {
                         );
                     }
                     for st in s.storage().stewards(None)? {
-                        println!(
-                            "steward   {}  {}  compound={}",
-                            st.id, st.name, st.compound_id
-                        );
+                        println!("steward   {}  {}  compound={}", st.id, st.name, st.compound_id);
                     }
                 }
                 AdminCommand::Compact { doc } => {
                     let c = s.storage().compact(doc)?;
-                    println!(
-                        "merged {} increments; snapshot is {} bytes",
-                        c.merged_increments, c.snapshot_bytes
-                    );
+                    println!("merged {} increments; snapshot is {} bytes", c.merged_increments, c.snapshot_bytes);
                 }
             }
         }

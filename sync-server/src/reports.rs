@@ -25,10 +25,8 @@ pub struct Ledger {
 impl Ledger {
     /// Parses projection rows. A row that does not parse is skipped and counted, never fatal.
     pub fn from_rows(rows: &[ProjectionRow], stewards: &[Steward]) -> (Ledger, usize) {
-        let mut l = Ledger {
-            stewards: stewards.iter().map(|s| (s.id, s.name.clone())).collect(),
-            ..Default::default()
-        };
+        let mut l =
+            Ledger { stewards: stewards.iter().map(|s| (s.id, s.name.clone())).collect(), ..Default::default() };
         let mut bad = 0;
         for r in rows {
             match serde_json::from_str::<Projection>(&r.json) {
@@ -42,23 +40,17 @@ impl Ledger {
             }
         }
         l.households.sort_by(|a, b| {
-            (
-                &a.profile.address.building,
-                &a.profile.address.unit,
-                &a.profile.address.room,
-            )
-                .cmp(&(
-                    &b.profile.address.building,
-                    &b.profile.address.unit,
-                    &b.profile.address.room,
-                ))
+            (&a.profile.address.building, &a.profile.address.unit, &a.profile.address.room).cmp(&(
+                &b.profile.address.building,
+                &b.profile.address.unit,
+                &b.profile.address.room,
+            ))
         });
         (l, bad)
     }
 
     fn steward_name(&self, id: Option<Uuid>) -> String {
-        id.and_then(|i| self.stewards.get(&i).cloned())
-            .unwrap_or_default()
+        id.and_then(|i| self.stewards.get(&i).cloned()).unwrap_or_default()
     }
 }
 
@@ -96,14 +88,9 @@ pub fn visits(l: &Ledger, zone: ProgramZone, month: Month) -> Vec<VisitsRow> {
     for s in l.stewards.keys() {
         by_steward.insert(*s, row(*s));
     }
-    let visited_in_month = |h: &HouseholdRecord| {
-        h.visits
-            .iter()
-            .filter(|v| zone.month_of(v.at) == month)
-            .count() as u32
-    };
-    let households: HashMap<Uuid, &HouseholdRecord> =
-        l.households.iter().map(|h| (h.id, h)).collect();
+    let visited_in_month =
+        |h: &HouseholdRecord| h.visits.iter().filter(|v| zone.month_of(v.at) == month).count() as u32;
+    let households: HashMap<Uuid, &HouseholdRecord> = l.households.iter().map(|h| (h.id, h)).collect();
     for h in &l.households {
         let n = visited_in_month(h);
         if n == 0 {
@@ -116,22 +103,14 @@ pub fn visits(l: &Ledger, zone: ProgramZone, month: Month) -> Vec<VisitsRow> {
             }
         }
         if let Some(s) = h.steward_id {
-            by_steward
-                .entry(s)
-                .or_insert_with(|| row(s))
-                .households_visited += 1;
+            by_steward.entry(s).or_insert_with(|| row(s)).households_visited += 1;
         }
     }
     for p in l.plans.iter().filter(|p| p.month == month) {
-        let r = by_steward
-            .entry(p.steward_id)
-            .or_insert_with(|| row(p.steward_id));
+        let r = by_steward.entry(p.steward_id).or_insert_with(|| row(p.steward_id));
         r.planned += p.households.len() as u32;
-        r.planned_visited += p
-            .households
-            .iter()
-            .filter(|h| households.get(h).is_some_and(|h| visited_in_month(h) > 0))
-            .count() as u32;
+        r.planned_visited +=
+            p.households.iter().filter(|h| households.get(h).is_some_and(|h| visited_in_month(h) > 0)).count() as u32;
     }
     let mut rows: Vec<VisitsRow> = by_steward.into_values().collect();
     for r in &mut rows {
@@ -156,30 +135,23 @@ pub struct MustVisitRow {
     pub server_seen_at: Option<Millis>,
 }
 
-pub fn open_must_visits(
-    l: &Ledger,
-    now: Millis,
-    seen: &HashMap<Uuid, Millis>,
-) -> Vec<MustVisitRow> {
+pub fn open_must_visits(l: &Ledger, now: Millis, seen: &HashMap<Uuid, Millis>) -> Vec<MustVisitRow> {
     let mut rows: Vec<MustVisitRow> = l
         .households
         .iter()
         .flat_map(|h| {
-            h.must_visits
-                .iter()
-                .filter(|m| m.answered_by.is_none())
-                .map(move |m| MustVisitRow {
-                    id: m.id,
-                    household_id: h.id,
-                    address: address(h),
-                    head_name: h.profile.head_name.clone(),
-                    steward: l.steward_name(h.steward_id),
-                    trigger: m.trigger.as_code().into(),
-                    trigger_zh: m.trigger.label_zh().into(),
-                    date: m.date,
-                    age_days: ((now - m.date).max(0)) / 86_400_000,
-                    server_seen_at: seen.get(&m.id).copied(),
-                })
+            h.must_visits.iter().filter(|m| m.answered_by.is_none()).map(move |m| MustVisitRow {
+                id: m.id,
+                household_id: h.id,
+                address: address(h),
+                head_name: h.profile.head_name.clone(),
+                steward: l.steward_name(h.steward_id),
+                trigger: m.trigger.as_code().into(),
+                trigger_zh: m.trigger.label_zh().into(),
+                date: m.date,
+                age_days: ((now - m.date).max(0)) / 86_400_000,
+                server_seen_at: seen.get(&m.id).copied(),
+            })
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.age_days));
@@ -296,26 +268,11 @@ pub fn issues(l: &Ledger) -> (Vec<IssueCount>, Vec<IssueRow>) {
             route: i.route,
             status: i.status,
             comments: i.timeline.iter().filter(|e| e.status.is_none()).count() as u32,
-            last_update_at: i
-                .timeline
-                .iter()
-                .map(|e| e.at)
-                .max()
-                .unwrap_or(i.reported_at),
+            last_update_at: i.timeline.iter().map(|e| e.at).max().unwrap_or(i.reported_at),
         });
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.reported_at));
-    (
-        counts
-            .into_iter()
-            .map(|((status, route), count)| IssueCount {
-                status,
-                route,
-                count,
-            })
-            .collect(),
-        rows,
-    )
+    (counts.into_iter().map(|((status, route), count)| IssueCount { status, route, count }).collect(), rows)
 }
 
 /// One visit in the ledger (遍访纪实台账).
@@ -335,12 +292,7 @@ pub struct LedgerRow {
     pub server_seen_at: Option<Millis>,
 }
 
-pub fn visit_ledger(
-    l: &Ledger,
-    zone: ProgramZone,
-    month: Month,
-    seen: &HashMap<Uuid, Millis>,
-) -> Vec<LedgerRow> {
+pub fn visit_ledger(l: &Ledger, zone: ProgramZone, month: Month, seen: &HashMap<Uuid, Millis>) -> Vec<LedgerRow> {
     let mut rows = Vec::new();
     for h in &l.households {
         for v in h.visits.iter().filter(|v| zone.month_of(v.at) == month) {

@@ -9,9 +9,7 @@ use automerge::sync::{self as am_sync, SyncDoc};
 use automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use serde_bytes::ByteBuf;
 use steward_core::doc::{self, DocHeader, DocKind, Projection};
-use steward_core::protocol::{
-    self, DocPull, SyncMessage, SyncRequest, SyncResponse, UuidBytes, PROTOCOL_VERSION,
-};
+use steward_core::protocol::{self, DocPull, SyncMessage, SyncRequest, SyncResponse, UuidBytes, PROTOCOL_VERSION};
 use steward_core::time::{now_millis, ProgramZone};
 use uuid::Uuid;
 
@@ -46,9 +44,7 @@ impl From<StorageError> for ServiceError {
             StorageError::NotFound(m) => ServiceError::NotFound(m),
             StorageError::AlreadyExists(m) => ServiceError::Conflict(m),
             StorageError::Invalid(m) => ServiceError::BadRequest(m),
-            StorageError::Conflict(_) => {
-                ServiceError::Conflict("the document is busy; try again".into())
-            }
+            StorageError::Conflict(_) => ServiceError::Conflict("the document is busy; try again".into()),
             e => ServiceError::Internal(e.to_string()),
         }
     }
@@ -57,10 +53,7 @@ impl From<StorageError> for ServiceError {
 fn domain(e: steward_core::Error) -> ServiceError {
     match e {
         steward_core::Error::NotFound(m) => ServiceError::NotFound(m),
-        e => ServiceError::Unprocessable {
-            message: e.to_string(),
-            docs: Vec::new(),
-        },
+        e => ServiceError::Unprocessable { message: e.to_string(), docs: Vec::new() },
     }
 }
 
@@ -89,21 +82,25 @@ pub(crate) fn make_write(
     doc: &Automerge,
     before: &[ChangeHash],
 ) -> Result<DocWrite, ServiceError> {
-    let projection = doc::project(doc).map_err(|e| ServiceError::Unprocessable {
-        message: e.to_string(),
-        docs: vec![meta.id],
-    })?;
-    let changes = doc
-        .get_changes(before)
-        .into_iter()
-        .map(|c| (c.hash(), c.raw_bytes().to_vec()))
-        .collect();
+    let projection =
+        doc::project(doc).map_err(|e| ServiceError::Unprocessable { message: e.to_string(), docs: vec![meta.id] })?;
+    make_write_with(meta, expected_last_seq, doc, before, projection)
+}
+
+/// As [`make_write`], with the projection already read.
+fn make_write_with(
+    meta: DocHeader,
+    expected_last_seq: Option<i64>,
+    doc: &Automerge,
+    before: &[ChangeHash],
+    projection: Projection,
+) -> Result<DocWrite, ServiceError> {
+    let changes = doc.get_changes(before).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
     Ok(DocWrite {
         meta,
         expected_last_seq,
         changes,
-        projection_json: serde_json::to_string(&projection)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+        projection_json: serde_json::to_string(&projection).map_err(|e| ServiceError::Internal(e.to_string()))?,
         record_ids: record_ids(&projection),
     })
 }
@@ -136,7 +133,10 @@ fn parse_chunk(doc_id: Uuid, bytes: &[u8]) -> Result<Chunk, ServiceError> {
             return Ok(Chunk::Change(change));
         }
     }
-    match Automerge::load_with_options(bytes, automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error)) {
+    match Automerge::load_with_options(
+        bytes,
+        automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error),
+    ) {
         Ok(_) => Ok(Chunk::Document(bytes.to_vec())),
         Err(e) => Err(ServiceError::BadRequest(format!(
             "document {doc_id}: a payload item is not an Automerge change or document (truncated or corrupted?): {e}"
@@ -150,7 +150,7 @@ fn validate(
     id: Uuid,
     existing: Option<&DocMeta>,
     candidate: &Automerge,
-) -> Result<DocHeader, String> {
+) -> Result<(DocHeader, Projection), String> {
     let h = doc::header(candidate).map_err(|e| e.to_string())?;
     if h.id != id {
         return Err(format!("the changes belong to document {}, not {id}", h.id));
@@ -169,15 +169,12 @@ fn validate(
                 return Err("a steward cannot create compound settings".into());
             }
             if h.compound_id != device.compound_id || h.steward_id != Some(device.steward_id) {
-                return Err(
-                    "a new document must belong to the steward's own compound and to the steward"
-                        .into(),
-                );
+                return Err("a new document must belong to the steward's own compound and to the steward".into());
             }
         }
     }
-    doc::project(candidate).map_err(|e| e.to_string())?;
-    Ok(h)
+    let projection = doc::project(candidate).map_err(|e| e.to_string())?;
+    Ok((h, projection))
 }
 
 /// The server's logic over a storage backend.
@@ -192,12 +189,7 @@ impl Service {
     /// A service over `storage`, with the program's time zone.
     pub fn new(storage: Arc<dyn Storage>, zone: ProgramZone) -> Result<Service, StorageError> {
         let actor = storage.server_actor()?;
-        Ok(Service {
-            storage,
-            actor,
-            zone,
-            sync_states: Mutex::new(HashMap::new()),
-        })
+        Ok(Service { storage, actor, zone, sync_states: Mutex::new(HashMap::new()) })
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
@@ -218,10 +210,7 @@ impl Service {
         let mut seen = std::collections::BTreeSet::new();
         for p in &req.push {
             if !seen.insert(p.id) {
-                return Err(ServiceError::BadRequest(format!(
-                    "document {} is pushed twice in one request",
-                    p.id
-                )));
+                return Err(ServiceError::BadRequest(format!("document {} is pushed twice in one request", p.id)));
             }
         }
         for attempt in 0..MAX_ATTEMPTS {
@@ -230,16 +219,10 @@ impl Service {
                 other => return other,
             }
         }
-        Err(ServiceError::Conflict(
-            "documents kept changing; sync again".into(),
-        ))
+        Err(ServiceError::Conflict("documents kept changing; sync again".into()))
     }
 
-    fn try_sync(
-        &self,
-        device: &DeviceCtx,
-        req: &SyncRequest,
-    ) -> Result<SyncResponse, ServiceError> {
+    fn try_sync(&self, device: &DeviceCtx, req: &SyncRequest) -> Result<SyncResponse, ServiceError> {
         let mut writes = Vec::new();
         let mut need_sync = Vec::new();
         let mut forbidden = Vec::new();
@@ -257,25 +240,21 @@ impl Service {
             let mut base = Vec::with_capacity(push.base.len());
             for b in &push.base {
                 base.push(ChangeHash::try_from(b.as_slice()).map_err(|_| {
-                    ServiceError::BadRequest(format!(
-                        "document {}: a base head is not a 32-byte change hash",
-                        push.id
-                    ))
+                    ServiceError::BadRequest(format!("document {}: a base head is not a 32-byte change hash", push.id))
                 })?);
             }
-            let chunks = push
-                .data
-                .iter()
-                .map(|d| parse_chunk(push.id, d))
-                .collect::<Result<Vec<_>, _>>()?;
+            let chunks = push.data.iter().map(|d| parse_chunk(push.id, d)).collect::<Result<Vec<_>, _>>()?;
             let (mut candidate, expected) = match self.storage.load_doc(push.id)? {
                 Some(l) => (l.doc, Some(l.last_seq)),
                 None => (Automerge::new(), None),
             };
-            if base
-                .iter()
-                .any(|h| candidate.get_change_by_hash(h).is_none())
-            {
+            let chunk_hashes: Vec<ChangeHash> =
+                chunks.iter().filter_map(|c| if let Chunk::Change(c) = c { Some(c.hash()) } else { None }).collect();
+            if base.iter().any(|h| candidate.get_change_by_hash(h).is_none()) {
+                if let Some(owner) = self.wrong_document(push.id, &base, &chunk_hashes)? {
+                    invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
+                    continue;
+                }
                 // The server lacks what the device builds on (restored from backup, or never had
                 // it): reconcile with the sync protocol instead.
                 need_sync.push(UuidBytes(push.id));
@@ -291,24 +270,26 @@ impl Service {
                     Chunk::Document(bytes) => candidate.load_incremental(&bytes).map(|_| ()),
                 };
                 applied.map_err(|e| {
-                    ServiceError::BadRequest(format!(
-                        "document {}: changes do not apply: {e}",
-                        push.id
-                    ))
+                    ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
                 })?;
             }
-            if !candidate.get_missing_deps(&[]).is_empty() {
+            let missing = candidate.get_missing_deps(&[]);
+            if !missing.is_empty() {
+                if let Some(owner) = self.wrong_document(push.id, &missing, &chunk_hashes)? {
+                    invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
+                    continue;
+                }
                 need_sync.push(UuidBytes(push.id));
                 continue;
             }
-            let header = match validate(device, push.id, meta.as_ref(), &candidate) {
-                Ok(h) => h,
+            let (header, projection) = match validate(device, push.id, meta.as_ref(), &candidate) {
+                Ok(v) => v,
                 Err(why) => {
                     invalid.push((push.id, why));
                     continue;
                 }
             };
-            let write = make_write(header, expected, &candidate, &before)?;
+            let write = make_write_with(header, expected, &candidate, &before, projection)?;
             exclude.extend(write.changes.iter().map(|(h, _)| *h));
             if !write.changes.is_empty() {
                 writes.push(write);
@@ -316,8 +297,7 @@ impl Service {
         }
         if !forbidden.is_empty() {
             return Err(ServiceError::Forbidden {
-                message: "these documents are not this steward's: they may have been reassigned"
-                    .into(),
+                message: "these documents are not this steward's: they may have been reassigned".into(),
                 docs: forbidden,
             });
         }
@@ -349,46 +329,32 @@ impl Service {
             let before = candidate.get_heads();
             if let Some(bytes) = &m.msg {
                 let msg = am_sync::Message::decode(bytes).map_err(|e| {
-                    ServiceError::BadRequest(format!(
-                        "document {}: the sync message does not decode: {e}",
-                        m.id
-                    ))
+                    ServiceError::BadRequest(format!("document {}: the sync message does not decode: {e}", m.id))
                 })?;
-                candidate
-                    .receive_sync_message(&mut state, msg)
-                    .map_err(|e| {
-                        ServiceError::BadRequest(format!(
-                            "document {}: the sync message does not apply: {e}",
-                            m.id
-                        ))
-                    })?;
+                candidate.receive_sync_message(&mut state, msg).map_err(|e| {
+                    ServiceError::BadRequest(format!("document {}: the sync message does not apply: {e}", m.id))
+                })?;
             }
             if candidate.get_heads() != before {
-                let header = validate(device, m.id, meta.as_ref(), &candidate).map_err(|why| {
-                    ServiceError::Unprocessable {
+                let (header, projection) =
+                    validate(device, m.id, meta.as_ref(), &candidate).map_err(|why| ServiceError::Unprocessable {
                         message: format!("a document's changes were refused: {why}"),
                         docs: vec![m.id],
-                    }
-                })?;
-                let write = make_write(header, expected, &candidate, &before)?;
+                    })?;
+                let write = make_write_with(header, expected, &candidate, &before, projection)?;
                 exclude.extend(write.changes.iter().map(|(h, _)| *h));
                 writes.push(write);
             }
             let reply = candidate.generate_sync_message(&mut state);
-            replies.push(SyncMessage {
-                id: m.id,
-                msg: reply.map(|r| ByteBuf::from(r.encode())),
-            });
+            replies.push(SyncMessage { id: m.id, msg: reply.map(|r| ByteBuf::from(r.encode())) });
             new_states.push((key, state));
         }
 
         if !writes.is_empty() {
-            self.storage
-                .commit(&writes, now_millis())
-                .map_err(|e| match e {
-                    StorageError::Conflict(_) => ServiceError::Conflict("retry".into()),
-                    e => e.into(),
-                })?;
+            self.storage.commit(&writes, now_millis()).map_err(|e| match e {
+                StorageError::Conflict(_) => ServiceError::Conflict("retry".into()),
+                e => e.into(),
+            })?;
             for w in &writes {
                 if let Err(e) = self.storage.compact_if_needed(w.meta.id) {
                     tracing::error!(doc = %w.meta.id, error = %e, "compaction failed; increments kept");
@@ -399,12 +365,7 @@ impl Service {
             self.put_sync_state(key, state);
         }
 
-        let feed = self.storage.feed(
-            device.steward_id,
-            device.compound_id,
-            req.cursor.as_deref(),
-            &exclude,
-        )?;
+        let feed = self.storage.feed(device.steward_id, device.compound_id, req.cursor.as_deref(), &exclude)?;
         Ok(SyncResponse {
             v: PROTOCOL_VERSION,
             cursor: feed.cursor,
@@ -412,14 +373,23 @@ impl Service {
             pull: feed
                 .docs
                 .into_iter()
-                .map(|d| DocPull {
-                    id: d.id,
-                    data: d.data.into_iter().map(ByteBuf::from).collect(),
-                })
+                .map(|d| DocPull { id: d.id, data: d.data.into_iter().map(ByteBuf::from).collect() })
                 .collect(),
             sync: replies,
             revoked: feed.revoked.into_iter().map(UuidBytes).collect(),
         })
+    }
+
+    /// Another document that already holds the base or the changes pushed under `id`: then
+    /// the payload was meant for that document, not a sign that this server lost history.
+    fn wrong_document(
+        &self,
+        id: Uuid,
+        base: &[ChangeHash],
+        changes: &[ChangeHash],
+    ) -> Result<Option<Uuid>, ServiceError> {
+        let hashes: Vec<ChangeHash> = base.iter().chain(changes).copied().collect();
+        Ok(self.storage.docs_holding(&hashes, id)?.into_iter().next())
     }
 
     fn take_sync_state(&self, key: (Uuid, Uuid)) -> am_sync::State {
@@ -442,10 +412,7 @@ impl Service {
     pub fn create_doc(&self, doc: &Automerge) -> Result<DocHeader, ServiceError> {
         let header = doc::header(doc).map_err(domain)?;
         if self.storage.doc_meta(header.id)?.is_some() {
-            return Err(ServiceError::Conflict(format!(
-                "document {} already exists",
-                header.id
-            )));
+            return Err(ServiceError::Conflict(format!("document {} already exists", header.id)));
         }
         let write = make_write(header, None, doc, &[])?;
         self.storage.commit(&[write], now_millis())?;
@@ -478,10 +445,7 @@ impl Service {
         F: Fn(&mut Automerge) -> Result<(), steward_core::Error>,
     {
         for _ in 0..MAX_ATTEMPTS {
-            let loaded = self
-                .storage
-                .load_doc(id)?
-                .ok_or_else(|| ServiceError::NotFound(format!("document {id}")))?;
+            let loaded = self.storage.load_doc(id)?.ok_or_else(|| ServiceError::NotFound(format!("document {id}")))?;
             check(&loaded.meta)?;
             let mut d = loaded.doc.with_actor(self.actor.clone());
             let before = d.get_heads();
@@ -500,22 +464,15 @@ impl Service {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(ServiceError::Conflict(
-            "the document kept changing; try again".into(),
-        ))
+        Err(ServiceError::Conflict("the document kept changing; try again".into()))
     }
 
     /// The compounds a user may see.
     pub fn user_scope(&self, principal: &Principal) -> Result<Scope, ServiceError> {
         match principal {
-            Principal::Device {
-                steward_id,
-                compound_id,
-                ..
-            } => Ok(Scope::Steward {
-                steward_id: *steward_id,
-                compound_id: *compound_id,
-            }),
+            Principal::Device { steward_id, compound_id, .. } => {
+                Ok(Scope::Steward { steward_id: *steward_id, compound_id: *compound_id })
+            }
             Principal::User(u) if u.role == Role::Admin => Ok(Scope::All),
             Principal::User(u) => {
                 let root = u.place_id.ok_or_else(|| ServiceError::Forbidden {
@@ -539,12 +496,7 @@ impl Service {
                     continue;
                 }
             }
-            frontier.extend(
-                places
-                    .iter()
-                    .filter(|x| x.parent_id == Some(p))
-                    .map(|x| x.id),
-            );
+            frontier.extend(places.iter().filter(|x| x.parent_id == Some(p)).map(|x| x.id));
         }
         Ok(compounds)
     }

@@ -48,20 +48,13 @@ fn opt_uuid(s: Option<String>) -> Result<Option<Uuid>> {
 }
 
 fn hash_of(bytes: &[u8]) -> Result<ChangeHash> {
-    ChangeHash::try_from(bytes)
-        .map_err(|_| StorageError::Corrupt("stored change hash is not 32 bytes".into()))
+    ChangeHash::try_from(bytes).map_err(|_| StorageError::Corrupt("stored change hash is not 32 bytes".into()))
 }
 
-fn meta_from_row(
-    id: String,
-    kind: String,
-    compound: String,
-    steward: Option<String>,
-) -> Result<DocMeta> {
+fn meta_from_row(id: String, kind: String, compound: String, steward: Option<String>) -> Result<DocMeta> {
     Ok(DocHeader {
         id: uuid_of(&id)?,
-        kind: DocKind::from_code(&kind)
-            .ok_or_else(|| StorageError::Corrupt(format!("unknown kind {kind}")))?,
+        kind: DocKind::from_code(&kind).ok_or_else(|| StorageError::Corrupt(format!("unknown kind {kind}")))?,
         compound_id: uuid_of(&compound)?,
         steward_id: opt_uuid(steward)?,
     })
@@ -79,20 +72,12 @@ fn cursor_text(seq: i64, hash: Option<&[u8]>) -> String {
 impl SqliteStorage {
     /// Opens (creating if needed) the database in `data_dir` and runs migrations.
     pub fn open(data_dir: &Path) -> Result<SqliteStorage> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            StorageError::Database(format!(
-                "cannot create data directory {}: {e}",
-                data_dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StorageError::Database(format!("cannot create data directory {}: {e}", data_dir.display())))?;
         let path = data_dir.join("steward.sqlite3");
         let mut writer = open_conn(&path)?;
         migrate(&mut writer)?;
-        Ok(SqliteStorage {
-            path,
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-        })
+        Ok(SqliteStorage { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
 
     /// The database file.
@@ -122,20 +107,13 @@ impl SqliteStorage {
 
 fn migrate(conn: &mut Connection) -> Result<()> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
-    let current: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-        [],
-        |r| r.get(0),
-    )?;
+    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version > current {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
-            tx.execute(
-                "INSERT INTO schema_version (version) VALUES (?1)",
-                [version],
-            )?;
+            tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])?;
             tx.commit()?;
         }
     }
@@ -144,12 +122,8 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> {
     let row: Option<(String, String, Option<String>, Vec<u8>, i64)> = conn
-        .prepare_cached(
-            "SELECT kind, compound_id, steward_id, snapshot, last_seq FROM docs WHERE id = ?1",
-        )?
-        .query_row([id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
+        .prepare_cached("SELECT kind, compound_id, steward_id, snapshot, last_seq FROM docs WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
     let Some((kind, compound, steward, snapshot, last_seq)) = row else {
         return Ok(None);
@@ -158,14 +132,12 @@ fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> 
     let mut doc = if snapshot.is_empty() {
         Automerge::new()
     } else {
-        Automerge::load(&snapshot)
-            .map_err(|e| StorageError::Corrupt(format!("snapshot of {id}: {e}")))?
+        Automerge::load(&snapshot).map_err(|e| StorageError::Corrupt(format!("snapshot of {id}: {e}")))?
     };
     let mut buf = Vec::new();
     let mut max_inc = 0i64;
     {
-        let mut stmt =
-            conn.prepare_cached("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut stmt = conn.prepare_cached("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq")?;
         let mut rows = stmt.query([id.to_string()])?;
         while let Some(r) = rows.next()? {
             max_inc = r.get(0)?;
@@ -173,17 +145,9 @@ fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> 
         }
     }
     if !buf.is_empty() {
-        doc.load_incremental(&buf)
-            .map_err(|e| StorageError::Corrupt(format!("increments of {id}: {e}")))?;
+        doc.load_incremental(&buf).map_err(|e| StorageError::Corrupt(format!("increments of {id}: {e}")))?;
     }
-    Ok(Some((
-        LoadedDoc {
-            meta,
-            last_seq,
-            doc,
-        },
-        max_inc,
-    )))
+    Ok(Some((LoadedDoc { meta, last_seq, doc }, max_inc)))
 }
 
 impl Storage for SqliteStorage {
@@ -193,9 +157,7 @@ impl Storage for SqliteStorage {
             return Err(StorageError::Invalid("a place needs a name".into()));
         }
         if let Some(pid) = parent_id {
-            let parent = self
-                .place(pid)?
-                .ok_or_else(|| StorageError::NotFound(format!("parent place {pid}")))?;
+            let parent = self.place(pid)?.ok_or_else(|| StorageError::NotFound(format!("parent place {pid}")))?;
             if parent.kind.child() != Some(kind) {
                 return Err(StorageError::Invalid(format!(
                     "a {} cannot be inside a {}: the order is district > town > community > compound > building",
@@ -204,26 +166,13 @@ impl Storage for SqliteStorage {
                 )));
             }
         } else if kind != PlaceKind::District {
-            return Err(StorageError::Invalid(format!(
-                "a {} needs a parent place",
-                kind.as_code()
-            )));
+            return Err(StorageError::Invalid(format!("a {} needs a parent place", kind.as_code())));
         }
-        let place = Place {
-            id: Uuid::new_v4(),
-            kind,
-            name: name.to_string(),
-            parent_id,
-        };
+        let place = Place { id: Uuid::new_v4(), kind, name: name.to_string(), parent_id };
         self.write(|c| {
             c.execute(
                 "INSERT INTO places (id, kind, name, parent_id) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    place.id.to_string(),
-                    kind.as_code(),
-                    place.name,
-                    parent_id.map(|p| p.to_string())
-                ],
+                params![place.id.to_string(), kind.as_code(), place.name, parent_id.map(|p| p.to_string())],
             )?;
             Ok(())
         })?;
@@ -233,17 +182,14 @@ impl Storage for SqliteStorage {
     fn place(&self, id: Uuid) -> Result<Option<Place>> {
         self.read(|c| {
             let row: Option<(String, String, Option<String>)> = c
-                .query_row(
-                    "SELECT kind, name, parent_id FROM places WHERE id = ?1",
-                    [id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
+                .query_row("SELECT kind, name, parent_id FROM places WHERE id = ?1", [id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?;
             row.map(|(kind, name, parent)| {
                 Ok(Place {
                     id,
-                    kind: PlaceKind::from_code(&kind)
-                        .ok_or_else(|| StorageError::Corrupt("place kind".into()))?,
+                    kind: PlaceKind::from_code(&kind).ok_or_else(|| StorageError::Corrupt("place kind".into()))?,
                     name,
                     parent_id: opt_uuid(parent)?,
                 })
@@ -254,17 +200,14 @@ impl Storage for SqliteStorage {
 
     fn places(&self) -> Result<Vec<Place>> {
         self.read(|c| {
-            let mut stmt =
-                c.prepare("SELECT id, kind, name, parent_id FROM places ORDER BY name")?;
-            let rows: Vec<(String, String, String, Option<String>)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<Result<_, _>>()?;
+            let mut stmt = c.prepare("SELECT id, kind, name, parent_id FROM places ORDER BY name")?;
+            let rows: Vec<(String, String, String, Option<String>)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
             rows.into_iter()
                 .map(|(id, kind, name, parent)| {
                     Ok(Place {
                         id: uuid_of(&id)?,
-                        kind: PlaceKind::from_code(&kind)
-                            .ok_or_else(|| StorageError::Corrupt("place kind".into()))?,
+                        kind: PlaceKind::from_code(&kind).ok_or_else(|| StorageError::Corrupt("place kind".into()))?,
                         name,
                         parent_id: opt_uuid(parent)?,
                     })
@@ -274,22 +217,15 @@ impl Storage for SqliteStorage {
     }
 
     fn create_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward> {
-        let compound = self
-            .place(compound_id)?
-            .ok_or_else(|| StorageError::NotFound(format!("compound {compound_id}")))?;
+        let compound =
+            self.place(compound_id)?.ok_or_else(|| StorageError::NotFound(format!("compound {compound_id}")))?;
         if compound.kind != PlaceKind::Compound {
-            return Err(StorageError::Invalid(
-                "a steward belongs to a compound (小区)".into(),
-            ));
+            return Err(StorageError::Invalid("a steward belongs to a compound (小区)".into()));
         }
         if name.trim().is_empty() {
             return Err(StorageError::Invalid("a steward needs a name".into()));
         }
-        let s = Steward {
-            id: Uuid::new_v4(),
-            compound_id,
-            name: name.trim().to_string(),
-        };
+        let s = Steward { id: Uuid::new_v4(), compound_id, name: name.trim().to_string() };
         self.write(|c| {
             c.execute(
                 "INSERT INTO stewards (id, compound_id, name) VALUES (?1, ?2, ?3)",
@@ -303,79 +239,51 @@ impl Storage for SqliteStorage {
     fn steward(&self, id: Uuid) -> Result<Option<Steward>> {
         self.read(|c| {
             let row: Option<(String, String)> = c
-                .query_row(
-                    "SELECT compound_id, name FROM stewards WHERE id = ?1",
-                    [id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            row.map(|(compound, name)| {
-                Ok(Steward {
-                    id,
-                    compound_id: uuid_of(&compound)?,
-                    name,
+                .query_row("SELECT compound_id, name FROM stewards WHERE id = ?1", [id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
                 })
-            })
-            .transpose()
+                .optional()?;
+            row.map(|(compound, name)| Ok(Steward { id, compound_id: uuid_of(&compound)?, name })).transpose()
         })
     }
 
     fn stewards(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Steward>> {
         let all: Vec<Steward> = self.read(|c| {
             let mut stmt = c.prepare("SELECT id, compound_id, name FROM stewards ORDER BY name")?;
-            let rows: Vec<(String, String, String)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<Result<_, _>>()?;
+            let rows: Vec<(String, String, String)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
             rows.into_iter()
-                .map(|(id, compound, name)| {
-                    Ok(Steward {
-                        id: uuid_of(&id)?,
-                        compound_id: uuid_of(&compound)?,
-                        name,
-                    })
-                })
+                .map(|(id, compound, name)| Ok(Steward { id: uuid_of(&id)?, compound_id: uuid_of(&compound)?, name }))
                 .collect()
         })?;
         Ok(match compound_ids {
             None => all,
-            Some(ids) => all
-                .into_iter()
-                .filter(|s| ids.contains(&s.compound_id))
-                .collect(),
+            Some(ids) => all.into_iter().filter(|s| ids.contains(&s.compound_id)).collect(),
         })
     }
 
-    fn create_user(
-        &self,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-        place_id: Option<Uuid>,
-    ) -> Result<User> {
+    fn create_user(&self, username: &str, password_hash: &str, role: Role, place_id: Option<Uuid>) -> Result<User> {
         let username = username.trim();
         if username.is_empty() {
             return Err(StorageError::Invalid("a user needs a username".into()));
         }
         if role != Role::Admin && place_id.is_none() {
-            return Err(StorageError::Invalid(format!(
-                "a {} account needs a place",
-                role.as_code()
-            )));
+            return Err(StorageError::Invalid(format!("a {} account needs a place", role.as_code())));
         }
         if let Some(p) = place_id {
-            self.place(p)?
-                .ok_or_else(|| StorageError::NotFound(format!("place {p}")))?;
+            self.place(p)?.ok_or_else(|| StorageError::NotFound(format!("place {p}")))?;
         }
-        let user = User {
-            id: Uuid::new_v4(),
-            username: username.to_string(),
-            role,
-            place_id,
-        };
+        let user = User { id: Uuid::new_v4(), username: username.to_string(), role, place_id };
         self.write(|c| {
             let n = c.execute(
                 "INSERT OR IGNORE INTO users (id, username, password_hash, role, place_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![user.id.to_string(), user.username, password_hash, role.as_code(), place_id.map(|p| p.to_string())],
+                params![
+                    user.id.to_string(),
+                    user.username,
+                    password_hash,
+                    role.as_code(),
+                    place_id.map(|p| p.to_string())
+                ],
             )?;
             if n == 0 {
                 return Err(StorageError::AlreadyExists(format!("user {username} already exists")));
@@ -399,8 +307,7 @@ impl Storage for SqliteStorage {
                     User {
                         id: uuid_of(&id)?,
                         username: username.trim().to_string(),
-                        role: Role::from_code(&role)
-                            .ok_or_else(|| StorageError::Corrupt("role".into()))?,
+                        role: Role::from_code(&role).ok_or_else(|| StorageError::Corrupt("role".into()))?,
                         place_id: opt_uuid(place)?,
                     },
                     hash,
@@ -420,14 +327,8 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn create_enrolment(
-        &self,
-        steward_id: Uuid,
-        code_hash: &str,
-        expires_at: Millis,
-    ) -> Result<()> {
-        self.steward(steward_id)?
-            .ok_or_else(|| StorageError::NotFound(format!("steward {steward_id}")))?;
+    fn create_enrolment(&self, steward_id: Uuid, code_hash: &str, expires_at: Millis) -> Result<()> {
+        self.steward(steward_id)?.ok_or_else(|| StorageError::NotFound(format!("steward {steward_id}")))?;
         self.write(|c| {
             c.execute(
                 "INSERT INTO enrolments (code_hash, steward_id, expires_at) VALUES (?1, ?2, ?3)",
@@ -455,10 +356,19 @@ impl Storage for SqliteStorage {
                 .optional()?;
             let Some(steward) = steward else { return Ok(None) };
             let device_id = Uuid::new_v4();
-            tx.execute("UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1", params![code_hash, now, device_id.to_string()])?;
+            tx.execute(
+                "UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1",
+                params![code_hash, now, device_id.to_string()],
+            )?;
             tx.execute(
                 "INSERT INTO devices (id, steward_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![device_id.to_string(), steward, device_name.chars().take(80).collect::<String>(), token_hash, now],
+                params![
+                    device_id.to_string(),
+                    steward,
+                    device_name.chars().take(80).collect::<String>(),
+                    token_hash,
+                    now
+                ],
             )?;
             tx.commit()?;
             Ok(Some((device_id, uuid_of(&steward)?)))
@@ -466,9 +376,8 @@ impl Storage for SqliteStorage {
         match steward_id {
             None => Ok(None),
             Some((device, s)) => {
-                let steward = self.steward(s)?.ok_or_else(|| {
-                    StorageError::Corrupt("enrolment of a missing steward".into())
-                })?;
+                let steward =
+                    self.steward(s)?.ok_or_else(|| StorageError::Corrupt("enrolment of a missing steward".into()))?;
                 Ok(Some((device, steward)))
             }
         }
@@ -484,7 +393,11 @@ impl Storage for SqliteStorage {
                 .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
             if let Some((d, s, comp)) = device {
-                return Ok(Some(Principal::Device { device_id: uuid_of(&d)?, steward_id: uuid_of(&s)?, compound_id: uuid_of(&comp)? }));
+                return Ok(Some(Principal::Device {
+                    device_id: uuid_of(&d)?,
+                    steward_id: uuid_of(&s)?,
+                    compound_id: uuid_of(&comp)?,
+                }));
             }
             let user: Option<(String, String, String, Option<String>)> = c
                 .prepare_cached(
@@ -507,22 +420,13 @@ impl Storage for SqliteStorage {
 
     fn server_actor(&self) -> Result<ActorId> {
         self.write(|c| {
-            let hex_actor: Option<String> = c
-                .query_row(
-                    "SELECT value FROM server_meta WHERE key = 'actor'",
-                    [],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let hex_actor: Option<String> =
+                c.query_row("SELECT value FROM server_meta WHERE key = 'actor'", [], |r| r.get(0)).optional()?;
             match hex_actor {
-                Some(h) => ActorId::try_from(h.as_str())
-                    .map_err(|_| StorageError::Corrupt("server actor".into())),
+                Some(h) => ActorId::try_from(h.as_str()).map_err(|_| StorageError::Corrupt("server actor".into())),
                 None => {
                     let a = ActorId::random();
-                    c.execute(
-                        "INSERT INTO server_meta (key, value) VALUES ('actor', ?1)",
-                        [a.to_hex_string()],
-                    )?;
+                    c.execute("INSERT INTO server_meta (key, value) VALUES ('actor', ?1)", [a.to_hex_string()])?;
                     Ok(a)
                 }
             }
@@ -535,8 +439,7 @@ impl Storage for SqliteStorage {
                 .prepare_cached("SELECT kind, compound_id, steward_id FROM docs WHERE id = ?1")?
                 .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
-            row.map(|(k, comp, s)| meta_from_row(id.to_string(), k, comp, s))
-                .transpose()
+            row.map(|(k, comp, s)| meta_from_row(id.to_string(), k, comp, s)).transpose()
         })
     }
 
@@ -616,13 +519,7 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn feed(
-        &self,
-        steward_id: Uuid,
-        compound_id: Uuid,
-        cursor: Option<&str>,
-        exclude: &[ChangeHash],
-    ) -> Result<Feed> {
+    fn feed(&self, steward_id: Uuid, compound_id: Uuid, cursor: Option<&str>, exclude: &[ChangeHash]) -> Result<Feed> {
         let exclude: BTreeSet<ChangeHash> = exclude.iter().copied().collect();
         self.read(|c| {
             // One read transaction: the cursor and the changes it covers are one snapshot.
@@ -651,9 +548,16 @@ impl Storage for SqliteStorage {
                         if !snapshot.is_empty() {
                             data.push(snapshot);
                         }
-                        let mut inc = c.prepare_cached("SELECT data FROM increments WHERE doc_id = ?1 ORDER BY seq")?;
-                        for d in inc.query_map([&id], |r| r.get::<_, Vec<u8>>(0))? {
-                            data.push(d?);
+                        let mut inc = c.prepare_cached(
+                            "SELECT l.hash, i.data FROM increments i JOIN change_log l ON l.doc_id = i.doc_id AND l.seq = i.seq
+                             WHERE i.doc_id = ?1 ORDER BY i.seq",
+                        )?;
+                        for row in inc.query_map([&id], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
+                            let (hash, bytes) = row?;
+                            // The device's own changes from this very request are not echoed back.
+                            if !exclude.contains(&hash_of(&hash)?) {
+                                data.push(bytes);
+                            }
                         }
                     } else {
                         let mut stmt = c.prepare_cached(
@@ -702,16 +606,26 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn docs_holding(&self, hashes: &[ChangeHash], except: Uuid) -> Result<Vec<Uuid>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT doc_id FROM change_log WHERE hash = ?1 AND doc_id <> ?2")?;
+            let mut out = BTreeSet::new();
+            for h in hashes {
+                for id in stmt.query_map(params![&h.0[..], except.to_string()], |r| r.get::<_, String>(0))? {
+                    out.insert(uuid_of(&id?)?);
+                }
+            }
+            Ok(out.into_iter().collect())
+        })
+    }
+
     fn compact_if_needed(&self, id: Uuid) -> Result<Option<Compaction>> {
-        let needed: bool =
-            self.read(|c| {
-                Ok(c.prepare_cached(
-                "SELECT inc_count >= ?2 AND inc_bytes > length(snapshot) FROM docs WHERE id = ?1",
-            )?
-            .query_row(params![id.to_string(), COMPACT_MIN_INCREMENTS], |r| r.get(0))
-            .optional()?
-            .unwrap_or(false))
-            })?;
+        let needed: bool = self.read(|c| {
+            Ok(c.prepare_cached("SELECT inc_count >= ?2 AND inc_bytes > length(snapshot) FROM docs WHERE id = ?1")?
+                .query_row(params![id.to_string(), COMPACT_MIN_INCREMENTS], |r| r.get(0))
+                .optional()?
+                .unwrap_or(false))
+        })?;
         if needed {
             self.compact(id).map(Some)
         } else {
@@ -723,19 +637,22 @@ impl Storage for SqliteStorage {
         self.write(|c| {
             // Under the writer lock nothing else can add increments between the load and the
             // delete; still, only increments up to the last one loaded are deleted.
-            let (loaded, max_inc) = load_doc_in(c, id)?.ok_or_else(|| StorageError::NotFound(format!("document {id}")))?;
+            let (loaded, max_inc) =
+                load_doc_in(c, id)?.ok_or_else(|| StorageError::NotFound(format!("document {id}")))?;
             if !loaded.doc.get_missing_deps(&[]).is_empty() {
                 return Err(StorageError::Corrupt(format!("document {id} has changes with missing dependencies")));
             }
             let snapshot = loaded.doc.save();
             // Check the snapshot reloads to the same heads before anything is deleted.
-            let check = Automerge::load(&snapshot).map_err(|e| StorageError::Corrupt(format!("new snapshot does not load: {e}")))?;
+            let check = Automerge::load(&snapshot)
+                .map_err(|e| StorageError::Corrupt(format!("new snapshot does not load: {e}")))?;
             if check.get_heads() != loaded.doc.get_heads() {
                 return Err(StorageError::Corrupt("new snapshot lost changes".into()));
             }
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute("UPDATE docs SET snapshot = ?2 WHERE id = ?1", params![id.to_string(), snapshot])?;
-            let merged = tx.execute("DELETE FROM increments WHERE doc_id = ?1 AND seq <= ?2", params![id.to_string(), max_inc])?;
+            let merged =
+                tx.execute("DELETE FROM increments WHERE doc_id = ?1 AND seq <= ?2", params![id.to_string(), max_inc])?;
             tx.execute(
                 "UPDATE docs SET inc_bytes = COALESCE((SELECT SUM(length(data)) FROM increments WHERE doc_id = ?1), 0),
                  inc_count = (SELECT COUNT(*) FROM increments WHERE doc_id = ?1) WHERE id = ?1",
@@ -747,19 +664,10 @@ impl Storage for SqliteStorage {
     }
 
     fn doc_ids(&self, scope: &Scope, kind: Option<DocKind>) -> Result<Vec<Uuid>> {
-        Ok(self
-            .projections(scope, kind, -1)?
-            .into_iter()
-            .map(|r| r.doc_id)
-            .collect())
+        Ok(self.projections(scope, kind, -1)?.into_iter().map(|r| r.doc_id).collect())
     }
 
-    fn projections(
-        &self,
-        scope: &Scope,
-        kind: Option<DocKind>,
-        since: i64,
-    ) -> Result<Vec<ProjectionRow>> {
+    fn projections(&self, scope: &Scope, kind: Option<DocKind>, since: i64) -> Result<Vec<ProjectionRow>> {
         let kind_code = kind.map(|k| k.as_code().to_string());
         self.read(|c| {
             let (sql, args): (String, Vec<String>) = match scope {
@@ -804,10 +712,7 @@ impl Storage for SqliteStorage {
             let mut stmt = c.prepare_cached("SELECT at FROM first_seen WHERE record_id = ?1")?;
             let mut out = HashMap::new();
             for id in record_ids {
-                if let Some(at) = stmt
-                    .query_row([id.to_string()], |r| r.get::<_, i64>(0))
-                    .optional()?
-                {
+                if let Some(at) = stmt.query_row([id.to_string()], |r| r.get::<_, i64>(0)).optional()? {
                     out.insert(*id, at);
                 }
             }
@@ -816,13 +721,7 @@ impl Storage for SqliteStorage {
     }
 
     fn max_seq(&self) -> Result<i64> {
-        self.read(|c| {
-            Ok(
-                c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| {
-                    r.get(0)
-                })?,
-            )
-        })
+        self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| r.get(0))?))
     }
 }
 
@@ -836,10 +735,8 @@ fn parse_cursor(c: &Connection, cursor: Option<&str>) -> Result<i64> {
     let Ok(seq) = seq.parse::<i64>() else {
         return Ok(0);
     };
-    let stored: Option<Vec<u8>> = c
-        .prepare_cached("SELECT hash FROM change_log WHERE seq = ?1")?
-        .query_row([seq], |r| r.get(0))
-        .optional()?;
+    let stored: Option<Vec<u8>> =
+        c.prepare_cached("SELECT hash FROM change_log WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
     Ok(match stored {
         Some(h) if h.len() >= 8 && hex::encode(&h[..8]) == hash_hex => seq,
         _ => 0,

@@ -138,11 +138,7 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {
     /// A steward's enrolled device.
-    Device {
-        device_id: Uuid,
-        steward_id: Uuid,
-        compound_id: Uuid,
-    },
+    Device { device_id: Uuid, steward_id: Uuid, compound_id: Uuid },
     /// A signed-in user.
     User(User),
 }
@@ -224,18 +220,11 @@ pub trait Storage: Send + Sync + 'static {
     fn create_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward>;
     fn steward(&self, id: Uuid) -> Result<Option<Steward>>;
     fn stewards(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Steward>>;
-    fn create_user(
-        &self,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-        place_id: Option<Uuid>,
-    ) -> Result<User>;
+    fn create_user(&self, username: &str, password_hash: &str, role: Role, place_id: Option<Uuid>) -> Result<User>;
     /// The user and their password hash.
     fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>>;
     fn create_session(&self, user_id: Uuid, token_hash: &str, expires_at: Millis) -> Result<()>;
-    fn create_enrolment(&self, steward_id: Uuid, code_hash: &str, expires_at: Millis)
-        -> Result<()>;
+    fn create_enrolment(&self, steward_id: Uuid, code_hash: &str, expires_at: Millis) -> Result<()>;
     /// Redeems a one-time enrolment code: registers the device with its token hash. `None` if
     /// the code is unknown, used or expired.
     fn redeem_enrolment(
@@ -257,13 +246,10 @@ pub trait Storage: Send + Sync + 'static {
     /// skipped, so a replayed write changes nothing.
     fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<()>;
     /// What a steward's device lacks since `cursor`, leaving out the changes in `exclude`.
-    fn feed(
-        &self,
-        steward_id: Uuid,
-        compound_id: Uuid,
-        cursor: Option<&str>,
-        exclude: &[ChangeHash],
-    ) -> Result<Feed>;
+    fn feed(&self, steward_id: Uuid, compound_id: Uuid, cursor: Option<&str>, exclude: &[ChangeHash]) -> Result<Feed>;
+    /// The documents (other than `except`) under which any of these change hashes is stored:
+    /// changes pushed under the wrong document.
+    fn docs_holding(&self, hashes: &[ChangeHash], except: Uuid) -> Result<Vec<Uuid>>;
     /// Merges a document's increments into a new snapshot if they have outgrown it.
     fn compact_if_needed(&self, id: Uuid) -> Result<Option<Compaction>>;
     /// Merges a document's increments into a new snapshot now.
@@ -273,12 +259,7 @@ pub trait Storage: Send + Sync + 'static {
 
     // -- read model
     /// Projections in a scope changed after `since` (a change sequence number), oldest first.
-    fn projections(
-        &self,
-        scope: &Scope,
-        kind: Option<DocKind>,
-        since: i64,
-    ) -> Result<Vec<ProjectionRow>>;
+    fn projections(&self, scope: &Scope, kind: Option<DocKind>, since: i64) -> Result<Vec<ProjectionRow>>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The highest change sequence number stored.

@@ -44,7 +44,11 @@ fn args() -> Args {
 /// The reference household profile: 3 tags, notes of about 60 Chinese characters.
 fn reference_profile(n: usize) -> HouseholdProfile {
     HouseholdProfile {
-        address: Address { building: format!("{}", 1 + n % 12), unit: format!("{}", 1 + n % 3), room: format!("{}0{}", 1 + n % 6, 1 + n % 2) },
+        address: Address {
+            building: format!("{}", 1 + n % 12),
+            unit: format!("{}", 1 + n % 3),
+            room: format!("{}0{}", 1 + n % 6, 1 + n % 2),
+        },
         head_name: "张桂兰".into(),
         member_count: 3,
         phone: Some("13912345678".into()),
@@ -61,11 +65,22 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// The month's work on a device (offline): 30 visits over 20 households, 5 must-visits of
 /// which 4 are answered by a visit, 3 issues each moved through 2 status changes, one with a
 /// comment.
-fn month_of_work(store: &mut Store, steward: Uuid, compound: Uuid, households: &[Uuid]) -> Result<(), steward_client::StoreError> {
+fn month_of_work(
+    store: &mut Store,
+    steward: Uuid,
+    compound: Uuid,
+    households: &[Uuid],
+) -> Result<(), steward_client::StoreError> {
     let now = now_millis();
     let mut must = Vec::new();
     for (i, h) in households.iter().take(5).enumerate() {
-        let m = NewMustVisit { id: Uuid::new_v4(), trigger: MustVisitTrigger::ALL[i % 5], date: now - 86_400_000, note: "住院".into(), raised_by: steward };
+        let m = NewMustVisit {
+            id: Uuid::new_v4(),
+            trigger: MustVisitTrigger::ALL[i % 5],
+            date: now - 86_400_000,
+            note: "住院".into(),
+            raised_by: steward,
+        };
         store.raise_must_visit(*h, &m)?;
         must.push((*h, m.id));
     }
@@ -89,7 +104,11 @@ fn month_of_work(store: &mut Store, steward: Uuid, compound: Uuid, households: &
             route: IssueRoute::PropertyDuty,
         };
         store.report_issue(&issue)?;
-        store.set_issue_status(issue.id, IssueStatus::Accepted, if k == 0 { "物业已受理，明天派人查看" } else { "" })?;
+        store.set_issue_status(
+            issue.id,
+            IssueStatus::Accepted,
+            if k == 0 { "物业已受理，明天派人查看" } else { "" },
+        )?;
         store.set_issue_status(issue.id, IssueStatus::InProgress, "")?;
     }
     Ok(())
@@ -119,7 +138,12 @@ fn seed(config: &Config, n: usize, with_households: bool) -> Vec<Steward> {
         let mut households = Vec::new();
         let mut docs = Vec::new();
         for j in 0..20 {
-            let h = NewHousehold { id: Uuid::new_v4(), compound_id: compound, steward_id: Some(st.id), profile: reference_profile(j) };
+            let h = NewHousehold {
+                id: Uuid::new_v4(),
+                compound_id: compound,
+                steward_id: Some(st.id),
+                profile: reference_profile(j),
+            };
             households.push(h.id);
             docs.push(doc::create_household(s.actor().clone(), &h, now_millis()).unwrap());
         }
@@ -163,14 +187,20 @@ async fn scenario(rt_dir: &std::path::Path, n: usize, first_upload: bool) -> Out
     let client = SyncClient::new();
     let mut devices: Vec<SharedStore> = Vec::with_capacity(n);
     for st in &stewards {
-        let store: SharedStore = Arc::new(Mutex::new(Store::open(dir.path().join(format!("d-{}.sqlite3", st.id))).unwrap()));
+        let store: SharedStore =
+            Arc::new(Mutex::new(Store::open(dir.path().join(format!("d-{}.sqlite3", st.id))).unwrap()));
         client.enrol(&store, &url, &st.code, "bench").await.expect("enrol");
         {
             let mut s = store.lock().unwrap();
             if first_upload {
                 // Scenario A: the households exist only on the device (nothing on the server).
                 for (j, h) in st.households.iter().enumerate() {
-                    let nh = NewHousehold { id: *h, compound_id: st.compound, steward_id: Some(st.id), profile: reference_profile(j) };
+                    let nh = NewHousehold {
+                        id: *h,
+                        compound_id: st.compound,
+                        steward_id: Some(st.id),
+                        profile: reference_profile(j),
+                    };
                     let d = doc::create_household(s.actor().clone(), &nh, now_millis()).unwrap();
                     s.insert_new_doc(d, "create_household").unwrap();
                 }
@@ -197,7 +227,8 @@ async fn scenario(rt_dir: &std::path::Path, n: usize, first_upload: bool) -> Out
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(n);
     for d in devices.iter().cloned() {
-        let (client, errors, sent, received, trips) = (client.clone(), errors.clone(), sent.clone(), received.clone(), trips.clone());
+        let (client, errors, sent, received, trips) =
+            (client.clone(), errors.clone(), sent.clone(), received.clone(), trips.clone());
         tasks.push(tokio::spawn(async move {
             match client.sync(&d).await {
                 Ok(r) => {
@@ -237,7 +268,12 @@ fn record_a_visit_latency(dir: &std::path::Path) -> (Duration, Duration) {
     let compound = Uuid::new_v4();
     let mut households = Vec::new();
     for j in 0..20 {
-        let nh = NewHousehold { id: Uuid::new_v4(), compound_id: compound, steward_id: Some(steward), profile: reference_profile(j) };
+        let nh = NewHousehold {
+            id: Uuid::new_v4(),
+            compound_id: compound,
+            steward_id: Some(steward),
+            profile: reference_profile(j),
+        };
         let d = doc::create_household(store.actor().clone(), &nh, now_millis()).unwrap();
         households.push(store.insert_new_doc(d, "create_household").unwrap());
     }
@@ -261,7 +297,11 @@ fn report(name: &str, n: usize, o: &Outcome) {
     println!("  round trips      {:.2} per steward", o.round_trips as f64 / n as f64);
     println!("  bytes up         {} ({:.1} KiB per steward)", o.sent, o.sent as f64 / n as f64 / 1024.0);
     println!("  bytes down       {} ({:.1} KiB per steward)", o.received, o.received as f64 / n as f64 / 1024.0);
-    println!("  raw change bytes {} ({:.1} KiB per steward)", o.raw_change_bytes, o.raw_change_bytes as f64 / n as f64 / 1024.0);
+    println!(
+        "  raw change bytes {} ({:.1} KiB per steward)",
+        o.raw_change_bytes,
+        o.raw_change_bytes as f64 / n as f64 / 1024.0
+    );
     println!("  wire / raw       {:.3}", (o.sent + o.received) as f64 / o.raw_change_bytes.max(1) as f64);
     match o.rss_kib {
         Some(k) => println!("  server peak RSS  {:.1} MiB", k as f64 / 1024.0),
@@ -273,10 +313,18 @@ fn main() {
     let a = args();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    println!("machine: {} cores; {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), std::env::consts::ARCH);
+    println!(
+        "machine: {} cores; {}",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        std::env::consts::ARCH
+    );
 
     let (median, p99) = record_a_visit_latency(tmp.path());
-    println!("record a visit (device store, SQLite synchronous=FULL): median {:.3} ms, p99 {:.3} ms", median.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+    println!(
+        "record a visit (device store, SQLite synchronous=FULL): median {:.3} ms, p99 {:.3} ms",
+        median.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
+    );
 
     rt.block_on(async {
         // One steward's steady-state sync, alone.

@@ -12,9 +12,7 @@ use std::time::{Duration, Instant};
 
 use steward_client::{SharedStore, Store, SyncClient, SyncReport};
 use steward_core::doc::NewVisit;
-use steward_core::model::{
-    Address, HouseholdProfile, KeyServiceReason, Opinion, OpinionCategory, VisitMethod,
-};
+use steward_core::model::{Address, HouseholdProfile, KeyServiceReason, Opinion, OpinionCategory, VisitMethod};
 use steward_sync_server::storage::{PlaceKind, Role, Steward};
 use steward_sync_server::{admin, Config, Running, Service};
 use tempfile::TempDir;
@@ -47,22 +45,11 @@ impl World {
         adjust(&mut config);
         let admin = steward_sync_server::open_service(&config).expect("open service");
         let district = admin::create_place(&admin, PlaceKind::District, "南郑区", None).unwrap();
-        let town =
-            admin::create_place(&admin, PlaceKind::Town, "大河坎镇", Some(district.id)).unwrap();
-        let community =
-            admin::create_place(&admin, PlaceKind::Community, "艺苑社区", Some(town.id)).unwrap();
-        let running = steward_sync_server::start(config.clone())
-            .await
-            .expect("start server");
+        let town = admin::create_place(&admin, PlaceKind::Town, "大河坎镇", Some(district.id)).unwrap();
+        let community = admin::create_place(&admin, PlaceKind::Community, "艺苑社区", Some(town.id)).unwrap();
+        let running = steward_sync_server::start(config.clone()).await.expect("start server");
         let url = format!("http://{}", running.addr);
-        World {
-            dir,
-            config,
-            admin,
-            running: Some(running),
-            url,
-            community: community.id,
-        }
+        World { dir, config, admin, running: Some(running), url, community: community.id }
     }
 
     /// Stops the in-process server (graceful).
@@ -95,9 +82,7 @@ impl World {
 
     /// A new compound in the community.
     pub fn compound(&self, name: &str) -> Uuid {
-        admin::create_place(&self.admin, PlaceKind::Compound, name, Some(self.community))
-            .unwrap()
-            .id
+        admin::create_place(&self.admin, PlaceKind::Compound, name, Some(self.community)).unwrap().id
     }
 
     /// A new steward.
@@ -131,22 +116,13 @@ impl World {
 /// A household profile numbered `n`, every field filled.
 pub fn profile(n: usize) -> HouseholdProfile {
     HouseholdProfile {
-        address: Address {
-            building: format!("{}", 1 + n / 10),
-            unit: "1".into(),
-            room: format!("{}", 101 + n),
-        },
+        address: Address { building: format!("{}", 1 + n / 10), unit: "1".into(), room: format!("{}", 101 + n) },
         head_name: format!("住户{n}"),
         member_count: 3,
         phone: Some(format!("1390000{n:04}")),
         party_member: Some(n % 3 == 0),
-        key_service: Some(if n % 4 == 0 {
-            vec![KeyServiceReason::ElderlyAlone]
-        } else {
-            vec![]
-        }),
-        notes: "子女在外地工作，平时老人自己在家，腿脚不便，需要邻里照看。社区已登记为重点对象。"
-            .into(),
+        key_service: Some(if n % 4 == 0 { vec![KeyServiceReason::ElderlyAlone] } else { vec![] }),
+        notes: "子女在外地工作，平时老人自己在家，腿脚不便，需要邻里照看。社区已登记为重点对象。".into(),
     }
 }
 
@@ -183,17 +159,8 @@ impl Device {
         let path = dir.join(format!("device-{}.sqlite3", Uuid::new_v4()));
         let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
         let client = SyncClient::new();
-        let identity = client
-            .enrol(&store, url, code, "test phone")
-            .await
-            .expect("enrol");
-        Device {
-            store,
-            client,
-            path,
-            steward_id: identity.steward_id,
-            compound_id: identity.compound_id,
-        }
+        let identity = client.enrol(&store, url, code, "test phone").await.expect("enrol");
+        Device { store, client, path, steward_id: identity.steward_id, compound_id: identity.compound_id }
     }
 
     /// Reopens the device from its file, as after the app was killed.
@@ -231,45 +198,24 @@ impl Supervisor {
             .json()
             .await
             .unwrap();
-        Supervisor {
-            url: url.into(),
-            token: v["token"].as_str().expect("login token").into(),
-            http,
-        }
+        Supervisor { url: url.into(), token: v["token"].as_str().expect("login token").into(), http }
     }
 
     /// GET, returning status and JSON (Null when the body is not JSON).
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.get(format!("{}{path}", self.url)).bearer_auth(&self.token).send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     /// GET the raw body.
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.get(format!("{}{path}", self.url)).bearer_auth(&self.token).send().await.unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
     /// POST (or PUT) JSON, returning status and JSON.
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: serde_json::Value,
-    ) -> (u16, serde_json::Value) {
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
         let r = self
             .http
             .request(method, format!("{}{path}", self.url))
@@ -289,11 +235,7 @@ impl Supervisor {
 
 /// A free loopback port.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// The real server binary, built by the workspace build.
@@ -306,20 +248,13 @@ pub fn server_binary() -> PathBuf {
     let bin = dir.join("steward-sync-server");
     if !bin.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "-p",
-                "steward-sync-server",
-                "--bin",
-                "steward-sync-server",
-            ])
-            .status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "could not build the server binary at {}",
-            bin.display()
-        );
+        // The whole workspace, so that features unify as in the build that made this binary.
+        let mut args = vec!["build", "--workspace", "--bins"];
+        if dir.ends_with("release") {
+            args.extend(["--profile", "bench"]);
+        }
+        let status = Command::new(cargo).args(&args).status();
+        assert!(status.is_ok_and(|s| s.success()), "could not build the server binary at {}", bin.display());
     }
     bin
 }
@@ -336,23 +271,13 @@ impl ServerProcess {
     pub async fn spawn(data: &Path, port: u16) -> ServerProcess {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let child = Command::new(server_binary())
-            .args([
-                "serve",
-                "--data",
-                data.to_str().unwrap(),
-                "--listen",
-                &addr.to_string(),
-            ])
+            .args(["serve", "--data", data.to_str().unwrap(), "--listen", &addr.to_string()])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn server");
-        let p = ServerProcess {
-            child: Some(child),
-            addr,
-            data: data.into(),
-        };
+        let p = ServerProcess { child: Some(child), addr, data: data.into() };
         let deadline = Instant::now() + Duration::from_secs(20);
         let http = reqwest::Client::new();
         loop {

@@ -15,7 +15,8 @@ use uuid::Uuid;
 #[test]
 fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
     let dir = tempfile::tempdir().unwrap();
-    let service = Service::new(Arc::new(SqliteStorage::open(&dir.path().join("s")).unwrap()), ProgramZone::default()).unwrap();
+    let service =
+        Service::new(Arc::new(SqliteStorage::open(&dir.path().join("s")).unwrap()), ProgramZone::default()).unwrap();
     let d = admin::create_place(&service, PlaceKind::District, "南郑区", None).unwrap();
     let t = admin::create_place(&service, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
     let cm = admin::create_place(&service, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();

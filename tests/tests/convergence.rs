@@ -162,12 +162,31 @@ fn run(ops: Vec<Op>) {
             Op::SupervisorComment => {
                 let text = format!("支部留言 {}", Uuid::new_v4());
                 service
-                    .edit(issue.id, |_| Ok(()), |d| doc::comment_issue(d, Uuid::new_v4(), &text, Uuid::nil(), PartyRole::Supervisor, now_millis()))
+                    .edit(
+                        issue.id,
+                        |_| Ok(()),
+                        |d| {
+                            doc::comment_issue(
+                                d,
+                                Uuid::new_v4(),
+                                &text,
+                                Uuid::nil(),
+                                PartyRole::Supervisor,
+                                now_millis(),
+                            )
+                        },
+                    )
                     .unwrap();
                 comments.insert(text);
             }
             Op::SupervisorMustVisit => {
-                let m = doc::NewMustVisit { id: Uuid::new_v4(), trigger: MustVisitTrigger::Hardship, date: now_millis(), note: String::new(), raised_by: Uuid::nil() };
+                let m = doc::NewMustVisit {
+                    id: Uuid::new_v4(),
+                    trigger: MustVisitTrigger::Hardship,
+                    date: now_millis(),
+                    note: String::new(),
+                    raised_by: Uuid::nil(),
+                };
                 service.edit(household, |_| Ok(()), |d| doc::raise_must_visit(d, &m)).unwrap();
             }
             Op::Sync { device, drop_request, drop_response, duplicate } => {
@@ -192,7 +211,11 @@ fn run(ops: Vec<Op>) {
     let Projection::Household(h) = server_h else { unreachable!() };
     let Projection::Issue(i) = server_i else { unreachable!() };
     assert_eq!(h.visits.iter().map(|v| v.id).collect::<BTreeSet<_>>(), visits, "no visit lost or duplicated");
-    assert_eq!(i.timeline.iter().map(|e| e.text.clone()).collect::<BTreeSet<_>>(), comments, "no comment lost or duplicated");
+    assert_eq!(
+        i.timeline.iter().map(|e| e.text.clone()).collect::<BTreeSet<_>>(),
+        comments,
+        "no comment lost or duplicated"
+    );
     // The server's read model agrees with its documents.
     let rows = service.storage().projections(&steward_sync_server::storage::Scope::All, None, -1).unwrap();
     let rm = rows.iter().find(|r| r.doc_id == household).unwrap();

@@ -18,10 +18,7 @@ use uuid::Uuid;
 async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let cfg = Config {
-        data_dir: data.clone(),
-        ..Default::default()
-    };
+    let cfg = Config { data_dir: data.clone(), ..Default::default() };
     let (steward, households, code) = {
         let s = steward_sync_server::open_service(&cfg).unwrap();
         let d = admin::create_place(&s, PlaceKind::District, "南郑区", None).unwrap();
@@ -30,14 +27,9 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
         let c = admin::create_place(&s, PlaceKind::Compound, "蜀汉美郡", Some(cm.id)).unwrap();
         let st = admin::create_steward(&s, c.id, "李秀英").unwrap();
         admin::create_user(&s, "sup", "password-123", Role::Supervisor, Some(c.id)).unwrap();
-        let hs: Vec<Uuid> = (0..5)
-            .map(|n| admin::create_household(&s, c.id, Some(st.id), profile(n)).unwrap())
-            .collect();
-        (
-            st.id,
-            hs,
-            admin::issue_enrolment_code(&s, st.id, 1).unwrap(),
-        )
+        let hs: Vec<Uuid> =
+            (0..5).map(|n| admin::create_household(&s, c.id, Some(st.id), profile(n)).unwrap()).collect();
+        (st.id, hs, admin::issue_enrolment_code(&s, st.id, 1).unwrap())
     };
     let port = free_port();
     let mut server = ServerProcess::spawn(&data, port).await;
@@ -48,9 +40,7 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     for round in 0..6u64 {
         for i in 0..10 {
             let v = visit(steward, now_millis() - i);
-            device
-                .with(|s| s.record_visit(households[i as usize % households.len()], &v))
-                .unwrap();
+            device.with(|s| s.record_visit(households[i as usize % households.len()], &v)).unwrap();
             recorded.insert(v.id);
         }
         let (store, client) = (device.store.clone(), device.client.clone());
@@ -61,11 +51,7 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
         let _ = sync.await.unwrap();
         server = ServerProcess::spawn(&data, port).await;
         device.sync().await;
-        assert_eq!(
-            device.with(|s| s.pending_count()).unwrap(),
-            0,
-            "round {round}: all acknowledged"
-        );
+        assert_eq!(device.with(|s| s.pending_count()).unwrap(), 0, "round {round}: all acknowledged");
     }
     let sup = Supervisor::login(&server.url(), "sup", "password-123").await;
     let (_, all) = sup.get("/v1/pull").await;
@@ -74,18 +60,9 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
         .unwrap()
         .iter()
         .filter(|d| d["kind"] == "household")
-        .flat_map(|d| {
-            d["visits"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v["id"].as_str().unwrap().parse().unwrap())
-        })
+        .flat_map(|d| d["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().parse().unwrap()))
         .collect();
-    assert_eq!(
-        on_server, recorded,
-        "every visit reached the server exactly once"
-    );
+    assert_eq!(on_server, recorded, "every visit reached the server exactly once");
 }
 
 #[test]
@@ -126,9 +103,7 @@ fn a_device_store_killed_mid_write_keeps_every_acknowledged_edit_and_a_consisten
         }
 
         let mut store = Store::open(&path).unwrap();
-        let Projection::Household(h) = store.project(household).unwrap() else {
-            panic!("household")
-        };
+        let Projection::Household(h) = store.project(household).unwrap() else { panic!("household") };
         let in_doc: BTreeSet<Uuid> = h.visits.iter().map(|v| v.id).collect();
         assert!(
             acknowledged.is_subset(&in_doc),

@@ -39,13 +39,8 @@ fn issue_of(d: &Device, id: Uuid) -> steward_core::doc::IssueRecord {
 
 /// The server's projection of a document, from the supervisor pull.
 fn pulled(docs: &serde_json::Value, id: Uuid) -> serde_json::Value {
-    let mut d = docs["docs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == id.to_string())
-        .cloned()
-        .expect("doc in pull");
+    let mut d =
+        docs["docs"].as_array().unwrap().iter().find(|d| d["id"] == id.to_string()).cloned().expect("doc in pull");
     d.as_object_mut().unwrap().remove("seq");
     d
 }
@@ -101,10 +96,7 @@ async fn two_devices_and_a_supervisor_editing_apart_end_identical_and_lose_nothi
         .await;
     assert_eq!(status, 200);
     let (status, _) = sup
-        .post(
-            &format!("/v1/issues/{}/comments", reported.id),
-            serde_json::json!({"text": "请物业本周内处理"}),
-        )
+        .post(&format!("/v1/issues/{}/comments", reported.id), serde_json::json!({"text": "请物业本周内处理"}))
         .await;
     assert_eq!(status, 200);
 
@@ -120,34 +112,17 @@ async fn two_devices_and_a_supervisor_editing_apart_end_identical_and_lose_nothi
     assert_eq!(ia, ib, "both devices hold the same issue");
 
     let visits: BTreeSet<Uuid> = ha.visits.iter().map(|v| v.id).collect();
-    assert!(
-        visits.contains(&va.id) && visits.contains(&vb.id),
-        "both visits survive"
-    );
-    assert_eq!(
-        ha.must_visits.len(),
-        1,
-        "the supervisor's must-visit arrived"
-    );
-    assert_eq!(
-        ha.profile.head_name, "张桂兰（户主）",
-        "B's edit of a field only B changed is kept"
-    );
-    assert!(
-        ha.profile.notes.contains("A补充"),
-        "A's edit of a field only A changed is kept"
-    );
+    assert!(visits.contains(&va.id) && visits.contains(&vb.id), "both visits survive");
+    assert_eq!(ha.must_visits.len(), 1, "the supervisor's must-visit arrived");
+    assert_eq!(ha.profile.head_name, "张桂兰（户主）", "B's edit of a field only B changed is kept");
+    assert!(ha.profile.notes.contains("A补充"), "A's edit of a field only A changed is kept");
     assert!(
         ["13900000001", "13900000002"].contains(&ha.profile.phone.as_deref().unwrap()),
         "the same field resolves to one of the two"
     );
     assert_eq!(ia.status, IssueStatus::Accepted);
     let texts: Vec<&str> = ia.timeline.iter().map(|e| e.text.as_str()).collect();
-    for t in [
-        "B：今天又看到有人拉线充电",
-        "已受理，转物业",
-        "请物业本周内处理",
-    ] {
+    for t in ["B：今天又看到有人拉线充电", "已受理，转物业", "请物业本周内处理"] {
         assert!(texts.contains(&t), "timeline has {t:?}: {texts:?}");
     }
     assert_eq!(a.with(|s| s.pending_count()).unwrap(), 0);
@@ -155,14 +130,8 @@ async fn two_devices_and_a_supervisor_editing_apart_end_identical_and_lose_nothi
 
     // The server's read model is the same merge.
     let (_, all) = sup.get("/v1/pull").await;
-    assert_eq!(
-        pulled(&all, h),
-        serde_json::to_value(Projection::Household(ha)).unwrap()
-    );
-    assert_eq!(
-        pulled(&all, reported.id),
-        serde_json::to_value(Projection::Issue(ia)).unwrap()
-    );
+    assert_eq!(pulled(&all, h), serde_json::to_value(Projection::Household(ha)).unwrap());
+    assert_eq!(pulled(&all, reported.id), serde_json::to_value(Projection::Issue(ia)).unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,8 +146,7 @@ async fn a_steady_state_sync_is_one_round_trip_and_close_to_the_change_size() {
     for (i, h) in households.iter().enumerate().take(10) {
         let before = d.with(|st| st.project(*h)).unwrap();
         let _ = before;
-        d.with(|st| st.record_visit(*h, &visit(s.id, now_millis() - i as i64 * 1000)))
-            .unwrap();
+        d.with(|st| st.record_visit(*h, &visit(s.id, now_millis() - i as i64 * 1000))).unwrap();
     }
     // The raw size of the new changes, as Automerge's save_after encodes them.
     let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
@@ -188,10 +156,7 @@ async fn a_steady_state_sync_is_one_round_trip_and_close_to_the_change_size() {
     let report = d.sync().await;
     assert_eq!(report.round_trips, 1);
     let wire = (report.bytes_sent + report.bytes_received) as usize;
-    assert!(
-        wire <= raw * 3 / 2 + 1024,
-        "wire {wire} bytes for {raw} bytes of changes"
-    );
+    assert!(wire <= raw * 3 / 2 + 1024, "wire {wire} bytes for {raw} bytes of changes");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,19 +200,9 @@ async fn after_sync_the_supervisor_pull_and_reports_show_the_merged_work() {
     let hh = pulled(&all, h);
     assert_eq!(hh["visits"][0]["id"], v.id.to_string());
     let (_, visits) = sup.get(&format!("/v1/reports/visits?month={month}")).await;
-    let row = visits
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["steward_id"] == s.id.to_string())
-        .unwrap()
-        .clone();
+    let row = visits.as_array().unwrap().iter().find(|r| r["steward_id"] == s.id.to_string()).unwrap().clone();
     assert_eq!(
-        (
-            row["planned"].as_u64(),
-            row["planned_visited"].as_u64(),
-            row["visits"].as_u64()
-        ),
+        (row["planned"].as_u64(), row["planned_visited"].as_u64(), row["visits"].as_u64()),
         (Some(1), Some(1), Some(1))
     );
     let (_, must) = sup.get("/v1/reports/must-visits").await;
@@ -260,10 +215,7 @@ async fn after_sync_the_supervisor_pull_and_reports_show_the_merged_work() {
     assert_eq!(issues["counts"][0]["status"], "reported");
     let (status, csv) = sup.get_text("/v1/reports/visit-ledger?format=csv").await;
     assert_eq!(status, 200);
-    assert!(
-        csv.starts_with('\u{feff}') && csv.contains("住户2"),
-        "ledger CSV for Excel"
-    );
+    assert!(csv.starts_with('\u{feff}') && csv.contains("住户2"), "ledger CSV for Excel");
 
     // Incremental pull: nothing new, then only what changed.
     let cursor = all["cursor"].as_str().unwrap().to_string();
@@ -288,39 +240,23 @@ async fn after_sync_the_supervisor_pull_and_reports_show_the_merged_work() {
     assert_eq!(status, 200);
     d.sync().await;
     assert_eq!(issue_of(&d, reported.id).status, IssueStatus::Resolved);
-    d.with(|st| st.set_issue_status(reported.id, IssueStatus::Verified, "已现场查看"))
-        .unwrap();
+    d.with(|st| st.set_issue_status(reported.id, IssueStatus::Verified, "已现场查看")).unwrap();
     d.sync().await;
 
     let (_, changed) = sup.get(&format!("/v1/pull?since={cursor}")).await;
-    let ids: BTreeSet<String> = changed["docs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        ids,
-        BTreeSet::from([h.to_string(), reported.id.to_string()])
-    );
+    let ids: BTreeSet<String> =
+        changed["docs"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, BTreeSet::from([h.to_string(), reported.id.to_string()]));
     let (_, must) = sup.get("/v1/reports/must-visits").await;
-    assert_eq!(
-        must.as_array().unwrap().len(),
-        0,
-        "answered must-visits are no longer open"
-    );
+    assert_eq!(must.as_array().unwrap().len(), 0, "answered must-visits are no longer open");
     let (_, timely) = sup.get("/v1/reports/timely").await;
     assert_eq!(timely["summary"]["on_time"], 1);
     let (_, issues) = sup.get("/v1/reports/issues").await;
     assert_eq!(issues["issues"][0]["status"], "verified");
 
     // A holiday must-visit for the whole compound reaches the device by sync.
-    let (status, raised) = sup
-        .post(
-            &format!("/v1/compounds/{c}/holiday-must-visits"),
-            serde_json::json!({"note": "春节走访"}),
-        )
-        .await;
+    let (status, raised) =
+        sup.post(&format!("/v1/compounds/{c}/holiday-must-visits"), serde_json::json!({"note": "春节走访"})).await;
     assert_eq!((status, raised["raised"].as_u64()), (200, Some(1)));
     d.sync().await;
     let open = d.with(|st| st.open_must_visits()).unwrap();
@@ -329,20 +265,11 @@ async fn after_sync_the_supervisor_pull_and_reports_show_the_merged_work() {
 
     // A supervisor changes a deadline; the device's view of "how late" follows.
     let (status, _) = sup
-        .send(
-            reqwest::Method::PUT,
-            &format!("/v1/compounds/{c}/deadlines"),
-            serde_json::json!({"urgent_help": 720}),
-        )
+        .send(reqwest::Method::PUT, &format!("/v1/compounds/{c}/deadlines"), serde_json::json!({"urgent_help": 720}))
         .await;
     assert_eq!(status, 200);
     d.sync().await;
-    assert_eq!(
-        d.with(|st| st.deadline_policy())
-            .unwrap()
-            .minutes_for(TimelyKind::UrgentHelp),
-        720
-    );
+    assert_eq!(d.with(|st| st.deadline_policy()).unwrap().minutes_for(TimelyKind::UrgentHelp), 720);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -359,14 +286,10 @@ async fn a_steward_cannot_reach_another_stewards_documents_nor_a_supervisor_anot
     d1.sync().await;
     d2.sync().await;
     assert!(d1.with(|s| s.doc_ids()).unwrap().contains(&h1));
-    assert!(
-        !d1.with(|s| s.doc_ids()).unwrap().contains(&h2),
-        "steward 1 never receives steward 2's household"
-    );
+    assert!(!d1.with(|s| s.doc_ids()).unwrap().contains(&h2), "steward 1 never receives steward 2's household");
 
     // Steward 1's token carrying a change to steward 2's household.
-    d2.with(|s| s.record_visit(h2, &visit(s2.id, now_millis())))
-        .unwrap();
+    d2.with(|s| s.record_visit(h2, &visit(s2.id, now_millis()))).unwrap();
     let (req, _) = d2.with(|s| s.prepare_sync()).unwrap();
     let token1 = d1.with(|s| s.identity()).unwrap().unwrap().device_token;
     let resp = reqwest::Client::new()
@@ -382,16 +305,7 @@ async fn a_steward_cannot_reach_another_stewards_documents_nor_a_supervisor_anot
 
     // Tokens: none, wrong, and a device's on a supervisor's endpoint.
     let http = reqwest::Client::new();
-    assert_eq!(
-        http.post(format!("{}/v1/sync", w.url))
-            .body(vec![0xa0])
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        401
-    );
+    assert_eq!(http.post(format!("{}/v1/sync", w.url)).body(vec![0xa0]).send().await.unwrap().status().as_u16(), 401);
     assert_eq!(
         http.post(format!("{}/v1/sync", w.url))
             .bearer_auth("forged")
@@ -403,23 +317,9 @@ async fn a_steward_cannot_reach_another_stewards_documents_nor_a_supervisor_anot
             .as_u16(),
         401
     );
+    assert_eq!(http.get(format!("{}/v1/pull", w.url)).send().await.unwrap().status().as_u16(), 401);
     assert_eq!(
-        http.get(format!("{}/v1/pull", w.url))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        401
-    );
-    assert_eq!(
-        http.get(format!("{}/v1/pull", w.url))
-            .bearer_auth(&token1)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
+        http.get(format!("{}/v1/pull", w.url)).bearer_auth(&token1).send().await.unwrap().status().as_u16(),
         403
     );
 
@@ -431,35 +331,22 @@ async fn a_steward_cannot_reach_another_stewards_documents_nor_a_supervisor_anot
     let (_, all) = other.get("/v1/pull").await;
     let docs = all["docs"].as_array().unwrap();
     assert!(!docs.is_empty());
-    assert!(docs.iter().all(|d| d["compound_id"] == c2.to_string()
-        || (d["kind"] == "compound" && d["id"] == c2.to_string())));
+    assert!(docs
+        .iter()
+        .all(|d| d["compound_id"] == c2.to_string() || (d["kind"] == "compound" && d["id"] == c2.to_string())));
     let (_, issues) = other.get("/v1/reports/issues").await;
     assert_eq!(issues["issues"].as_array().unwrap().len(), 0);
-    let (status, _) = other
-        .post(
-            &format!("/v1/issues/{}/status", reported.id),
-            serde_json::json!({"status": "accepted"}),
-        )
-        .await;
+    let (status, _) =
+        other.post(&format!("/v1/issues/{}/status", reported.id), serde_json::json!({"status": "accepted"})).await;
     assert_eq!(status, 403);
-    let (status, _) = other
-        .post(
-            &format!("/v1/households/{h1}/must-visits"),
-            serde_json::json!({"trigger": "hardship"}),
-        )
-        .await;
+    let (status, _) =
+        other.post(&format!("/v1/households/{h1}/must-visits"), serde_json::json!({"trigger": "hardship"})).await;
     assert_eq!(status, 403);
 
     // The property company acts on issues within its duty only.
-    let property = w
-        .user(c1, "jiayuan", steward_sync_server::storage::Role::Property)
-        .await;
-    let (status, _) = property
-        .post(
-            &format!("/v1/issues/{}/comments", reported.id),
-            serde_json::json!({"text": "不归物业管"}),
-        )
-        .await;
+    let property = w.user(c1, "jiayuan", steward_sync_server::storage::Role::Property).await;
+    let (status, _) =
+        property.post(&format!("/v1/issues/{}/comments", reported.id), serde_json::json!({"text": "不归物业管"})).await;
     assert_eq!(status, 403);
     let duty = issue(c1, s1.id, IssueRoute::PropertyDuty);
     d1.with(|s| s.report_issue(&duty)).unwrap();
@@ -474,29 +361,14 @@ async fn a_steward_cannot_reach_another_stewards_documents_nor_a_supervisor_anot
 
     // Reassigning a household moves it between devices.
     let sup = w.supervisor(c1, "sup").await;
-    let (status, _) = sup
-        .post(
-            &format!("/v1/households/{h1}/assign"),
-            serde_json::json!({"steward_id": s2.id}),
-        )
-        .await;
+    let (status, _) = sup.post(&format!("/v1/households/{h1}/assign"), serde_json::json!({"steward_id": s2.id})).await;
     assert_eq!(status, 200);
     d1.sync().await;
     d2.sync().await;
-    assert!(
-        !d1.with(|s| s.doc_ids()).unwrap().contains(&h1),
-        "the old steward's device drops it"
-    );
-    assert!(
-        d2.with(|s| s.doc_ids()).unwrap().contains(&h1),
-        "the new steward's device receives it whole"
-    );
-    let (status, _) = sup
-        .post(
-            &format!("/v1/households/{h1}/assign"),
-            serde_json::json!({"steward_id": Uuid::new_v4()}),
-        )
-        .await;
+    assert!(!d1.with(|s| s.doc_ids()).unwrap().contains(&h1), "the old steward's device drops it");
+    assert!(d2.with(|s| s.doc_ids()).unwrap().contains(&h1), "the new steward's device receives it whole");
+    let (status, _) =
+        sup.post(&format!("/v1/households/{h1}/assign"), serde_json::json!({"steward_id": Uuid::new_v4()})).await;
     assert_eq!(status, 404);
 }
 
@@ -508,56 +380,30 @@ async fn a_repeated_or_replayed_sync_request_changes_nothing() {
     let h = w.household(c, Some(s.id), 1);
     let d = w.device(s.id).await;
     d.sync().await;
-    d.with(|st| st.record_visit(h, &visit(s.id, now_millis())))
-        .unwrap();
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
     let (old_req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    d.with(|st| st.record_visit(h, &visit(s.id, now_millis())))
-        .unwrap();
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
     let (req, prepared) = d.with(|st| st.prepare_sync()).unwrap();
     let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
     let http = reqwest::Client::new();
-    let post = |body: Vec<u8>| {
-        http.post(format!("{}/v1/sync", w.url))
-            .bearer_auth(&token)
-            .body(body)
-            .send()
-    };
+    let post = |body: Vec<u8>| http.post(format!("{}/v1/sync", w.url)).bearer_auth(&token).body(body).send();
     let encode = steward_core::protocol::encode::<steward_core::protocol::SyncRequest>;
     let first = post(encode(&req)).await.unwrap();
     assert_eq!(first.status().as_u16(), 200);
     let seq = w.admin.storage().max_seq().unwrap();
-    let projection = w
-        .admin
-        .storage()
-        .projections(&steward_sync_server::storage::Scope::All, None, -1)
-        .unwrap();
+    let projection = w.admin.storage().projections(&steward_sync_server::storage::Scope::All, None, -1).unwrap();
     // Repeated, then an older request replayed out of order, then repeated again.
-    for (body, exact_repeat) in [
-        (encode(&req), true),
-        (encode(&old_req), false),
-        (encode(&req), true),
-    ] {
+    for (body, exact_repeat) in [(encode(&req), true), (encode(&old_req), false), (encode(&req), true)] {
         let again = post(body).await.unwrap();
         assert_eq!(again.status().as_u16(), 200);
         let resp: steward_core::protocol::SyncResponse =
             steward_core::protocol::decode(&again.bytes().await.unwrap()).unwrap();
         if exact_repeat {
-            assert!(
-                resp.pull.is_empty(),
-                "a repeat pulls back nothing the device sent"
-            );
+            assert!(resp.pull.is_empty(), "a repeat pulls back nothing the device sent");
         }
     }
-    assert_eq!(
-        w.admin.storage().max_seq().unwrap(),
-        seq,
-        "replays store nothing new"
-    );
-    let after = w
-        .admin
-        .storage()
-        .projections(&steward_sync_server::storage::Scope::All, None, -1)
-        .unwrap();
+    assert_eq!(w.admin.storage().max_seq().unwrap(), seq, "replays store nothing new");
+    let after = w.admin.storage().projections(&steward_sync_server::storage::Scope::All, None, -1).unwrap();
     assert_eq!(
         after.iter().map(|r| &r.json).collect::<Vec<_>>(),
         projection.iter().map(|r| &r.json).collect::<Vec<_>>()
@@ -578,8 +424,7 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
     let h_other = w.household(c, Some(s.id), 2);
     let d = w.device(s.id).await;
     d.sync().await;
-    d.with(|st| st.record_visit(h, &visit(s.id, now_millis())))
-        .unwrap();
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
     let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
     let good = steward_core::protocol::encode(&req);
     let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
@@ -597,20 +442,12 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
     let data = corrupt.push[0].data[0].as_mut();
     let mid = data.len() / 2;
     data[mid] ^= 0xff;
-    cases.push((
-        "corrupted change",
-        steward_core::protocol::encode(&corrupt),
-        400,
-    ));
+    cases.push(("corrupted change", steward_core::protocol::encode(&corrupt), 400));
     // A change cut short inside a valid envelope.
     let mut short = req.clone();
     let n = short.push[0].data[0].len();
     short.push[0].data[0] = serde_bytes::ByteBuf::from(short.push[0].data[0][..n - 7].to_vec());
-    cases.push((
-        "truncated change",
-        steward_core::protocol::encode(&short),
-        400,
-    ));
+    cases.push(("truncated change", steward_core::protocol::encode(&short), 400));
     // A base head that is not a hash.
     let mut bad_base = req.clone();
     bad_base.push[0].base = vec![serde_bytes::ByteBuf::from(vec![1u8; 31])];
@@ -623,36 +460,18 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
     let _ = other_doc;
     let mut wrong = req.clone();
     wrong.push[0].id = h_other;
-    cases.push((
-        "changes of another document",
-        steward_core::protocol::encode(&wrong),
-        0,
-    ));
+    cases.push(("changes of another document", steward_core::protocol::encode(&wrong), 422));
     // A made-up document id for an existing document's full save.
     let mut stray = req.clone();
     stray.push[0].id = Uuid::new_v4();
     stray.push[0].base.clear();
-    cases.push((
-        "unknown id with another document's changes",
-        steward_core::protocol::encode(&stray),
-        0,
-    ));
+    cases.push(("unknown id with another document's changes", steward_core::protocol::encode(&stray), 422));
     let mut version = req.clone();
     version.v = 99;
-    cases.push((
-        "future envelope version",
-        steward_core::protocol::encode(&version),
-        400,
-    ));
+    cases.push(("future envelope version", steward_core::protocol::encode(&version), 400));
 
     for (what, body, want) in cases {
-        let resp = http
-            .post(format!("{}/v1/sync", w.url))
-            .bearer_auth(&token)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let resp = http.post(format!("{}/v1/sync", w.url)).bearer_auth(&token).body(body).send().await.unwrap();
         let status = resp.status().as_u16();
         let text = resp.text().await.unwrap();
         if want == 0 {
@@ -663,29 +482,14 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
             assert_eq!(status, want, "{what}: {text}");
         }
         if status >= 400 && status != 413 {
-            let body: serde_json::Value = serde_json::from_str(&text)
-                .unwrap_or_else(|_| panic!("{what}: error body is JSON: {text}"));
-            assert!(
-                !body["message"].as_str().unwrap_or("").is_empty(),
-                "{what}: the error says what was wrong"
-            );
+            let body: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: error body is JSON: {text}"));
+            assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{what}: the error says what was wrong");
         }
-        assert_eq!(
-            w.admin.storage().max_seq().unwrap(),
-            seq,
-            "{what}: nothing stored"
-        );
+        assert_eq!(w.admin.storage().max_seq().unwrap(), seq, "{what}: nothing stored");
     }
     // Still serving, and the real sync goes through.
-    assert_eq!(
-        http.get(format!("{}/healthz", w.url))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(http.get(format!("{}/healthz", w.url)).send().await.unwrap().status().as_u16(), 200);
     d.sync().await;
     assert!(w.admin.storage().max_seq().unwrap() > seq);
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0);
@@ -704,17 +508,12 @@ async fn the_app_syncs_by_itself_when_the_server_comes_back() {
     let bg = spawn_background(
         d.store.clone(),
         d.client.clone(),
-        Backoff {
-            base: Duration::from_millis(50),
-            max: Duration::from_millis(400),
-            idle: Duration::from_secs(60),
-        },
+        Backoff { base: Duration::from_millis(50), max: Duration::from_millis(400), idle: Duration::from_secs(60) },
     );
     let mut state = bg.subscribe();
     d.with(|st| {
         st.record_visit(h, &visit(s.id, now_millis()))?;
-        st.report_issue(&issue(c, s.id, IssueRoute::PropertyDuty))
-            .map(|_| ())
+        st.report_issue(&issue(c, s.id, IssueRoute::PropertyDuty)).map(|_| ())
     })
     .unwrap();
     bg.wake();
@@ -729,11 +528,7 @@ async fn the_app_syncs_by_itself_when_the_server_comes_back() {
     })
     .await
     .expect("the badge shows offline with 2 changes waiting");
-    assert!(offline
-        .status
-        .last_error
-        .unwrap()
-        .contains("cannot reach the server"));
+    assert!(offline.status.last_error.unwrap().contains("cannot reach the server"));
 
     w.restart().await;
     tokio::time::timeout(Duration::from_secs(15), async {
@@ -768,8 +563,7 @@ async fn a_server_restored_from_backup_gets_back_what_it_lost_through_the_sync_p
     let backup = w.dir.path().join("backup.sqlite3");
     {
         let conn = rusqlite_open(&db);
-        conn.execute("VACUUM INTO ?1", [backup.to_str().unwrap()])
-            .unwrap();
+        conn.execute("VACUUM INTO ?1", [backup.to_str().unwrap()]).unwrap();
     }
     let after_backup = visit(s.id, now_millis() - 5_000);
     d.with(|st| st.record_visit(h, &after_backup)).unwrap();
@@ -788,17 +582,10 @@ async fn a_server_restored_from_backup_gets_back_what_it_lost_through_the_sync_p
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0);
     let (_, all) = sup.get("/v1/pull").await;
     let hh = pulled(&all, h);
-    let ids: BTreeSet<String> = hh["visits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids: BTreeSet<String> =
+        hh["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
     for v in [&lost, &after_backup, &newest] {
-        assert!(
-            ids.contains(&v.id.to_string()),
-            "visit recovered after restore"
-        );
+        assert!(ids.contains(&v.id.to_string()), "visit recovered after restore");
     }
 }
 

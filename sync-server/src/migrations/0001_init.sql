@@ -74,6 +74,7 @@ CREATE TABLE change_log (
     UNIQUE (doc_id, hash)
 );
 CREATE INDEX change_log_doc ON change_log(doc_id, seq);
+CREATE INDEX change_log_hash ON change_log(hash);
 
 CREATE TABLE increments (
     doc_id TEXT NOT NULL,

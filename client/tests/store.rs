@@ -1,0 +1,91 @@
+//! The device store on its own: durability across reopen, refusals that change nothing.
+
+use steward_client::{Store, StoreError};
+use steward_core::doc::{self, NewHousehold, NewVisit, Projection};
+use steward_core::model::{HouseholdProfile, VisitMethod};
+use uuid::Uuid;
+
+fn household(store: &mut Store) -> Uuid {
+    let h = NewHousehold {
+        id: Uuid::new_v4(),
+        compound_id: Uuid::new_v4(),
+        steward_id: Some(Uuid::new_v4()),
+        profile: HouseholdProfile { head_name: "张桂兰".into(), member_count: 2, ..Default::default() },
+    };
+    let d = doc::create_household(store.actor().clone(), &h, 0).unwrap();
+    store.insert_new_doc(d, "create_household").unwrap()
+}
+
+fn visit(summary: &str) -> NewVisit {
+    NewVisit {
+        id: Uuid::new_v4(),
+        at: 1_795_000_000_000,
+        method: VisitMethod::DoorVisit,
+        summary: summary.into(),
+        opinions: vec![],
+        hardships: String::new(),
+        answers: vec![],
+        follow_up: false,
+        by: Uuid::new_v4(),
+    }
+}
+
+#[test]
+fn edits_survive_closing_and_reopening_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite3");
+    let (h, v) = {
+        let mut s = Store::open(&path).unwrap();
+        let h = household(&mut s);
+        let v = visit("老人身体不错");
+        s.record_visit(h, &v).unwrap();
+        (h, v)
+    };
+    let mut s = Store::open(&path).unwrap();
+    let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
+    assert_eq!(rec.visits[0].id, v.id);
+    assert_eq!(s.pending_count().unwrap(), 2);
+    assert_eq!(s.row_counts().unwrap()[..2], [1, 1]);
+}
+
+#[test]
+fn a_refused_edit_changes_nothing_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
+    let h = household(&mut s);
+    let err = s.record_visit(h, &visit("   ")).unwrap_err();
+    assert!(err.to_string().contains("summary"), "{err}");
+    let mut answering_nothing = visit("走访");
+    answering_nothing.answers = vec![Uuid::new_v4()];
+    assert!(s.record_visit(h, &answering_nothing).is_err());
+    assert_eq!(s.pending_count().unwrap(), 1, "only the household's creation waits");
+    let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
+    assert!(rec.visits.is_empty());
+    assert!(matches!(s.record_visit(Uuid::new_v4(), &visit("x")), Err(StoreError::NotFound(_))));
+}
+
+#[test]
+fn signing_out_with_unsynced_changes_is_refused_unless_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
+    household(&mut s);
+    assert!(matches!(s.sign_out(false), Err(StoreError::UnsyncedChanges(1))));
+    assert_eq!(s.doc_ids().unwrap().len(), 1);
+    s.sign_out(true).unwrap();
+    assert!(s.doc_ids().unwrap().is_empty());
+}
+
+#[test]
+fn the_store_compacts_a_busy_document_without_losing_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite3");
+    let mut s = Store::open(&path).unwrap();
+    let h = household(&mut s);
+    for i in 0..150 {
+        s.record_visit(h, &visit(&format!("第{i}次走访"))).unwrap();
+    }
+    drop(s);
+    let mut s = Store::open(&path).unwrap();
+    let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
+    assert_eq!(rec.visits.len(), 150);
+}
