@@ -130,6 +130,12 @@ impl Store {
         self.zone
     }
 
+    /// Sets the program's time zone (from the server at enrolment).
+    pub fn set_time_zone(&mut self, name: &str) -> Result<(), StoreError> {
+        self.zone = ProgramZone::parse(name)?;
+        set_meta(&self.conn, "time_zone", self.zone.name())
+    }
+
     /// The device's Automerge actor.
     pub fn actor(&self) -> &ActorId {
         &self.actor
@@ -515,7 +521,17 @@ impl Store {
             )?;
         }
         for id in &revoked {
-            remove_doc(&tx, *id)?;
+            let pending: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pending WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
+            if pending == 0 {
+                remove_doc(&tx, *id)?;
+            } else {
+                // Never drop edits the server has not got: keep the document, set aside, and say why.
+                tx.execute(
+                    "UPDATE docs SET rejected = ?2 WHERE id = ?1",
+                    params![id.to_string(), "reassigned to another steward; this phone's unsynced edits are kept here: tell your supervisor"],
+                )?;
+            }
         }
         set_meta(&tx, "cursor", &resp.cursor)?;
         tx.commit()?;

@@ -79,6 +79,8 @@ struct EnrolResponse {
     steward_name: String,
     compound_id: Uuid,
     compound_name: String,
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
@@ -157,7 +159,14 @@ impl SyncClient {
             compound_name: e.compound_name,
         };
         let i = identity.clone();
-        with_store(store, move |s| s.set_identity(&i)).await?;
+        let zone = e.time_zone;
+        with_store(store, move |s| {
+            if let Some(z) = zone {
+                s.set_time_zone(&z)?;
+            }
+            s.set_identity(&i)
+        })
+        .await?;
         Ok(identity)
     }
 

@@ -55,6 +55,7 @@ pub fn app(state: AppState, max_body: usize) -> Router {
         .route("/v1/reports/must-visits", get(report_must_visits))
         .route("/v1/reports/timely", get(report_timely))
         .route("/v1/reports/issues", get(report_issues))
+        .route("/v1/reports/three-clears", get(report_three_clears))
         .route("/v1/issues/{id}/status", post(issue_status))
         .route("/v1/issues/{id}/comments", post(issue_comment))
         .route("/v1/households/{id}/must-visits", post(raise_must_visit))
@@ -231,6 +232,8 @@ struct EnrolAnswer {
     steward_name: String,
     compound_id: Uuid,
     compound_name: String,
+    /// The program's time zone: months and deadlines are counted in it.
+    time_zone: String,
 }
 
 async fn enrol(State(state): State<AppState>, body: Option<Json<EnrolBody>>) -> ApiResult<Json<EnrolAnswer>> {
@@ -259,6 +262,7 @@ async fn enrol(State(state): State<AppState>, body: Option<Json<EnrolBody>>) -> 
             steward_name: steward.name,
             compound_id: steward.compound_id,
             compound_name: compound,
+            time_zone: s.zone().name().to_string(),
         })
     })
     .await?;
@@ -708,6 +712,42 @@ async fn report_issues(
             Ok(csv_response("issues", body))
         } else {
             Ok(Json(IssuesAnswer { counts, issues }).into_response())
+        }
+    })
+    .await
+}
+
+async fn report_three_clears(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let u = user(&state, &headers).await?;
+    let csv = q.csv()?;
+    blocking(&state, move |s| {
+        let rows = reports::three_clears(&ledger(s, u)?);
+        if csv {
+            let body = to_csv(
+                &[
+                    "管家/steward",
+                    "户数/households",
+                    "党员情况清/party members %",
+                    "基本情况清/basic profile %",
+                    "重点对象清/key service %",
+                ],
+                rows.iter().map(|r| {
+                    vec![
+                        r.steward.clone(),
+                        r.clears.households.to_string(),
+                        r.percent[0].to_string(),
+                        r.percent[1].to_string(),
+                        r.percent[2].to_string(),
+                    ]
+                }),
+            );
+            Ok(csv_response("three-clears", body))
+        } else {
+            Ok(Json(rows).into_response())
         }
     })
     .await

@@ -339,3 +339,32 @@ pub fn to_csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> 
 pub fn fmt_time(zone: ProgramZone, at: Option<Millis>) -> String {
     at.map(|t| zone.format(t)).unwrap_or_default()
 }
+
+/// The three clears (三清) of one steward, computed from their households.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClearsRow {
+    pub steward_id: Uuid,
+    pub steward: String,
+    #[serde(flatten)]
+    pub clears: steward_core::clears::ThreeClears,
+    /// Shares in percent: party members, basic profile, key service.
+    pub percent: [u32; 3],
+}
+
+pub fn three_clears(l: &Ledger) -> Vec<ClearsRow> {
+    let mut by: BTreeMap<Uuid, Vec<&HouseholdRecord>> = l.stewards.keys().map(|s| (*s, Vec::new())).collect();
+    for h in &l.households {
+        if let Some(s) = h.steward_id {
+            by.entry(s).or_default().push(h);
+        }
+    }
+    let mut rows: Vec<ClearsRow> = by
+        .into_iter()
+        .map(|(s, hs)| {
+            let clears = steward_core::clears::ThreeClears::of(hs.into_iter());
+            ClearsRow { steward_id: s, steward: l.steward_name(Some(s)), clears, percent: clears.percentages() }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.steward.cmp(&b.steward));
+    rows
+}

@@ -238,25 +238,31 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// The real server binary, built by the workspace build.
+/// The real server binary of this build profile, rebuilt first if its sources changed (once per
+/// process), so a test never runs a stale server.
 pub fn server_binary() -> PathBuf {
-    let mut dir = std::env::current_exe().expect("test binary path");
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let bin = dir.join("steward-sync-server");
-    if !bin.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        // The whole workspace, so that features unify as in the build that made this binary.
-        let mut args = vec!["build", "--workspace", "--bins"];
-        if dir.ends_with("release") {
-            args.extend(["--profile", "bench"]);
-        }
-        let status = Command::new(cargo).args(&args).status();
-        assert!(status.is_ok_and(|s| s.success()), "could not build the server binary at {}", bin.display());
-    }
-    bin
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let mut dir = std::env::current_exe().expect("test binary path");
+            dir.pop();
+            if dir.ends_with("deps") {
+                dir.pop();
+            }
+            let bin = dir.join("steward-sync-server");
+            if let Ok(cargo) = std::env::var("CARGO") {
+                // The whole workspace, so that features unify as in the build that made us.
+                let mut args = vec!["build", "--quiet", "--workspace", "--bins"];
+                if dir.ends_with("release") {
+                    args.extend(["--profile", "bench"]);
+                }
+                let status = Command::new(cargo).args(&args).status();
+                assert!(status.is_ok_and(|s| s.success()), "could not build the server binary");
+            }
+            assert!(bin.exists(), "no server binary at {}: run cargo build --workspace --bins", bin.display());
+            bin
+        })
+        .clone()
 }
 
 /// The server running as its own process, so it can be killed with SIGKILL.

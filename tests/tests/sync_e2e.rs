@@ -263,6 +263,29 @@ async fn after_sync_the_supervisor_pull_and_reports_show_the_merged_work() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].trigger, MustVisitTrigger::MajorHoliday);
 
+    // The three clears, computed from the households.
+    let (_, clears) = sup.get("/v1/reports/three-clears").await;
+    let row = clears.as_array().unwrap().iter().find(|r| r["steward_id"] == s.id.to_string()).unwrap().clone();
+    assert_eq!((row["households"].as_u64(), row["percent"][1].as_u64()), (Some(1), Some(100)));
+
+    // A supervisor plans next month for the steward; the plan reaches the device.
+    let next = month.next();
+    let (status, _) = sup
+        .send(reqwest::Method::PUT, &format!("/v1/plans/{}/{next}", s.id), serde_json::json!({"households": [h]}))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = sup
+        .send(
+            reqwest::Method::PUT,
+            &format!("/v1/plans/{}/{next}", s.id),
+            serde_json::json!({"households": [Uuid::new_v4()]}),
+        )
+        .await;
+    assert_eq!(status, 400, "a plan names only the compound's households");
+    d.sync().await;
+    let progress = d.with(|st| st.month_progress(next)).unwrap();
+    assert_eq!((progress.planned, progress.plan_out_of_range), (1, true));
+
     // A supervisor changes a deadline; the device's view of "how late" follows.
     let (status, _) = sup
         .send(reqwest::Method::PUT, &format!("/v1/compounds/{c}/deadlines"), serde_json::json!({"urgent_help": 720}))
@@ -361,6 +384,18 @@ async fn a_steward_cannot_reach_another_stewards_documents_nor_a_supervisor_anot
 
     // Reassigning a household moves it between devices.
     let sup = w.supervisor(c1, "sup").await;
+    let h3 = w.household(c1, Some(s1.id), 3);
+    d1.sync().await;
+    let offline_visit = visit(s1.id, now_millis());
+    d1.with(|s| s.record_visit(h3, &offline_visit)).unwrap();
+    let (status, _) = sup.post(&format!("/v1/households/{h3}/assign"), serde_json::json!({"steward_id": s2.id})).await;
+    assert_eq!(status, 200);
+    d1.sync().await;
+    let kept = household_of(&d1, h3);
+    assert!(kept.visits.iter().any(|v| v.id == offline_visit.id), "an unsynced visit is never dropped");
+    let st = d1.with(|s| s.sync_status()).unwrap();
+    assert_eq!(st.rejected.len(), 1, "the badge says a document was set aside and why: {st:?}");
+    assert!(st.rejected[0].1.contains("reassigned") || st.rejected[0].1.contains("not this steward"), "{st:?}");
     let (status, _) = sup.post(&format!("/v1/households/{h1}/assign"), serde_json::json!({"steward_id": s2.id})).await;
     assert_eq!(status, 200);
     d1.sync().await;
