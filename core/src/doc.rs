@@ -988,6 +988,25 @@ fn read_compound(doc: &Automerge, h: DocHeader) -> Result<CompoundRecord, Error>
     Ok(CompoundRecord { id: h.id, name: get_str(doc, &ROOT, "name")?, deadlines })
 }
 
+/// The ids of the records (visits, must-visits, timely responses, pairing notes, timeline
+/// entries) added since `before`, and the document's own id if it is new. Cheaper than
+/// comparing projections: it reads only the keys of those maps.
+pub fn records_added(doc: &Automerge, before: &[automerge::ChangeHash]) -> Vec<Uuid> {
+    let mut out = Vec::new();
+    if before.is_empty() {
+        if let Ok(h) = header(doc) {
+            out.push(h.id);
+        }
+    }
+    for key in ["visits", "must_visits", "timely", "pairing", "timeline"] {
+        let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, key) else { continue };
+        let old: std::collections::HashSet<String> =
+            if before.is_empty() { Default::default() } else { doc.keys_at(&obj, before).collect() };
+        out.extend(doc.keys(&obj).filter(|k| !old.contains(k)).filter_map(|k| Uuid::parse_str(&k).ok()));
+    }
+    out
+}
+
 /// Reads a whole document out as plain records, checking its shape.
 pub fn project(doc: &Automerge) -> Result<Projection, Error> {
     let h = header(doc)?;

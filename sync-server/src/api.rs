@@ -288,13 +288,21 @@ async fn login(State(state): State<AppState>, body: Option<Json<LoginBody>>) -> 
     };
     let answer = blocking(&state, move |s| {
         let found = s.storage().user_by_name(&body.username)?;
-        let Some((user, hash)) = found.filter(|(_, h)| auth::verify_password(&body.password, h)) else {
+        // An unknown user costs the same hashing as a wrong password, so timing does not tell
+        // which usernames exist.
+        let ok = match &found {
+            Some((_, h)) => auth::verify_password(&body.password, h),
+            None => {
+                auth::verify_password(&body.password, auth::dummy_hash());
+                false
+            }
+        };
+        let Some((user, _)) = found.filter(|_| ok) else {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "wrong username or password"));
         };
         let token = auth::new_token();
         let expires_at = now_millis() + 12 * 3_600_000;
         s.storage().create_session(user.id, &auth::secret_hash(&token), expires_at)?;
-        let _ = hash;
         Ok(LoginAnswer { token, expires_at, user })
     })
     .await?;
@@ -350,23 +358,20 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json
     Ok(Json(answer))
 }
 
-fn scope_compounds(service: &Service, scope: &Scope) -> Result<Option<Vec<Uuid>>, ApiError> {
-    Ok(match scope {
+/// The compounds of a scope; `None` for everywhere.
+fn scope_compounds(scope: &Scope) -> Option<Vec<Uuid>> {
+    match scope {
         Scope::All => None,
         Scope::Compounds(c) => Some(c.clone()),
         Scope::Steward { compound_id, .. } => Some(vec![*compound_id]),
-    })
-    .map(|x| {
-        let _ = service;
-        x
-    })
+    }
 }
 
 async fn stewards(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Vec<crate::storage::Steward>>> {
     let u = user(&state, &headers).await?;
     let list = blocking(&state, move |s| {
         let scope = s.user_scope(&Principal::User(u))?;
-        let compounds = scope_compounds(s, &scope)?;
+        let compounds = scope_compounds(&scope);
         Ok(s.storage().stewards(compounds.as_deref())?)
     })
     .await?;
@@ -456,7 +461,7 @@ fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
 fn ledger(service: &Service, u: User) -> Result<Ledger, ApiError> {
     let scope = service.user_scope(&Principal::User(u))?;
     let rows = service.storage().projections(&scope, None, -1)?;
-    let compounds = scope_compounds(service, &scope)?;
+    let compounds = scope_compounds(&scope);
     let stewards = service.storage().stewards(compounds.as_deref())?;
     let (ledger, bad) = Ledger::from_rows(&rows, &stewards);
     if bad > 0 {

@@ -24,6 +24,12 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// A valid hash of no one's password, to spend the same time on unknown usernames.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
+}
+
 /// A new random bearer token (256 bits, URL-safe base64).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

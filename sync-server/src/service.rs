@@ -57,24 +57,6 @@ fn domain(e: steward_core::Error) -> ServiceError {
     }
 }
 
-/// The ids of every record in a projection, for "first seen by the server" times.
-fn record_ids(p: &Projection) -> Vec<Uuid> {
-    match p {
-        Projection::Household(h) => h
-            .visits
-            .iter()
-            .map(|v| v.id)
-            .chain(h.must_visits.iter().map(|m| m.id))
-            .chain(h.timely.iter().map(|t| t.id))
-            .chain(h.pairing.iter().map(|n| n.id))
-            .chain([h.id])
-            .collect(),
-        Projection::Issue(i) => i.timeline.iter().map(|e| e.id).chain([i.id]).collect(),
-        Projection::Plan(p) => vec![p.id],
-        Projection::Compound(c) => vec![c.id],
-    }
-}
-
 /// Builds the write of a document's new changes since `before`, with its projection.
 pub(crate) fn make_write(
     meta: DocHeader,
@@ -101,7 +83,7 @@ fn make_write_with(
         expected_last_seq,
         changes,
         projection_json: serde_json::to_string(&projection).map_err(|e| ServiceError::Internal(e.to_string()))?,
-        record_ids: record_ids(&projection),
+        record_ids: doc::records_added(doc, before),
     })
 }
 

@@ -208,9 +208,14 @@ async fn after_sync_the_supervisor_pull_and_reports_show_the_merged_work() {
     let (_, must) = sup.get("/v1/reports/must-visits").await;
     assert_eq!(must[0]["id"], mv.id.to_string());
     assert_eq!(must[0]["age_days"], 1);
+    assert!(
+        must[0]["server_seen_at"].as_i64().unwrap() >= must[0]["date"].as_i64().unwrap(),
+        "when the server first saw it"
+    );
     let (_, timely) = sup.get("/v1/reports/timely").await;
     assert_eq!(timely["rows"][0]["id"], t.id.to_string());
     assert_eq!(timely["rows"][0]["timeliness"], "open");
+    assert!(timely["rows"][0]["server_seen_at"].is_i64());
     let (_, issues) = sup.get("/v1/reports/issues").await;
     assert_eq!(issues["counts"][0]["status"], "reported");
     let (status, csv) = sup.get_text("/v1/reports/visit-ledger?format=csv").await;
