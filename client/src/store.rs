@@ -565,6 +565,10 @@ impl Store {
         id: Uuid,
         state: &mut am_sync::State,
     ) -> Result<Option<Vec<u8>>, StoreError> {
+        // A document this device does not hold yet starts empty: the protocol brings it whole.
+        if !self.docs.contains_key(&id) && !self.has_doc(id)? {
+            return Ok(Automerge::new().generate_sync_message(state).map(|m| m.encode()));
+        }
         let doc = self.doc(id)?;
         Ok(doc.generate_sync_message(state).map(|m| m.encode()))
     }
@@ -575,19 +579,32 @@ impl Store {
     pub fn receive_sync_message(&mut self, id: Uuid, state: &mut am_sync::State, msg: &[u8]) -> Result<(), StoreError> {
         let message = am_sync::Message::decode(msg)
             .map_err(|e| StoreError::Protocol(format!("server sent a sync message that does not decode: {e}")))?;
-        let doc = self.doc(id)?;
-        let before = doc.get_heads();
-        let mut candidate = doc.clone();
+        let exists = self.docs.contains_key(&id) || self.has_doc(id)?;
+        let mut candidate =
+            if exists { self.doc(id)?.clone() } else { Automerge::new().with_actor(self.actor.clone()) };
+        let before = candidate.get_heads();
         candidate
             .receive_sync_message(state, message)
             .map_err(|e| StoreError::Protocol(format!("server sent a sync message that does not apply: {e}")))?;
+        if !exists && candidate.is_empty() {
+            return Ok(());
+        }
         let added = candidate.save_after(&before);
         let projection = doc::project(&candidate)?;
         let shared = state.shared_heads.clone();
         let heads = candidate.get_heads();
-        *self.doc(id)? = candidate;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if !added.is_empty() {
+        if !exists {
+            let h = doc::header(&candidate)?;
+            if h.id != id {
+                return Err(StoreError::Protocol(format!("server sent document {} under id {id}", h.id)));
+            }
+            tx.execute(
+                "INSERT INTO docs (id, kind, snapshot) VALUES (?1, ?2, ?3)",
+                params![id.to_string(), h.kind.as_code(), candidate.save()],
+            )?;
+            projection::write(&tx, &projection)?;
+        } else if !added.is_empty() {
             tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), added])?;
             projection::write(&tx, &projection)?;
         }
@@ -605,6 +622,7 @@ impl Store {
             tx.execute("DELETE FROM pending WHERE doc_id = ?1", [id.to_string()])?;
         }
         tx.commit()?;
+        self.docs.insert(id, candidate);
         Ok(())
     }
 

@@ -447,22 +447,57 @@ impl ReportQuery {
     }
 }
 
-fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
-        ],
-        bytes,
-    )
-        .into_response()
+/// A report as both answers: JSON, and a table for CSV.
+struct Report {
+    name: String,
+    json: serde_json::Value,
+    headers: &'static [&'static str],
+    cells: Vec<Vec<String>>,
+}
+
+impl Report {
+    fn new<T: Serialize>(
+        name: String,
+        json: &T,
+        headers: &'static [&'static str],
+        cells: Vec<Vec<String>>,
+    ) -> ApiResult<Report> {
+        let json = serde_json::to_value(json).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(Report { name, json, headers, cells })
+    }
+}
+
+/// What every report shares: a signed-in user, the ledger of their place, JSON or CSV.
+async fn report(
+    state: AppState,
+    headers: HeaderMap,
+    q: ReportQuery,
+    build: fn(&Service, &ReportQuery, &Ledger) -> ApiResult<Report>,
+) -> ApiResult<Response> {
+    let u = user(&state, &headers).await?;
+    let csv = q.csv()?;
+    blocking(&state, move |s| {
+        let r = build(s, &q, &ledger(s, u)?)?;
+        if !csv {
+            return Ok(Json(r.json).into_response());
+        }
+        let body = to_csv(r.headers, r.cells);
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.csv\"", r.name)),
+            ],
+            body,
+        )
+            .into_response())
+    })
+    .await
 }
 
 fn ledger(service: &Service, u: User) -> Result<Ledger, ApiError> {
     let scope = service.user_scope(&Principal::User(u))?;
     let rows = service.storage().projections(&scope, None, -1)?;
-    let compounds = scope_compounds(&scope);
-    let stewards = service.storage().stewards(compounds.as_deref())?;
+    let stewards = service.storage().stewards(scope_compounds(&scope).as_deref())?;
     let (ledger, bad) = Ledger::from_rows(&rows, &stewards);
     if bad > 0 {
         tracing::error!(bad, "projections that do not parse were skipped");
@@ -474,43 +509,46 @@ fn seen_for(service: &Service, ids: Vec<Uuid>) -> Result<std::collections::HashM
     Ok(service.storage().first_seen(&ids)?)
 }
 
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.into()
+}
+
 async fn report_visits(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
-    blocking(&state, move |s| {
+    report(state, headers, q, |s, q, l| {
         let month = q.month(s)?;
-        let rows = reports::visits(&ledger(s, u)?, s.zone(), month);
-        if csv {
-            let body = to_csv(
-                &[
-                    "月份/month",
-                    "管家/steward",
-                    "计划户数/planned",
-                    "计划已访/planned visited",
-                    "走访次数/visits",
-                    "走访户数/households visited",
-                    "超出10-20户/out of range",
-                ],
-                rows.iter().map(|r| {
-                    vec![
-                        r.month.to_string(),
-                        r.steward.clone(),
-                        r.planned.to_string(),
-                        r.planned_visited.to_string(),
-                        r.visits.to_string(),
-                        r.households_visited.to_string(),
-                        if r.plan_out_of_range { "是" } else { "否" }.into(),
-                    ]
-                }),
-            );
-            Ok(csv_response(&format!("visits-{month}"), body))
-        } else {
-            Ok(Json(rows).into_response())
-        }
+        let rows = reports::visits(l, s.zone(), month);
+        let cells = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.month.to_string(),
+                    r.steward.clone(),
+                    r.planned.to_string(),
+                    r.planned_visited.to_string(),
+                    r.visits.to_string(),
+                    r.households_visited.to_string(),
+                    yes_no(r.plan_out_of_range),
+                ]
+            })
+            .collect();
+        Report::new(
+            format!("visits-{month}"),
+            &rows,
+            &[
+                "月份/month",
+                "管家/steward",
+                "计划户数/planned",
+                "计划已访/planned visited",
+                "走访次数/visits",
+                "走访户数/households visited",
+                "超出10-20户/out of range",
+            ],
+            cells,
+        )
     })
     .await
 }
@@ -520,49 +558,47 @@ async fn report_ledger(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
-    blocking(&state, move |s| {
+    report(state, headers, q, |s, q, l| {
         let month = q.month(s)?;
-        let l = ledger(s, u)?;
         let ids = l.households.iter().flat_map(|h| h.visits.iter().map(|v| v.id)).collect();
-        let rows = reports::visit_ledger(&l, s.zone(), month, &seen_for(s, ids)?);
-        if csv {
-            let z = s.zone();
-            let body = to_csv(
-                &[
-                    "走访时间/visited at",
-                    "管家/steward",
-                    "地址/address",
-                    "户主/head of household",
-                    "方式/method",
-                    "情况/summary",
-                    "意见建议/opinions",
-                    "困难/hardships",
-                    "需跟进/follow-up",
-                    "录入时间/entered at",
-                    "服务器收到/server received",
-                ],
-                rows.iter().map(|r| {
-                    vec![
-                        fmt_time(z, Some(r.at)),
-                        r.steward.clone(),
-                        r.address.clone(),
-                        r.head_name.clone(),
-                        r.method.clone(),
-                        r.summary.clone(),
-                        r.opinions.clone(),
-                        r.hardships.clone(),
-                        if r.follow_up { "是" } else { "否" }.into(),
-                        fmt_time(z, Some(r.recorded_at)),
-                        fmt_time(z, r.server_seen_at),
-                    ]
-                }),
-            );
-            Ok(csv_response(&format!("visit-ledger-{month}"), body))
-        } else {
-            Ok(Json(rows).into_response())
-        }
+        let rows = reports::visit_ledger(l, s.zone(), month, &seen_for(s, ids)?);
+        let z = s.zone();
+        let cells = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    fmt_time(z, Some(r.at)),
+                    r.steward.clone(),
+                    r.address.clone(),
+                    r.head_name.clone(),
+                    r.method.clone(),
+                    r.summary.clone(),
+                    r.opinions.clone(),
+                    r.hardships.clone(),
+                    yes_no(r.follow_up),
+                    fmt_time(z, Some(r.recorded_at)),
+                    fmt_time(z, r.server_seen_at),
+                ]
+            })
+            .collect();
+        Report::new(
+            format!("visit-ledger-{month}"),
+            &rows,
+            &[
+                "走访时间/visited at",
+                "管家/steward",
+                "地址/address",
+                "户主/head of household",
+                "方式/method",
+                "情况/summary",
+                "意见建议/opinions",
+                "困难/hardships",
+                "需跟进/follow-up",
+                "录入时间/entered at",
+                "服务器收到/server received",
+            ],
+            cells,
+        )
     })
     .await
 }
@@ -572,48 +608,40 @@ async fn report_must_visits(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
-    blocking(&state, move |s| {
-        let l = ledger(s, u)?;
+    report(state, headers, q, |s, _, l| {
         let ids = l.households.iter().flat_map(|h| h.must_visits.iter().map(|m| m.id)).collect();
-        let rows = reports::open_must_visits(&l, now_millis(), &seen_for(s, ids)?);
-        if csv {
-            let z = s.zone();
-            let body = to_csv(
-                &[
-                    "地址/address",
-                    "户主/head of household",
-                    "管家/steward",
-                    "必访事由/trigger",
-                    "日期/date",
-                    "已等待天数/age (days)",
-                    "服务器收到/server received",
-                ],
-                rows.iter().map(|r| {
-                    vec![
-                        r.address.clone(),
-                        r.head_name.clone(),
-                        r.steward.clone(),
-                        r.trigger_zh.clone(),
-                        fmt_time(z, Some(r.date)),
-                        r.age_days.to_string(),
-                        fmt_time(z, r.server_seen_at),
-                    ]
-                }),
-            );
-            Ok(csv_response("open-must-visits", body))
-        } else {
-            Ok(Json(rows).into_response())
-        }
+        let rows = reports::open_must_visits(l, now_millis(), &seen_for(s, ids)?);
+        let z = s.zone();
+        let cells = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.address.clone(),
+                    r.head_name.clone(),
+                    r.steward.clone(),
+                    r.trigger_zh.clone(),
+                    fmt_time(z, Some(r.date)),
+                    r.age_days.to_string(),
+                    fmt_time(z, r.server_seen_at),
+                ]
+            })
+            .collect();
+        Report::new(
+            "open-must-visits".into(),
+            &rows,
+            &[
+                "地址/address",
+                "户主/head of household",
+                "管家/steward",
+                "必访事由/trigger",
+                "日期/date",
+                "已等待天数/age (days)",
+                "服务器收到/server received",
+            ],
+            cells,
+        )
     })
     .await
-}
-
-#[derive(Serialize)]
-struct TimelyAnswer {
-    summary: reports::TimelySummary,
-    rows: Vec<reports::TimelyRow>,
 }
 
 async fn report_timely(
@@ -621,60 +649,52 @@ async fn report_timely(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
-    blocking(&state, move |s| {
+    report(state, headers, q, |s, q, l| {
         let month = match q.month.as_deref() {
             None => None,
             Some(_) => Some((s.zone(), q.month(s)?)),
         };
-        let l = ledger(s, u)?;
         let ids = l.households.iter().flat_map(|h| h.timely.iter().map(|t| t.id)).collect();
-        let (summary, rows) = reports::timely(&l, now_millis(), month, &seen_for(s, ids)?);
-        if csv {
-            let z = s.zone();
-            let body = to_csv(
-                &[
-                    "地址/address",
-                    "管家/steward",
-                    "类别/kind",
-                    "发生时间/raised at",
-                    "时限/deadline",
-                    "办结时间/resolved at",
-                    "结果/outcome",
-                    "服务器收到/server received",
-                ],
-                rows.iter().map(|r| {
-                    let outcome = match r.timeliness {
-                        steward_core::time::Timeliness::OnTime => "按时/on time",
-                        steward_core::time::Timeliness::Late => "超时/late",
-                        steward_core::time::Timeliness::Open => "办理中/open",
-                        steward_core::time::Timeliness::Overdue => "已超时未办结/overdue",
-                    };
-                    vec![
-                        r.address.clone(),
-                        r.steward.clone(),
-                        r.kind_zh.clone(),
-                        fmt_time(z, Some(r.raised_at)),
-                        fmt_time(z, Some(r.deadline)),
-                        fmt_time(z, r.resolved_at),
-                        outcome.into(),
-                        fmt_time(z, r.server_seen_at),
-                    ]
-                }),
-            );
-            Ok(csv_response("timely-responses", body))
-        } else {
-            Ok(Json(TimelyAnswer { summary, rows }).into_response())
-        }
+        let (summary, rows) = reports::timely(l, now_millis(), month, &seen_for(s, ids)?);
+        let z = s.zone();
+        let cells = rows
+            .iter()
+            .map(|r| {
+                let outcome = match r.timeliness {
+                    steward_core::time::Timeliness::OnTime => "按时/on time",
+                    steward_core::time::Timeliness::Late => "超时/late",
+                    steward_core::time::Timeliness::Open => "办理中/open",
+                    steward_core::time::Timeliness::Overdue => "已超时未办结/overdue",
+                };
+                vec![
+                    r.address.clone(),
+                    r.steward.clone(),
+                    r.kind_zh.clone(),
+                    fmt_time(z, Some(r.raised_at)),
+                    fmt_time(z, Some(r.deadline)),
+                    fmt_time(z, r.resolved_at),
+                    outcome.into(),
+                    fmt_time(z, r.server_seen_at),
+                ]
+            })
+            .collect();
+        Report::new(
+            "timely-responses".into(),
+            &serde_json::json!({ "summary": summary, "rows": rows }),
+            &[
+                "地址/address",
+                "管家/steward",
+                "类别/kind",
+                "发生时间/raised at",
+                "时限/deadline",
+                "办结时间/resolved at",
+                "结果/outcome",
+                "服务器收到/server received",
+            ],
+            cells,
+        )
     })
     .await
-}
-
-#[derive(Serialize)]
-struct IssuesAnswer {
-    counts: Vec<reports::IssueCount>,
-    issues: Vec<reports::IssueRow>,
 }
 
 async fn report_issues(
@@ -682,42 +702,41 @@ async fn report_issues(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
-    blocking(&state, move |s| {
-        let (counts, issues) = reports::issues(&ledger(s, u)?);
-        if csv {
-            let z = s.zone();
-            let body = to_csv(
-                &[
-                    "上报时间/reported at",
-                    "上报人/reporter",
-                    "类别/category",
-                    "地点/place",
-                    "描述/description",
-                    "流向/route",
-                    "状态/status",
-                    "留言数/comments",
-                    "最近更新/last update",
-                ],
-                issues.iter().map(|r| {
-                    vec![
-                        fmt_time(z, Some(r.reported_at)),
-                        r.reporter.clone(),
-                        r.category_zh.clone(),
-                        r.place.clone(),
-                        r.description.clone(),
-                        r.route.label_zh().into(),
-                        r.status.label_zh().into(),
-                        r.comments.to_string(),
-                        fmt_time(z, Some(r.last_update_at)),
-                    ]
-                }),
-            );
-            Ok(csv_response("issues", body))
-        } else {
-            Ok(Json(IssuesAnswer { counts, issues }).into_response())
-        }
+    report(state, headers, q, |s, _, l| {
+        let (counts, issues) = reports::issues(l);
+        let z = s.zone();
+        let cells = issues
+            .iter()
+            .map(|r| {
+                vec![
+                    fmt_time(z, Some(r.reported_at)),
+                    r.reporter.clone(),
+                    r.category_zh.clone(),
+                    r.place.clone(),
+                    r.description.clone(),
+                    r.route.label_zh().into(),
+                    r.status.label_zh().into(),
+                    r.comments.to_string(),
+                    fmt_time(z, Some(r.last_update_at)),
+                ]
+            })
+            .collect();
+        Report::new(
+            "issues".into(),
+            &serde_json::json!({ "counts": counts, "issues": issues }),
+            &[
+                "上报时间/reported at",
+                "上报人/reporter",
+                "类别/category",
+                "地点/place",
+                "描述/description",
+                "流向/route",
+                "状态/status",
+                "留言数/comments",
+                "最近更新/last update",
+            ],
+            cells,
+        )
     })
     .await
 }
@@ -727,33 +746,27 @@ async fn report_three_clears(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
-    blocking(&state, move |s| {
-        let rows = reports::three_clears(&ledger(s, u)?);
-        if csv {
-            let body = to_csv(
-                &[
-                    "管家/steward",
-                    "户数/households",
-                    "党员情况清/party members %",
-                    "基本情况清/basic profile %",
-                    "重点对象清/key service %",
-                ],
-                rows.iter().map(|r| {
-                    vec![
-                        r.steward.clone(),
-                        r.clears.households.to_string(),
-                        r.percent[0].to_string(),
-                        r.percent[1].to_string(),
-                        r.percent[2].to_string(),
-                    ]
-                }),
-            );
-            Ok(csv_response("three-clears", body))
-        } else {
-            Ok(Json(rows).into_response())
-        }
+    report(state, headers, q, |_, _, l| {
+        let rows = reports::three_clears(l);
+        let cells = rows
+            .iter()
+            .map(|r| {
+                let [p, b, k] = r.percent;
+                vec![r.steward.clone(), r.clears.households.to_string(), p.to_string(), b.to_string(), k.to_string()]
+            })
+            .collect();
+        Report::new(
+            "three-clears".into(),
+            &rows,
+            &[
+                "管家/steward",
+                "户数/households",
+                "党员情况清/party members %",
+                "基本情况清/basic profile %",
+                "重点对象清/key service %",
+            ],
+            cells,
+        )
     })
     .await
 }

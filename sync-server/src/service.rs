@@ -96,8 +96,14 @@ pub struct DeviceCtx {
 }
 
 impl DeviceCtx {
+    /// The steward's own documents: households, plans, issues.
     fn may_access(&self, meta: &DocMeta) -> bool {
         meta.kind != DocKind::Compound && meta.steward_id == Some(self.steward_id)
+    }
+
+    /// Also the compound's settings, which stewards read but do not change.
+    fn may_read(&self, meta: &DocMeta) -> bool {
+        self.may_access(meta) || (meta.kind == DocKind::Compound && meta.id == self.compound_id)
     }
 }
 
@@ -139,6 +145,9 @@ fn validate(
     }
     match existing {
         Some(m) => {
+            if m.kind == DocKind::Compound {
+                return Err("a steward cannot change compound settings".into());
+            }
             if h.kind != m.kind || h.compound_id != m.compound_id {
                 return Err("a change may not alter what a document is or where it belongs".into());
             }
@@ -295,7 +304,7 @@ impl Service {
         for m in &req.sync {
             let meta = self.storage.doc_meta(m.id)?;
             if let Some(meta) = &meta {
-                if !device.may_access(meta) {
+                if !device.may_read(meta) {
                     return Err(ServiceError::Forbidden {
                         message: "this document is not this steward's".into(),
                         docs: vec![m.id],
@@ -348,6 +357,11 @@ impl Service {
         }
 
         let feed = self.storage.feed(device.steward_id, device.compound_id, req.cursor.as_deref(), &exclude)?;
+        for id in feed.resync {
+            if !need_sync.contains(&UuidBytes(id)) {
+                need_sync.push(UuidBytes(id));
+            }
+        }
         Ok(SyncResponse {
             v: PROTOCOL_VERSION,
             cursor: feed.cursor,

@@ -529,8 +529,17 @@ impl Storage for SqliteStorage {
                     .query_row("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?
                     .unwrap_or((0, None));
-                let since = parse_cursor(c, cursor)?;
                 let mut feed = Feed { cursor: cursor_text(max_seq, max_hash.as_deref()), ..Default::default() };
+                let Some(since) = parse_cursor(c, cursor)? else {
+                    // The device has history this database may not: reconcile every document in
+                    // scope with the sync protocol instead of resending whole histories.
+                    let mut stmt =
+                        c.prepare_cached("SELECT id FROM docs WHERE steward_id = ?1 OR (kind = 'compound' AND id = ?2)")?;
+                    for id in stmt.query_map(params![steward_id.to_string(), compound_id.to_string()], |r| r.get::<_, String>(0))? {
+                        feed.resync.push(uuid_of(&id?)?);
+                    }
+                    return Ok(feed);
+                };
                 let mut stmt = c.prepare_cached(
                     "SELECT id, scope_seq, snapshot FROM docs
                      WHERE (steward_id = ?1 OR (kind = 'compound' AND id = ?2)) AND last_seq > ?3",
@@ -725,20 +734,19 @@ impl Storage for SqliteStorage {
     }
 }
 
-/// The sequence number a cursor stands for; 0 (send everything) for no cursor, a malformed one,
-/// or one this database never issued (for instance after a restore from backup).
-fn parse_cursor(c: &Connection, cursor: Option<&str>) -> Result<i64> {
-    let Some(cursor) = cursor else { return Ok(0) };
-    let Some((seq, hash_hex)) = cursor.split_once('.') else {
-        return Ok(0);
+/// The sequence number a cursor stands for: 0 for no cursor; `None` for one this database never
+/// issued (a restore from backup reused its numbers, or it is malformed).
+fn parse_cursor(c: &Connection, cursor: Option<&str>) -> Result<Option<i64>> {
+    let cursor = match cursor {
+        None | Some("0") | Some("") => return Ok(Some(0)),
+        Some(c) => c,
     };
-    let Ok(seq) = seq.parse::<i64>() else {
-        return Ok(0);
-    };
+    let parsed = cursor.split_once('.').and_then(|(seq, hash)| Some((seq.parse::<i64>().ok()?, hash)));
+    let Some((seq, hash_hex)) = parsed else { return Ok(None) };
     let stored: Option<Vec<u8>> =
         c.prepare_cached("SELECT hash FROM change_log WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
     Ok(match stored {
-        Some(h) if h.len() >= 8 && hex::encode(&h[..8]) == hash_hex => seq,
-        _ => 0,
+        Some(h) if h.len() >= 8 && hex::encode(&h[..8]) == hash_hex => Some(seq),
+        _ => None,
     })
 }

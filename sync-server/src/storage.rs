@@ -183,6 +183,9 @@ pub struct Feed {
     pub cursor: String,
     pub docs: Vec<FeedDoc>,
     pub revoked: Vec<Uuid>,
+    /// The cursor came from another history (a restore from backup): the device must reconcile
+    /// these documents with the sync protocol.
+    pub resync: Vec<Uuid>,
 }
 
 /// A projection row of the read model.

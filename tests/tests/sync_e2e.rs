@@ -619,6 +619,7 @@ async fn a_server_restored_from_backup_gets_back_what_it_lost_through_the_sync_p
     d.with(|st| st.record_visit(h, &newest)).unwrap();
     let report = d.sync().await;
     assert!(report.round_trips > 1, "the fallback protocol ran");
+    assert_eq!(report.docs_pulled, 0, "no whole history was resent: the protocol exchanged only what was missing");
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0);
     let (_, all) = sup.get("/v1/pull").await;
     let hh = pulled(&all, h);
