@@ -426,6 +426,8 @@ impl Store {
         // Apply pulled changes in memory first; anything malformed aborts before we write.
         let mut pulled: HashMap<Uuid, (Vec<u8>, Vec<ChangeHash>)> = HashMap::new();
         let mut new_docs: HashMap<Uuid, Automerge> = HashMap::new();
+        // Documents with pulled changes, swapped into the cache only once the transaction commits.
+        let mut updated: HashMap<Uuid, Automerge> = HashMap::new();
         for p in &resp.pull {
             if revoked.contains(&p.id) {
                 continue;
@@ -452,8 +454,8 @@ impl Store {
                         p.id
                     )));
                 }
-                *self.doc(p.id)? = candidate;
                 pulled.insert(p.id, (bytes, added));
+                updated.insert(p.id, candidate);
             } else {
                 let mut doc = Automerge::load(&bytes)
                     .map_err(|e| StoreError::Protocol(format!("server sent a document that does not load: {e}")))?;
@@ -470,7 +472,11 @@ impl Store {
         let touched: BTreeSet<Uuid> = prepared.pushed.keys().chain(pulled.keys()).copied().collect();
         let mut current_heads: HashMap<Uuid, Vec<ChangeHash>> = HashMap::new();
         for id in &touched {
-            current_heads.insert(*id, self.doc(*id)?.get_heads());
+            let heads = match updated.get(id) {
+                Some(d) => d.get_heads(),
+                None => self.doc(*id)?.get_heads(),
+            };
+            current_heads.insert(*id, heads);
         }
 
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -484,7 +490,7 @@ impl Store {
         }
         for (id, (bytes, _)) in &pulled {
             tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), bytes])?;
-            projection::write(&tx, &doc::project(self.docs.get(id).expect("loaded above"))?)?;
+            projection::write(&tx, &doc::project(&updated[id])?)?;
         }
         // Acknowledgements and the heads the server now has.
         for id in touched {
@@ -535,9 +541,8 @@ impl Store {
         }
         set_meta(&tx, "cursor", &resp.cursor)?;
         tx.commit()?;
-        for (id, doc) in new_docs {
-            self.docs.insert(id, doc);
-        }
+        self.docs.extend(new_docs);
+        self.docs.extend(updated);
         for id in &revoked {
             self.docs.remove(id);
         }

@@ -185,7 +185,13 @@ fn main() -> anyhow::Result<()> {
             match demo::seed(&service) {
                 Ok(d) => println!("{}", demo::instructions(&d, &serve_args.listen.to_string())),
                 Err(steward_sync_server::service::ServiceError::Conflict(m)) if serve => {
-                    eprintln!("{m}; serving it as it is")
+                    eprintln!(
+                        "{m}; serving it as it is.\nSupervisor sign-in: {} / {}. New enrolment codes: \
+                         steward-sync-server admin --data {} list, then admin enrol-code --steward ID",
+                        demo::SUPERVISOR.0,
+                        demo::SUPERVISOR.1,
+                        data.data.display()
+                    )
                 }
                 Err(e) => return Err(anyhow::anyhow!("{e}")),
             }

@@ -221,7 +221,8 @@ impl Service {
         let mut exclude: Vec<ChangeHash> = Vec::new();
 
         for push in &req.push {
-            let meta = self.storage.doc_meta(push.id)?;
+            let loaded = self.storage.load_doc(push.id)?;
+            let meta = loaded.as_ref().map(|l| l.meta);
             if let Some(m) = &meta {
                 if !device.may_access(m) {
                     forbidden.push(push.id);
@@ -235,7 +236,7 @@ impl Service {
                 })?);
             }
             let chunks = push.data.iter().map(|d| parse_chunk(push.id, d)).collect::<Result<Vec<_>, _>>()?;
-            let (mut candidate, expected) = match self.storage.load_doc(push.id)? {
+            let (mut candidate, expected) = match loaded {
                 Some(l) => (l.doc, Some(l.last_seq)),
                 None => (Automerge::new(), None),
             };
@@ -302,7 +303,8 @@ impl Service {
         let mut replies = Vec::new();
         let mut new_states = Vec::new();
         for m in &req.sync {
-            let meta = self.storage.doc_meta(m.id)?;
+            let loaded = self.storage.load_doc(m.id)?;
+            let meta = loaded.as_ref().map(|l| l.meta);
             if let Some(meta) = &meta {
                 if !device.may_read(meta) {
                     return Err(ServiceError::Forbidden {
@@ -311,7 +313,7 @@ impl Service {
                     });
                 }
             }
-            let (mut candidate, expected) = match self.storage.load_doc(m.id)? {
+            let (mut candidate, expected) = match loaded {
                 Some(l) => (l.doc, Some(l.last_seq)),
                 None => (Automerge::new(), None),
             };
