@@ -25,11 +25,10 @@ use crate::StoreError;
 const COMPACT_AFTER_CHANGES: i64 = 64;
 
 /// Who this device is, once enrolled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Identity {
     pub server_url: String,
-    /// Secret; never logged (`Debug` is implemented by hand below would be nicer, but the token
-    /// lives only in the store and in request headers).
+    /// The bearer token. Secret: not serialised (so never sent to the UI) and redacted in `Debug`.
     #[serde(skip_serializing)]
     pub device_token: String,
     pub device_id: Uuid,
@@ -37,6 +36,18 @@ pub struct Identity {
     pub steward_name: String,
     pub compound_id: Uuid,
     pub compound_name: String,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("server_url", &self.server_url)
+            .field("device_token", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("steward_id", &self.steward_id)
+            .field("compound_id", &self.compound_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where this device's sync stands, for the badge on every screen.

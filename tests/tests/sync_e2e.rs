@@ -633,3 +633,45 @@ async fn a_server_restored_from_backup_gets_back_what_it_lost_through_the_sync_p
 fn rusqlite_open(path: &std::path::Path) -> steward_tests::sqlite::Connection {
     steward_tests::sqlite::Connection::open(path).unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_syncing_the_same_household_at_the_same_moment_lose_nothing() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let mut devices = Vec::new();
+    for _ in 0..4 {
+        let d = w.device(s.id).await;
+        d.sync().await;
+        devices.push(d);
+    }
+    let mut recorded = BTreeSet::new();
+    for _ in 0..3 {
+        for d in &devices {
+            for _ in 0..10 {
+                let v = visit(s.id, now_millis());
+                recorded.insert(v.id);
+                d.with(|st| st.record_visit(h, &v)).unwrap();
+            }
+        }
+        let syncs: Vec<_> = devices
+            .iter()
+            .map(|d| {
+                let (store, client) = (d.store.clone(), d.client.clone());
+                tokio::spawn(async move { client.sync(&store).await })
+            })
+            .collect();
+        for s in syncs {
+            s.await.unwrap().expect("concurrent syncs all succeed");
+        }
+    }
+    for d in &devices {
+        d.sync().await;
+    }
+    let first = household_of(&devices[0], h);
+    assert_eq!(first.visits.iter().map(|v| v.id).collect::<BTreeSet<_>>(), recorded);
+    for d in &devices[1..] {
+        assert_eq!(household_of(d, h), first);
+    }
+}
