@@ -161,21 +161,27 @@ fn list_strs(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Vec<String>, Err
 
 /// A header field must hold exactly one value: two values mean two documents' histories were
 /// merged, which only a change meant for another document can cause.
+///
+/// Equal values are fine: two creators of a document with a derived id (a plan) both write the
+/// same header concurrently.
 fn header_str(doc: &Automerge, key: &str) -> Result<String, Error> {
-    let all = doc.get_all(ROOT, key)?;
-    if all.len() > 1 {
+    let mut values = std::collections::BTreeSet::new();
+    for (v, _) in doc.get_all(ROOT, key)? {
+        match v {
+            Value::Scalar(s) => match s.as_ref() {
+                ScalarValue::Str(s) => values.insert(s.to_string()),
+                _ => return Err(Error::Invalid(format!("document field {key} is not text"))),
+            },
+            _ => return Err(Error::Invalid(format!("document field {key} is not text"))),
+        };
+    }
+    if values.len() > 1 {
         return Err(Error::Invalid(format!(
             "document field {key} has {} conflicting values: a change from another document was applied",
-            all.len()
+            values.len()
         )));
     }
-    match all.first() {
-        Some((Value::Scalar(s), _)) => match s.as_ref() {
-            ScalarValue::Str(s) => Ok(s.to_string()),
-            _ => Err(Error::Invalid(format!("document field {key} is not text"))),
-        },
-        _ => Err(Error::Invalid(format!("document has no {key} field"))),
-    }
+    values.pop_first().ok_or_else(|| Error::Invalid(format!("document has no {key} field")))
 }
 
 /// Reads and checks the header of a document.
@@ -613,26 +619,29 @@ pub fn create_plan(
         put_header(tx, DocKind::Plan, plan_doc_id(steward_id, month), compound_id)?;
         tx.put(ROOT, "steward_id", steward_id.to_string())?;
         tx.put(ROOT, "month", month.to_string())?;
-        tx.put_object(ROOT, "households", ObjType::Map)?;
         Ok(())
     })?;
     Ok(doc)
 }
 
-/// Adds households to or removes them from a plan.
+/// The root key of a planned household. Plan items live at the root, not in a nested map:
+/// a plan's id is derived, so a supervisor and a phone may both create it offline, and two
+/// concurrently created nested maps would hide one another's items where root keys merge.
+const PLAN_ITEM_PREFIX: &str = "household:";
+
+/// Adds households to or removes them from a plan. `by` is who planned them.
 pub fn plan_households(doc: &mut Automerge, add: &[Uuid], remove: &[Uuid], by: Uuid, at: Millis) -> Result<(), Error> {
     edit(doc, "plan households", at, |tx| {
-        let map = ensure_map(tx, &ROOT, "households")?;
         for h in add {
-            if tx.get(&map, h.to_string())?.is_none() {
-                let item = tx.put_object(&map, h.to_string(), ObjType::Map)?;
-                tx.put(&item, "added_at", ScalarValue::Timestamp(at))?;
-                tx.put(&item, "added_by", by.to_string())?;
+            let key = format!("{PLAN_ITEM_PREFIX}{h}");
+            if tx.get(ROOT, key.as_str())?.is_none() {
+                tx.put(ROOT, key, by.to_string())?;
             }
         }
         for h in remove {
-            if tx.get(&map, h.to_string())?.is_some() {
-                tx.delete(&map, h.to_string())?;
+            let key = format!("{PLAN_ITEM_PREFIX}{h}");
+            if tx.get(ROOT, key.as_str())?.is_some() {
+                tx.delete(ROOT, key)?;
             }
         }
         Ok(())
@@ -964,9 +973,9 @@ fn read_issue(doc: &Automerge, h: DocHeader) -> Result<IssueRecord, Error> {
 
 fn read_plan(doc: &Automerge, h: DocHeader) -> Result<PlanRecord, Error> {
     let month = get_str(doc, &ROOT, "month")?.parse()?;
-    let mut households = map_entries(doc, &ROOT, "households")?
-        .into_iter()
-        .map(|(k, _)| parse_uuid(&k, "planned household"))
+    let mut households = doc
+        .keys(ROOT)
+        .filter_map(|k| k.strip_prefix(PLAN_ITEM_PREFIX).map(|id| parse_uuid(id, "planned household")))
         .collect::<Result<Vec<_>, _>>()?;
     households.sort();
     let steward_id = h.steward_id.ok_or_else(|| Error::Invalid("plan has no steward".into()))?;
@@ -1016,4 +1025,95 @@ pub fn project(doc: &Automerge) -> Result<Projection, Error> {
         DocKind::Plan => Projection::Plan(read_plan(doc, h)?),
         DocKind::Compound => Projection::Compound(read_compound(doc, h)?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Month;
+
+    fn merge(a: &Automerge, b: &Automerge) -> Automerge {
+        let mut m = a.clone();
+        m.merge(&mut b.clone()).unwrap();
+        m
+    }
+
+    #[test]
+    fn a_plan_started_offline_by_a_supervisor_and_a_phone_merges_into_one_with_both_items() {
+        let (steward, compound) = (Uuid::new_v4(), Uuid::new_v4());
+        let month: Month = "2026-12".parse().unwrap();
+        let (h1, h2) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut supervisor = create_plan(automerge::ActorId::random(), steward, compound, month, 0).unwrap();
+        plan_households(&mut supervisor, &[h1], &[], Uuid::nil(), 1).unwrap();
+        let mut phone = create_plan(automerge::ActorId::random(), steward, compound, month, 0).unwrap();
+        plan_households(&mut phone, &[h2], &[], steward, 2).unwrap();
+        let merged = merge(&supervisor, &phone);
+        let Projection::Plan(p) = project(&merged).unwrap() else { panic!("plan") };
+        let mut want = vec![h1, h2];
+        want.sort();
+        assert_eq!(p.households, want);
+        assert_eq!(p.id, plan_doc_id(steward, month));
+    }
+
+    #[test]
+    fn applying_another_documents_history_is_detected_by_its_header() {
+        let h = |id| NewHousehold {
+            id,
+            compound_id: Uuid::new_v4(),
+            steward_id: None,
+            profile: HouseholdProfile::default(),
+        };
+        let a = create_household(automerge::ActorId::random(), &h(Uuid::new_v4()), 0).unwrap();
+        let b = create_household(automerge::ActorId::random(), &h(Uuid::new_v4()), 0).unwrap();
+        let err = header(&merge(&a, &b)).unwrap_err().to_string();
+        assert!(err.contains("conflicting values"), "{err}");
+    }
+
+    #[test]
+    fn a_profile_update_writes_only_changed_fields_so_concurrent_edits_of_different_fields_both_survive() {
+        let new = NewHousehold {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            steward_id: None,
+            profile: HouseholdProfile { head_name: "张桂兰".into(), member_count: 2, ..Default::default() },
+        };
+        let base = create_household(automerge::ActorId::random(), &new, 0).unwrap();
+        let mut a = base.fork().with_actor(automerge::ActorId::random());
+        let mut b = base.fork().with_actor(automerge::ActorId::random());
+        let mut pa = read_profile(&a).unwrap();
+        pa.phone = Some("13900000000".into());
+        update_profile(&mut a, &pa, 1).unwrap();
+        let mut pb = read_profile(&b).unwrap();
+        pb.member_count = 4;
+        update_profile(&mut b, &pb, 1).unwrap();
+        let merged = read_profile(&merge(&a, &b)).unwrap();
+        assert_eq!((merged.phone.as_deref(), merged.member_count), (Some("13900000000"), 4));
+    }
+
+    #[test]
+    fn an_issue_cannot_skip_from_reported_to_verified() {
+        let i = NewIssue {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            reporter_id: Uuid::new_v4(),
+            reported_at: 0,
+            category: IssueCategory::Other,
+            place: "1栋".into(),
+            description: "楼道堆物".into(),
+            route: IssueRoute::PropertyDuty,
+        };
+        let mut d = create_issue(automerge::ActorId::random(), &i).unwrap();
+        let err =
+            set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "", i.reporter_id, PartyRole::Steward, 1)
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("已上报 → 已核实"), "{err}");
+        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Resolved, "", Uuid::nil(), PartyRole::PropertyCompany, 2)
+            .unwrap();
+        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "已核实", i.reporter_id, PartyRole::Steward, 3)
+            .unwrap();
+        let Projection::Issue(p) = project(&d).unwrap() else { panic!("issue") };
+        assert_eq!(p.status, IssueStatus::Verified);
+        assert_eq!(p.timeline.len(), 2);
+    }
 }
