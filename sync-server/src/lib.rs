@@ -98,8 +98,7 @@ impl Running {
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let service = open_service(&config)?;
     let state = AppState::new(service, config.max_concurrent_work);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
+    let listener = listen(config.listen)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e} (is another server running there?)", config.listen))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -112,6 +111,15 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             .await
     });
     Ok(Running { addr, shutdown: tx, join })
+}
+
+/// Binds with a deep accept queue: when a whole district's phones come back online together, the
+/// connections wait their turn instead of being refused.
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
