@@ -497,11 +497,11 @@ impl Store {
                 "INSERT INTO docs (id, kind, snapshot, synced_heads) VALUES (?1, ?2, ?3, ?4)",
                 params![id.to_string(), h.kind.as_code(), doc.save(), encode_heads(&doc.get_heads())],
             )?;
-            projection::write(&tx, &doc::project(doc)?)?;
+            write_projection_or_set_aside(&tx, *id, doc)?;
         }
         for (id, (bytes, _)) in &pulled {
             tx.execute("INSERT INTO doc_changes (doc_id, data) VALUES (?1, ?2)", params![id.to_string(), bytes])?;
-            projection::write(&tx, &doc::project(&updated[id])?)?;
+            write_projection_or_set_aside(&tx, *id, &updated[id])?;
         }
         // Acknowledgements and the heads the server now has.
         for id in touched {
@@ -657,6 +657,21 @@ impl Store {
         let kind: Option<String> =
             self.conn.query_row("SELECT kind FROM docs WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
         Ok(kind.and_then(|k| DocKind::from_code(&k)))
+    }
+}
+
+/// Projects a document received from the server. One this version cannot read (a newer app
+/// wrote a code it does not know) is kept, set aside with the reason, and does not stop the sync.
+fn write_projection_or_set_aside(tx: &rusqlite::Transaction<'_>, id: Uuid, doc: &Automerge) -> Result<(), StoreError> {
+    match doc::project(doc) {
+        Ok(p) => projection::write(tx, &p),
+        Err(e) => {
+            tx.execute(
+                "UPDATE docs SET rejected = ?2 WHERE id = ?1",
+                params![id.to_string(), format!("this app cannot show this record yet ({e}): update the app")],
+            )?;
+            Ok(())
+        }
     }
 }
 

@@ -10,10 +10,14 @@
 //!
 //! Run: `cargo bench -p steward-tests --bench sync -- [--stewards N] [--scenario a|b|both]`
 
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
 use steward_client::{SharedStore, Store, SyncClient};
 use steward_core::doc::{self, NewHousehold, NewIssue, NewMustVisit};
 use steward_core::model::*;
@@ -114,6 +118,7 @@ fn month_of_work(
     Ok(())
 }
 
+#[derive(Clone, Serialize, Deserialize)]
 struct Steward {
     id: Uuid,
     compound: Uuid,
@@ -171,61 +176,59 @@ struct Outcome {
     rss_kib: Option<u64>,
 }
 
-async fn scenario(rt_dir: &std::path::Path, n: usize, first_upload: bool) -> Outcome {
-    let dir = tempfile::tempdir_in(rt_dir).unwrap();
-    let data = dir.path().join("server");
-    let config = Config { data_dir: data.clone(), ..Default::default() };
-    let seed_start = Instant::now();
-    let stewards = seed(&config, n, !first_upload);
-    let port = free_port();
-    let server = ServerProcess::spawn(&data, port).await;
-    let url = server.url();
-    eprintln!("  seeded {n} stewards in {:.1?}", seed_start.elapsed());
+/// Totals of a batch of syncs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Counts {
+    errors: u64,
+    sent: u64,
+    received: u64,
+    round_trips: u64,
+}
 
-    // Set up every device: enrol, take (or create) the households, do the month offline.
-    let prep = Instant::now();
+/// Enrols a device per steward, takes (or, in scenario A, creates) the households, and does the
+/// month's work offline. Returns the devices and the raw size of their new changes, as
+/// Automerge's `save_after` encodes them.
+async fn prepare(url: &str, stewards: &[Steward], first_upload: bool, dir: &Path) -> (Vec<SharedStore>, u64) {
     let client = SyncClient::new();
-    let mut devices: Vec<SharedStore> = Vec::with_capacity(n);
-    for st in &stewards {
-        let store: SharedStore =
-            Arc::new(Mutex::new(Store::open(dir.path().join(format!("d-{}.sqlite3", st.id))).unwrap()));
-        client.enrol(&store, &url, &st.code, "bench").await.expect("enrol");
-        {
+    let mut devices: Vec<SharedStore> = Vec::with_capacity(stewards.len());
+    for st in stewards {
+        let store: SharedStore = Arc::new(Mutex::new(Store::open(dir.join(format!("d-{}.sqlite3", st.id))).unwrap()));
+        client.enrol(&store, url, &st.code, "bench").await.expect("enrol");
+        if first_upload {
+            // Scenario A: the households exist only on the device (nothing on the server).
             let mut s = store.lock().unwrap();
-            if first_upload {
-                // Scenario A: the households exist only on the device (nothing on the server).
-                for (j, h) in st.households.iter().enumerate() {
-                    let nh = NewHousehold {
-                        id: *h,
-                        compound_id: st.compound,
-                        steward_id: Some(st.id),
-                        profile: reference_profile(j),
-                    };
-                    let d = doc::create_household(s.actor().clone(), &nh, now_millis()).unwrap();
-                    s.insert_new_doc(d, "create_household").unwrap();
-                }
+            for (j, h) in st.households.iter().enumerate() {
+                let nh = NewHousehold {
+                    id: *h,
+                    compound_id: st.compound,
+                    steward_id: Some(st.id),
+                    profile: reference_profile(j),
+                };
+                let d = doc::create_household(s.actor().clone(), &nh, now_millis()).unwrap();
+                s.insert_new_doc(d, "create_household").unwrap();
             }
-        }
-        if !first_upload {
+        } else {
             client.sync(&store).await.expect("initial sync");
         }
         month_of_work(&mut store.lock().unwrap(), st.id, st.compound, &st.households).unwrap();
         devices.push(store);
     }
-    // The raw size of the new changes, as Automerge's save_after encodes them.
     let mut raw = 0u64;
     for d in &devices {
         let (req, _) = d.lock().unwrap().prepare_sync().unwrap();
         raw += req.push.iter().flat_map(|p| p.data.iter()).map(|b| b.len() as u64).sum::<u64>();
     }
-    eprintln!("  prepared {n} devices in {:.1?}", prep.elapsed());
+    (devices, raw)
+}
 
+/// Starts every device's sync at once and waits for all of them.
+async fn sync_all(devices: &[SharedStore]) -> Counts {
+    let client = SyncClient::new();
     let errors = Arc::new(AtomicU64::new(0));
     let sent = Arc::new(AtomicU64::new(0));
     let received = Arc::new(AtomicU64::new(0));
     let trips = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let mut tasks = Vec::with_capacity(n);
+    let mut tasks = Vec::with_capacity(devices.len());
     for d in devices.iter().cloned() {
         let (client, errors, sent, received, trips) =
             (client.clone(), errors.clone(), sent.clone(), received.clone(), trips.clone());
@@ -249,20 +252,108 @@ async fn scenario(rt_dir: &std::path::Path, n: usize, first_upload: bool) -> Out
     for t in tasks {
         t.await.unwrap();
     }
-    let wall = start.elapsed();
-    let rss_kib = server.pid().and_then(peak_rss_kib);
-    Outcome {
-        wall,
+    Counts {
         errors: errors.load(Ordering::Relaxed),
         sent: sent.load(Ordering::Relaxed),
         received: received.load(Ordering::Relaxed),
         round_trips: trips.load(Ordering::Relaxed),
+    }
+}
+
+/// Simulated phones per client process. Each holds a SQLite store (three open files) and a
+/// connection, and one process may only hold so many open files; beyond this many stewards the
+/// phones are spread over several client processes that start their syncs on one signal.
+const DEVICES_PER_PROCESS: usize = 1500;
+
+#[derive(Serialize, Deserialize)]
+struct WorkerJob {
+    url: String,
+    first_upload: bool,
+    stewards: Vec<Steward>,
+}
+
+/// A client process: prepares its phones, says `ready <raw bytes>`, waits for `go`, syncs them
+/// all, and says `done <counts as JSON>`.
+fn worker(job_file: &str) {
+    let job: WorkerJob = serde_json::from_slice(&std::fs::read(job_file).unwrap()).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (devices, raw) = rt.block_on(prepare(&job.url, &job.stewards, job.first_upload, dir.path()));
+    println!("ready {raw}");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).unwrap();
+    let counts = rt.block_on(sync_all(&devices));
+    println!("done {}", serde_json::to_string(&counts).unwrap());
+}
+
+async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
+    let dir = tempfile::tempdir_in(rt_dir).unwrap();
+    let data = dir.path().join("server");
+    let config = Config { data_dir: data.clone(), ..Default::default() };
+    let seed_start = Instant::now();
+    let stewards = seed(&config, n, !first_upload);
+    let port = free_port();
+    let server = ServerProcess::spawn(&data, port).await;
+    let url = server.url();
+    eprintln!("  seeded {n} stewards in {:.1?}", seed_start.elapsed());
+
+    let prep = Instant::now();
+    let (counts, raw, wall) = if n <= DEVICES_PER_PROCESS {
+        let (devices, raw) = prepare(&url, &stewards, first_upload, dir.path()).await;
+        eprintln!("  prepared {n} devices in {:.1?}", prep.elapsed());
+        let start = Instant::now();
+        let counts = sync_all(&devices).await;
+        (counts, raw, start.elapsed())
+    } else {
+        let mut workers = Vec::new();
+        for (k, chunk) in stewards.chunks(DEVICES_PER_PROCESS).enumerate() {
+            let job = WorkerJob { url: url.clone(), first_upload, stewards: chunk.to_vec() };
+            let file = dir.path().join(format!("job-{k}.json"));
+            std::fs::write(&file, serde_json::to_vec(&job).unwrap()).unwrap();
+            let mut child = Command::new(std::env::current_exe().unwrap())
+                .args(["--worker", file.to_str().unwrap()])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+            workers.push((child, lines));
+        }
+        let mut raw = 0;
+        for (_, lines) in workers.iter_mut() {
+            let ready = lines.next().unwrap().unwrap();
+            raw += ready.trim_start_matches("ready ").parse::<u64>().unwrap();
+        }
+        eprintln!("  prepared {n} devices in {} client processes in {:.1?}", workers.len(), prep.elapsed());
+        let start = Instant::now();
+        for (child, _) in workers.iter_mut() {
+            writeln!(child.stdin.as_mut().unwrap(), "go").unwrap();
+        }
+        let mut total = Counts::default();
+        for (child, lines) in workers.iter_mut() {
+            let done = lines.next().unwrap().unwrap();
+            let c: Counts = serde_json::from_str(done.trim_start_matches("done ")).unwrap();
+            total.errors += c.errors;
+            total.sent += c.sent;
+            total.received += c.received;
+            total.round_trips += c.round_trips;
+            child.wait().unwrap();
+        }
+        (total, raw, start.elapsed())
+    };
+    let rss_kib = server.pid().and_then(peak_rss_kib);
+    Outcome {
+        wall,
+        errors: counts.errors,
+        sent: counts.sent,
+        received: counts.received,
+        round_trips: counts.round_trips,
         raw_change_bytes: raw,
         rss_kib,
     }
 }
 
-fn record_a_visit_latency(dir: &std::path::Path) -> (Duration, Duration) {
+fn record_a_visit_latency(dir: &Path) -> (Duration, Duration) {
     let mut store = Store::open(dir.join("latency.sqlite3")).unwrap();
     let steward = Uuid::new_v4();
     let compound = Uuid::new_v4();
@@ -310,6 +401,11 @@ fn report(name: &str, n: usize, o: &Outcome) {
 }
 
 fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(i) = argv.iter().position(|a| a == "--worker") {
+        worker(&argv[i + 1]);
+        return;
+    }
     let a = args();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let tmp = tempfile::tempdir().unwrap();

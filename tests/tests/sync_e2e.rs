@@ -144,8 +144,6 @@ async fn a_steady_state_sync_is_one_round_trip_and_close_to_the_change_size() {
     d.sync().await;
     let mut raw = 0usize;
     for (i, h) in households.iter().enumerate().take(10) {
-        let before = d.with(|st| st.project(*h)).unwrap();
-        let _ = before;
         d.with(|st| st.record_visit(*h, &visit(s.id, now_millis() - i as i64 * 1000))).unwrap();
     }
     // The raw size of the new changes, as Automerge's save_after encodes them.
@@ -423,7 +421,7 @@ async fn a_repeated_or_replayed_sync_request_changes_nothing() {
     d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
     let (old_req, _) = d.with(|st| st.prepare_sync()).unwrap();
     d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
-    let (req, prepared) = d.with(|st| st.prepare_sync()).unwrap();
+    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
     let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
     let http = reqwest::Client::new();
     let post = |body: Vec<u8>| http.post(format!("{}/v1/sync", w.url)).bearer_auth(&token).body(body).send();
@@ -449,7 +447,6 @@ async fn a_repeated_or_replayed_sync_request_changes_nothing() {
         projection.iter().map(|r| &r.json).collect::<Vec<_>>()
     );
     // The device, which never saw the first answer, syncs normally.
-    let _ = prepared;
     d.sync().await;
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0);
     assert_eq!(household_of(&d, h).visits.len(), 2);
@@ -492,16 +489,11 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
     let mut bad_base = req.clone();
     bad_base.push[0].base = vec![serde_bytes::ByteBuf::from(vec![1u8; 31])];
     cases.push(("bad base", steward_core::protocol::encode(&bad_base), 400));
-    // Another document's whole history pushed under this household's id.
-    let other_doc = d.with(|st| {
-        st.project(h_other).unwrap();
-        st.prepare_sync().unwrap()
-    });
-    let _ = other_doc;
+    // This household's new changes pushed under another household's id.
     let mut wrong = req.clone();
     wrong.push[0].id = h_other;
     cases.push(("changes of another document", steward_core::protocol::encode(&wrong), 422));
-    // A made-up document id for an existing document's full save.
+    // This household's changes pushed under a made-up id, as if a new document.
     let mut stray = req.clone();
     stray.push[0].id = Uuid::new_v4();
     stray.push[0].base.clear();
