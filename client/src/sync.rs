@@ -70,19 +70,6 @@ pub struct SyncReport {
     pub docs_pulled: u32,
 }
 
-/// The enrolment answer.
-#[derive(Debug, Clone, Deserialize)]
-struct EnrolResponse {
-    device_token: String,
-    device_id: Uuid,
-    steward_id: Uuid,
-    steward_name: String,
-    compound_id: Uuid,
-    compound_name: String,
-    #[serde(default)]
-    time_zone: Option<String>,
-}
-
 fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
     // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll back),
     // so a poisoned lock is still safe to use.
@@ -147,7 +134,7 @@ impl SyncClient {
             s if s >= 500 => return Err(SyncError::Server(format!("HTTP {s}"))),
             s => return Err(SyncError::Rejected(error_message(resp, s).await)),
         }
-        let e: EnrolResponse =
+        let e: protocol::Enrolment =
             resp.json().await.map_err(|e| SyncError::Server(format!("unreadable enrolment answer: {e}")))?;
         let identity = Identity {
             server_url,

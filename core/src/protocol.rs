@@ -94,6 +94,21 @@ pub struct DocPull {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UuidBytes(#[serde(with = "uuid_bytes")] pub Uuid);
 
+/// The answer to `POST /v1/enrol` (JSON): who this device now is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// The bearer token for every later request; shown once, stored only hashed on the server.
+    pub device_token: String,
+    pub device_id: Uuid,
+    pub steward_id: Uuid,
+    pub steward_name: String,
+    pub compound_id: Uuid,
+    pub compound_name: String,
+    /// The program's time zone: months and deadlines are counted in it.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
 /// The body of every error answer, in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use steward_core::doc::{self, DocKind, NewMustVisit, Projection};
 use steward_core::model::{IssueStatus, MustVisitTrigger, PartyRole, TimelyKind};
-use steward_core::protocol::{self, ErrorBody, SyncRequest, CONTENT_TYPE};
+use steward_core::protocol::{self, Enrolment, ErrorBody, SyncRequest, CONTENT_TYPE};
 use steward_core::time::{now_millis, DeadlinePolicy, Millis, Month};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -224,19 +224,7 @@ struct EnrolBody {
     device_name: String,
 }
 
-#[derive(Serialize)]
-struct EnrolAnswer {
-    device_token: String,
-    device_id: Uuid,
-    steward_id: Uuid,
-    steward_name: String,
-    compound_id: Uuid,
-    compound_name: String,
-    /// The program's time zone: months and deadlines are counted in it.
-    time_zone: String,
-}
-
-async fn enrol(State(state): State<AppState>, body: Option<Json<EnrolBody>>) -> ApiResult<Json<EnrolAnswer>> {
+async fn enrol(State(state): State<AppState>, body: Option<Json<EnrolBody>>) -> ApiResult<Json<Enrolment>> {
     let Some(Json(body)) = body else {
         return Err(ApiError::bad_request("send {\"code\": \"...\", \"device_name\": \"...\"} as JSON"));
     };
@@ -255,14 +243,14 @@ async fn enrol(State(state): State<AppState>, body: Option<Json<EnrolBody>>) -> 
         };
         let compound = s.storage().place(steward.compound_id)?.map(|p| p.name).unwrap_or_default();
         tracing::info!(device = %device_id, steward = %steward.id, "device enrolled");
-        Ok(EnrolAnswer {
+        Ok(Enrolment {
             device_token: token,
             device_id,
             steward_id: steward.id,
             steward_name: steward.name,
             compound_id: steward.compound_id,
             compound_name: compound,
-            time_zone: s.zone().name().to_string(),
+            time_zone: Some(s.zone().name().to_string()),
         })
     })
     .await?;
