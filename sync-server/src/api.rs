@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
@@ -17,7 +17,7 @@ use steward_core::doc::{self, DocKind, NewMustVisit, Projection};
 use steward_core::model::{IssueStatus, MustVisitTrigger, PartyRole, TimelyKind};
 use steward_core::protocol::{self, Enrolment, ErrorBody, SyncRequest, CONTENT_TYPE};
 use steward_core::time::{now_millis, DeadlinePolicy, Millis, Month};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::auth;
@@ -32,19 +32,16 @@ pub struct AppState {
     /// Bounds the CPU-heavy work running at once, so a burst of phones queues instead of
     /// thrashing a small machine.
     pub work: Arc<Semaphore>,
-    /// The largest request body accepted, in bytes.
-    pub max_body: usize,
 }
 
 impl AppState {
-    pub fn new(service: Service, max_concurrent_work: usize, max_body: usize) -> AppState {
-        AppState { service: Arc::new(service), work: Arc::new(Semaphore::new(max_concurrent_work.max(1))), max_body }
+    pub fn new(service: Service, max_concurrent_work: usize) -> AppState {
+        AppState { service: Arc::new(service), work: Arc::new(Semaphore::new(max_concurrent_work.max(1))) }
     }
 }
 
 /// Builds the router. Tests call this directly; `serve` binds it to a port.
-pub fn app(state: AppState) -> Router {
-    let max_body = state.max_body;
+pub fn app(state: AppState, max_body: usize) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/v1/enrol", post(enrol))
@@ -159,33 +156,14 @@ async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
 ) -> ApiResult<T> {
-    let permit = turn(state).await?;
-    run_blocking(state, permit, f).await
-}
-
-/// Waits for a turn at the bounded work.
-async fn turn(state: &AppState) -> ApiResult<OwnedSemaphorePermit> {
-    state
-        .work
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the server is shutting down"))
-}
-
-/// Runs blocking work while holding a turn.
-async fn run_blocking<T: Send + 'static>(
-    state: &AppState,
-    permit: OwnedSemaphorePermit,
-    f: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
-) -> ApiResult<T> {
+    let _permit =
+        state.work.clone().acquire_owned().await.map_err(|_| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "the server is shutting down")
+        })?;
     let service = state.service.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        f(&service)
-    })
-    .await
-    .map_err(|e| ServiceError::Internal(format!("task failed: {e}")))?
+    tokio::task::spawn_blocking(move || f(&service))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("task failed: {e}")))?
 }
 
 // -- auth -----------------------------------------------------------------------------------------
@@ -319,38 +297,17 @@ async fn login(State(state): State<AppState>, body: Option<Json<LoginBody>>) -> 
     Ok(Json(answer))
 }
 
-async fn sync(State(state): State<AppState>, headers: HeaderMap, body: Body) -> ApiResult<Response> {
+async fn sync(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let device = match principal(&state, &headers).await? {
         Principal::Device { device_id, steward_id, compound_id } => DeviceCtx { device_id, steward_id, compound_id },
         Principal::User(_) => {
             return Err(ApiError::forbidden("sync is for stewards' devices; supervisors use /v1/pull and the reports"))
         }
     };
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("the sync upload is over {} bytes: send fewer documents at once", state.max_body),
-        )
-    };
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > state.max_body) {
-        return Err(too_large());
-    }
-    // Take the turn before reading the body: a burst of phones then waits in TCP buffers rather
-    // than in this server's memory.
-    let permit = turn(&state).await?;
-    let body = axum::body::to_bytes(body, state.max_body).await.map_err(|e| {
-        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
-            too_large()
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", "the upload was cut short: sync again")
-        }
-    })?;
     let req: SyncRequest =
         protocol::decode(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
     let pushed = req.push.len();
-    let resp = run_blocking(&state, permit, move |s| Ok(s.sync(&device, req)?)).await?;
+    let resp = blocking(&state, move |s| Ok(s.sync(&device, req)?)).await?;
     tracing::info!(device = %device.device_id, pushed, pulled = resp.pull.len(), need_sync = resp.need_sync.len(), "sync");
     Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], protocol::encode(&resp)).into_response())
 }

@@ -97,12 +97,12 @@ impl Running {
 /// Binds and starts serving in the background.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let service = open_service(&config)?;
-    let state = AppState::new(service, config.max_concurrent_work, config.max_body_bytes);
+    let state = AppState::new(service, config.max_concurrent_work);
     let listener = listen(config.listen)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e} (is another server running there?)", config.listen))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let router = app(state);
+    let router = app(state, config.max_body_bytes);
     let join = tokio::spawn(async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {
