@@ -89,3 +89,39 @@ fn the_store_compacts_a_busy_document_without_losing_edits() {
     let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
     assert_eq!(rec.visits.len(), 150);
 }
+
+#[test]
+fn a_pulled_record_this_app_cannot_read_is_kept_and_set_aside_without_failing_the_sync() {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ReadDoc, ROOT};
+    use steward_core::protocol::{DocPull, SyncResponse};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
+    // A household written by a newer app: a visit with a method this version does not know.
+    let h = NewHousehold {
+        id: Uuid::new_v4(),
+        compound_id: Uuid::new_v4(),
+        steward_id: Some(Uuid::new_v4()),
+        profile: HouseholdProfile { head_name: "张桂兰".into(), member_count: 2, ..Default::default() },
+    };
+    let mut newer = doc::create_household(automerge::ActorId::random(), &h, 0).unwrap();
+    let mut tx = newer.transaction();
+    let visits = tx.get(ROOT, "visits").unwrap().unwrap().1;
+    let v = tx.put_object(&visits, Uuid::new_v4().to_string(), ObjType::Map).unwrap();
+    tx.put(&v, "method", "video_call").unwrap();
+    tx.put(&v, "summary", "视频回访").unwrap();
+    tx.commit();
+    let resp = SyncResponse {
+        v: 1,
+        cursor: "7.0011223344556677".into(),
+        pull: vec![DocPull { id: h.id, data: vec![serde_bytes::ByteBuf::from(newer.save())] }],
+        ..Default::default()
+    };
+    s.apply_sync_response(&Default::default(), &resp).expect("the sync goes on");
+    assert_eq!(s.cursor().unwrap().as_deref(), Some("7.0011223344556677"));
+    assert!(s.has_doc(h.id).unwrap(), "the record is kept");
+    let status = s.sync_status().unwrap();
+    assert_eq!(status.rejected.len(), 1);
+    assert!(status.rejected[0].1.contains("update the app"), "{status:?}");
+}
