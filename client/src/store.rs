@@ -164,33 +164,9 @@ impl Store {
         let Some(json) = get_meta(&self.conn, "identity")? else {
             return Ok(None);
         };
-        #[derive(Deserialize)]
-        struct Stored {
-            #[serde(flatten)]
-            identity: IdentityNoToken,
-            device_token: String,
-        }
-        #[derive(Deserialize)]
-        struct IdentityNoToken {
-            server_url: String,
-            device_id: Uuid,
-            steward_id: Uuid,
-            steward_name: String,
-            compound_id: Uuid,
-            compound_name: String,
-        }
-        let s: Stored =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("stored identity: {e}")))?;
-        let i = s.identity;
-        Ok(Some(Identity {
-            server_url: i.server_url,
-            device_token: s.device_token,
-            device_id: i.device_id,
-            steward_id: i.steward_id,
-            steward_name: i.steward_name,
-            compound_id: i.compound_id,
-            compound_name: i.compound_name,
-        }))
+        // `set_identity` stores the token too; `Identity` skips it only when serialised for the UI.
+        let identity = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("stored identity: {e}")))?;
+        Ok(Some(identity))
     }
 
     /// Records the identity received at enrolment.

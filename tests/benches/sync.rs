@@ -129,12 +129,10 @@ struct Steward {
 /// Seeds places, stewards and (for scenario B) their 20 households on the server.
 fn seed(config: &Config, n: usize, with_households: bool) -> Vec<Steward> {
     let s = steward_sync_server::open_service(config).unwrap();
-    let d = admin::create_place(&s, PlaceKind::District, "南郑区", None).unwrap();
-    let t = admin::create_place(&s, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
-    let cm = admin::create_place(&s, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();
+    let community = steward_tests::seed_community(&s);
     let mut compounds = Vec::new();
     for k in 0..n.div_ceil(100) {
-        compounds.push(admin::create_place(&s, PlaceKind::Compound, &format!("小区{k}"), Some(cm.id)).unwrap().id);
+        compounds.push(admin::create_place(&s, PlaceKind::Compound, &format!("小区{k}"), Some(community)).unwrap().id);
     }
     let mut out = Vec::with_capacity(n);
     for i in 0..n {

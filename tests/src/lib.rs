@@ -44,12 +44,10 @@ impl World {
         };
         adjust(&mut config);
         let admin = steward_sync_server::open_service(&config).expect("open service");
-        let district = admin::create_place(&admin, PlaceKind::District, "南郑区", None).unwrap();
-        let town = admin::create_place(&admin, PlaceKind::Town, "大河坎镇", Some(district.id)).unwrap();
-        let community = admin::create_place(&admin, PlaceKind::Community, "艺苑社区", Some(town.id)).unwrap();
+        let community = seed_community(&admin);
         let running = steward_sync_server::start(config.clone()).await.expect("start server");
         let url = format!("http://{}", running.addr);
-        World { dir, config, admin, running: Some(running), url, community: community.id }
+        World { dir, config, admin, running: Some(running), url, community }
     }
 
     /// Stops the in-process server (graceful).
@@ -111,6 +109,19 @@ impl World {
         let code = admin::issue_enrolment_code(&self.admin, steward, 1).unwrap();
         Device::enrol(&self.url, &code, self.dir.path()).await
     }
+}
+
+/// The program's places down to a community (南郑区 > 大河坎镇 > 艺苑社区); returns the community.
+pub fn seed_community(s: &Service) -> Uuid {
+    let district = admin::create_place(s, PlaceKind::District, "南郑区", None).unwrap();
+    let town = admin::create_place(s, PlaceKind::Town, "大河坎镇", Some(district.id)).unwrap();
+    admin::create_place(s, PlaceKind::Community, "艺苑社区", Some(town.id)).unwrap().id
+}
+
+/// The places down to one compound (蜀汉美郡); returns the compound.
+pub fn seed_compound(s: &Service) -> Uuid {
+    let community = seed_community(s);
+    admin::create_place(s, PlaceKind::Compound, "蜀汉美郡", Some(community)).unwrap().id
 }
 
 /// A household profile numbered `n`, every field filled.

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use steward_sync_server::storage::{PlaceKind, Scope};
+use steward_sync_server::storage::Scope;
 use steward_sync_server::{admin, Config};
 use steward_tests::server_binary;
 
@@ -14,24 +14,21 @@ fn service(dir: &std::path::Path) -> steward_sync_server::Service {
 fn a_csv_import_creates_every_household_or_none_and_names_the_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
     let s = service(dir.path());
-    let d = admin::create_place(&s, PlaceKind::District, "南郑区", None).unwrap();
-    let t = admin::create_place(&s, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
-    let cm = admin::create_place(&s, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();
-    let c = admin::create_place(&s, PlaceKind::Compound, "蜀汉美郡", Some(cm.id)).unwrap();
-    admin::create_steward(&s, c.id, "李秀英").unwrap();
+    let c = steward_tests::seed_compound(&s);
+    admin::create_steward(&s, c, "李秀英").unwrap();
 
     let bad = "\u{feff}building,unit,room,head_name,member_count,phone,party_member,key_service,notes,steward\n\
                1,1,101,张桂兰,2,13900000000,是,独居老人,子女在外地,李秀英\n\
                1,1,102,,3,,否,无,,\n\
                1,2,201,王德明,many,,maybe,,,\n";
-    let err = admin::import_households(&s, c.id, bad.as_bytes()).unwrap_err().to_string();
+    let err = admin::import_households(&s, c, bad.as_bytes()).unwrap_err().to_string();
     assert!(err.contains("row 3") && err.contains("row 4") && err.contains("nothing was imported"), "{err}");
     assert!(s.storage().doc_ids(&Scope::All, Some(steward_core::doc::DocKind::Household)).unwrap().is_empty());
 
     let good = "building,unit,room,head_name,member_count,phone,party_member,key_service,notes,steward\n\
                 1,1,101,张桂兰,2,13900000000,是,独居老人|患病,\"子女在外地, 平时独居\",李秀英\n\
                 1,1,102,王德明,3,,否,无,,\n";
-    let ids = admin::import_households(&s, c.id, good.as_bytes()).unwrap();
+    let ids = admin::import_households(&s, c, good.as_bytes()).unwrap();
     assert_eq!(ids.len(), 2);
     let rows = s.storage().projections(&Scope::All, Some(steward_core::doc::DocKind::Household), -1).unwrap();
     let first: serde_json::Value = rows

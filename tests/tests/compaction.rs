@@ -8,7 +8,6 @@ use steward_core::doc::{self, Projection};
 use steward_core::time::{now_millis, ProgramZone};
 use steward_sync_server::service::DeviceCtx;
 use steward_sync_server::sqlite::SqliteStorage;
-use steward_sync_server::storage::PlaceKind;
 use steward_sync_server::{admin, Service};
 use uuid::Uuid;
 
@@ -17,15 +16,12 @@ fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
     let dir = tempfile::tempdir().unwrap();
     let service =
         Service::new(Arc::new(SqliteStorage::open(&dir.path().join("s")).unwrap()), ProgramZone::default()).unwrap();
-    let d = admin::create_place(&service, PlaceKind::District, "南郑区", None).unwrap();
-    let t = admin::create_place(&service, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
-    let cm = admin::create_place(&service, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();
-    let c = admin::create_place(&service, PlaceKind::Compound, "蜀汉美郡", Some(cm.id)).unwrap();
-    let st = admin::create_steward(&service, c.id, "李秀英").unwrap();
-    let h = admin::create_household(&service, c.id, Some(st.id), steward_tests::profile(3)).unwrap();
+    let c = steward_tests::seed_compound(&service);
+    let st = admin::create_steward(&service, c, "李秀英").unwrap();
+    let h = admin::create_household(&service, c, Some(st.id), steward_tests::profile(3)).unwrap();
 
     // A device that has the document as first created, and its cursor.
-    let first = service.storage().feed(st.id, c.id, None, &[]).unwrap();
+    let first = service.storage().feed(st.id, c, None, &[]).unwrap();
     let mut device = Automerge::new();
     for chunk in &first.docs.iter().find(|f| f.id == h).unwrap().data {
         device.load_incremental(chunk).unwrap();
@@ -48,7 +44,7 @@ fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
     assert_eq!(after.get_changes(&[]).len(), 51, "every change is still there");
 
     // The device catches up from its old cursor although the increments it needs were merged.
-    let feed = service.storage().feed(st.id, c.id, Some(&old_cursor), &[]).unwrap();
+    let feed = service.storage().feed(st.id, c, Some(&old_cursor), &[]).unwrap();
     for chunk in &feed.docs.iter().find(|f| f.id == h).unwrap().data {
         device.load_incremental(chunk).unwrap();
     }
@@ -58,7 +54,7 @@ fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
     assert_eq!(p.visits.len(), 50);
 
     // And a sync through the service still works on the compacted document.
-    let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: st.id, compound_id: c.id };
+    let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: st.id, compound_id: c };
     let resp = service.sync(&ctx, steward_core::protocol::SyncRequest { v: 1, ..Default::default() }).unwrap();
     assert!(resp.pull.iter().any(|p| p.id == h));
 }

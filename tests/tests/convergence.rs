@@ -16,7 +16,6 @@ use steward_core::protocol::{decode, encode, SyncMessage, SyncRequest, SyncRespo
 use steward_core::time::{now_millis, ProgramZone};
 use steward_sync_server::service::DeviceCtx;
 use steward_sync_server::sqlite::SqliteStorage;
-use steward_sync_server::storage::PlaceKind;
 use steward_sync_server::{admin, Service};
 use uuid::Uuid;
 
@@ -99,15 +98,12 @@ fn run(ops: Vec<Op>) {
     let dir = tempfile::tempdir().unwrap();
     let storage = SqliteStorage::open(&dir.path().join("server")).unwrap();
     let service = Service::new(Arc::new(storage), ProgramZone::default()).unwrap();
-    let d = admin::create_place(&service, PlaceKind::District, "南郑区", None).unwrap();
-    let t = admin::create_place(&service, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
-    let cm = admin::create_place(&service, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();
-    let c = admin::create_place(&service, PlaceKind::Compound, "蜀汉美郡", Some(cm.id)).unwrap();
-    let steward = admin::create_steward(&service, c.id, "李秀英").unwrap();
-    let household = admin::create_household(&service, c.id, Some(steward.id), steward_tests::profile(1)).unwrap();
+    let c = steward_tests::seed_compound(&service);
+    let steward = admin::create_steward(&service, c, "李秀英").unwrap();
+    let household = admin::create_household(&service, c, Some(steward.id), steward_tests::profile(1)).unwrap();
     let issue = NewIssue {
         id: Uuid::new_v4(),
-        compound_id: c.id,
+        compound_id: c,
         reporter_id: steward.id,
         reported_at: now_millis(),
         category: IssueCategory::EbikeParking,
@@ -127,11 +123,11 @@ fn run(ops: Vec<Op>) {
                     device_id: Uuid::new_v4(),
                     steward_id: steward.id,
                     steward_name: steward.name.clone(),
-                    compound_id: c.id,
+                    compound_id: c,
                     compound_name: "蜀汉美郡".into(),
                 })
                 .unwrap();
-            let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: c.id };
+            let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: c };
             Phone { store, ctx }
         })
         .collect();

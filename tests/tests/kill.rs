@@ -9,7 +9,7 @@ use std::time::Duration;
 use steward_client::Store;
 use steward_core::doc::{self, NewHousehold, Projection};
 use steward_core::time::now_millis;
-use steward_sync_server::storage::{PlaceKind, Role};
+use steward_sync_server::storage::Role;
 use steward_sync_server::{admin, Config};
 use steward_tests::{free_port, profile, visit, Device, ServerProcess, Supervisor};
 use uuid::Uuid;
@@ -21,14 +21,10 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let cfg = Config { data_dir: data.clone(), ..Default::default() };
     let (steward, households, code) = {
         let s = steward_sync_server::open_service(&cfg).unwrap();
-        let d = admin::create_place(&s, PlaceKind::District, "南郑区", None).unwrap();
-        let t = admin::create_place(&s, PlaceKind::Town, "大河坎镇", Some(d.id)).unwrap();
-        let cm = admin::create_place(&s, PlaceKind::Community, "艺苑社区", Some(t.id)).unwrap();
-        let c = admin::create_place(&s, PlaceKind::Compound, "蜀汉美郡", Some(cm.id)).unwrap();
-        let st = admin::create_steward(&s, c.id, "李秀英").unwrap();
-        admin::create_user(&s, "sup", "password-123", Role::Supervisor, Some(c.id)).unwrap();
-        let hs: Vec<Uuid> =
-            (0..5).map(|n| admin::create_household(&s, c.id, Some(st.id), profile(n)).unwrap()).collect();
+        let c = steward_tests::seed_compound(&s);
+        let st = admin::create_steward(&s, c, "李秀英").unwrap();
+        admin::create_user(&s, "sup", "password-123", Role::Supervisor, Some(c)).unwrap();
+        let hs: Vec<Uuid> = (0..5).map(|n| admin::create_household(&s, c, Some(st.id), profile(n)).unwrap()).collect();
         (st.id, hs, admin::issue_enrolment_code(&s, st.id, 1).unwrap())
     };
     let port = free_port();
