@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Installs what building and testing need, only where it is missing. Safe to run again.
+# Installs what building, running and testing need, only where it is missing. Safe to run again.
 # Debian/Ubuntu; run as root or with sudo available.
 set -euo pipefail
 
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 
+# Build tools, the Tauri 2 libraries (WebKitGTK 4.1 and friends), and for running the app window
+# headless in tests: Xvfb, Debian's WebKitWebDriver and CJK fonts for the Chinese UI.
+apt_packages=(
+  build-essential pkg-config curl ca-certificates
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+)
 need_apt=()
-command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
-command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl ca-certificates)
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if ((${#need_apt[@]})); then
   echo "==> installing ${need_apt[*]}"
   $SUDO apt-get update -q
@@ -29,4 +37,17 @@ fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "==> installing cargo-nextest"
   cargo install cargo-nextest --locked
+fi
+
+# The WebDriver bridge between the tests and the app window (Tauri 2 line).
+if ! tauri-driver --help >/dev/null 2>&1 && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1; then
+  echo "==> installing tauri-driver"
+  cargo install tauri-driver --locked --version 2.1.0
+fi
+
+# The UI's packages, exactly as locked.
+ui_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../ui" && pwd)"
+if [[ ! -d "$ui_dir/node_modules" ]] || [[ "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]]; then
+  echo "==> installing the UI's npm packages"
+  (cd "$ui_dir" && npm ci --no-audit --no-fund)
 fi

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test: documentation examples, unit tests and cross-crate tests (real servers, real
-# stores). The test runner's summary is the last thing printed.
+# Runs every test: the UI's unit tests, documentation examples, unit tests and cross-crate tests
+# (real servers, real stores, and the real app window driven over WebDriver). The test runner's
+# summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-tools.sh
 
-echo "==> building the workspace (binaries are used by the kill tests)"
+echo "==> UI unit tests (Vitest)"
+npm --prefix ui test
+
+echo "==> building the UI (embedded in the app binary)"
+npm --prefix ui run build
+
+echo "==> building the workspace (binaries are used by the kill and window tests)"
 cargo build --workspace --bins --tests --locked
 
 echo "==> documentation examples"
 cargo test --workspace --doc --locked
 
-echo "==> tests"
+echo "==> tests (screens of the app window are saved under target/e2e-screens/)"
 cargo nextest run --workspace --locked --no-fail-fast

@@ -18,6 +18,27 @@ impl Store {
         self.edit(household, "record_visit", |d| doc::record_visit(d, visit))
     }
 
+    /// Records a visit together with what it raised (a new must-visit, an event needing a
+    /// timely response): one change, so a killed app keeps all of it or none of it.
+    pub fn record_visit_with(
+        &mut self,
+        household: Uuid,
+        visit: &NewVisit,
+        must_visit: Option<&NewMustVisit>,
+        timely: Option<&NewTimely>,
+    ) -> Result<(), StoreError> {
+        self.edit(household, "record_visit", |d| {
+            doc::record_visit(d, visit)?;
+            if let Some(m) = must_visit {
+                doc::raise_must_visit(d, m)?;
+            }
+            if let Some(t) = timely {
+                doc::raise_timely(d, t)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Raises a must-visit on a household.
     pub fn raise_must_visit(&mut self, household: Uuid, m: &NewMustVisit) -> Result<(), StoreError> {
         self.edit(household, "raise_must_visit", |d| doc::raise_must_visit(d, m))

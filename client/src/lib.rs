@@ -10,6 +10,7 @@
 //!   backoff and jitter.
 
 mod actions;
+mod drafts;
 mod projection;
 pub mod queries;
 mod store;

@@ -43,6 +43,13 @@ pub struct OpenMustVisit {
     pub date: Millis,
 }
 
+/// Must-visits answered in a month, and those still open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MustVisitCounts {
+    pub answered_this_month: u32,
+    pub open: u32,
+}
+
 /// A timely response with where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelyLine {
@@ -140,6 +147,17 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many must-visits were answered in `month`, and how many are open.
+    pub fn must_visit_counts(&self, month: Month) -> Result<MustVisitCounts, StoreError> {
+        let (start, end) = self.month_range(month);
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(SUM(answered_at >= ?1 AND answered_at < ?2), 0), COALESCE(SUM(answered_by IS NULL), 0)
+             FROM must_visits",
+            params![start, end],
+            |r| Ok(MustVisitCounts { answered_this_month: r.get(0)?, open: r.get(1)? }),
+        )?)
     }
 
     /// The compound's deadline policy (the program defaults until the compound document arrives).

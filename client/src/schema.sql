@@ -125,3 +125,11 @@ CREATE TABLE IF NOT EXISTS compounds (
     name      TEXT NOT NULL,
     deadlines TEXT NOT NULL
 );
+
+-- Half-filled forms, so a visit being typed survives the app being killed. Personal data:
+-- cleared on sign-out with everything else.
+CREATE TABLE IF NOT EXISTS drafts (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);

@@ -125,3 +125,60 @@ fn a_pulled_record_this_app_cannot_read_is_kept_and_set_aside_without_failing_th
     assert_eq!(status.rejected.len(), 1);
     assert!(status.rejected[0].1.contains("update the app"), "{status:?}");
 }
+
+#[test]
+fn a_visit_and_what_it_raised_are_one_change_kept_whole_or_not_at_all() {
+    use steward_core::doc::{NewMustVisit, NewTimely};
+    use steward_core::model::{MustVisitTrigger, TimelyKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
+    let h = household(&mut s);
+    let before = s.pending_count().unwrap();
+    let v = visit("老人摔伤住院");
+    let m = NewMustVisit {
+        id: Uuid::new_v4(),
+        trigger: MustVisitTrigger::IllnessOrDeath,
+        date: v.at,
+        note: String::new(),
+        raised_by: v.by,
+    };
+    let t = NewTimely {
+        id: Uuid::new_v4(),
+        kind: TimelyKind::UrgentHelp,
+        raised_at: v.at,
+        note: String::new(),
+        raised_by: v.by,
+    };
+    s.record_visit_with(h, &v, Some(&m), Some(&t)).unwrap();
+    assert_eq!(s.pending_count().unwrap(), before + 1);
+    assert_eq!(s.row_counts().unwrap()[1..4], [1, 1, 1]);
+
+    // A bad part refuses the whole: the visit is not kept without its must-visit.
+    let mut bad = m.clone();
+    bad.id = Uuid::new_v4();
+    let empty = visit(" ");
+    assert!(s.record_visit_with(h, &empty, Some(&bad), None).is_err());
+    assert_eq!(s.row_counts().unwrap()[1..4], [1, 1, 1]);
+    assert_eq!(s.pending_count().unwrap(), before + 1);
+    let month = s.month_of(v.at);
+    let counts = s.must_visit_counts(month).unwrap();
+    assert_eq!((counts.answered_this_month, counts.open), (0, 1));
+}
+
+#[test]
+fn drafts_survive_reopening_refuse_non_json_and_are_cleared_on_sign_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite3");
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.save_draft("visit:1", r#"{"summary":"老人身体"}"#).unwrap();
+        s.set_ui_prefs(r#"{"locale":"zh-CN","textScale":1.3}"#).unwrap();
+        let err = s.save_draft("visit:1", "{half").unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.draft("visit:1").unwrap().as_deref(), Some(r#"{"summary":"老人身体"}"#));
+    s.sign_out(true).unwrap();
+    assert_eq!(s.draft("visit:1").unwrap(), None);
+    assert!(s.ui_prefs().unwrap().unwrap().contains("zh-CN"), "display preferences are kept");
+}

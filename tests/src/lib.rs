@@ -4,6 +4,9 @@
 
 pub use rusqlite as sqlite;
 
+pub mod app;
+pub mod webdriver;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -261,6 +264,7 @@ pub fn server_binary() -> PathBuf {
                 dir.pop();
             }
             let bin = dir.join("steward-sync-server");
+            // (The workspace build below also builds the app, `steward-app`, for the window tests.)
             if let Ok(cargo) = std::env::var("CARGO") {
                 // The whole workspace, so that features unify as in the build that made us.
                 let mut args = vec!["build", "--quiet", "--workspace", "--bins"];

@@ -1,0 +1,250 @@
+//! The steward's app end to end, in its real window: the `steward-app` binary under `xvfb-run`,
+//! driven over WebDriver (tauri-driver + WebKitWebDriver), against a real sync server process
+//! seeded with the demo compound.
+//!
+//! Enrol (a wrong code first) → the server goes away → a visit, a must-visit and an issue are
+//! recorded with no server → the badge says 3 changes are waiting → the server comes back → the
+//! app syncs by itself → the supervisor's pull has all three → the supervisor resolves the issue
+//! → the app shows it and the steward verifies it. Every screen is saved under
+//! `target/e2e-screens/`, and each is checked to fit the window at the large text size.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use steward_tests::app::{screens_dir, AppDriver};
+use steward_tests::webdriver::Session;
+use steward_tests::{free_port, server_binary, ServerProcess, Supervisor};
+
+const LONG: Duration = Duration::from_secs(60);
+const SHORT: Duration = Duration::from_secs(20);
+
+/// Seeds the demo data and returns the first steward's name and enrolment code.
+fn seed_demo(data: &Path) -> (String, String) {
+    let out = Command::new(server_binary())
+        .args(["demo", "--data", data.to_str().unwrap()])
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run steward-sync-server demo");
+    assert!(out.status.success(), "demo failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains(" code ")).expect("demo prints enrolment codes");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let code_at = words.iter().position(|w| *w == "code").unwrap();
+    (words[0].to_string(), words[code_at + 1].to_string())
+}
+
+async fn shot(app: &Session, name: &str) {
+    // Let transitions and toasts settle so the picture is what a steward sees.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let path = screens_dir().join(format!("{name}.png"));
+    app.screenshot(&path).await.unwrap();
+    // At the large text size nothing may spill out sideways.
+    let overflow = app
+        .execute(
+            "const w = document.documentElement.clientWidth;
+             const wide = [...document.querySelectorAll('body *')].filter(e => {
+               const r = e.getBoundingClientRect();
+               return r.width > 0 && r.right > w + 1 && getComputedStyle(e).position !== 'fixed';
+             }).map(e => e.tagName + '.' + e.className).slice(0, 5);
+             return { page: document.documentElement.scrollWidth - w, wide };",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    assert!(overflow["page"].as_i64().unwrap_or(0) <= 0, "{name}: the page is wider than the window: {overflow}");
+    assert!(overflow["wide"].as_array().is_some_and(|a| a.is_empty()), "{name}: elements spill out: {overflow}");
+}
+
+async fn badge(app: &Session) -> (String, String) {
+    let b = app.wait("[data-testid=sync-badge]", SHORT).await.unwrap();
+    let state = app.attribute(&b, "data-state").await.unwrap().unwrap_or_default();
+    let pending = app.attribute(&b, "data-pending").await.unwrap().unwrap_or_default();
+    (state, pending)
+}
+
+async fn wait_badge(app: &Session, what: &str, cond: &str, timeout: Duration) {
+    let script = format!(
+        "const b = document.querySelector('[data-testid=sync-badge]');
+         if (!b) return false;
+         const state = b.getAttribute('data-state'), pending = Number(b.getAttribute('data-pending'));
+         return ({cond}) ? (state + ' ' + pending + ' ' + b.textContent) : false;"
+    );
+    app.wait_until(what, &script, timeout).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn go(app: &Session, hash: &str) {
+    app.execute("location.hash = arguments[0]; return true;", json!([hash])).await.unwrap();
+}
+
+fn pulled<'a>(all: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
+    let kind = kind.to_string();
+    all["docs"].as_array().unwrap().iter().filter(move |d| d["kind"] == kind.as_str())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    let (steward, code) = seed_demo(&data);
+    let port = free_port();
+    let mut server = ServerProcess::spawn(&data, port).await;
+    let url = server.url();
+
+    // The retry ceiling is lowered so the test need not wait the phone's full minute.
+    let driver = AppDriver::start(&tmp.path().join("app"), &[("STEWARD_SYNC_MAX_BACKOFF_SECS", "3")]).await;
+    let app = driver.open_app().await;
+
+    // -- Enrol: a wrong code gets clear words, the right one gets in.
+    app.wait("[data-testid=enrol-server]", LONG).await.unwrap();
+    shot(&app, "01-enrol").await;
+    app.type_into("[data-testid=enrol-server] input", &url).await.unwrap();
+    app.type_into("[data-testid=enrol-code] input", "WRONG-CODE").await.unwrap();
+    app.click_on("[data-testid=enrol-submit]").await.unwrap();
+    let err = app.wait("[data-testid=enrol-error]", SHORT).await.unwrap();
+    let words = app.text(&err).await.unwrap();
+    assert!(words.contains("登记码"), "a wrong code is named as such: {words:?}");
+    shot(&app, "01b-enrol-wrong-code").await;
+    app.type_into("[data-testid=enrol-code] input", &code).await.unwrap();
+    app.click_on("[data-testid=enrol-submit]").await.unwrap();
+
+    // -- This month: the steward's households arrive with the first sync.
+    app.wait("[data-testid=home-progress]", LONG).await.unwrap();
+    wait_badge(&app, "first sync", "state === 'synced' && pending === 0", LONG).await;
+    app.wait("[data-testid=household-row]", LONG).await.unwrap();
+    let rows = app.find_all("[data-testid=household-row]").await.unwrap();
+    assert_eq!(rows.len(), 15, "the demo steward {steward} has 15 households");
+    // The large text size is the default: list text at least 18 px (Vant's 14–15 px × 1.25).
+    let px = app
+        .execute(
+            "return parseFloat(getComputedStyle(document.querySelector('[data-testid=household-row]')).fontSize);",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    assert!(px.as_f64().unwrap_or(0.0) >= 18.0, "household rows are in large text by default: {px}px");
+    shot(&app, "02-home").await;
+
+    // -- The server goes away.
+    server.kill9();
+
+    // A visit, recorded with no server.
+    let household = app.attribute(&rows[0], "data-id").await.unwrap().expect("rows carry their household id");
+    app.click(&rows[0]).await.unwrap();
+    app.wait("[data-testid=household-name]", SHORT).await.unwrap();
+    shot(&app, "03-household").await;
+    app.click_on("[data-testid=record-visit]").await.unwrap();
+    app.wait("[data-testid=visit-summary]", SHORT).await.unwrap();
+    app.click_on("[data-testid=visit-method-door_visit]").await.unwrap();
+    let summary = "老人腿脚不便，楼道扶手松动，已请物业来修。";
+    app.type_into("[data-testid=visit-summary] textarea", summary).await.unwrap();
+    shot(&app, "04-visit-form").await;
+    app.click_on("[data-testid=visit-save]").await.unwrap();
+    app.wait("[data-testid=household-name]", SHORT).await.unwrap();
+    app.wait_until(
+        "the new visit in the history",
+        &format!("return [...document.querySelectorAll('[data-testid=visit-row]')].some(r => r.textContent.includes({summary:?}));"),
+        SHORT,
+    )
+    .await
+    .unwrap();
+
+    // A must-visit, raised with no server.
+    app.click_on("[data-testid=raise-must-visit]").await.unwrap();
+    app.click_on("[data-testid=trigger-hardship]").await.unwrap();
+    shot(&app, "05-raise-must-visit").await;
+    app.click_on("[data-testid=must-visit-save]").await.unwrap();
+    wait_badge(&app, "two changes waiting", "pending === 2", SHORT).await;
+    shot(&app, "06-household-after").await;
+
+    // An issue, reported with no server.
+    go(&app, "#/issues").await;
+    app.click_on("[data-testid=report-issue]").await.unwrap();
+    app.click_on("[data-testid=issue-category-flying_wire_charging]").await.unwrap();
+    let place = "3栋2单元一楼楼道";
+    app.type_into("[data-testid=issue-place] input", place).await.unwrap();
+    app.type_into("[data-testid=issue-description] textarea", "有住户从窗口拉线给电瓶车充电").await.unwrap();
+    app.click_on("[data-testid=issue-route-property_duty]").await.unwrap();
+    shot(&app, "07-report-issue").await;
+    app.click_on("[data-testid=issue-submit]").await.unwrap();
+    app.wait("[data-testid=issue-row]", SHORT).await.unwrap();
+
+    // The badge says what is waiting.
+    wait_badge(&app, "offline with 3 waiting", "state === 'offline' && pending === 3", LONG).await;
+    let (state, pending) = badge(&app).await;
+    assert_eq!((state.as_str(), pending.as_str()), ("offline", "3"));
+    shot(&app, "08-issues-offline").await;
+
+    // -- The server returns; the app syncs by itself (nobody taps "sync now").
+    let server = ServerProcess::spawn(&data, port).await;
+    wait_badge(&app, "synced by itself", "state === 'synced' && pending === 0", LONG).await;
+    shot(&app, "09-issues-synced").await;
+
+    // The supervisor's pull has all three.
+    let sup = Supervisor::login(&server.url(), "demo-supervisor", "hongse-guanjia").await;
+    let (status, all) = sup.get("/v1/pull").await;
+    assert_eq!(status, 200);
+    let h = pulled(&all, "household").find(|d| d["id"] == household.as_str()).expect("the visited household");
+    assert!(h["visits"].as_array().unwrap().iter().any(|v| v["summary"] == summary), "the visit arrived");
+    assert!(
+        h["must_visits"].as_array().unwrap().iter().any(|m| m["trigger"] == "hardship" && m["answered_by"].is_null()),
+        "the must-visit arrived: {}",
+        h["must_visits"]
+    );
+    let issue = pulled(&all, "issue").find(|d| d["place"] == place).expect("the issue arrived").clone();
+    let issue_id = issue["id"].as_str().unwrap().to_string();
+    assert_eq!(issue["status"], "reported");
+
+    // -- The supervisor resolves the issue; after a sync the app shows it and the steward verifies.
+    let (status, body) = sup
+        .post(
+            &format!("/v1/issues/{issue_id}/status"),
+            json!({"status": "resolved", "comment": "物业已拆除飞线，加装充电桩"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    app.click_on("[data-testid=sync-now]").await.unwrap();
+    app.wait_until(
+        "the issue shows as resolved",
+        &format!(
+            "return !!document.querySelector('[data-testid=issue-row][data-id=\"{issue_id}\"][data-status=resolved]');"
+        ),
+        LONG,
+    )
+    .await
+    .unwrap();
+    app.click_on(&format!("[data-testid=issue-row][data-id=\"{issue_id}\"]")).await.unwrap();
+    app.wait("[data-testid=issue-status][data-status=resolved]", SHORT).await.unwrap();
+    app.wait_until(
+        "the supervisor's comment in the timeline",
+        "return document.body.textContent.includes('物业已拆除飞线');",
+        SHORT,
+    )
+    .await
+    .unwrap();
+    shot(&app, "10-issue-resolved").await;
+    app.click_on("[data-testid=issue-verify]").await.unwrap();
+    app.wait("[data-testid=issue-status][data-status=verified]", SHORT).await.unwrap();
+    wait_badge(&app, "verification synced", "state === 'synced' && pending === 0", LONG).await;
+    shot(&app, "11-issue-verified").await;
+    let (_, all) = sup.get("/v1/pull").await;
+    let issue = pulled(&all, "issue").find(|d| d["id"] == issue_id.as_str()).unwrap();
+    assert_eq!(issue["status"], "verified", "the server has the steward's verification");
+
+    // -- The remaining screens.
+    go(&app, "#/my345").await;
+    app.wait("[data-testid=my345-clears]", SHORT).await.unwrap();
+    shot(&app, "12-my345").await;
+    go(&app, "#/settings").await;
+    app.wait("[data-testid=app-version]", SHORT).await.unwrap();
+    shot(&app, "13-settings").await;
+    app.click_on("[data-testid=settings-locale-en]").await.unwrap();
+    go(&app, "#/").await;
+    app.wait("[data-testid=home-progress]", SHORT).await.unwrap();
+    shot(&app, "14-home-english").await;
+
+    app.end().await;
+    drop(driver);
+    drop(server);
+}

@@ -1,0 +1,236 @@
+// Every screen, mounted in the real app shell against a fake Rust side: each renders its
+// testids, the badge and tab bar show where they should, and Vue reports no warnings.
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { HouseholdDetail, IssueRecord, My345, Overview, SyncState, Vocabulary } from './api'
+
+const invoke = vi.fn()
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
+vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) }))
+
+import App from './App.vue'
+import { i18n } from './i18n'
+import { router } from './router'
+import { loadInfo, loadVocabulary, startSync, store } from './store'
+import { vantComponents } from './vant'
+
+const HH = '11111111-0000-4000-8000-000000000001'
+const MV = '22222222-0000-4000-8000-000000000002'
+const TL = '33333333-0000-4000-8000-000000000003'
+const IS = '44444444-0000-4000-8000-000000000004'
+const NOW = Date.now()
+
+const t = (code: string, zh: string) => ({ code, zh, en: code })
+const vocab: Vocabulary = {
+  VisitMethod: [t('door_visit', '上门走访'), t('individual_talk', '个别访谈'), t('group_discussion', '座谈')],
+  MustVisitTrigger: [t('major_holiday', '重大节日期间'), t('hardship', '生活遇到困难')],
+  TimelyKind: [t('follow_up_visit', '及时回访'), t('urgent_help', '及时相帮')],
+  KeyServiceReason: [t('elderly_alone', '独居老人'), t('illness', '患病')],
+  OpinionCategory: [t('safety', '安全')],
+  IssueCategory: [t('flying_wire_charging', '飞线充电'), t('other', '其他')],
+  IssueRoute: [t('property_duty', '物业职责范围内'), t('community_coordination', '社区协调')],
+  IssueStatus: [t('reported', '已上报'), t('resolved', '已解决'), t('verified', '已核实'), t('reopened', '已重新打开')],
+  PartyRole: [t('steward', '红色管家'), t('property_company', '物业')],
+}
+const overview: Overview = {
+  month: '2025-03',
+  now: NOW,
+  progress: { planned: 12, planned_visited: 5, visits: 7, plan_out_of_range: false },
+  households: [
+    { id: HH, building: '3', unit: '2', room: '501', head_name: '李家根', planned: true, visits_this_month: 1, open_must_visits: 1, last_visit_at: NOW },
+  ],
+  must_visits: [{ id: MV, household_id: HH, head_name: '李家根', trigger: 'hardship', date: NOW - 86_400_000 }],
+  timely: [{ id: TL, household_id: HH, kind: 'urgent_help', raised_at: NOW - 7_200_000, deadline: NOW - 3_600_000, resolved_at: null, timeliness: 'overdue' }],
+}
+const detail: HouseholdDetail = {
+  record: {
+    id: HH,
+    compound_id: 'c',
+    steward_id: null,
+    profile: { address: { building: '3', unit: '2', room: '501' }, head_name: '李家根', member_count: 3, phone: null, party_member: true, key_service: ['elderly_alone'], notes: '' },
+    visits: [{ id: 'v1', household_id: HH, at: NOW, recorded_at: NOW, method: 'door_visit', summary: '身体好', opinions: [{ category: 'safety', text: '灯坏了' }], hardships: '', answers: [], follow_up: true, by: null }],
+    must_visits: [{ id: MV, household_id: HH, trigger: 'hardship', date: NOW, note: '', raised_by: null, raised_at: NOW, answered_by: null, answered_at: null }],
+    timely: [{ id: TL, household_id: HH, kind: 'urgent_help', raised_at: NOW, note: '漏水', raised_by: null, resolved_at: null, resolved_by: null }],
+    pairing: [{ id: 'p1', at: NOW, text: '送米', by: null }],
+  },
+  timely: overview.timely,
+  missing: ['basic_profile'],
+}
+const issue: IssueRecord = {
+  id: IS,
+  compound_id: 'c',
+  reporter_id: 's',
+  reported_at: NOW,
+  category: 'flying_wire_charging',
+  place: '5栋',
+  description: '楼道飞线充电',
+  route: 'property_duty',
+  status: 'resolved',
+  timeline: [
+    { id: 'e1', at: NOW, by: null, role: 'steward', text: '上报', status: 'reported' },
+    { id: 'e2', at: NOW, by: null, role: 'property_company', text: '已拆除', status: 'resolved' },
+  ],
+}
+const my345: My345 = {
+  month: '2025-03',
+  progress: overview.progress,
+  clears: { households: 12, party_member_known: 6, basic_profile_complete: 9, key_service_known: 3 },
+  clears_percent: [50, 75, 25],
+  timely: { on_time: 4, late: 1, open: 2, overdue: 1 },
+  must_visits: { answered_this_month: 3, open: 1 },
+}
+const sync: SyncState = { syncing: false, offline: true, status: { pending_changes: 2, last_success_at: null, last_error: null, rejected: [] } }
+
+const answers: Record<string, unknown> = {
+  app_info: {
+    version: '0.1.0',
+    identity: { server_url: 'http://127.0.0.1:8787', device_id: 'd', steward_id: 's', steward_name: '程运刚', compound_id: 'c', compound_name: '蜀汉美郡' },
+    zone: 'Asia/Shanghai',
+    month: '2025-03',
+    now: NOW,
+    mobile: false,
+  },
+  vocabulary: vocab,
+  sync_state: sync,
+  month_overview: overview,
+  household: detail,
+  issues: [{ id: IS, category: 'flying_wire_charging', place: '5栋', status: 'resolved', reported_at: NOW }],
+  issue,
+  my_345: my345,
+  load_draft: null,
+}
+
+let wrapper: VueWrapper | null = null
+const warn = vi.spyOn(console, 'warn')
+
+beforeAll(async () => {
+  invoke.mockImplementation(async (cmd: string) => (cmd in answers ? answers[cmd] : null))
+  await Promise.all([loadInfo(), loadVocabulary()])
+  await startSync()
+  await router.push('/')
+  await router.isReady()
+  wrapper = mount(App, { global: { plugins: [i18n, router, ...vantComponents] }, attachTo: document.body })
+  await flushPromises()
+})
+afterEach(() => {
+  const vueWarnings = warn.mock.calls.filter((c) => String(c[0]).includes('[Vue warn]'))
+  expect(vueWarnings).toEqual([])
+})
+
+async function go(path: string) {
+  await router.push(path)
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 0))
+  await flushPromises()
+  return wrapper!
+}
+const has = (w: VueWrapper, id: string) => w.find(`[data-testid="${id}"]`).exists()
+
+describe('the app', () => {
+  it('home: progress, must-visits, timely and households, with badge and tabs', async () => {
+    const w = await go('/')
+    expect(w.get('[data-testid="sync-badge"]').attributes()).toMatchObject({ 'data-state': 'offline', 'data-pending': '2' })
+    expect(has(w, 'sync-now')).toBe(true)
+    for (const id of ['tab-home', 'tab-issues', 'tab-345', 'tab-settings']) expect(has(w, id), id).toBe(true)
+    expect(w.get('[data-testid="home-progress"]').text()).toContain('已走访 5 / 12 户')
+    expect(w.get('[data-testid="must-visit-row"]').text()).toContain('生活遇到困难')
+    expect(w.get('[data-testid="timely-row"]').text()).toContain('已超时')
+    expect(w.get('[data-testid="household-row"]').attributes('data-id')).toBe(HH)
+    expect(w.get('[data-testid="household-row"]').text()).toContain('3-2-501')
+  })
+
+  it('household: name, tags, gaps, history and actions; no tab bar', async () => {
+    const w = await go(`/household/${HH}`)
+    expect(w.get('[data-testid="household-name"]').text()).toBe('李家根')
+    expect(w.text()).toContain('党员')
+    expect(w.text()).toContain('独居老人')
+    expect(w.get('[data-testid="clears-missing"]').text()).toContain('基本情况清')
+    expect(w.findAll('[data-testid="visit-row"]')).toHaveLength(1)
+    for (const id of ['record-visit', 'raise-must-visit', 'raise-timely', 'sync-badge']) expect(has(w, id), id).toBe(true)
+    expect(has(w, 'tab-home')).toBe(false)
+
+    await w.get('[data-testid="raise-must-visit"]').trigger('click')
+    await flushPromises()
+    expect(document.querySelector('[data-testid="trigger-hardship"]')).not.toBeNull()
+    ;(document.querySelector('[data-testid="trigger-hardship"]') as HTMLElement).click()
+    ;(document.querySelector('[data-testid="must-visit-save"]') as HTMLElement).click()
+    await flushPromises()
+    expect(invoke).toHaveBeenCalledWith('raise_must_visit', { householdId: HH, mustVisit: { trigger: 'hardship', note: '' } })
+  })
+
+  it('visit form has every testid', async () => {
+    const w = await go(`/household/${HH}/visit`)
+    for (const id of ['visit-method-door_visit', 'visit-summary', 'visit-hardships', 'visit-follow-up', 'visit-save', `visit-answer-${MV}`]) {
+      expect(has(w, id), id).toBe(true)
+    }
+  })
+
+  it('issues: list, new, detail with verify and reopen', async () => {
+    let w = await go('/issues')
+    expect(w.get('[data-testid="issue-row"]').attributes()).toMatchObject({ 'data-id': IS, 'data-status': 'resolved' })
+    expect(has(w, 'report-issue')).toBe(true)
+    w = await go('/issues/new')
+    for (const id of ['issue-category-flying_wire_charging', 'issue-place', 'issue-description', 'issue-route-property_duty', 'issue-submit']) {
+      expect(has(w, id), id).toBe(true)
+    }
+    w = await go(`/issues/${IS}`)
+    expect(w.get('[data-testid="issue-status"]').attributes('data-status')).toBe('resolved')
+    for (const id of ['issue-verify', 'issue-reopen', 'issue-comment', 'issue-comment-send']) expect(has(w, id), id).toBe(true)
+    expect(w.text()).toContain('物业')
+  })
+
+  it('my345 and settings', async () => {
+    let w = await go('/my345')
+    expect(w.get('[data-testid="my345-clears"]').text()).toContain('75%')
+    expect(has(w, 'my345-timely')).toBe(true)
+    expect(has(w, 'my345-must-visits')).toBe(true)
+    w = await go('/settings')
+    for (const id of ['settings-locale-zh', 'settings-locale-en', 'text-size-1', 'text-size-1.25', 'text-size-1.5', 'sign-out']) {
+      expect(has(w, id), id).toBe(true)
+    }
+    expect(w.get('[data-testid="app-version"]').text()).toBe('0.1.0')
+
+    await w.get('[data-testid="settings-locale-en"]').trigger('click')
+    await flushPromises()
+    expect(invoke).toHaveBeenCalledWith('set_ui_prefs', { prefs: { locale: 'en', textScale: 1.25 } })
+    expect(w.get('[data-testid="tab-settings"]').text()).toBe('Settings')
+    expect(w.get('[data-testid="sync-badge"]').text()).toContain('Offline · 2 waiting')
+    await w.get('[data-testid="settings-locale-zh"]').trigger('click')
+    await flushPromises()
+  })
+
+  it('signing out with unsynced changes asks first, then goes to enrolment', async () => {
+    const w = await go('/settings')
+    invoke.mockImplementation(async (cmd: string, args?: { discard?: boolean }) => {
+      if (cmd === 'sign_out' && !args?.discard) throw { code: 'unsynced_changes', message: '2 changes', count: 2 }
+      return cmd in answers ? answers[cmd] : null
+    })
+    await w.get('[data-testid="sign-out"]').trigger('click')
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(document.body.textContent).toContain('还有 2 条记录没有同步到服务器，退出会丢失它们。确定退出吗？')
+    ;(document.querySelector('.van-dialog__confirm') as HTMLElement).click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 0))
+    await flushPromises()
+    expect(invoke).toHaveBeenCalledWith('sign_out', { discard: true })
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('enrol'))
+    await vi.waitFor(() => expect(has(w, 'enrol-server')).toBe(true))
+    expect((w.get('[data-testid="enrol-server"] input').element as HTMLInputElement).value).toBe('http://127.0.0.1:8787')
+    expect(store.info?.identity).toBeNull()
+  })
+
+  it('enrolment shows the words for a bad code', async () => {
+    const w = await go('/enrol')
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'enrol') throw { code: 'bad_enrolment_code', message: 'the enrolment code is wrong' }
+      return cmd in answers ? answers[cmd] : null
+    })
+    await w.get('[data-testid="enrol-code"] input').setValue('WRONG')
+    await w.get('[data-testid="enrol-submit"]').trigger('click')
+    await flushPromises()
+    const err = w.get('[data-testid="enrol-error"]')
+    expect(err.text()).toContain('登记码不对或已过期，请核对或向社区要新的')
+    expect(err.text()).toContain('the enrolment code is wrong')
+  })
+})

@@ -1,0 +1,262 @@
+// The one module that talks to the app's Rust side. Every command the UI may call is wrapped
+// here with its types; components never call `invoke` directly.
+import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+
+export type Uuid = string
+/** Milliseconds since the Unix epoch. */
+export type Millis = number
+/** "YYYY-MM" */
+export type Month = string
+
+export type VisitMethod = 'door_visit' | 'individual_talk' | 'group_discussion'
+export type MustVisitTrigger = 'major_holiday' | 'illness_or_death' | 'disaster_or_accident' | 'hardship' | 'strong_emotions'
+export type TimelyKind = 'follow_up_visit' | 'urgent_help' | 'dispute' | 'major_incident'
+export type KeyServiceReason = 'elderly_alone' | 'illness' | 'disability' | 'hardship' | 'other'
+export type OpinionCategory =
+  | 'property_service' | 'sanitation' | 'safety' | 'facilities' | 'neighbourhood' | 'livelihood' | 'other'
+export type IssueCategory =
+  | 'sanitation_dead_corner' | 'illegal_construction' | 'safety_hazard' | 'occupied_public_space'
+  | 'ebike_parking' | 'flying_wire_charging' | 'other'
+export type IssueRoute = 'property_duty' | 'community_coordination'
+export type IssueStatus = 'reported' | 'accepted' | 'in_progress' | 'resolved' | 'verified' | 'reopened'
+export type PartyRole = 'steward' | 'property_company' | 'supervisor'
+export type Timeliness = 'on_time' | 'late' | 'open' | 'overdue'
+
+/** One entry of a closed list, with both labels. */
+export interface Term { code: string; zh: string; en: string }
+export interface Vocabulary {
+  VisitMethod: Term[]
+  MustVisitTrigger: Term[]
+  TimelyKind: Term[]
+  KeyServiceReason: Term[]
+  OpinionCategory: Term[]
+  IssueCategory: Term[]
+  IssueRoute: Term[]
+  IssueStatus: Term[]
+  PartyRole: Term[]
+}
+
+export interface Identity {
+  server_url: string
+  device_id: Uuid
+  steward_id: Uuid
+  steward_name: string
+  compound_id: Uuid
+  compound_name: string
+}
+
+export interface AppInfo {
+  version: string
+  identity: Identity | null
+  /** IANA zone the program's dates are shown in, e.g. Asia/Shanghai. */
+  zone: string
+  month: Month
+  now: Millis
+  /** A phone: the enrolment QR code can be scanned. */
+  mobile: boolean
+}
+
+export interface SyncStatus {
+  pending_changes: number
+  last_success_at: Millis | null
+  last_error: string | null
+  /** Documents the server refused: [id, reason]. */
+  rejected: [Uuid, string][]
+}
+export interface SyncState { status: SyncStatus; syncing: boolean; offline: boolean }
+
+export interface MonthProgress { planned: number; planned_visited: number; visits: number; plan_out_of_range: boolean }
+export interface HouseholdLine {
+  id: Uuid
+  building: string
+  unit: string
+  room: string
+  head_name: string
+  planned: boolean
+  visits_this_month: number
+  open_must_visits: number
+  last_visit_at: Millis | null
+}
+export interface OpenMustVisit { id: Uuid; household_id: Uuid; head_name: string; trigger: MustVisitTrigger; date: Millis }
+export interface TimelyLine {
+  id: Uuid
+  household_id: Uuid
+  kind: TimelyKind
+  raised_at: Millis
+  deadline: Millis
+  resolved_at: Millis | null
+  timeliness: Timeliness
+}
+export interface Overview {
+  month: Month
+  now: Millis
+  progress: MonthProgress
+  households: HouseholdLine[]
+  must_visits: OpenMustVisit[]
+  /** Open timely responses (on time or overdue). */
+  timely: TimelyLine[]
+}
+
+export interface Address { building: string; unit: string; room: string }
+export interface HouseholdProfile {
+  address: Address
+  head_name: string
+  member_count: number
+  phone: string | null
+  /** null: not yet known (a gap in the three clears). */
+  party_member: boolean | null
+  /** null: not yet checked; []: checked, not a key-service household. */
+  key_service: KeyServiceReason[] | null
+  notes: string
+}
+export interface Opinion { category: OpinionCategory; text: string }
+export interface VisitRecord {
+  id: Uuid
+  household_id: Uuid
+  at: Millis
+  recorded_at: Millis
+  method: VisitMethod
+  summary: string
+  opinions: Opinion[]
+  hardships: string
+  answers: Uuid[]
+  follow_up: boolean
+  by: Uuid | null
+}
+export interface MustVisitRecord {
+  id: Uuid
+  household_id: Uuid
+  trigger: MustVisitTrigger
+  date: Millis
+  note: string
+  raised_by: Uuid | null
+  raised_at: Millis
+  answered_by: Uuid | null
+  answered_at: Millis | null
+}
+export interface TimelyRecord {
+  id: Uuid
+  household_id: Uuid
+  kind: TimelyKind
+  raised_at: Millis
+  note: string
+  raised_by: Uuid | null
+  resolved_at: Millis | null
+  resolved_by: Uuid | null
+}
+export interface PairingNote { id: Uuid; at: Millis; text: string; by: Uuid | null }
+export interface HouseholdRecord {
+  id: Uuid
+  compound_id: Uuid
+  steward_id: Uuid | null
+  profile: HouseholdProfile
+  visits: VisitRecord[]
+  must_visits: MustVisitRecord[]
+  timely: TimelyRecord[]
+  pairing: PairingNote[]
+}
+export type ClearGap = 'party_member' | 'basic_profile' | 'key_service'
+export interface HouseholdDetail { record: HouseholdRecord; timely: TimelyLine[]; missing: ClearGap[] }
+
+export interface RaiseMustVisit { trigger: MustVisitTrigger; date?: Millis | null; note?: string }
+export interface RaiseTimely { kind: TimelyKind; note?: string }
+export interface VisitForm {
+  household_id: Uuid
+  /** When the visit happened; now if null. */
+  at: Millis | null
+  method: VisitMethod
+  summary: string
+  opinions: Opinion[]
+  hardships: string
+  answers: Uuid[]
+  follow_up: boolean
+  must_visit: RaiseMustVisit | null
+  timely: RaiseTimely | null
+}
+
+export interface IssueLine { id: Uuid; category: IssueCategory; place: string; status: IssueStatus; reported_at: Millis }
+export interface IssueEvent { id: Uuid; at: Millis; by: Uuid | null; role: PartyRole; text: string; status: IssueStatus | null }
+export interface IssueRecord {
+  id: Uuid
+  compound_id: Uuid
+  reporter_id: Uuid
+  reported_at: Millis
+  category: IssueCategory
+  place: string
+  description: string
+  route: IssueRoute
+  status: IssueStatus
+  timeline: IssueEvent[]
+}
+export interface IssueForm { category: IssueCategory; place: string; description: string; route: IssueRoute }
+
+export interface ThreeClears {
+  households: number
+  party_member_known: number
+  basic_profile_complete: number
+  key_service_known: number
+}
+export interface My345 {
+  month: Month
+  progress: MonthProgress
+  clears: ThreeClears
+  /** Percent known: party members, basic profile, key service. */
+  clears_percent: [number, number, number]
+  timely: { on_time: number; late: number; open: number; overdue: number }
+  must_visits: { answered_this_month: number; open: number }
+}
+
+export interface UiPrefs { locale: 'zh-CN' | 'en'; textScale: number }
+
+/** What a failed command rejects with. `code` picks the words shown; `message` is the detail. */
+export interface CommandError { code: string; message: string; count?: number }
+
+export function isCommandError(e: unknown): e is CommandError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args)
+  } catch (e) {
+    if (isCommandError(e)) throw e
+    // The IPC itself failed (not a command's refusal): keep the shape the UI expects.
+    throw { code: 'ipc', message: String(e) } satisfies CommandError
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  vocabulary: () => call<Vocabulary>('vocabulary'),
+  enrol: (serverUrl: string, code: string, deviceName: string) =>
+    call<Identity>('enrol', { serverUrl, code, deviceName }),
+  syncState: () => call<SyncState>('sync_state'),
+  syncNow: () => call<SyncState>('sync_now'),
+  monthOverview: (month?: Month) => call<Overview>('month_overview', { month: month ?? null }),
+  household: (id: Uuid) => call<HouseholdDetail>('household', { id }),
+  updateProfile: (id: Uuid, profile: HouseholdProfile) => call<void>('update_profile', { id, profile }),
+  addPairingNote: (id: Uuid, text: string) => call<void>('add_pairing_note', { id, text }),
+  recordVisit: (form: VisitForm) => call<Uuid>('record_visit', { form }),
+  raiseMustVisit: (householdId: Uuid, mustVisit: RaiseMustVisit) =>
+    call<void>('raise_must_visit', { householdId, mustVisit }),
+  raiseTimely: (householdId: Uuid, timely: RaiseTimely) => call<void>('raise_timely', { householdId, timely }),
+  resolveTimely: (householdId: Uuid, eventId: Uuid) => call<void>('resolve_timely', { householdId, eventId }),
+  issues: () => call<IssueLine[]>('issues'),
+  issue: (id: Uuid) => call<IssueRecord>('issue', { id }),
+  reportIssue: (form: IssueForm) => call<Uuid>('report_issue', { form }),
+  commentIssue: (id: Uuid, text: string) => call<void>('comment_issue', { id, text }),
+  /** Verify ('verified') or reopen ('reopened', with a reason) a resolved issue. */
+  setIssueStatus: (id: Uuid, status: 'verified' | 'reopened', comment: string) =>
+    call<void>('set_issue_status', { id, status, comment }),
+  my345: (month?: Month) => call<My345>('my_345', { month: month ?? null }),
+  saveDraft: (key: string, value: unknown) => call<void>('save_draft', { key, value }),
+  loadDraft: <T>(key: string) => call<T | null>('load_draft', { key }),
+  clearDraft: (key: string) => call<void>('clear_draft', { key }),
+  uiPrefs: () => call<UiPrefs | null>('ui_prefs'),
+  setUiPrefs: (prefs: UiPrefs) => call<void>('set_ui_prefs', { prefs }),
+  /** Refuses with code 'unsynced_changes' (and `count`) unless `discard` is true. */
+  signOut: (discard: boolean) => call<void>('sign_out', { discard }),
+  /** The sync badge's state, pushed by the Rust side whenever it changes. */
+  onSyncState: (f: (s: SyncState) => void): Promise<UnlistenFn> => listen<SyncState>('sync-state', (e) => f(e.payload)),
+}

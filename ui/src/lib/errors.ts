@@ -1,0 +1,17 @@
+// A failed command in words: the code picks the sentence, the message is the detail.
+import { isCommandError } from '../api'
+
+const KNOWN = new Set([
+  'invalid', 'not_found', 'not_enrolled', 'unsynced_changes', 'offline', 'bad_enrolment_code', 'unauthorized',
+  'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc',
+])
+
+export interface ErrorWords { code: string; title: string; detail: string }
+
+export function errorWords(e: unknown, t: (key: string, params?: Record<string, unknown>) => string): ErrorWords {
+  if (isCommandError(e)) {
+    const code = KNOWN.has(e.code) ? e.code : 'unknown'
+    return { code: e.code, title: t(`errors.${code}`, { n: e.count ?? 0 }), detail: e.message }
+  }
+  return { code: 'unknown', title: t('errors.unknown', { n: 0 }), detail: e instanceof Error ? e.message : String(e) }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import type { HouseholdLine } from '../api'
+import { formatAddress, percent, sortHouseholds } from './households'
+import { errorWords } from './errors'
+
+function line(id: string, building: string, room: string, planned: boolean): HouseholdLine {
+  return { id, building, unit: '1', room, head_name: id, planned, visits_this_month: 0, open_must_visits: 0, last_visit_at: null }
+}
+
+describe('household helpers', () => {
+  it('formats 楼栋-单元-室', () => {
+    expect(formatAddress({ building: '3', unit: '2', room: '501' })).toBe('3-2-501')
+    expect(formatAddress({ building: '3', unit: '', room: '501' })).toBe('3-501')
+  })
+  it('puts planned households first, then in natural address order', () => {
+    const sorted = sortHouseholds([line('a', '10', '101', false), line('b', '2', '1201', true), line('c', '2', '301', true), line('d', '9', '1', false)])
+    expect(sorted.map((h) => h.id)).toEqual(['c', 'b', 'd', 'a'])
+  })
+  it('percent is safe for an empty plan', () => {
+    expect(percent(3, 12)).toBe(25)
+    expect(percent(0, 0)).toBe(0)
+    expect(percent(15, 12)).toBe(100)
+  })
+})
+
+describe('error words', () => {
+  const t = (k: string, p?: Record<string, unknown>) => `${k}${p && 'n' in p ? `(${p.n})` : ''}`
+  it('picks the words by code and keeps the message as detail', () => {
+    expect(errorWords({ code: 'offline', message: 'connection refused' }, t)).toEqual({
+      code: 'offline',
+      title: 'errors.offline(0)',
+      detail: 'connection refused',
+    })
+    expect(errorWords({ code: 'unsynced_changes', message: 'm', count: 4 }, t).title).toBe('errors.unsynced_changes(4)')
+  })
+  it('falls back for unknown codes and non-command errors', () => {
+    expect(errorWords({ code: 'weird', message: 'm' }, t).title).toBe('errors.unknown(0)')
+    expect(errorWords(new Error('boom'), t)).toMatchObject({ code: 'unknown', detail: 'boom' })
+  })
+})

@@ -1,0 +1,26 @@
+// The issue report form, its checks, and the IssueForm the Rust side takes.
+import type { IssueCategory, IssueForm, IssueRoute } from '../api'
+import type { FormErrors } from './visitForm'
+
+export interface IssueDraft { category: IssueCategory | null; place: string; description: string; route: IssueRoute }
+
+export function emptyIssueDraft(): IssueDraft {
+  return { category: null, place: '', description: '', route: 'property_duty' }
+}
+
+export function restoreIssueDraft(saved: unknown): IssueDraft {
+  if (typeof saved !== 'object' || saved === null) return emptyIssueDraft()
+  return { ...emptyIssueDraft(), ...(saved as Partial<IssueDraft>) }
+}
+
+export function validateIssue(d: IssueDraft): FormErrors {
+  const errors: FormErrors = {}
+  if (!d.category) errors.category = 'issueNew.errors.category'
+  if (!d.place.trim()) errors.place = 'issueNew.errors.place'
+  if (!d.description.trim()) errors.description = 'issueNew.errors.description'
+  return errors
+}
+
+export function toIssueForm(d: IssueDraft): IssueForm {
+  return { category: d.category as IssueCategory, place: d.place.trim(), description: d.description.trim(), route: d.route }
+}
