@@ -101,6 +101,15 @@ impl AppDriver {
     }
 }
 
+impl AppDriver {
+    /// SIGKILLs the app (no shutdown, no flush); the WebDriver session on it is gone with it.
+    pub fn kill_app(&self) {
+        let status = Command::new("pkill").args(["-KILL", "-f", &app_binary().display().to_string()]).status();
+        assert!(status.is_ok_and(|s| s.success()), "no app process to kill");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
 impl Drop for AppDriver {
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());

@@ -140,6 +140,23 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     let summary = "老人腿脚不便，楼道扶手松动，已请物业来修。";
     app.type_into("[data-testid=visit-summary] textarea", summary).await.unwrap();
     shot(&app, "04-visit-form").await;
+
+    // The app is killed with the form half filled; opened again, the form is as it was.
+    tokio::time::sleep(Duration::from_millis(1000)).await; // past the draft's 300 ms debounce
+    driver.kill_app();
+    app.end().await;
+    let app = driver.open_app().await;
+    app.wait("[data-testid=home-progress]", LONG).await.unwrap();
+    go(&app, &format!("#/household/{household}/visit")).await;
+    let restored = app
+        .wait_until(
+            "the half-filled visit restored",
+            "const t = document.querySelector('[data-testid=visit-summary] textarea'); return t && t.value;",
+            SHORT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(restored, summary, "the draft survived the killed app");
     app.click_on("[data-testid=visit-save]").await.unwrap();
     app.wait("[data-testid=household-name]", SHORT).await.unwrap();
     app.wait_until(
