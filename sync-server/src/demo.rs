@@ -293,6 +293,13 @@ pub fn instructions(demo: &Demo, listen: &str) -> String {
     for (id, name, code) in &demo.stewards {
         out.push_str(&format!("  {name}  code {code}  (steward {id})\n"));
     }
+    out.push_str("As a QR code for the phone's enrolment screen, encode:\n");
+    for (_, name, code) in &demo.stewards {
+        out.push_str(&format!(
+            "  {name}  redsteward://enrol?server=http%3A%2F%2F{}&code={code}\n",
+            listen.replace(':', "%3A")
+        ));
+    }
     out.push_str(&format!(
         "\nSupervisor sign-in: {} / {}    Property company: {} / {}\n",
         SUPERVISOR.0, SUPERVISOR.1, PROPERTY.0, PROPERTY.1

@@ -38,8 +38,13 @@ describe('sync badge words', () => {
     expect(syncBadgeText(s, ZONE, zh)).toBe('离线')
   })
 
-  it('syncing wins over everything else', () => {
+  it('offline wins over a retry in progress, so the badge does not flicker', () => {
     const s = state({ syncing: true, offline: true, pending_changes: 2, last_error: 'x' })
+    expect(syncBadgeView(s, ZONE)).toMatchObject({ state: 'offline', pending: 2 })
+  })
+
+  it('syncing wins over an earlier error and waiting changes', () => {
+    const s = state({ syncing: true, pending_changes: 2, last_error: 'x' })
     expect(syncBadgeView(s, ZONE)).toMatchObject({ state: 'syncing', pending: 2 })
     expect(syncBadgeText(s, ZONE, zh)).toBe('同步中…')
   })

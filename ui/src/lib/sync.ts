@@ -15,16 +15,18 @@ export interface BadgeView {
 }
 
 /**
- * Which state the badge shows. Order matters: a sync in progress first, then no connection,
+ * Which state the badge shows. Order matters: no connection first, then a sync in progress,
  * then a failed sync, then changes waiting, then all synced.
  */
 export function syncBadgeView(s: SyncState | null, zone: string): BadgeView {
   if (!s) return { state: 'pending', pending: 0, key: 'sync.unknown', params: {}, detail: null }
   const pending = s.status.pending_changes
-  if (s.syncing) return { state: 'syncing', pending, key: 'sync.syncing', params: {}, detail: null }
+  // While offline the loop keeps retrying in the background; the steward should go on seeing
+  // "offline · N waiting", not a flicker of "syncing" at every attempt.
   if (s.offline) {
     return { state: 'offline', pending, key: pending > 0 ? 'sync.offlinePending' : 'sync.offline', params: { n: pending }, detail: null }
   }
+  if (s.syncing) return { state: 'syncing', pending, key: 'sync.syncing', params: {}, detail: null }
   if (s.status.last_error) {
     return {
       state: 'error',
