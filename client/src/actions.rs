@@ -60,6 +60,20 @@ impl Store {
         self.edit(household, "update_profile", |d| doc::update_profile(d, profile, now_millis()))
     }
 
+    /// Saves what a steward changed on a profile they began editing as `base`: only the fields
+    /// they touched are written, so changes that arrived by sync while the form was open are kept.
+    pub fn edit_profile(
+        &mut self,
+        household: Uuid,
+        base: &HouseholdProfile,
+        edited: &HouseholdProfile,
+    ) -> Result<(), StoreError> {
+        self.edit(household, "update_profile", |d| {
+            let merged = doc::read_profile(d)?.with_edits(base, edited);
+            doc::update_profile(d, &merged, now_millis())
+        })
+    }
+
     /// Adds a pairing-assistance note.
     pub fn add_pairing_note(&mut self, household: Uuid, text: &str) -> Result<(), StoreError> {
         let (me, _) = self.me()?;

@@ -41,3 +41,18 @@ pub enum StoreError {
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
 }
+
+impl StoreError {
+    /// A stable code for the UI to put in the steward's words.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Sqlite(_) => "storage",
+            StoreError::Domain(_) | StoreError::Invalid(_) => "invalid",
+            StoreError::NotFound(_) => "not_found",
+            StoreError::NotEnrolled => "not_enrolled",
+            StoreError::UnsyncedChanges(_) => "unsynced_changes",
+            StoreError::Protocol(_) => "protocol",
+            StoreError::Corrupt(_) => "corrupt",
+        }
+    }
+}

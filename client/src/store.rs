@@ -59,6 +59,8 @@ pub struct SyncStatus {
     pub last_success_at: Option<Millis>,
     /// The last sync error, in words; cleared by the next success.
     pub last_error: Option<String>,
+    /// The last sync error's code (`SyncError::code`), for the UI to put in the steward's words.
+    pub last_error_code: Option<String>,
     /// Documents the server refused, with its reason.
     pub rejected: Vec<(Uuid, String)>,
 }
@@ -67,6 +69,16 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
     pushed: HashMap<Uuid, PushedDoc>,
+    /// The enrolment it was prepared under: an answer arriving after a sign-out (or a new
+    /// enrolment) must not write the old steward's documents or cursor into the store.
+    device: Option<Uuid>,
+}
+
+impl Prepared {
+    /// Nothing pushed, for answers to the standard sync protocol under `device`'s enrolment.
+    pub fn nothing_pushed(device: Uuid) -> Prepared {
+        Prepared { pushed: HashMap::new(), device: Some(device) }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -169,11 +181,25 @@ impl Store {
         Ok(Some(identity))
     }
 
-    /// Records the identity received at enrolment.
+    /// Records the identity received at enrolment. A new enrolment starts its sync from the
+    /// beginning: no cursor or sync outcome of an earlier one is kept.
     pub fn set_identity(&mut self, identity: &Identity) -> Result<(), StoreError> {
         let mut v = serde_json::to_value(identity).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         v["device_token"] = serde_json::Value::String(identity.device_token.clone());
-        set_meta(&self.conn, "identity", &v.to_string())
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM meta WHERE key IN ('cursor', 'last_success_at', 'last_error', 'last_error_code')", [])?;
+        set_meta(&tx, "identity", &v.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Fails unless the store is still enrolled as `device`: work begun before a sign-out or a
+    /// new enrolment must not land in the store afterwards.
+    pub fn check_device(&self, device: Uuid) -> Result<(), StoreError> {
+        match self.identity()? {
+            Some(i) if i.device_id == device => Ok(()),
+            _ => Err(StoreError::NotEnrolled),
+        }
     }
 
     /// Forgets the identity and every document (sign out). Refuses while edits are waiting,
@@ -190,7 +216,7 @@ impl Store {
              DELETE FROM households; DELETE FROM visits; DELETE FROM must_visits; DELETE FROM timely;
              DELETE FROM issues; DELETE FROM issue_events; DELETE FROM plan_items; DELETE FROM compounds;
              DELETE FROM drafts;
-             DELETE FROM meta WHERE key IN ('identity', 'cursor', 'last_success_at', 'last_error');
+             DELETE FROM meta WHERE key IN ('identity', 'cursor', 'last_success_at', 'last_error', 'last_error_code');
              COMMIT;",
         )?;
         Ok(())
@@ -271,7 +297,14 @@ impl Store {
     {
         let doc = self.doc(id)?;
         let before = doc.get_heads();
-        f(doc)?;
+        if let Err(e) = f(doc) {
+            // An action of several steps may have committed some before failing: drop the
+            // in-memory document so the next read is the disk's, where none of them are.
+            if doc.get_heads() != before {
+                self.docs.remove(&id);
+            }
+            return Err(e.into());
+        }
         let changes: Vec<u8> = doc.save_after(&before);
         if changes.is_empty() {
             return Ok(());
@@ -351,18 +384,22 @@ impl Store {
             pending_changes: self.pending_count()?,
             last_success_at: get_meta(&self.conn, "last_success_at")?.and_then(|s| s.parse().ok()),
             last_error: get_meta(&self.conn, "last_error")?,
+            last_error_code: get_meta(&self.conn, "last_error_code")?,
             rejected,
         })
     }
 
-    /// Records the outcome of a sync attempt.
-    pub fn record_sync_result(&mut self, error: Option<&str>) -> Result<(), StoreError> {
+    /// Records the outcome of a sync attempt: `None` for success, else the error's code and words.
+    pub fn record_sync_result(&mut self, error: Option<(&str, &str)>) -> Result<(), StoreError> {
         match error {
             None => {
                 set_meta(&self.conn, "last_success_at", &now_millis().to_string())?;
-                self.conn.execute("DELETE FROM meta WHERE key = 'last_error'", [])?;
+                self.conn.execute("DELETE FROM meta WHERE key IN ('last_error', 'last_error_code')", [])?;
             }
-            Some(e) => set_meta(&self.conn, "last_error", e)?,
+            Some((code, words)) => {
+                set_meta(&self.conn, "last_error", words)?;
+                set_meta(&self.conn, "last_error_code", code)?;
+            }
         }
         Ok(())
     }
@@ -382,7 +419,7 @@ impl Store {
                 dirty.push((id, r.get(1)?, r.get(2)?));
             }
         }
-        let mut prepared = Prepared::default();
+        let mut prepared = Prepared { device: self.identity()?.map(|i| i.device_id), ..Prepared::default() };
         let mut push = Vec::with_capacity(dirty.len());
         for (id, last_pending_seq, synced) in dirty {
             let base = decode_heads(&synced)?;
@@ -407,6 +444,9 @@ impl Store {
     /// All of it lands in one SQLite transaction, so a killed app re-runs the sync rather than
     /// half-applying it.
     pub fn apply_sync_response(&mut self, prepared: &Prepared, resp: &SyncResponse) -> Result<Applied, StoreError> {
+        if let Some(device) = prepared.device {
+            self.check_device(device)?;
+        }
         let mut applied = Applied::default();
         let need_sync: BTreeSet<Uuid> = resp.need_sync.iter().map(|u| u.0).collect();
         let revoked: BTreeSet<Uuid> = resp.revoked.iter().map(|u| u.0).collect();

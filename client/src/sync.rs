@@ -50,7 +50,7 @@ impl SyncError {
             SyncError::BadEnrolmentCode => "bad_enrolment_code",
             SyncError::Rejected(_) => "rejected",
             SyncError::Server(_) => "server_error",
-            SyncError::Store(_) => "store_error",
+            SyncError::Store(e) => e.code(),
         }
     }
 
@@ -199,9 +199,17 @@ impl SyncClient {
     /// with the standard sync protocol where the fast path cannot be used. Records the outcome
     /// in the store for the badge.
     pub async fn sync(&self, store: &SharedStore) -> Result<SyncReport, SyncError> {
+        let device = with_store(store, |s| s.identity()).await?.map(|i| i.device_id);
         let result = self.sync_inner(store).await;
-        let err = result.as_ref().err().map(|e| e.to_string());
-        with_store(store, move |s| s.record_sync_result(err.as_deref())).await?;
+        let err = result.as_ref().err().map(|e| (e.code(), e.to_string()));
+        with_store(store, move |s| {
+            // Signed out (or enrolled anew) meanwhile: this outcome belongs to no one.
+            if device.is_none() || s.identity()?.map(|i| i.device_id) != device {
+                return Ok(());
+            }
+            s.record_sync_result(err.as_ref().map(|(c, w)| (*c, w.as_str())))
+        })
+        .await?;
         result
     }
 
@@ -244,6 +252,7 @@ impl SyncClient {
         docs: Vec<Uuid>,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
+        let device = identity.device_id;
         let states: Arc<Mutex<HashMap<Uuid, am_sync::State>>> =
             Arc::new(Mutex::new(docs.iter().map(|d| (*d, am_sync::State::new())).collect()));
         for _ in 0..MAX_PROTOCOL_ROUNDS {
@@ -270,13 +279,14 @@ impl SyncClient {
             let they_are_done = resp.sync.iter().all(|m| m.msg.is_none());
             let st = states.clone();
             with_store(store, move |s| {
+                s.check_device(device)?;
                 let mut states = st.lock().unwrap_or_else(|p| p.into_inner());
                 for m in &resp.sync {
                     if let (Some(msg), Some(state)) = (&m.msg, states.get_mut(&m.id)) {
                         s.receive_sync_message(m.id, state, msg)?;
                     }
                 }
-                s.apply_sync_response(&Prepared::default(), &SyncResponse { sync: Vec::new(), ..resp })?;
+                s.apply_sync_response(&Prepared::nothing_pushed(device), &SyncResponse { sync: Vec::new(), ..resp })?;
                 Ok(())
             })
             .await?;

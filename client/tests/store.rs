@@ -153,16 +153,26 @@ fn a_visit_and_what_it_raised_are_one_change_kept_whole_or_not_at_all() {
     assert_eq!(s.pending_count().unwrap(), before + 1);
     assert_eq!(s.row_counts().unwrap()[1..4], [1, 1, 1]);
 
-    // A bad part refuses the whole: the visit is not kept without its must-visit.
-    let mut bad = m.clone();
-    bad.id = Uuid::new_v4();
-    let empty = visit(" ");
-    assert!(s.record_visit_with(h, &empty, Some(&bad), None).is_err());
+    // A bad later part refuses the whole: the visit (already applied in memory when the
+    // must-visit, a repeat, is refused) is not kept, in memory or on disk.
+    let second = visit("第二次走访");
+    let err = s.record_visit_with(h, &second, Some(&m), None).unwrap_err();
+    assert!(err.to_string().contains("already raised"), "{err}");
     assert_eq!(s.row_counts().unwrap()[1..4], [1, 1, 1]);
     assert_eq!(s.pending_count().unwrap(), before + 1);
+    let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
+    assert_eq!(rec.visits.len(), 1, "the refused visit is not in the document either");
+
+    // The next edit builds on what is on disk, and survives reopening.
+    s.record_visit(h, &visit("第三次走访")).unwrap();
     let month = s.month_of(v.at);
     let counts = s.must_visit_counts(month).unwrap();
     assert_eq!((counts.answered_this_month, counts.open), (0, 1));
+    drop(s);
+    let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
+    let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
+    assert_eq!(rec.visits.len(), 2);
+    assert_eq!(s.row_counts().unwrap()[1], 2);
 }
 
 #[test]
@@ -181,4 +191,48 @@ fn drafts_survive_reopening_refuse_non_json_and_are_cleared_on_sign_out() {
     s.sign_out(true).unwrap();
     assert_eq!(s.draft("visit:1").unwrap(), None);
     assert!(s.ui_prefs().unwrap().unwrap().contains("zh-CN"), "display preferences are kept");
+}
+
+fn identity(device: Uuid) -> steward_client::Identity {
+    steward_client::Identity {
+        server_url: "http://127.0.0.1:1".into(),
+        device_token: "secret".into(),
+        device_id: device,
+        steward_id: Uuid::new_v4(),
+        steward_name: "李秀英".into(),
+        compound_id: Uuid::new_v4(),
+        compound_name: "蜀汉美郡".into(),
+    }
+}
+
+#[test]
+fn an_answer_arriving_after_sign_out_writes_nothing_and_a_new_enrolment_starts_from_the_beginning() {
+    use steward_core::protocol::{SyncResponse, PROTOCOL_VERSION};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
+    s.set_identity(&identity(Uuid::new_v4())).unwrap();
+    let (_, prepared) = s.prepare_sync().unwrap();
+    let answer = SyncResponse {
+        v: PROTOCOL_VERSION,
+        cursor: "42.00000000".into(),
+        need_sync: vec![],
+        pull: vec![],
+        sync: vec![],
+        revoked: vec![],
+    };
+
+    // The steward signs out while the request is in flight; its answer then arrives.
+    s.sign_out(true).unwrap();
+    assert!(matches!(s.apply_sync_response(&prepared, &answer), Err(StoreError::NotEnrolled)));
+    assert_eq!(s.cursor().unwrap(), None, "the old enrolment's cursor is not written back");
+
+    // Enrolled anew (another phone's identity), an old answer is refused too, and no old
+    // cursor is carried into the new enrolment.
+    s.set_identity(&identity(Uuid::new_v4())).unwrap();
+    assert!(s.apply_sync_response(&prepared, &answer).is_err());
+    let (_, fresh) = s.prepare_sync().unwrap();
+    s.apply_sync_response(&fresh, &answer).unwrap();
+    assert_eq!(s.cursor().unwrap().as_deref(), Some("42.00000000"));
+    s.set_identity(&identity(Uuid::new_v4())).unwrap();
+    assert_eq!(s.cursor().unwrap(), None, "a new enrolment starts its sync from the beginning");
 }

@@ -33,13 +33,7 @@ impl ThreeClears {
 
     /// Shares in percent (0–100), in the order party members, basic profile, key service.
     pub fn percentages(&self) -> [u32; 3] {
-        let pct = |n: u32| {
-            if self.households == 0 {
-                0
-            } else {
-                n * 100 / self.households
-            }
-        };
+        let pct = |n: u32| (n * 100).checked_div(self.households).unwrap_or(0);
         [pct(self.party_member_known), pct(self.basic_profile_complete), pct(self.key_service_known)]
     }
 }

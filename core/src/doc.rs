@@ -459,6 +459,11 @@ pub fn record_visit(doc: &mut Automerge, v: &NewVisit) -> Result<(), Error> {
 pub fn raise_must_visit(doc: &mut Automerge, m: &NewMustVisit) -> Result<(), Error> {
     let now = crate::time::now_millis();
     edit(doc, "raise must-visit", now, |tx| {
+        // A repeat (a double tap, a retried command) must not reset an existing one.
+        require(
+            map_entry(tx, &ROOT, "must_visits", &m.id.to_string())?.is_none(),
+            "this must-visit is already raised",
+        )?;
         let map = ensure_map(tx, &ROOT, "must_visits")?;
         let mv = tx.put_object(&map, m.id.to_string(), ObjType::Map)?;
         tx.put(&mv, "trigger", m.trigger.as_code())?;
@@ -473,6 +478,7 @@ pub fn raise_must_visit(doc: &mut Automerge, m: &NewMustVisit) -> Result<(), Err
 /// Raises an event that needs a timely response.
 pub fn raise_timely(doc: &mut Automerge, t: &NewTimely) -> Result<(), Error> {
     edit(doc, "raise timely response", t.raised_at, |tx| {
+        require(map_entry(tx, &ROOT, "timely", &t.id.to_string())?.is_none(), "this event is already raised")?;
         let map = ensure_map(tx, &ROOT, "timely")?;
         let ev = tx.put_object(&map, t.id.to_string(), ObjType::Map)?;
         tx.put(&ev, "kind", t.kind.as_code())?;
@@ -488,6 +494,8 @@ pub fn resolve_timely(doc: &mut Automerge, id: Uuid, at: Millis, by: Uuid) -> Re
     edit(doc, "resolve timely response", at, |tx| {
         let ev = map_entry(tx, &ROOT, "timely", &id.to_string())?
             .ok_or_else(|| Error::NotFound(format!("timely response {id}")))?;
+        // Resolving twice would move the time it was resolved, and with it on time / late.
+        require(tx.get(&ev, "resolved_at")?.is_none(), "this event is already resolved")?;
         tx.put(&ev, "resolved_at", ScalarValue::Timestamp(at))?;
         tx.put(&ev, "resolved_by", by.to_string())?;
         Ok(())

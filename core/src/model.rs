@@ -216,8 +216,56 @@ pub struct HouseholdProfile {
 }
 
 /// One opinion or suggestion heard on a visit.
+impl HouseholdProfile {
+    /// This profile with the edits a steward made to `base` (the profile as it was when they
+    /// began editing) applied: a field is taken from `edited` only where it differs from `base`,
+    /// so whatever reached this profile meanwhile (a supervisor's change, another phone's) is kept
+    /// in the fields the steward did not touch.
+    pub fn with_edits(&self, base: &HouseholdProfile, edited: &HouseholdProfile) -> HouseholdProfile {
+        fn pick<T: PartialEq + Clone>(now: &T, base: &T, edited: &T) -> T {
+            if edited != base {
+                edited.clone()
+            } else {
+                now.clone()
+            }
+        }
+        HouseholdProfile {
+            address: Address {
+                building: pick(&self.address.building, &base.address.building, &edited.address.building),
+                unit: pick(&self.address.unit, &base.address.unit, &edited.address.unit),
+                room: pick(&self.address.room, &base.address.room, &edited.address.room),
+            },
+            head_name: pick(&self.head_name, &base.head_name, &edited.head_name),
+            member_count: pick(&self.member_count, &base.member_count, &edited.member_count),
+            phone: pick(&self.phone, &base.phone, &edited.phone),
+            party_member: pick(&self.party_member, &base.party_member, &edited.party_member),
+            key_service: pick(&self.key_service, &base.key_service, &edited.key_service),
+            notes: pick(&self.notes, &base.notes, &edited.notes),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opinion {
     pub category: OpinionCategory,
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_edit_form_changes_only_the_fields_the_steward_touched() {
+        let base = HouseholdProfile { head_name: "张桂兰".into(), member_count: 2, ..Default::default() };
+        // Meanwhile a supervisor corrected the phone and the member count.
+        let now = HouseholdProfile { phone: Some("13800000000".into()), member_count: 3, ..base.clone() };
+        // The steward, on the old copy, set the party-member status only.
+        let edited = HouseholdProfile { party_member: Some(true), ..base.clone() };
+        let merged = now.with_edits(&base, &edited);
+        assert_eq!(merged, HouseholdProfile { party_member: Some(true), ..now.clone() });
+        // Touching a field the supervisor also changed: the steward's value wins, as the last edit.
+        let edited = HouseholdProfile { member_count: 4, ..base.clone() };
+        assert_eq!(now.with_edits(&base, &edited).member_count, 4);
+    }
 }

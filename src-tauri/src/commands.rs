@@ -81,6 +81,31 @@ pub fn vocabulary() -> Value {
     )
 }
 
+/// Household data is personal: a release build sends it only over https, or to this very
+/// machine (a demo). Debug builds also allow plain http, for a test server on the local network.
+fn check_server_address(url: &str) -> CmdResult<()> {
+    let url = url.trim();
+    let (secure, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        _ => return Err(CmdError::invalid("the server address must start with https:// (or http://)")),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.find(']') {
+        Some(end) => &authority[..=end],
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    if host.is_empty() {
+        return Err(CmdError::invalid("the server address has no host"));
+    }
+    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
+    if secure || loopback || cfg!(debug_assertions) {
+        Ok(())
+    } else {
+        Err(CmdError::invalid("use the server's https:// address: plain http:// would send household data unprotected"))
+    }
+}
+
 #[tauri::command]
 pub async fn enrol(
     app: AppHandle,
@@ -91,6 +116,10 @@ pub async fn enrol(
 ) -> CmdResult<Identity> {
     if code.trim().is_empty() {
         return Err(CmdError::invalid("enter the enrolment code"));
+    }
+    check_server_address(&server_url)?;
+    if with(&state, |s| s.identity())?.is_some() {
+        return Err(CmdError::new("already_enrolled", "this phone is already enrolled: sign out first"));
     }
     let identity = state.client.enrol(&state.store, &server_url, &code, &device_name).await?;
     state.edited(&app);
@@ -168,9 +197,10 @@ pub async fn update_profile(
     app: AppHandle,
     state: State<'_, AppState>,
     id: Uuid,
+    base: HouseholdProfile,
     profile: HouseholdProfile,
 ) -> CmdResult<()> {
-    with(&state, |s| s.update_profile(id, &profile))?;
+    with(&state, |s| s.edit_profile(id, &base, &profile))?;
     state.edited(&app);
     Ok(())
 }
@@ -437,4 +467,26 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>, discard: bool)
     with(&state, |s| s.sign_out(discard))?;
     state.edited(&app);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_server_address;
+
+    #[test]
+    fn server_addresses_need_a_scheme_and_a_host_and_release_builds_refuse_plain_http_beyond_this_machine() {
+        for ok in [
+            "https://rs.example.cn",
+            "https://rs.example.cn:8443/",
+            "http://127.0.0.1:8787",
+            "http://localhost",
+            "http://[::1]:80",
+        ] {
+            assert!(check_server_address(ok).is_ok(), "{ok}");
+        }
+        for bad in ["rs.example.cn", "ftp://x", "https://", "http:///x", ""] {
+            assert_eq!(check_server_address(bad).unwrap_err().code, "invalid", "{bad}");
+        }
+        assert_eq!(check_server_address("http://192.168.1.5:8787").is_ok(), cfg!(debug_assertions));
+    }
 }

@@ -27,15 +27,7 @@ impl CmdError {
 
 impl From<StoreError> for CmdError {
     fn from(e: StoreError) -> CmdError {
-        let code = match &e {
-            StoreError::Sqlite(_) => "storage",
-            StoreError::Domain(_) | StoreError::Invalid(_) => "invalid",
-            StoreError::NotFound(_) => "not_found",
-            StoreError::NotEnrolled => "not_enrolled",
-            StoreError::UnsyncedChanges(_) => "unsynced_changes",
-            StoreError::Protocol(_) => "protocol",
-            StoreError::Corrupt(_) => "corrupt",
-        };
+        let code = e.code();
         if matches!(e, StoreError::Sqlite(_) | StoreError::Corrupt(_)) {
             // The details name tables, never household fields.
             tracing::error!(code, error = %e, "store error");

@@ -93,7 +93,8 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
         )
         .with_writer(std::io::stderr)
-        .init();
+        .try_init()
+        .ok(); // Android may enter `run` again in the same process; the first subscriber stays.
     let result = tauri::Builder::default()
         .setup(setup)
         .invoke_handler(tauri::generate_handler![

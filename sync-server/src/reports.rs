@@ -361,7 +361,7 @@ pub fn three_clears(l: &Ledger) -> Vec<ClearsRow> {
     let mut rows: Vec<ClearsRow> = by
         .into_iter()
         .map(|(s, hs)| {
-            let clears = steward_core::clears::ThreeClears::of(hs.into_iter());
+            let clears = steward_core::clears::ThreeClears::of(hs);
             ClearsRow { steward_id: s, steward: l.steward_name(Some(s)), clears, percent: clears.percentages() }
         })
         .collect();
