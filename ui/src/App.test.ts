@@ -79,7 +79,7 @@ const my345: My345 = {
   timely: { on_time: 4, late: 1, open: 2, overdue: 1 },
   must_visits: { answered_this_month: 3, open: 1 },
 }
-const sync: SyncState = { syncing: false, offline: true, status: { pending_changes: 2, last_success_at: null, last_error: null, rejected: [] } }
+const sync: SyncState = { syncing: false, offline: true, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
 
 const answers: Record<string, unknown> = {
   app_info: {
@@ -232,5 +232,38 @@ describe('the app', () => {
     const err = w.get('[data-testid="enrol-error"]')
     expect(err.text()).toContain('登记码不对或已过期，请核对或向社区要新的')
     expect(err.text()).toContain('the enrolment code is wrong')
+    expect(err.attributes('data-code')).toBe('bad_enrolment_code')
+  })
+
+  it('enrolment names an already enrolled phone, with its code on the error', async () => {
+    const w = await go('/enrol')
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'enrol') throw { code: 'already_enrolled', message: 'this phone is already enrolled' }
+      return cmd in answers ? answers[cmd] : null
+    })
+    await w.get('[data-testid="enrol-code"] input').setValue('ABCD')
+    await w.get('[data-testid="enrol-submit"]').trigger('click')
+    await flushPromises()
+    const err = w.get('[data-testid="enrol-error"]')
+    expect(err.attributes('data-code')).toBe('already_enrolled')
+    expect(err.text()).toContain('这部手机已经登记过了，如需换人请先在“设置”里退出登录')
+  })
+
+  it('enrolment refuses a server address without http:// or https:// and sends nothing', async () => {
+    const w = await go('/enrol')
+    invoke.mockClear()
+    invoke.mockImplementation(async (cmd: string) => (cmd in answers ? answers[cmd] : null))
+    await w.get('[data-testid="enrol-server"] input').setValue('  192.168.1.5:8787 ')
+    await w.get('[data-testid="enrol-code"] input').setValue('ABCD')
+    await w.get('[data-testid="enrol-submit"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="enrol-server"]').text()).toContain('服务器地址要以 http:// 或 https:// 开头')
+    expect(invoke.mock.calls.filter(([cmd]) => cmd === 'enrol')).toHaveLength(0)
+    expect(has(w, 'enrol-error')).toBe(false)
+
+    await w.get('[data-testid="enrol-server"] input').setValue(' https://steward.example.cn ')
+    await w.get('[data-testid="enrol-submit"]').trigger('click')
+    await flushPromises()
+    expect(invoke).toHaveBeenCalledWith('enrol', { serverUrl: 'https://steward.example.cn', code: 'ABCD', deviceName: '我的手机' })
   })
 })

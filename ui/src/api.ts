@@ -61,6 +61,8 @@ export interface SyncStatus {
   pending_changes: number
   last_success_at: Millis | null
   last_error: string | null
+  /** The last error's code (one of CommandError's codes, e.g. offline, unauthorized): pick the words by it. */
+  last_error_code: string | null
   /** Documents the server refused: [id, reason]. */
   rejected: [Uuid, string][]
 }
@@ -229,13 +231,19 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   vocabulary: () => call<Vocabulary>('vocabulary'),
+  /** Refuses with 'already_enrolled' when this phone is enrolled (sign out first). */
   enrol: (serverUrl: string, code: string, deviceName: string) =>
     call<Identity>('enrol', { serverUrl, code, deviceName }),
   syncState: () => call<SyncState>('sync_state'),
   syncNow: () => call<SyncState>('sync_now'),
   monthOverview: (month?: Month) => call<Overview>('month_overview', { month: month ?? null }),
   household: (id: Uuid) => call<HouseholdDetail>('household', { id }),
-  updateProfile: (id: Uuid, profile: HouseholdProfile) => call<void>('update_profile', { id, profile }),
+  /**
+   * Saves what the steward changed: only fields where `profile` differs from `base` (the profile
+   * as it was when editing began) are written, so changes that arrived by sync meanwhile are kept.
+   */
+  updateProfile: (id: Uuid, base: HouseholdProfile, profile: HouseholdProfile) =>
+    call<void>('update_profile', { id, base, profile }),
   addPairingNote: (id: Uuid, text: string) => call<void>('add_pairing_note', { id, text }),
   recordVisit: (form: VisitForm) => call<Uuid>('record_visit', { form }),
   raiseMustVisit: (householdId: Uuid, mustVisit: RaiseMustVisit) =>

@@ -22,7 +22,7 @@ function state(pending: number, extra: Partial<SyncState> = {}, lastSuccess: num
   return {
     syncing: false,
     offline: false,
-    status: { pending_changes: pending, last_success_at: lastSuccess, last_error: null, rejected: [] },
+    status: { pending_changes: pending, last_success_at: lastSuccess, last_error: null, last_error_code: null, rejected: [] },
     ...extra,
   }
 }
@@ -55,6 +55,7 @@ describe('SyncBadge', () => {
     const badge = w.get('[data-testid="sync-badge"]')
     expect(badge.attributes('data-state')).toBe('offline')
     expect(badge.attributes('data-pending')).toBe('3')
+    expect(badge.attributes('data-last-sync')).toBe('')
     expect(badge.text()).toContain('离线 · 3 条待同步')
 
     expect(pushSyncState).not.toBeNull()
@@ -68,6 +69,7 @@ describe('SyncBadge', () => {
     await flushPromises()
     expect(badge.attributes('data-state')).toBe('synced')
     expect(badge.attributes('data-pending')).toBe('0')
+    expect(badge.attributes('data-last-sync')).toBe(String(Date.UTC(2025, 2, 5, 6, 5)))
     expect(badge.text()).toContain('已同步 14:05')
   })
 
@@ -88,7 +90,7 @@ describe('SyncBadge', () => {
   it('shows an error in words with the message as detail, and in English when switched', async () => {
     store.sync = {
       ...state(1),
-      status: { pending_changes: 1, last_success_at: null, last_error: 'the server refused the sync: bad', rejected: [] },
+      status: { pending_changes: 1, last_success_at: null, last_error: 'the server refused the sync: bad', last_error_code: null, rejected: [] },
     }
     const w = mountBadge()
     const badge = w.get('[data-testid="sync-badge"]')
@@ -100,6 +102,21 @@ describe('SyncBadge', () => {
     expect(badge.text()).toContain('Sync failed · 1 waiting')
     expect(badge.text()).toContain('Sync now')
     expect(document.documentElement.style.getPropertyValue('--rs-scale')).toBe('1.5')
+  })
+
+  it('shows the words for last_error_code as the reason, with the English message only as detail', async () => {
+    store.sync = {
+      ...state(2),
+      status: { pending_changes: 2, last_success_at: 1000, last_error: 'HTTP 503', last_error_code: 'server_error', rejected: [] },
+    }
+    const w = mountBadge()
+    const badge = w.get('[data-testid="sync-badge"]')
+    expect(badge.attributes('data-state')).toBe('error')
+    expect(badge.attributes('data-error-code')).toBe('server_error')
+    expect(badge.attributes('data-last-sync')).toBe('1000')
+    expect(w.get('[data-testid="sync-reason"]').text()).toBe('服务器出了问题，稍后会自动重试')
+    expect(w.get('.rs-sync__detail').text()).toBe('HTTP 503')
+    w.unmount()
   })
 
   it('an IPC failure keeps the CommandError shape', async () => {

@@ -72,6 +72,7 @@ const en: Shape<typeof zh> = {
     corrupt: 'The data on this phone is damaged: contact the community',
     protocol: 'Talking to the server failed: update the app',
     ipc: 'The app had an internal error: close it and open it again',
+    already_enrolled: 'This phone is already enrolled: to change who uses it, first sign out in “Settings”',
     unknown: 'Something went wrong',
   },
   enrol: {
@@ -86,7 +87,11 @@ const en: Shape<typeof zh> = {
     scan: 'Scan QR code',
     scanBad: 'This QR code is not an enrolment code',
     done: 'Enrolled',
-    errors: { server: 'Enter the server address', code: 'Enter the enrolment code' },
+    errors: {
+      server: 'Enter the server address',
+      serverScheme: 'The server address must start with http:// or https://',
+      code: 'Enter the enrolment code',
+    },
   },
   home: {
     steward: 'Steward: {name}',

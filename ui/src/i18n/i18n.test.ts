@@ -75,7 +75,8 @@ describe('i18n messages', () => {
     for (const gap of ['party_member', 'basic_profile', 'key_service']) expect(zhLeaves.has(`household.missing.${gap}`)).toBe(true)
     for (const code of [
       'invalid', 'not_found', 'not_enrolled', 'unsynced_changes', 'offline', 'bad_enrolment_code', 'unauthorized',
-      'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'unknown',
+      'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled',
+      'unknown',
     ]) {
       expect(zhLeaves.has(`errors.${code}`), code).toBe(true)
     }
@@ -84,5 +85,6 @@ describe('i18n messages', () => {
   it('uses the programme wording for the enrolment errors', () => {
     expect(zh.errors.bad_enrolment_code).toBe('登记码不对或已过期，请核对或向社区要新的')
     expect(zh.errors.offline).toBe('连不上服务器，请检查地址和网络')
+    expect(zh.errors.already_enrolled).toBe('这部手机已经登记过了，如需换人请先在“设置”里退出登录')
   })
 })

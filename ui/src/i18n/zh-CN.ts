@@ -69,6 +69,7 @@ export default {
     corrupt: '手机上的数据已损坏，请联系社区',
     protocol: '和服务器通信出错，请更新应用',
     ipc: '应用内部出错，请关掉应用再打开',
+    already_enrolled: '这部手机已经登记过了，如需换人请先在“设置”里退出登录',
     unknown: '出错了',
   },
   enrol: {
@@ -83,7 +84,7 @@ export default {
     scan: '扫码登记',
     scanBad: '这个二维码不是登记码',
     done: '登记成功',
-    errors: { server: '请填写服务器地址', code: '请填写登记码' },
+    errors: { server: '请填写服务器地址', serverScheme: '服务器地址要以 http:// 或 https:// 开头', code: '请填写登记码' },
   },
   home: {
     steward: '红色管家：{name}',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseEnrolLink } from './enrolLink'
+import { parseEnrolLink, serverAddressError } from './enrolLink'
 
 describe('parseEnrolLink', () => {
   it('reads server and code', () => {
@@ -27,5 +27,22 @@ describe('parseEnrolLink', () => {
     expect(parseEnrolLink('redsteward://enrol?code=1')).toBeNull()
     expect(parseEnrolLink('redsteward://enrol?server=ftp%3A%2F%2Fh&code=1')).toBeNull()
     expect(parseEnrolLink('redsteward://enrol?server=http%3A%2F%2Fh&code=%20%20')).toBeNull()
+  })
+})
+
+describe('serverAddressError', () => {
+  it('accepts http:// and https:// addresses, spaces around them allowed', () => {
+    expect(serverAddressError('http://127.0.0.1:8787')).toBeNull()
+    expect(serverAddressError('https://steward.example.cn')).toBeNull()
+    expect(serverAddressError('  https://steward.example.cn/api/  ')).toBeNull()
+  })
+  it('asks for an address when there is none', () => {
+    expect(serverAddressError('')).toBe('enrol.errors.server')
+    expect(serverAddressError('   ')).toBe('enrol.errors.server')
+  })
+  it('refuses an address without http:// or https:// at the start', () => {
+    for (const s of ['127.0.0.1:8787', 'steward.example.cn', 'ftp://h', 'http:/h', 'httpx://h', 'www.http://h']) {
+      expect(serverAddressError(s), s).toBe('enrol.errors.serverScheme')
+    }
   })
 })

@@ -17,3 +17,14 @@ export function parseEnrolLink(text: string): EnrolLink | null {
   if (!code || !/^https?:\/\/[^\s/]+/i.test(server)) return null
   return { server, code }
 }
+
+/**
+ * What is wrong with a server address typed on the enrolment form, as an i18n key, or null when
+ * it can be sent. Like the Rust side, the address (trimmed) must start with http:// or https://.
+ */
+export function serverAddressError(text: string): 'enrol.errors.server' | 'enrol.errors.serverScheme' | null {
+  const s = text.trim()
+  if (!s) return 'enrol.errors.server'
+  if (!s.startsWith('http://') && !s.startsWith('https://')) return 'enrol.errors.serverScheme'
+  return null
+}

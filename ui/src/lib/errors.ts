@@ -3,15 +3,19 @@ import { isCommandError } from '../api'
 
 const KNOWN = new Set([
   'invalid', 'not_found', 'not_enrolled', 'unsynced_changes', 'offline', 'bad_enrolment_code', 'unauthorized',
-  'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc',
+  'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled',
 ])
+
+/** The i18n key of the words for an error code (`errors.unknown` for a code we have no words for). */
+export function errorKey(code: string): string {
+  return `errors.${KNOWN.has(code) ? code : 'unknown'}`
+}
 
 export interface ErrorWords { code: string; title: string; detail: string }
 
 export function errorWords(e: unknown, t: (key: string, params?: Record<string, unknown>) => string): ErrorWords {
   if (isCommandError(e)) {
-    const code = KNOWN.has(e.code) ? e.code : 'unknown'
-    return { code: e.code, title: t(`errors.${code}`, { n: e.count ?? 0 }), detail: e.message }
+    return { code: e.code, title: t(errorKey(e.code), { n: e.count ?? 0 }), detail: e.message }
   }
   return { code: 'unknown', title: t('errors.unknown', { n: 0 }), detail: e instanceof Error ? e.message : String(e) }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { HouseholdLine } from '../api'
-import { formatAddress, percent, sortHouseholds } from './households'
+import type { HouseholdLine, HouseholdProfile } from '../api'
+import { formatAddress, keepUntouched, percent, sortHouseholds } from './households'
 import { errorWords } from './errors'
 
 function line(id: string, building: string, room: string, planned: boolean): HouseholdLine {
@@ -36,5 +36,45 @@ describe('error words', () => {
   it('falls back for unknown codes and non-command errors', () => {
     expect(errorWords({ code: 'weird', message: 'm' }, t).title).toBe('errors.unknown(0)')
     expect(errorWords(new Error('boom'), t)).toMatchObject({ code: 'unknown', detail: 'boom' })
+  })
+})
+
+describe('keepUntouched', () => {
+  const base: HouseholdProfile = {
+    address: { building: '3 ', unit: '2', room: '501' },
+    head_name: '李家根 ',
+    member_count: 3,
+    phone: '',
+    party_member: null,
+    key_service: ['illness', 'elderly_alone'],
+    notes: '腿脚不便\n',
+  }
+
+  it('leaves untouched fields exactly as in the base, so they are not written', () => {
+    const tidied: HouseholdProfile = {
+      address: { building: '3', unit: '2', room: '501' },
+      head_name: '李家根',
+      member_count: 3,
+      phone: null,
+      party_member: null,
+      key_service: ['elderly_alone', 'illness'],
+      notes: '腿脚不便',
+    }
+    expect(keepUntouched(base, tidied)).toEqual(base)
+  })
+
+  it('keeps what the steward changed', () => {
+    const changed: HouseholdProfile = {
+      ...base,
+      address: { building: '3', unit: '2', room: '502' },
+      head_name: '李家根',
+      member_count: 4,
+      phone: '13900000000',
+      party_member: true,
+      key_service: [],
+      notes: '腿脚不便',
+    }
+    const out = keepUntouched(base, changed)
+    expect(out).toEqual({ ...base, address: { building: '3 ', unit: '2', room: '502' }, member_count: 4, phone: '13900000000', party_member: true, key_service: [] })
   })
 })

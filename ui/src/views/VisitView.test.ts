@@ -6,6 +6,11 @@ import type { HouseholdDetail, Vocabulary } from '../api'
 const invoke = vi.fn()
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) }))
+// "Clear" asks first: the steward says yes.
+vi.mock('vant', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('vant')>()),
+  showConfirmDialog: vi.fn(async () => 'confirm'),
+}))
 
 import VisitView from './VisitView.vue'
 import { i18n } from '../i18n'
@@ -141,6 +146,55 @@ describe('VisitView', () => {
       expect(saved).toHaveLength(1)
       expect(saved[0].key).toBe(`visit:${HH}`)
       expect(saved[0].value).toMatchObject({ summary: '写了一半', hardships: '老伴住院', method: 'group_discussion' })
+      w.unmount()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('"clear" on a restored draft leaves no draft stored: no save_draft after clear_draft', async () => {
+    vi.useFakeTimers()
+    try {
+      const { w } = await mountVisit({ summary: '写了一半', method: 'group_discussion', answers: [] })
+      expect(w.find('[data-testid="visit-draft-restored"]').exists()).toBe(true)
+      // A change just before "clear": its debounced save is pending when the steward clears.
+      await w.get('[data-testid="visit-hardships"] textarea').setValue('老伴住院')
+
+      await w.get('[data-testid="visit-clear"]').trigger('click')
+      await flushPromises()
+      await vi.advanceTimersByTimeAsync(2000)
+      await flushPromises()
+
+      expect(calls('clear_draft')).toEqual([{ key: `visit:${HH}` }])
+      const cmds = invoke.mock.calls.map(([c]) => c)
+      expect(cmds.lastIndexOf('save_draft')).toBeLessThan(cmds.indexOf('clear_draft'))
+      expect(calls('save_draft')).toHaveLength(0)
+      expect(w.find('[data-testid="visit-draft-restored"]').exists()).toBe(false)
+      expect((w.get('[data-testid="visit-summary"] textarea').element as HTMLTextAreaElement).value).toBe('')
+
+      // Leaving the screen does not save the empty form either.
+      w.unmount()
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(calls('save_draft')).toHaveLength(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('after "clear", what is typed next is kept as a draft again', async () => {
+    vi.useFakeTimers()
+    try {
+      const { w } = await mountVisit({ summary: '写了一半', method: 'group_discussion', answers: [] })
+      await w.get('[data-testid="visit-clear"]').trigger('click')
+      await flushPromises()
+      await vi.advanceTimersByTimeAsync(1000)
+      await w.get('[data-testid="visit-summary"] textarea').setValue('重新写')
+      await vi.advanceTimersByTimeAsync(350)
+      const saved = calls('save_draft') as { key: string; value: Record<string, unknown> }[]
+      expect(saved).toHaveLength(1)
+      expect(saved[0].value).toMatchObject({ summary: '重新写' })
+      const cmds = invoke.mock.calls.map(([c]) => c)
+      expect(cmds.indexOf('clear_draft')).toBeLessThan(cmds.indexOf('save_draft'))
       w.unmount()
     } finally {
       vi.useRealTimers()
