@@ -40,6 +40,8 @@ fi
 if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
   "$APP"
 else
-  echo "    (no display here: the window runs under xvfb-run, unseen; the server keeps serving until Ctrl-C)"
+  echo "    (no display here: the window runs under xvfb-run, unseen; Ctrl-C stops both)"
+  # WebKit's sandbox needs user namespaces, which containers running as root often lack.
+  if [[ $(id -u) -eq 0 ]]; then export WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1; fi
   xvfb-run -a "$APP"
 fi

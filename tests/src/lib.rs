@@ -264,14 +264,26 @@ pub fn server_binary() -> PathBuf {
                 dir.pop();
             }
             let bin = dir.join("steward-sync-server");
-            // (The workspace build below also builds the app, `steward-app`, for the window tests.)
             if let Ok(cargo) = std::env::var("CARGO") {
-                // The whole workspace, so that features unify as in the build that made us.
-                let mut args = vec!["build", "--quiet", "--workspace", "--bins"];
-                if dir.ends_with("release") {
-                    args.extend(["--profile", "bench"]);
-                }
-                let status = Command::new(cargo).args(&args).status();
+                // Debug: the whole workspace, as the README's test command builds it, so features
+                // unify as in the build that made us and nothing is rebuilt. The benchmark
+                // (release) builds only what it runs, not the app.
+                let args: &[&str] = if dir.ends_with("release") {
+                    &[
+                        "build",
+                        "--quiet",
+                        "--profile",
+                        "bench",
+                        "-p",
+                        "steward-sync-server",
+                        "-p",
+                        "steward-tests",
+                        "--bins",
+                    ]
+                } else {
+                    &["build", "--quiet", "--workspace", "--bins"]
+                };
+                let status = Command::new(cargo).args(args).status();
                 assert!(status.is_ok_and(|s| s.success()), "could not build the server binary");
             }
             assert!(bin.exists(), "no server binary at {}: run cargo build --workspace --bins", bin.display());

@@ -42,6 +42,11 @@ async fn send(req: reqwest::RequestBuilder) -> WdResult<Value> {
     Ok(body["value"].clone())
 }
 
+/// Errors a person would wait out: something covering the element, or an element still moving in.
+fn retry_click(err: &WdError) -> bool {
+    ["intercepted", "not interactable"].iter().any(|w| err.0.contains(w))
+}
+
 impl Session {
     /// Starts a session with the given capabilities (`alwaysMatch`).
     pub async fn start(driver_url: &str, capabilities: Value) -> WdResult<Session> {
@@ -80,7 +85,8 @@ impl Session {
         let deadline = Instant::now() + timeout;
         loop {
             for e in self.find_all(css).await? {
-                if self.get(&format!("/element/{}/displayed", e.0)).await?.as_bool() == Some(true) {
+                // An element re-rendered meanwhile is "stale": look again.
+                if self.get(&format!("/element/{}/displayed", e.0)).await.is_ok_and(|v| v.as_bool() == Some(true)) {
                     return Ok(e);
                 }
             }
@@ -116,10 +122,7 @@ impl Session {
             self.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", json!([{ ELEMENT_KEY: e.0 }]))
                 .await?;
             match self.post(&format!("/element/{}/click", e.0), json!({})).await {
-                Err(err)
-                    if (err.0.contains("intercepted") || err.0.contains("not interactable"))
-                        && Instant::now() < deadline =>
-                {
+                Err(err) if retry_click(&err) && Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(300)).await;
                 }
                 r => return r.map(drop),
@@ -127,10 +130,17 @@ impl Session {
         }
     }
 
-    /// Waits for the element, then clicks it.
+    /// Waits for the element, then clicks it; if the page re-renders it meanwhile ("stale"),
+    /// finds it again.
     pub async fn click_on(&self, css: &str) -> WdResult<()> {
-        let e = self.wait(css, Duration::from_secs(20)).await?;
-        self.click(&e).await
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let e = self.wait(css, Duration::from_secs(20)).await?;
+            match self.click(&e).await {
+                Err(err) if err.0.contains("stale") && Instant::now() < deadline => continue,
+                r => return r,
+            }
+        }
     }
 
     /// Clears a text field the way a person does (select all, delete) and types into it, so

@@ -84,7 +84,8 @@ fn the_command_line_administers_and_the_demo_seeds_a_compound_with_enrolment_cod
     let (ok, out, err) = run(&["demo", "--data", demo_dir.to_str().unwrap()]);
     assert!(ok, "{err}");
     assert!(out.contains("李秀英") && out.contains("王建国") && out.contains("demo-supervisor"), "{out}");
-    assert_eq!(out.matches("code ").count(), 2, "two enrolment codes: {out}");
+    assert_eq!(out.matches("  code ").count(), 2, "two enrolment codes: {out}");
+    assert_eq!(out.matches("redsteward://enrol?server=").count(), 2, "two enrolment links: {out}");
     let (ok, _, err) = run(&["demo", "--data", demo_dir.to_str().unwrap()]);
     assert!(!ok && err.contains("already has data"), "the demo never seeds twice: {err}");
 

@@ -2,10 +2,11 @@
 //! driven over WebDriver (tauri-driver + WebKitWebDriver), against a real sync server process
 //! seeded with the demo compound.
 //!
-//! Enrol (a wrong code first) → the server goes away → a visit, a must-visit and an issue are
-//! recorded with no server → the badge says 3 changes are waiting → the server comes back → the
-//! app syncs by itself → the supervisor's pull has all three → the supervisor resolves the issue
-//! → the app shows it and the steward verifies it. Every screen is saved under
+//! Enrol (an unreachable server and a wrong code first) → the server goes away → a visit is
+//! typed, the app is SIGKILLed and reopened with the form as it was → the visit, a must-visit and
+//! an issue are recorded with no server → the badge says 3 changes are waiting → the server comes
+//! back → the app syncs by itself → the supervisor's pull has all three → the supervisor resolves
+//! the issue → the app shows it and the steward verifies it. Every screen is saved under
 //! `target/e2e-screens/`, and each is checked to fit the window at the large text size.
 
 use std::path::Path;
@@ -78,6 +79,24 @@ async fn go(app: &Session, hash: &str) {
     app.execute("location.hash = arguments[0]; return true;", json!([hash])).await.unwrap();
 }
 
+/// Waits until the app has written the half-filled form to its store (it saves a draft 300 ms
+/// after the last keystroke).
+async fn wait_for_draft(store: &Path, key: &str, text: &str) {
+    use steward_tests::sqlite::{Connection, OpenFlags, OptionalExtension};
+    let deadline = std::time::Instant::now() + SHORT;
+    loop {
+        let conn = Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        let draft: Option<String> =
+            conn.query_row("SELECT value FROM drafts WHERE key = ?1", [key], |r| r.get(0)).optional().unwrap();
+        if draft.is_some_and(|d| d.contains(text)) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the app never saved the half-filled form as a draft");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn pulled<'a>(all: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
     let kind = kind.to_string();
     all["docs"].as_array().unwrap().iter().filter(move |d| d["kind"] == kind.as_str())
@@ -96,13 +115,21 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     let driver = AppDriver::start(&tmp.path().join("app"), &[("STEWARD_SYNC_MAX_BACKOFF_SECS", "3")]).await;
     let app = driver.open_app().await;
 
-    // -- Enrol: a wrong code gets clear words, the right one gets in.
+    // -- Enrol: an unreachable server and a wrong code get clear words, the right code gets in.
     app.wait("[data-testid=enrol-server]", LONG).await.unwrap();
     shot(&app, "01-enrol").await;
+    let nobody = format!("http://127.0.0.1:{}", free_port());
+    app.type_into("[data-testid=enrol-server] input", &nobody).await.unwrap();
+    app.type_into("[data-testid=enrol-code] input", &code).await.unwrap();
+    app.click_on("[data-testid=enrol-submit]").await.unwrap();
+    let err = app.wait("[data-testid=enrol-error][data-code=offline]", SHORT).await.unwrap();
+    let words = app.text(&err).await.unwrap();
+    assert!(words.contains("连不上服务器"), "an unreachable server is named as such: {words:?}");
+    shot(&app, "01a-enrol-unreachable").await;
     app.type_into("[data-testid=enrol-server] input", &url).await.unwrap();
     app.type_into("[data-testid=enrol-code] input", "WRONG-CODE").await.unwrap();
     app.click_on("[data-testid=enrol-submit]").await.unwrap();
-    let err = app.wait("[data-testid=enrol-error]", SHORT).await.unwrap();
+    let err = app.wait("[data-testid=enrol-error][data-code=bad_enrolment_code]", SHORT).await.unwrap();
     let words = app.text(&err).await.unwrap();
     assert!(words.contains("登记码"), "a wrong code is named as such: {words:?}");
     shot(&app, "01b-enrol-wrong-code").await;
@@ -111,7 +138,13 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
 
     // -- This month: the steward's households arrive with the first sync.
     app.wait("[data-testid=home-progress]", LONG).await.unwrap();
-    wait_badge(&app, "first sync", "state === 'synced' && pending === 0", LONG).await;
+    wait_badge(
+        &app,
+        "first sync",
+        "state === 'synced' && pending === 0 && Number(b.getAttribute('data-last-sync')) > 0",
+        LONG,
+    )
+    .await;
     app.wait("[data-testid=household-row]", LONG).await.unwrap();
     let rows = app.find_all("[data-testid=household-row]").await.unwrap();
     assert_eq!(rows.len(), 15, "the demo steward {steward} has 15 households");
@@ -142,7 +175,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     shot(&app, "04-visit-form").await;
 
     // The app is killed with the form half filled; opened again, the form is as it was.
-    tokio::time::sleep(Duration::from_millis(1000)).await; // past the draft's 300 ms debounce
+    wait_for_draft(&tmp.path().join("app/store/steward.sqlite3"), &format!("visit:{household}"), summary).await;
     driver.kill_app();
     app.end().await;
     let app = driver.open_app().await;
