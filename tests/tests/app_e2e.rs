@@ -294,6 +294,21 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=home-progress]", SHORT).await.unwrap();
     shot(&app, "14-home-english").await;
 
+    // The largest text size, in Chinese: the busiest screens still fit the window.
+    go(&app, "#/settings").await;
+    app.click_on("[data-testid=settings-locale-zh]").await.unwrap();
+    app.click_on("[data-testid=\"text-size-1.5\"]").await.unwrap();
+    shot(&app, "15-settings-extra-large").await;
+    go(&app, "#/").await;
+    app.wait("[data-testid=home-progress]", SHORT).await.unwrap();
+    shot(&app, "16-home-extra-large").await;
+    go(&app, &format!("#/household/{household}")).await;
+    app.wait("[data-testid=household-name]", SHORT).await.unwrap();
+    shot(&app, "17-household-extra-large").await;
+    go(&app, &format!("#/household/{household}/visit")).await;
+    app.wait("[data-testid=visit-summary]", SHORT).await.unwrap();
+    shot(&app, "18-visit-form-extra-large").await;
+
     app.end().await;
     drop(driver);
     drop(server);

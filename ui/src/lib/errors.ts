@@ -6,6 +6,15 @@ const KNOWN = new Set([
   'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled',
 ])
 
+/**
+ * Codes whose own words say all a steward needs (what happened and what to do). For these the
+ * Rust side's message, in English, would only repeat them, so no detail line is shown. Other
+ * codes keep the message: for `invalid` it names the field, for a server error what failed.
+ */
+const SELF_EXPLAINED = new Set([
+  'offline', 'bad_enrolment_code', 'unauthorized', 'not_enrolled', 'unsynced_changes', 'already_enrolled',
+])
+
 /** The i18n key of the words for an error code (`errors.unknown` for a code we have no words for). */
 export function errorKey(code: string): string {
   return `errors.${KNOWN.has(code) ? code : 'unknown'}`
@@ -15,7 +24,8 @@ export interface ErrorWords { code: string; title: string; detail: string }
 
 export function errorWords(e: unknown, t: (key: string, params?: Record<string, unknown>) => string): ErrorWords {
   if (isCommandError(e)) {
-    return { code: e.code, title: t(errorKey(e.code), { n: e.count ?? 0 }), detail: e.message }
+    const detail = SELF_EXPLAINED.has(e.code) ? '' : e.message
+    return { code: e.code, title: t(errorKey(e.code), { n: e.count ?? 0 }), detail }
   }
   return { code: 'unknown', title: t('errors.unknown', { n: 0 }), detail: e instanceof Error ? e.message : String(e) }
 }

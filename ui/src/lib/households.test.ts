@@ -25,11 +25,17 @@ describe('household helpers', () => {
 
 describe('error words', () => {
   const t = (k: string, p?: Record<string, unknown>) => `${k}${p && 'n' in p ? `(${p.n})` : ''}`
-  it('picks the words by code and keeps the message as detail', () => {
-    expect(errorWords({ code: 'offline', message: 'connection refused' }, t)).toEqual({
+  it('picks the words by code and keeps the message as detail where it adds something', () => {
+    expect(errorWords({ code: 'invalid', message: 'a comment needs its text' }, t)).toEqual({
+      code: 'invalid',
+      title: 'errors.invalid(0)',
+      detail: 'a comment needs its text',
+    })
+    // The words for "offline" say it all; the English message would only repeat them.
+    expect(errorWords({ code: 'offline', message: 'cannot reach the server' }, t)).toEqual({
       code: 'offline',
       title: 'errors.offline(0)',
-      detail: 'connection refused',
+      detail: '',
     })
     expect(errorWords({ code: 'unsynced_changes', message: 'm', count: 4 }, t).title).toBe('errors.unsynced_changes(4)')
   })
