@@ -6,8 +6,10 @@
 //! typed, the app is SIGKILLed and reopened with the form as it was → the visit, a must-visit and
 //! an issue are recorded with no server → the badge says 3 changes are waiting → the server comes
 //! back → the app syncs by itself → the supervisor's pull has all three → the supervisor resolves
-//! the issue → the app shows it and the steward verifies it. Every screen is saved under
-//! `target/e2e-screens/`, and each is checked to fit the window at the large text size.
+//! the issue → the app shows it and the steward verifies it → signing out with a change not yet
+//! on the server is refused in words until confirmed, and then leaves no household data. Every
+//! screen is saved under `target/e2e-screens/`, and each is checked to fit the window (at the
+//! default large text size, and the busiest ones at the largest).
 
 use std::path::Path;
 use std::process::Command;
@@ -309,7 +311,33 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=visit-summary]", SHORT).await.unwrap();
     shot(&app, "18-visit-form-extra-large").await;
 
+    // -- Sign out: refused in words while a change is not on the server, unless confirmed.
+    let mut server = server;
+    server.kill9();
+    let note = "已联系楼栋长每周上门两次";
+    go(&app, &format!("#/household/{household}")).await;
+    app.type_into("[data-testid=pairing-note] textarea", note).await.unwrap();
+    app.click_on("[data-testid=pairing-add]").await.unwrap();
+    wait_badge(&app, "one change waiting", "pending === 1", SHORT).await;
+    go(&app, "#/settings").await;
+    app.click_on("[data-testid=sign-out]").await.unwrap();
+    let dialog = app.wait(".van-dialog", SHORT).await.unwrap();
+    let words = app.text(&dialog).await.unwrap();
+    assert!(words.contains('1'), "the warning says how many changes would be lost: {words:?}");
+    shot(&app, "19-sign-out-warning").await;
+    app.click_on(".van-dialog__cancel").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_badge(&app, "still enrolled, the change still waiting", "pending === 1", SHORT).await;
+    app.click_on("[data-testid=sign-out]").await.unwrap();
+    app.click_on(".van-dialog__confirm").await.unwrap();
+    app.wait("[data-testid=enrol-server]", SHORT).await.unwrap();
+    go(&app, "#/").await;
+    app.wait("[data-testid=enrol-server]", SHORT).await.expect("signed out, the app asks to enrol again");
+    let store = tmp.path().join("app/store/steward.sqlite3");
+    let conn = steward_tests::sqlite::Connection::open(&store).unwrap();
+    let left: i64 = conn.query_row("SELECT COUNT(*) FROM households", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "signing out leaves no household data on the phone");
+
     app.end().await;
     drop(driver);
-    drop(server);
 }
