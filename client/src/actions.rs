@@ -19,7 +19,8 @@ impl Store {
     }
 
     /// Records a visit together with what it raised (a new must-visit, an event needing a
-    /// timely response): one change, so a killed app keeps all of it or none of it.
+    /// timely response): one edit, written in one transaction, so a killed app keeps all of it
+    /// or none of it.
     pub fn record_visit_with(
         &mut self,
         household: Uuid,
