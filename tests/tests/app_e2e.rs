@@ -77,6 +77,20 @@ async fn wait_badge(app: &Session, what: &str, cond: &str, timeout: Duration) {
     app.wait_until(what, &script, timeout).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// Waits until no popup or dialog overlay is on screen: a tap while one fades out lands on it.
+async fn settled(app: &Session) {
+    app.wait_until(
+        "popups closed",
+        "return ![...document.querySelectorAll('.van-overlay, .van-popup')].some(e => {
+           const s = getComputedStyle(e);
+           return s.display !== 'none' && s.visibility !== 'hidden' && e.getBoundingClientRect().height > 0;
+         });",
+        SHORT,
+    )
+    .await
+    .unwrap();
+}
+
 async fn go(app: &Session, hash: &str) {
     app.execute("location.hash = arguments[0]; return true;", json!([hash])).await.unwrap();
 }
@@ -207,6 +221,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.click_on("[data-testid=trigger-hardship]").await.unwrap();
     shot(&app, "05-raise-must-visit").await;
     app.click_on("[data-testid=must-visit-save]").await.unwrap();
+    settled(&app).await;
     wait_badge(&app, "two changes waiting", "pending === 2", SHORT).await;
     shot(&app, "06-household-after").await;
 
@@ -284,6 +299,42 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     let issue = pulled(&all, "issue").find(|d| d["id"] == issue_id.as_str()).unwrap();
     assert_eq!(issue["status"], "verified", "the server has the steward's verification");
 
+    // -- A profile correction and a timely response raised and resolved, with the server up.
+    go(&app, &format!("#/household/{household}")).await;
+    app.click_on("[data-testid=edit-profile]").await.unwrap();
+    app.type_into("[data-testid=profile-phone] input", "13912345678").await.unwrap();
+    shot(&app, "11a-edit-profile").await;
+    app.click_on("[data-testid=profile-save]").await.unwrap();
+    settled(&app).await;
+    app.click_on("[data-testid=raise-timely]").await.unwrap();
+    app.click_on("[data-testid=timely-kind-urgent_help]").await.unwrap();
+    app.click_on("[data-testid=timely-save]").await.unwrap();
+    settled(&app).await;
+    app.wait("[data-testid=household-timely]", SHORT).await.unwrap();
+    shot(&app, "11b-timely-raised").await;
+    app.click_on("[data-testid=resolve-timely]").await.unwrap();
+    let resolved = app
+        .wait_until(
+            "the timely response leaves the open list",
+            "return document.querySelectorAll('[data-testid=household-timely]').length === 0;",
+            SHORT,
+        )
+        .await;
+    if let Err(e) = resolved {
+        shot(&app, "11c-timely-not-resolved").await;
+        panic!("{e}");
+    }
+    wait_badge(&app, "profile and timely response synced", "state === 'synced' && pending === 0", LONG).await;
+    let (_, all) = sup.get("/v1/pull").await;
+    let h = pulled(&all, "household").find(|d| d["id"] == household.as_str()).unwrap();
+    assert_eq!(h["profile"]["phone"], "13912345678", "the profile correction arrived");
+    assert_eq!(h["profile"]["head_name"], "张桂兰", "untouched fields stay as they were");
+    assert!(
+        h["timely"].as_array().unwrap().iter().any(|t| t["kind"] == "urgent_help" && !t["resolved_at"].is_null()),
+        "the resolved timely response arrived: {}",
+        h["timely"]
+    );
+
     // -- The remaining screens.
     go(&app, "#/my345").await;
     app.wait("[data-testid=my345-clears]", SHORT).await.unwrap();
@@ -326,7 +377,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     assert!(words.contains('1'), "the warning says how many changes would be lost: {words:?}");
     shot(&app, "19-sign-out-warning").await;
     app.click_on(".van-dialog__cancel").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    settled(&app).await;
     wait_badge(&app, "still enrolled, the change still waiting", "pending === 1", SHORT).await;
     app.click_on("[data-testid=sign-out]").await.unwrap();
     app.click_on(".van-dialog__confirm").await.unwrap();
