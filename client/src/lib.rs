@@ -34,6 +34,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("this phone is not enrolled yet")]
     NotEnrolled,
+    #[error("this phone is already enrolled: sign out first")]
+    AlreadyEnrolled,
     #[error("{0} changes are not yet on the server; sync first, or confirm to discard them")]
     UnsyncedChanges(u32),
     #[error("the server sent something this app cannot use: {0}")]
@@ -50,6 +52,7 @@ impl StoreError {
             StoreError::Domain(_) | StoreError::Invalid(_) => "invalid",
             StoreError::NotFound(_) => "not_found",
             StoreError::NotEnrolled => "not_enrolled",
+            StoreError::AlreadyEnrolled => "already_enrolled",
             StoreError::UnsyncedChanges(_) => "unsynced_changes",
             StoreError::Protocol(_) => "protocol",
             StoreError::Corrupt(_) => "corrupt",

@@ -182,8 +182,12 @@ impl Store {
     }
 
     /// Records the identity received at enrolment. A new enrolment starts its sync from the
-    /// beginning: no cursor or sync outcome of an earlier one is kept.
+    /// beginning: no cursor or sync outcome of an earlier one is kept. Refused while the store is
+    /// enrolled: one steward's households must never end up under another's identity.
     pub fn set_identity(&mut self, identity: &Identity) -> Result<(), StoreError> {
+        if self.identity()?.is_some() {
+            return Err(StoreError::AlreadyEnrolled);
+        }
         let mut v = serde_json::to_value(identity).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         v["device_token"] = serde_json::Value::String(identity.device_token.clone());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -148,6 +148,11 @@ impl SyncClient {
         let i = identity.clone();
         let zone = e.time_zone;
         with_store(store, move |s| {
+            // Checked again under the store's lock: another enrolment may have finished while
+            // this one was on the network.
+            if s.identity()?.is_some() {
+                return Err(StoreError::AlreadyEnrolled);
+            }
             if let Some(z) = zone {
                 s.set_time_zone(&z)?;
             }

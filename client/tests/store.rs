@@ -206,7 +206,7 @@ fn identity(device: Uuid) -> steward_client::Identity {
 }
 
 #[test]
-fn an_answer_arriving_after_sign_out_writes_nothing_and_a_new_enrolment_starts_from_the_beginning() {
+fn an_answer_arriving_after_sign_out_writes_nothing_a_new_enrolment_starts_afresh_and_none_overwrites_another() {
     use steward_core::protocol::{SyncResponse, PROTOCOL_VERSION};
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(dir.path().join("d.sqlite3")).unwrap();
@@ -233,6 +233,10 @@ fn an_answer_arriving_after_sign_out_writes_nothing_and_a_new_enrolment_starts_f
     let (_, fresh) = s.prepare_sync().unwrap();
     s.apply_sync_response(&fresh, &answer).unwrap();
     assert_eq!(s.cursor().unwrap().as_deref(), Some("42.00000000"));
-    s.set_identity(&identity(Uuid::new_v4())).unwrap();
-    assert_eq!(s.cursor().unwrap(), None, "a new enrolment starts its sync from the beginning");
+
+    // Enrolling over an enrolment is refused and writes nothing.
+    let before = s.identity().unwrap().unwrap().device_id;
+    assert!(matches!(s.set_identity(&identity(Uuid::new_v4())), Err(StoreError::AlreadyEnrolled)));
+    assert_eq!(s.identity().unwrap().unwrap().device_id, before);
+    assert_eq!(s.cursor().unwrap().as_deref(), Some("42.00000000"));
 }

@@ -459,7 +459,8 @@ pub fn record_visit(doc: &mut Automerge, v: &NewVisit) -> Result<(), Error> {
 pub fn raise_must_visit(doc: &mut Automerge, m: &NewMustVisit) -> Result<(), Error> {
     let now = crate::time::now_millis();
     edit(doc, "raise must-visit", now, |tx| {
-        // A repeat (a double tap, a retried command) must not reset an existing one.
+        // The same must-visit raised again (a sync replaying it, a caller reusing its id) must
+        // not reset the one there.
         require(
             map_entry(tx, &ROOT, "must_visits", &m.id.to_string())?.is_none(),
             "this must-visit is already raised",

@@ -215,7 +215,6 @@ pub struct HouseholdProfile {
     pub notes: String,
 }
 
-/// One opinion or suggestion heard on a visit.
 impl HouseholdProfile {
     /// This profile with the edits a steward made to `base` (the profile as it was when they
     /// began editing) applied: a field is taken from `edited` only where it differs from `base`,
@@ -245,6 +244,7 @@ impl HouseholdProfile {
     }
 }
 
+/// One opinion or suggestion heard on a visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opinion {
     pub category: OpinionCategory,

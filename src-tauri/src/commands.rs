@@ -9,7 +9,8 @@ use steward_core::clears::{basic_profile_complete, ThreeClears};
 use steward_core::doc::{HouseholdRecord, IssueRecord, NewIssue, NewMustVisit, NewTimely, NewVisit, Projection};
 use steward_core::model::*;
 use steward_core::time::{now_millis, Millis, Month, Timeliness};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
+use url::{Host, Url};
 use uuid::Uuid;
 
 use crate::error::{CmdError, CmdResult};
@@ -83,22 +84,25 @@ pub fn vocabulary() -> Value {
 
 /// Household data is personal: a release build sends it only over https, or to this very
 /// machine (a demo). Debug builds also allow plain http, for a test server on the local network.
-fn check_server_address(url: &str) -> CmdResult<()> {
-    let url = url.trim();
-    let (secure, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
-        (Some(rest), _) => (true, rest),
-        (None, Some(rest)) => (false, rest),
+/// The address is parsed as the HTTP client will read it, so no spelling can show one host here
+/// and reach another.
+fn check_server_address(address: &str) -> CmdResult<()> {
+    let url = Url::parse(address.trim())
+        .map_err(|_| CmdError::invalid("the server address must look like https://rs.example.cn"))?;
+    let secure = match url.scheme() {
+        "https" => true,
+        "http" => false,
         _ => return Err(CmdError::invalid("the server address must start with https:// (or http://)")),
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = match authority.find(']') {
-        Some(end) => &authority[..=end],
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    if host.is_empty() {
-        return Err(CmdError::invalid("the server address has no host"));
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(CmdError::invalid("the server address must not carry a user name or password"));
     }
-    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
+    let loopback = match url.host() {
+        None => return Err(CmdError::invalid("the server address has no host")),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+    };
     if secure || loopback || cfg!(debug_assertions) {
         Ok(())
     } else {
@@ -107,8 +111,8 @@ fn check_server_address(url: &str) -> CmdResult<()> {
 }
 
 #[tauri::command]
-pub async fn enrol(
-    app: AppHandle,
+pub async fn enrol<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     server_url: String,
     code: String,
@@ -193,8 +197,8 @@ pub async fn household(state: State<'_, AppState>, id: Uuid) -> CmdResult<Househ
 }
 
 #[tauri::command]
-pub async fn update_profile(
-    app: AppHandle,
+pub async fn update_profile<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
     base: HouseholdProfile,
@@ -206,7 +210,12 @@ pub async fn update_profile(
 }
 
 #[tauri::command]
-pub async fn add_pairing_note(app: AppHandle, state: State<'_, AppState>, id: Uuid, text: String) -> CmdResult<()> {
+pub async fn add_pairing_note<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    text: String,
+) -> CmdResult<()> {
     with(&state, |s| s.add_pairing_note(id, &text))?;
     state.edited(&app);
     Ok(())
@@ -256,8 +265,23 @@ fn new_timely(t: RaiseTimely, by: Uuid, now: Millis) -> NewTimely {
     NewTimely { id: Uuid::new_v4(), kind: t.kind, raised_at: now, note: t.note, raised_by: by }
 }
 
+/// Forgets the form's draft once what it held is saved, under the same lock as the save: the
+/// next open must not offer to restore a visit that is already recorded.
+fn drop_draft(store: &mut Store, key: Option<&str>) {
+    if let Some(key) = key {
+        if let Err(e) = store.clear_draft(key) {
+            tracing::warn!(code = e.code(), "a saved form's draft was not cleared");
+        }
+    }
+}
+
 #[tauri::command]
-pub async fn record_visit(app: AppHandle, state: State<'_, AppState>, form: VisitForm) -> CmdResult<Uuid> {
+pub async fn record_visit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    form: VisitForm,
+    draft_key: Option<String>,
+) -> CmdResult<Uuid> {
     let id = with(&state, |s| {
         let by = me(s)?.steward_id;
         let now = now_millis();
@@ -275,6 +299,7 @@ pub async fn record_visit(app: AppHandle, state: State<'_, AppState>, form: Visi
         let must = form.must_visit.map(|m| new_must_visit(m, by, now));
         let timely = form.timely.map(|t| new_timely(t, by, now));
         s.record_visit_with(form.household_id, &visit, must.as_ref(), timely.as_ref())?;
+        drop_draft(s, draft_key.as_deref());
         Ok(visit.id)
     })?;
     state.edited(&app);
@@ -282,8 +307,8 @@ pub async fn record_visit(app: AppHandle, state: State<'_, AppState>, form: Visi
 }
 
 #[tauri::command]
-pub async fn raise_must_visit(
-    app: AppHandle,
+pub async fn raise_must_visit<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     household_id: Uuid,
     must_visit: RaiseMustVisit,
@@ -297,8 +322,8 @@ pub async fn raise_must_visit(
 }
 
 #[tauri::command]
-pub async fn raise_timely(
-    app: AppHandle,
+pub async fn raise_timely<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     household_id: Uuid,
     timely: RaiseTimely,
@@ -312,8 +337,8 @@ pub async fn raise_timely(
 }
 
 #[tauri::command]
-pub async fn resolve_timely(
-    app: AppHandle,
+pub async fn resolve_timely<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     household_id: Uuid,
     event_id: Uuid,
@@ -345,10 +370,15 @@ pub struct IssueForm {
 }
 
 #[tauri::command]
-pub async fn report_issue(app: AppHandle, state: State<'_, AppState>, form: IssueForm) -> CmdResult<Uuid> {
+pub async fn report_issue<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    form: IssueForm,
+    draft_key: Option<String>,
+) -> CmdResult<Uuid> {
     let id = with(&state, |s| {
         let who = me(s)?;
-        s.report_issue(&NewIssue {
+        let id = s.report_issue(&NewIssue {
             id: Uuid::new_v4(),
             compound_id: who.compound_id,
             reporter_id: who.steward_id,
@@ -357,14 +387,21 @@ pub async fn report_issue(app: AppHandle, state: State<'_, AppState>, form: Issu
             place: form.place,
             description: form.description,
             route: form.route,
-        })
+        })?;
+        drop_draft(s, draft_key.as_deref());
+        Ok(id)
     })?;
     state.edited(&app);
     Ok(id)
 }
 
 #[tauri::command]
-pub async fn comment_issue(app: AppHandle, state: State<'_, AppState>, id: Uuid, text: String) -> CmdResult<()> {
+pub async fn comment_issue<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    text: String,
+) -> CmdResult<()> {
     with(&state, |s| s.comment_issue(id, &text))?;
     state.edited(&app);
     Ok(())
@@ -372,8 +409,8 @@ pub async fn comment_issue(app: AppHandle, state: State<'_, AppState>, id: Uuid,
 
 /// A steward closes the loop on a resolved issue: verified, or reopened with a reason.
 #[tauri::command]
-pub async fn set_issue_status(
-    app: AppHandle,
+pub async fn set_issue_status<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
     status: IssueStatus,
@@ -463,7 +500,7 @@ pub async fn set_ui_prefs(state: State<'_, AppState>, prefs: Value) -> CmdResult
 
 /// Signs out. Refuses while changes are not yet on the server, unless `discard` is confirmed.
 #[tauri::command]
-pub async fn sign_out(app: AppHandle, state: State<'_, AppState>, discard: bool) -> CmdResult<()> {
+pub async fn sign_out<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, discard: bool) -> CmdResult<()> {
     with(&state, |s| s.sign_out(discard))?;
     state.edited(&app);
     Ok(())
@@ -484,7 +521,15 @@ mod tests {
         ] {
             assert!(check_server_address(ok).is_ok(), "{ok}");
         }
-        for bad in ["rs.example.cn", "ftp://x", "https://", "http:///x", ""] {
+        for bad in [
+            "rs.example.cn",
+            "ftp://x",
+            "https://",
+            "",
+            // Looks like this machine, goes to another: never allowed.
+            "http://localhost:x@evil.example/",
+            "https://steward:secret@rs.example.cn",
+        ] {
             assert_eq!(check_server_address(bad).unwrap_err().code, "invalid", "{bad}");
         }
         assert_eq!(check_server_address("http://192.168.1.5:8787").is_ok(), cfg!(debug_assertions));

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use steward_client::{spawn_background, BackgroundState, BackgroundSync, Backoff, SharedStore, Store, SyncClient};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// The event that carries the sync badge's state to the UI.
 pub const SYNC_EVENT: &str = "sync-state";
@@ -33,15 +33,15 @@ impl AppState {
     }
 
     /// After a local edit: show the new count at once and ask the loop to push it.
-    fn edited(&self, app: &AppHandle) {
+    fn edited<R: Runtime>(&self, app: &AppHandle<R>) {
         let _ = app.emit(SYNC_EVENT, self.sync_state());
         self.sync.wake();
     }
 }
 
-fn data_dir(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let dir = match std::env::var_os("STEWARD_DATA_DIR") {
-        Some(d) => PathBuf::from(d),
+fn data_dir<R: Runtime>(app: &AppHandle<R>, given: Option<PathBuf>) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let dir = match given.or_else(|| std::env::var_os("STEWARD_DATA_DIR").map(PathBuf::from)) {
+        Some(d) => d,
         None => app.path().app_data_dir()?,
     };
     std::fs::create_dir_all(&dir)?;
@@ -53,9 +53,9 @@ fn backoff() -> Backoff {
     Backoff { base: Duration::from_secs(2), max: Duration::from_secs(max), idle: Duration::from_secs(60) }
 }
 
-fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+fn setup<R: Runtime>(app: &mut tauri::App<R>, data: Option<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
-    let dir = data_dir(&handle)?;
+    let dir = data_dir(&handle, data)?;
     let store: SharedStore = Arc::new(Mutex::new(Store::open(dir.join("steward.sqlite3"))?));
     let client = SyncClient::new();
 
@@ -86,6 +86,44 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The app's configuration, capabilities and built UI, as compiled in.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// The app on `builder`: its setup and every command. `run` gives it the real window; tests give
+/// it `tauri::test::mock_builder()` and call the commands over IPC as the UI does. The store
+/// lives in `data_dir`, else in `STEWARD_DATA_DIR`, else in the platform's app data directory.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
+    builder.setup(move |app| setup(app, data_dir.clone())).invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::vocabulary,
+        commands::enrol,
+        commands::sync_state,
+        commands::sync_now,
+        commands::month_overview,
+        commands::household,
+        commands::update_profile,
+        commands::add_pairing_note,
+        commands::record_visit,
+        commands::raise_must_visit,
+        commands::raise_timely,
+        commands::resolve_timely,
+        commands::issues,
+        commands::issue,
+        commands::report_issue,
+        commands::comment_issue,
+        commands::set_issue_status,
+        commands::my_345,
+        commands::save_draft,
+        commands::load_draft,
+        commands::clear_draft,
+        commands::ui_prefs,
+        commands::set_ui_prefs,
+        commands::sign_out,
+    ])
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     tracing_subscriber::fmt()
@@ -95,37 +133,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .try_init()
         .ok(); // Android may enter `run` again in the same process; the first subscriber stays.
-    let result = tauri::Builder::default()
-        .setup(setup)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::vocabulary,
-            commands::enrol,
-            commands::sync_state,
-            commands::sync_now,
-            commands::month_overview,
-            commands::household,
-            commands::update_profile,
-            commands::add_pairing_note,
-            commands::record_visit,
-            commands::raise_must_visit,
-            commands::raise_timely,
-            commands::resolve_timely,
-            commands::issues,
-            commands::issue,
-            commands::report_issue,
-            commands::comment_issue,
-            commands::set_issue_status,
-            commands::my_345,
-            commands::save_draft,
-            commands::load_draft,
-            commands::clear_draft,
-            commands::ui_prefs,
-            commands::set_ui_prefs,
-            commands::sign_out,
-        ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
+    if let Err(e) = app(tauri::Builder::default(), None).run(context()) {
         eprintln!("红色管家 could not start: {e}");
         std::process::exit(1);
     }
