@@ -245,14 +245,16 @@ export const api = {
   updateProfile: (id: Uuid, base: HouseholdProfile, profile: HouseholdProfile) =>
     call<void>('update_profile', { id, base, profile }),
   addPairingNote: (id: Uuid, text: string) => call<void>('add_pairing_note', { id, text }),
-  recordVisit: (form: VisitForm) => call<Uuid>('record_visit', { form }),
+  /** Records the visit and, with it, forgets the form's draft saved under `draftKey`. */
+  recordVisit: (form: VisitForm, draftKey?: string) => call<Uuid>('record_visit', { form, draftKey: draftKey ?? null }),
   raiseMustVisit: (householdId: Uuid, mustVisit: RaiseMustVisit) =>
     call<void>('raise_must_visit', { householdId, mustVisit }),
   raiseTimely: (householdId: Uuid, timely: RaiseTimely) => call<void>('raise_timely', { householdId, timely }),
   resolveTimely: (householdId: Uuid, eventId: Uuid) => call<void>('resolve_timely', { householdId, eventId }),
   issues: () => call<IssueLine[]>('issues'),
   issue: (id: Uuid) => call<IssueRecord>('issue', { id }),
-  reportIssue: (form: IssueForm) => call<Uuid>('report_issue', { form }),
+  /** Reports the issue and, with it, forgets the form's draft saved under `draftKey`. */
+  reportIssue: (form: IssueForm, draftKey?: string) => call<Uuid>('report_issue', { form, draftKey: draftKey ?? null }),
   commentIssue: (id: Uuid, text: string) => call<void>('comment_issue', { id, text }),
   /** Verify ('verified') or reopen ('reopened', with a reason) a resolved issue. */
   setIssueStatus: (id: Uuid, status: 'verified' | 'reopened', comment: string) =>
@@ -265,6 +267,19 @@ export const api = {
   setUiPrefs: (prefs: UiPrefs) => call<void>('set_ui_prefs', { prefs }),
   /** Refuses with code 'unsynced_changes' (and `count`) unless `discard` is true. */
   signOut: (discard: boolean) => call<void>('sign_out', { discard }),
+  /**
+   * Scans a QR code with the phone's camera (phones only) and returns its text, or null when the
+   * steward backs out. A camera that cannot be used is a `scan_failed` error.
+   */
+  scanQrCode: async (): Promise<string | null> => {
+    try {
+      const { scan, Format } = await import('@tauri-apps/plugin-barcode-scanner')
+      return (await scan({ windowed: false, formats: [Format.QRCode] })).content
+    } catch (e) {
+      if (/cancel/i.test(String(e))) return null
+      throw { code: 'scan_failed', message: String(e) } satisfies CommandError
+    }
+  },
   /** The sync badge's state, pushed by the Rust side whenever it changes. */
   onSyncState: (f: (s: SyncState) => void): Promise<UnlistenFn> => listen<SyncState>('sync-state', (e) => f(e.payload)),
 }

@@ -73,6 +73,7 @@ const en: Shape<typeof zh> = {
     protocol: 'Talking to the server failed: update the app',
     ipc: 'The app had an internal error: close it and open it again',
     already_enrolled: 'This phone is already enrolled: to change who uses it, first sign out in “Settings”',
+    scan_failed: 'The camera could not scan: allow the app to use it, or type the server address and code',
     unknown: 'Something went wrong',
   },
   enrol: {

@@ -75,7 +75,7 @@ describe('i18n messages', () => {
     for (const gap of ['party_member', 'basic_profile', 'key_service']) expect(zhLeaves.has(`household.missing.${gap}`)).toBe(true)
     for (const code of [
       'invalid', 'not_found', 'not_enrolled', 'unsynced_changes', 'offline', 'bad_enrolment_code', 'unauthorized',
-      'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled',
+      'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled', 'scan_failed',
       'unknown',
     ]) {
       expect(zhLeaves.has(`errors.${code}`), code).toBe(true)

@@ -70,6 +70,7 @@ export default {
     protocol: '和服务器通信出错，请更新应用',
     ipc: '应用内部出错，请关掉应用再打开',
     already_enrolled: '这部手机已经登记过了，如需换人请先在“设置”里退出登录',
+    scan_failed: '没能打开相机扫码，请允许使用相机，或直接输入服务器地址和登记码',
     unknown: '出错了',
   },
   enrol: {

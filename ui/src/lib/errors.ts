@@ -3,7 +3,7 @@ import { isCommandError } from '../api'
 
 const KNOWN = new Set([
   'invalid', 'not_found', 'not_enrolled', 'unsynced_changes', 'offline', 'bad_enrolment_code', 'unauthorized',
-  'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled',
+  'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled', 'scan_failed',
 ])
 
 /**

@@ -114,7 +114,7 @@ describe('VisitView', () => {
     await w.get('[data-testid="visit-save"]').trigger('click')
     await flushPromises()
 
-    const [args] = calls('record_visit') as [{ form: Record<string, unknown> }]
+    const [args] = calls('record_visit') as [{ form: Record<string, unknown>; draftKey: string }]
     expect(args.form).toMatchObject({
       household_id: HH,
       at: null,
@@ -125,7 +125,9 @@ describe('VisitView', () => {
       must_visit: null,
       timely: null,
     })
-    expect(calls('clear_draft')).toEqual([{ key: `visit:${HH}` }])
+    // The command forgets the draft in the same step as it records the visit.
+    expect(args.draftKey).toBe(`visit:${HH}`)
+    expect(calls('save_draft')).toHaveLength(0)
     await flushPromises()
     expect(router.currentRoute.value.name).toBe('household')
     w.unmount()
