@@ -330,6 +330,9 @@ pub struct BackgroundState {
     pub syncing: bool,
     /// The last attempt could not reach the server.
     pub offline: bool,
+    /// Counts the loop's state changes, so a reader holding a newer state can tell an older one
+    /// (a command's answer overtaken by an event) and keep the newer.
+    pub seq: u64,
 }
 
 /// Handle to the background sync loop.
@@ -393,7 +396,10 @@ pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff
             let enrolled = with_store(&store, |s| s.identity()).await.ok().flatten().is_some();
             let mut offline = false;
             if enrolled {
-                tx.send_modify(|s| s.syncing = true);
+                tx.send_modify(|s| {
+                    s.syncing = true;
+                    s.seq += 1;
+                });
                 match client.sync(&store).await {
                     Ok(_) => failures = 0,
                     Err(e) => {
@@ -404,7 +410,8 @@ pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff
                 }
             }
             let status = with_store(&store, |s| s.sync_status()).await.unwrap_or_default();
-            tx.send_replace(BackgroundState { status, syncing: false, offline });
+            let seq = tx.borrow().seq + 1;
+            tx.send_replace(BackgroundState { status, syncing: false, offline, seq });
             let delay = if failures == 0 { backoff.idle } else { backoff.delay(failures - 1) };
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}

@@ -79,7 +79,7 @@ const my345: My345 = {
   timely: { on_time: 4, late: 1, open: 2, overdue: 1 },
   must_visits: { answered_this_month: 3, open: 1 },
 }
-const sync: SyncState = { syncing: false, offline: true, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
+const sync: SyncState = { syncing: false, offline: true, seq: 0, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
 
 const answers: Record<string, unknown> = {
   app_info: {

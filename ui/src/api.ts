@@ -66,7 +66,9 @@ export interface SyncStatus {
   /** Documents the server refused: [id, reason]. */
   rejected: [Uuid, string][]
 }
-export interface SyncState { status: SyncStatus; syncing: boolean; offline: boolean }
+/** The sync loop's state. `seq` grows with every change the loop makes: of two states, the one
+ * with the higher `seq` is the newer (the pending count of equal ones may differ, read later). */
+export interface SyncState { status: SyncStatus; syncing: boolean; offline: boolean; seq: number }
 
 export interface MonthProgress { planned: number; planned_visited: number; visits: number; plan_out_of_range: boolean }
 export interface HouseholdLine {

@@ -79,13 +79,21 @@ export async function loadVocabulary() {
 
 let listening = false
 
+/**
+ * Shows a sync state unless a newer one is already shown: a command's answer can arrive after
+ * events the loop sent later, and must not put back an old "syncing" or an old count.
+ */
+export function showSyncState(s: SyncState) {
+  if (!store.sync || s.seq >= store.sync.seq) store.sync = s
+}
+
 /** The badge's first state, then every change the Rust side pushes. */
 export async function startSync() {
   if (!listening) {
     listening = true
     try {
       await api.onSyncState((s) => {
-        store.sync = s
+        showSyncState(s)
         store.syncTick++
       })
     } catch {
@@ -93,7 +101,7 @@ export async function startSync() {
     }
   }
   try {
-    store.sync = await api.syncState()
+    showSyncState(await api.syncState())
   } catch {
     // The badge shows "unknown" until the first event.
   }
@@ -101,5 +109,5 @@ export async function startSync() {
 
 /** Asks for a sync at once; the badge follows from the state returned and the events after. */
 export async function syncNow() {
-  store.sync = await api.syncNow()
+  showSyncState(await api.syncNow())
 }

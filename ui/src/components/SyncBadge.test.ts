@@ -22,6 +22,7 @@ function state(pending: number, extra: Partial<SyncState> = {}, lastSuccess: num
   return {
     syncing: false,
     offline: false,
+    seq: 0,
     status: { pending_changes: pending, last_success_at: lastSuccess, last_error: null, last_error_code: null, rejected: [] },
     ...extra,
   }
@@ -71,6 +72,31 @@ describe('SyncBadge', () => {
     expect(badge.attributes('data-pending')).toBe('0')
     expect(badge.attributes('data-last-sync')).toBe(String(Date.UTC(2025, 2, 5, 6, 5)))
     expect(badge.text()).toContain('已同步 14:05')
+  })
+
+  it('an answer overtaken by a newer event does not put back the older state', async () => {
+    // Enrolled, the first sync finishes (event seq 2) before the answer to sync_state, taken
+    // while it was running (seq 1), arrives.
+    let answer: (s: SyncState) => void = () => {}
+    invoke.mockImplementation((cmd: string) => {
+      if (cmd === 'sync_state') return new Promise<SyncState>((resolve) => (answer = resolve))
+      throw new Error(`unexpected ${cmd}`)
+    })
+    store.sync = null
+    const started = startSync()
+    await flushPromises()
+    pushSyncState!({ payload: state(0, { seq: 2 }, 5000) })
+    answer(state(1, { syncing: true, seq: 1 }))
+    await started
+    const w = mountBadge()
+    const badge = w.get('[data-testid="sync-badge"]')
+    expect(badge.attributes('data-state')).toBe('synced')
+    expect(badge.attributes('data-pending')).toBe('0')
+    // A later state is taken as ever.
+    pushSyncState!({ payload: state(1, { seq: 2 }, 5000) })
+    await flushPromises()
+    expect(badge.attributes('data-pending')).toBe('1')
+    w.unmount()
   })
 
   it('tapping "sync now" calls sync_now once and shows what it returns', async () => {

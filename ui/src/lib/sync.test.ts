@@ -13,6 +13,7 @@ function state(p: Partial<SyncState['status']> & { syncing?: boolean; offline?: 
   return {
     syncing,
     offline,
+    seq: 0,
     status: { pending_changes: 0, last_success_at: null, last_error: null, last_error_code: null, rejected: [], ...status },
   }
 }

@@ -62,6 +62,7 @@ function syncFinished() {
   const s: SyncState = {
     syncing: false,
     offline: false,
+    seq: 0,
     status: { pending_changes: 0, last_success_at: 1, last_error: null, last_error_code: null, rejected: [] },
   }
   store.sync = s
