@@ -265,9 +265,10 @@ pub fn server_binary() -> PathBuf {
             }
             let bin = dir.join("steward-sync-server");
             if let Ok(cargo) = std::env::var("CARGO") {
-                // Debug: the whole workspace, as the README's test command builds it, so features
-                // unify as in the build that made us and nothing is rebuilt. The benchmark
-                // (release) builds only what it runs, not the app.
+                // Debug: the whole workspace with its tests, exactly as the README's test command
+                // builds it, so features unify as in the build that made us (the app's tests turn
+                // on Tauri's `test` feature) and nothing is rebuilt. The benchmark (release)
+                // builds only what it runs, not the app.
                 let args: &[&str] = if dir.ends_with("release") {
                     &[
                         "build",
@@ -281,12 +282,27 @@ pub fn server_binary() -> PathBuf {
                         "--bins",
                     ]
                 } else {
-                    &["build", "--quiet", "--workspace", "--bins"]
+                    &["build", "--quiet", "--workspace", "--bins", "--tests"]
                 };
-                let status = Command::new(cargo).args(args).status();
+                // Without the variables cargo sets for this test (CARGO_MANIFEST_DIR and the
+                // like): some build scripts watch them, and a build that sees them differ from the
+                // README's build rebuilds half the workspace, twice.
+                let mut build = Command::new(cargo);
+                for (name, _) in std::env::vars_os() {
+                    let name = name.to_string_lossy().into_owned();
+                    let set_for_test =
+                        ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_"]
+                            .iter()
+                            .any(|p| name.starts_with(p))
+                            || name == "CARGO_TARGET_TMPDIR";
+                    if set_for_test {
+                        build.env_remove(&name);
+                    }
+                }
+                let status = build.args(args).status();
                 assert!(status.is_ok_and(|s| s.success()), "could not build the server binary");
             }
-            assert!(bin.exists(), "no server binary at {}: run cargo build --workspace --bins", bin.display());
+            assert!(bin.exists(), "no server binary at {}: run cargo build --workspace --bins --tests", bin.display());
             bin
         })
         .clone()

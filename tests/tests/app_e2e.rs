@@ -120,18 +120,25 @@ fn pulled<'a>(all: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> + '
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_returns() {
+    // Where the time went, shown with a failure.
+    let started = std::time::Instant::now();
+    let step = |what: &str| eprintln!("[{:6.1} s] {what}", started.elapsed().as_secs_f64());
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
     let (steward, code) = seed_demo(&data);
+    step("demo seeded");
     let port = free_port();
     let mut server = ServerProcess::spawn(&data, port).await;
     let url = server.url();
 
     // The retry ceiling is lowered so the test need not wait the phone's full minute.
     let driver = AppDriver::start(&tmp.path().join("app"), &[("STEWARD_SYNC_MAX_BACKOFF_SECS", "3")]).await;
+    step("server and tauri-driver started");
     let app = driver.open_app().await;
+    step("app window open");
 
     // -- Enrol: an unreachable server and a wrong code get clear words, the right code gets in.
+    step("Enrol");
     app.wait("[data-testid=enrol-server]", LONG).await.unwrap();
     shot(&app, "01-enrol").await;
     let nobody = format!("http://127.0.0.1:{}", free_port());
@@ -153,6 +160,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.click_on("[data-testid=enrol-submit]").await.unwrap();
 
     // -- This month: the steward's households arrive with the first sync.
+    step("This month");
     app.wait("[data-testid=home-progress]", LONG).await.unwrap();
     wait_badge(
         &app,
@@ -176,9 +184,11 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     shot(&app, "02-home").await;
 
     // -- The server goes away.
+    step("The server goes away");
     server.kill9();
 
     // A visit, recorded with no server.
+    step("A visit, recorded with no server");
     let household = app.attribute(&rows[0], "data-id").await.unwrap().expect("rows carry their household id");
     app.click(&rows[0]).await.unwrap();
     app.wait("[data-testid=household-name]", SHORT).await.unwrap();
@@ -191,6 +201,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     shot(&app, "04-visit-form").await;
 
     // The app is killed with the form half filled; opened again, the form is as it was.
+    step("The app is killed with the form half filled");
     wait_for_draft(&tmp.path().join("app/store/steward.sqlite3"), &format!("visit:{household}"), summary).await;
     driver.kill_app();
     app.end().await;
@@ -217,6 +228,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     .unwrap();
 
     // A must-visit, raised with no server.
+    step("A must-visit, raised with no server");
     app.click_on("[data-testid=raise-must-visit]").await.unwrap();
     app.click_on("[data-testid=trigger-hardship]").await.unwrap();
     shot(&app, "05-raise-must-visit").await;
@@ -226,6 +238,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     shot(&app, "06-household-after").await;
 
     // An issue, reported with no server.
+    step("An issue, reported with no server");
     go(&app, "#/issues").await;
     app.click_on("[data-testid=report-issue]").await.unwrap();
     app.click_on("[data-testid=issue-category-flying_wire_charging]").await.unwrap();
@@ -238,17 +251,20 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=issue-row]", SHORT).await.unwrap();
 
     // The badge says what is waiting.
+    step("The badge says what is waiting");
     wait_badge(&app, "offline with 3 waiting", "state === 'offline' && pending === 3", LONG).await;
     let (state, pending) = badge(&app).await;
     assert_eq!((state.as_str(), pending.as_str()), ("offline", "3"));
     shot(&app, "08-issues-offline").await;
 
     // -- The server returns; the app syncs by itself (nobody taps "sync now").
+    step("The server returns");
     let server = ServerProcess::spawn(&data, port).await;
     wait_badge(&app, "synced by itself", "state === 'synced' && pending === 0", LONG).await;
     shot(&app, "09-issues-synced").await;
 
     // The supervisor's pull has all three.
+    step("The supervisor's pull has all three");
     let sup = Supervisor::login(&server.url(), "demo-supervisor", "hongse-guanjia").await;
     let (status, all) = sup.get("/v1/pull").await;
     assert_eq!(status, 200);
@@ -264,6 +280,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     assert_eq!(issue["status"], "reported");
 
     // -- The supervisor resolves the issue; after a sync the app shows it and the steward verifies.
+    step("The supervisor resolves the issue");
     let (status, body) = sup
         .post(
             &format!("/v1/issues/{issue_id}/status"),
@@ -300,6 +317,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     assert_eq!(issue["status"], "verified", "the server has the steward's verification");
 
     // -- A profile correction and a timely response raised and resolved, with the server up.
+    step("A profile correction and a timely response raised and resolved, with the server up");
     go(&app, &format!("#/household/{household}")).await;
     app.click_on("[data-testid=edit-profile]").await.unwrap();
     app.type_into("[data-testid=profile-phone] input", "13912345678").await.unwrap();
@@ -336,6 +354,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     );
 
     // -- The remaining screens.
+    step("The remaining screens");
     go(&app, "#/my345").await;
     app.wait("[data-testid=my345-clears]", SHORT).await.unwrap();
     shot(&app, "12-my345").await;
@@ -348,6 +367,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     shot(&app, "14-home-english").await;
 
     // The largest text size, in Chinese: the busiest screens still fit the window.
+    step("The largest text size, in Chinese");
     go(&app, "#/settings").await;
     app.click_on("[data-testid=settings-locale-zh]").await.unwrap();
     app.click_on("[data-testid=\"text-size-1.5\"]").await.unwrap();
@@ -363,6 +383,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     shot(&app, "18-visit-form-extra-large").await;
 
     // -- Sign out: refused in words while a change is not on the server, unless confirmed.
+    step("Sign out");
     let mut server = server;
     server.kill9();
     let note = "已联系楼栋长每周上门两次";
@@ -391,4 +412,5 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
 
     app.end().await;
     drop(driver);
+    step("done");
 }
