@@ -21,6 +21,18 @@ fn with<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T, StoreError>
     Ok(f(&mut store)?)
 }
 
+/// A change a steward makes: written under the store's lock, then shown on the badge at once and
+/// handed to the sync loop to push.
+fn change<R: Runtime, T>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+) -> CmdResult<T> {
+    let done = with(state, f)?;
+    state.edited(app);
+    Ok(done)
+}
+
 fn me(store: &Store) -> Result<Identity, StoreError> {
     store.identity()?.ok_or(StoreError::NotEnrolled)
 }
@@ -123,7 +135,8 @@ pub async fn enrol<R: Runtime>(
     }
     check_server_address(&server_url)?;
     if with(&state, |s| s.identity())?.is_some() {
-        return Err(CmdError::new("already_enrolled", "this phone is already enrolled: sign out first"));
+        // Refused before the code is spent on the server; the store refuses again under its lock.
+        return Err(StoreError::AlreadyEnrolled.into());
     }
     let identity = state.client.enrol(&state.store, &server_url, &code, &device_name).await?;
     state.edited(&app);
@@ -204,9 +217,7 @@ pub async fn update_profile<R: Runtime>(
     base: HouseholdProfile,
     profile: HouseholdProfile,
 ) -> CmdResult<()> {
-    with(&state, |s| s.edit_profile(id, &base, &profile))?;
-    state.edited(&app);
-    Ok(())
+    change(&app, &state, |s| s.edit_profile(id, &base, &profile))
 }
 
 #[tauri::command]
@@ -216,9 +227,7 @@ pub async fn add_pairing_note<R: Runtime>(
     id: Uuid,
     text: String,
 ) -> CmdResult<()> {
-    with(&state, |s| s.add_pairing_note(id, &text))?;
-    state.edited(&app);
-    Ok(())
+    change(&app, &state, |s| s.add_pairing_note(id, &text))
 }
 
 #[derive(Debug, Deserialize)]
@@ -282,7 +291,7 @@ pub async fn record_visit<R: Runtime>(
     form: VisitForm,
     draft_key: Option<String>,
 ) -> CmdResult<Uuid> {
-    let id = with(&state, |s| {
+    change(&app, &state, |s| {
         let by = me(s)?.steward_id;
         let now = now_millis();
         let visit = NewVisit {
@@ -301,9 +310,7 @@ pub async fn record_visit<R: Runtime>(
         s.record_visit_with(form.household_id, &visit, must.as_ref(), timely.as_ref())?;
         drop_draft(s, draft_key.as_deref());
         Ok(visit.id)
-    })?;
-    state.edited(&app);
-    Ok(id)
+    })
 }
 
 #[tauri::command]
@@ -313,12 +320,10 @@ pub async fn raise_must_visit<R: Runtime>(
     household_id: Uuid,
     must_visit: RaiseMustVisit,
 ) -> CmdResult<()> {
-    with(&state, |s| {
+    change(&app, &state, |s| {
         let m = new_must_visit(must_visit, me(s)?.steward_id, now_millis());
         s.raise_must_visit(household_id, &m)
-    })?;
-    state.edited(&app);
-    Ok(())
+    })
 }
 
 #[tauri::command]
@@ -328,12 +333,10 @@ pub async fn raise_timely<R: Runtime>(
     household_id: Uuid,
     timely: RaiseTimely,
 ) -> CmdResult<()> {
-    with(&state, |s| {
+    change(&app, &state, |s| {
         let t = new_timely(timely, me(s)?.steward_id, now_millis());
         s.raise_timely(household_id, &t)
-    })?;
-    state.edited(&app);
-    Ok(())
+    })
 }
 
 #[tauri::command]
@@ -343,9 +346,7 @@ pub async fn resolve_timely<R: Runtime>(
     household_id: Uuid,
     event_id: Uuid,
 ) -> CmdResult<()> {
-    with(&state, |s| s.resolve_timely(household_id, event_id))?;
-    state.edited(&app);
-    Ok(())
+    change(&app, &state, |s| s.resolve_timely(household_id, event_id))
 }
 
 #[tauri::command]
@@ -376,7 +377,7 @@ pub async fn report_issue<R: Runtime>(
     form: IssueForm,
     draft_key: Option<String>,
 ) -> CmdResult<Uuid> {
-    let id = with(&state, |s| {
+    change(&app, &state, |s| {
         let who = me(s)?;
         let id = s.report_issue(&NewIssue {
             id: Uuid::new_v4(),
@@ -390,9 +391,7 @@ pub async fn report_issue<R: Runtime>(
         })?;
         drop_draft(s, draft_key.as_deref());
         Ok(id)
-    })?;
-    state.edited(&app);
-    Ok(id)
+    })
 }
 
 #[tauri::command]
@@ -402,9 +401,7 @@ pub async fn comment_issue<R: Runtime>(
     id: Uuid,
     text: String,
 ) -> CmdResult<()> {
-    with(&state, |s| s.comment_issue(id, &text))?;
-    state.edited(&app);
-    Ok(())
+    change(&app, &state, |s| s.comment_issue(id, &text))
 }
 
 /// A steward closes the loop on a resolved issue: verified, or reopened with a reason.
@@ -422,9 +419,7 @@ pub async fn set_issue_status<R: Runtime>(
         IssueStatus::Reopened => return Err(CmdError::invalid("say why the issue is reopened")),
         _ => return Err(CmdError::invalid("a steward can only verify or reopen a resolved issue")),
     }
-    with(&state, |s| s.set_issue_status(id, status, &comment))?;
-    state.edited(&app);
-    Ok(())
+    change(&app, &state, |s| s.set_issue_status(id, status, &comment))
 }
 
 #[derive(Serialize, Default)]
@@ -501,9 +496,7 @@ pub async fn set_ui_prefs(state: State<'_, AppState>, prefs: Value) -> CmdResult
 /// Signs out. Refuses while changes are not yet on the server, unless `discard` is confirmed.
 #[tauri::command]
 pub async fn sign_out<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, discard: bool) -> CmdResult<()> {
-    with(&state, |s| s.sign_out(discard))?;
-    state.edited(&app);
-    Ok(())
+    change(&app, &state, |s| s.sign_out(discard))
 }
 
 #[cfg(test)]
