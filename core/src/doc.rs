@@ -13,6 +13,7 @@ use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::limits;
 use crate::model::*;
 use crate::time::{DeadlinePolicy, Millis};
 use crate::Error;
@@ -326,7 +327,7 @@ pub struct NewTimely {
 
 /// Creates a household document.
 pub fn create_household(actor: automerge::ActorId, h: &NewHousehold, at: Millis) -> Result<Automerge, Error> {
-    require(h.profile.member_count <= 99, "member count must be between 0 and 99")?;
+    limits::profile(&h.profile)?;
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "create household", at, |tx| {
         put_header(tx, DocKind::Household, h.id, h.compound_id)?;
@@ -365,7 +366,7 @@ fn write_profile(tx: &mut Transaction<'_>, p: &HouseholdProfile) -> Result<(), E
 /// Replaces a household's profile. Only fields that changed produce operations, so a steward
 /// and a supervisor editing different fields offline both keep their edit.
 pub fn update_profile(doc: &mut Automerge, p: &HouseholdProfile, at: Millis) -> Result<(), Error> {
-    require(p.member_count <= 99, "member count must be between 0 and 99")?;
+    limits::profile(p)?;
     let current = read_profile(doc)?;
     edit(doc, "update profile", at, |tx| {
         if current.address != p.address {
@@ -422,9 +423,15 @@ pub fn assign_household(doc: &mut Automerge, steward_id: Option<Uuid>, at: Milli
 /// Records a visit. The must-visits it answers must be open on this household.
 pub fn record_visit(doc: &mut Automerge, v: &NewVisit) -> Result<(), Error> {
     require(!v.summary.trim().is_empty(), "a visit needs a summary of what was heard")?;
+    limits::instant("the visit's time", v.at)?;
+    limits::text("the visit's summary", &v.summary, limits::LONG_TEXT)?;
+    limits::count("opinions on one visit", v.opinions.len(), limits::MAX_OPINIONS)?;
     for o in &v.opinions {
         require(!o.text.trim().is_empty(), "an opinion needs its text")?;
+        limits::text("an opinion", &o.text, limits::LONG_TEXT)?;
     }
+    limits::text("the hardships", &v.hardships, limits::LONG_TEXT)?;
+    limits::count("must-visits one visit answers", v.answers.len(), limits::MAX_ANSWERS)?;
     let must_visits = map_entries(doc, &ROOT, "must_visits")?;
     for a in &v.answers {
         require(
@@ -457,6 +464,8 @@ pub fn record_visit(doc: &mut Automerge, v: &NewVisit) -> Result<(), Error> {
 
 /// Raises a must-visit trigger on a household.
 pub fn raise_must_visit(doc: &mut Automerge, m: &NewMustVisit) -> Result<(), Error> {
+    limits::instant("the must-visit's date", m.date)?;
+    limits::text("the must-visit's note", &m.note, limits::LONG_TEXT)?;
     let now = crate::time::now_millis();
     edit(doc, "raise must-visit", now, |tx| {
         // The same must-visit raised again (a sync replaying it, a caller reusing its id) must
@@ -478,6 +487,8 @@ pub fn raise_must_visit(doc: &mut Automerge, m: &NewMustVisit) -> Result<(), Err
 
 /// Raises an event that needs a timely response.
 pub fn raise_timely(doc: &mut Automerge, t: &NewTimely) -> Result<(), Error> {
+    limits::instant("the time the event was raised", t.raised_at)?;
+    limits::text("the event's note", &t.note, limits::LONG_TEXT)?;
     edit(doc, "raise timely response", t.raised_at, |tx| {
         require(map_entry(tx, &ROOT, "timely", &t.id.to_string())?.is_none(), "this event is already raised")?;
         let map = ensure_map(tx, &ROOT, "timely")?;
@@ -492,6 +503,7 @@ pub fn raise_timely(doc: &mut Automerge, t: &NewTimely) -> Result<(), Error> {
 
 /// Marks a timely-response event resolved at `at`.
 pub fn resolve_timely(doc: &mut Automerge, id: Uuid, at: Millis, by: Uuid) -> Result<(), Error> {
+    limits::instant("the time the event was resolved", at)?;
     edit(doc, "resolve timely response", at, |tx| {
         let ev = map_entry(tx, &ROOT, "timely", &id.to_string())?
             .ok_or_else(|| Error::NotFound(format!("timely response {id}")))?;
@@ -506,6 +518,8 @@ pub fn resolve_timely(doc: &mut Automerge, id: Uuid, at: Millis, by: Uuid) -> Re
 /// Adds a note to the household's pairing-assistance log (结对帮扶).
 pub fn add_pairing_note(doc: &mut Automerge, id: Uuid, text: &str, by: Uuid, at: Millis) -> Result<(), Error> {
     require(!text.trim().is_empty(), "a pairing note needs its text")?;
+    limits::instant("the pairing note's time", at)?;
+    limits::text("the pairing note", text, limits::LONG_TEXT)?;
     edit(doc, "pairing note", at, |tx| {
         let map = ensure_map(tx, &ROOT, "pairing")?;
         let note = tx.put_object(&map, id.to_string(), ObjType::Map)?;
@@ -536,6 +550,9 @@ pub struct NewIssue {
 pub fn create_issue(actor: automerge::ActorId, i: &NewIssue) -> Result<Automerge, Error> {
     require(!i.place.trim().is_empty(), "an issue needs the place where it is")?;
     require(!i.description.trim().is_empty(), "an issue needs a description")?;
+    limits::instant("the time the issue was reported", i.reported_at)?;
+    limits::text("the issue's place", &i.place, limits::SHORT_TEXT)?;
+    limits::text("the issue's description", &i.description, limits::LONG_TEXT)?;
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "report issue", i.reported_at, |tx| {
         put_header(tx, DocKind::Issue, i.id, i.compound_id)?;
@@ -562,7 +579,18 @@ pub fn set_issue_status(
     role: PartyRole,
     at: Millis,
 ) -> Result<(), Error> {
+    limits::instant("the time of the entry", at)?;
+    limits::text("the comment", comment, limits::LONG_TEXT)?;
     let from = get_code(doc, &ROOT, "status", IssueStatus::from_code)?;
+    if from.can_move_to(to) && !from.may_move(to, role) {
+        return Err(Error::Invalid(format!(
+            "{} cannot move an issue to {} ({})",
+            role.label_en().to_lowercase(),
+            to.label_en().to_lowercase(),
+            to.label_zh()
+        )));
+    }
+    require(to != IssueStatus::Reopened || !comment.trim().is_empty(), "say why the issue is reopened")?;
     if !from.can_move_to(to) {
         return Err(Error::Invalid(format!(
             "an issue that is {} cannot become {} ({} → {})",
@@ -588,6 +616,8 @@ pub fn comment_issue(
     at: Millis,
 ) -> Result<(), Error> {
     require(!text.trim().is_empty(), "a comment needs its text")?;
+    limits::instant("the time of the entry", at)?;
+    limits::text("the comment", text, limits::LONG_TEXT)?;
     edit(doc, "issue comment", at, |tx| timeline_entry(tx, event_id, at, by, role, text, None))
 }
 
@@ -640,6 +670,7 @@ const PLAN_ITEM_PREFIX: &str = "household:";
 
 /// Adds households to or removes them from a plan. `by` is who planned them.
 pub fn plan_households(doc: &mut Automerge, add: &[Uuid], remove: &[Uuid], by: Uuid, at: Millis) -> Result<(), Error> {
+    limits::count("households in one plan", add.len(), limits::MAX_PLAN_ITEMS)?;
     edit(doc, "plan households", at, |tx| {
         for h in add {
             let key = format!("{PLAN_ITEM_PREFIX}{h}");
@@ -659,6 +690,7 @@ pub fn plan_households(doc: &mut Automerge, add: &[Uuid], remove: &[Uuid], by: U
 
 /// Creates a compound's settings document.
 pub fn create_compound(actor: automerge::ActorId, id: Uuid, name: &str, at: Millis) -> Result<Automerge, Error> {
+    limits::text("the compound's name", name, limits::SHORT_TEXT)?;
     let mut doc = Automerge::new().with_actor(actor);
     edit(&mut doc, "create compound", at, |tx| {
         put_header(tx, DocKind::Compound, id, id)?;
@@ -1101,11 +1133,12 @@ mod tests {
 
     #[test]
     fn an_issue_cannot_skip_from_reported_to_verified() {
+        const T: Millis = 1_764_547_200_000;
         let i = NewIssue {
             id: Uuid::new_v4(),
             compound_id: Uuid::new_v4(),
             reporter_id: Uuid::new_v4(),
-            reported_at: 0,
+            reported_at: 1_764_547_200_000,
             category: IssueCategory::Other,
             place: "1栋".into(),
             description: "楼道堆物".into(),
@@ -1113,13 +1146,13 @@ mod tests {
         };
         let mut d = create_issue(automerge::ActorId::random(), &i).unwrap();
         let err =
-            set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "", i.reporter_id, PartyRole::Steward, 1)
+            set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "", i.reporter_id, PartyRole::Steward, T + 1)
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("已上报 → 已核实"), "{err}");
-        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Resolved, "", Uuid::nil(), PartyRole::PropertyCompany, 2)
+        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Resolved, "", Uuid::nil(), PartyRole::PropertyCompany, T + 2)
             .unwrap();
-        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "已核实", i.reporter_id, PartyRole::Steward, 3)
+        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "已核实", i.reporter_id, PartyRole::Steward, T + 3)
             .unwrap();
         let Projection::Issue(p) = project(&d).unwrap() else { panic!("issue") };
         assert_eq!(p.status, IssueStatus::Verified);

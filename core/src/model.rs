@@ -167,6 +167,20 @@ impl IssueStatus {
         )
     }
 
+    /// Whether a party in `role` may make the move from `self` to `to`: the move must be one
+    /// of [`can_move_to`](Self::can_move_to), and the steward (who reported the issue) only
+    /// verifies or reopens a resolved issue, while the property company and supervisors only
+    /// move it forward (accept, progress, resolve). The server checks this for every status
+    /// change, whoever wrote it.
+    pub fn may_move(self, to: IssueStatus, role: PartyRole) -> bool {
+        use IssueStatus::*;
+        self.can_move_to(to)
+            && match role {
+                PartyRole::Steward => matches!(to, Verified | Reopened),
+                PartyRole::PropertyCompany | PartyRole::Supervisor => matches!(to, Accepted | InProgress | Resolved),
+            }
+    }
+
     /// Whether the issue still needs someone to act.
     pub fn is_open(self) -> bool {
         !matches!(self, IssueStatus::Verified)

@@ -104,9 +104,15 @@ impl std::str::FromStr for Month {
     fn from_str(s: &str) -> Result<Self, Error> {
         let bad = || Error::Invalid(format!("month {s:?} is not of the form YYYY-MM, e.g. 2026-11"));
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        // Exactly four and two digits: `2026-1`, `+999-01` and `0000-01` are typing mistakes or
+        // crafted, and the program's months lie between 2000 and 2099.
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) {
+            return Err(bad());
+        }
         let year: i32 = y.parse().map_err(|_| bad())?;
         let month: u32 = m.parse().map_err(|_| bad())?;
-        if y.len() != 4 || !(1..=12).contains(&month) {
+        if !(2000..=2099).contains(&year) || !(1..=12).contains(&month) {
             return Err(bad());
         }
         Ok(Month { year, month })
@@ -153,7 +159,7 @@ impl DeadlinePolicy {
 
     /// The deadline of an event of `kind` raised at `raised_at`.
     pub fn deadline(&self, kind: TimelyKind, raised_at: Millis) -> Millis {
-        raised_at + i64::from(self.minutes_for(kind)) * 60_000
+        raised_at.saturating_add(i64::from(self.minutes_for(kind)) * 60_000)
     }
 }
 
@@ -205,7 +211,7 @@ mod tests {
 
     #[test]
     fn malformed_months_are_rejected_with_the_expected_form() {
-        for bad in ["2026-13", "2026", "26-01", "abcd-ef", "2026-00"] {
+        for bad in ["2026-13", "2026", "26-01", "abcd-ef", "2026-00", "2026-1", "+999-01", "0000-01", "1999-12", "2026-+1", "２０２６-01"] {
             let err = bad.parse::<Month>().unwrap_err().to_string();
             assert!(err.contains("YYYY-MM"), "{bad}: {err}");
         }

@@ -94,3 +94,15 @@ fn the_main_window_may_call_exactly_the_apps_commands_and_listen_to_events() {
     let csp = conf["app"]["security"]["csp"].as_str().unwrap();
     assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-eval"), "{csp}");
 }
+
+#[test]
+fn the_apps_text_fields_stop_at_the_same_limits_the_phone_and_server_enforce() {
+    let ts = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/limits.ts")).unwrap();
+    let value = |name: &str| -> usize {
+        let line = ts.lines().find(|l| l.starts_with(&format!("export const {name} = "))).unwrap_or_else(|| panic!("{name}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("SHORT_TEXT"), steward_core::limits::SHORT_TEXT);
+    assert_eq!(value("LONG_TEXT"), steward_core::limits::LONG_TEXT);
+    assert_eq!(value("NOTES_TEXT"), steward_core::limits::NOTES_TEXT);
+}

@@ -1,0 +1,6 @@
+// What one text may hold, in characters: the same numbers as `steward_core::limits` (the phone's
+// Rust side and the server refuse longer texts; `tests/tests/app_config.rs` checks they agree).
+// The fields stop typing at the limit, so a steward never meets the refusal.
+export const SHORT_TEXT = 100
+export const LONG_TEXT = 2000
+export const NOTES_TEXT = 4000
