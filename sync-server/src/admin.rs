@@ -115,14 +115,60 @@ fn parse_reasons(s: &str) -> Result<Option<Vec<KeyServiceReason>>, String> {
         .map(Some)
 }
 
+/// Refuses a file with a quoted field that never closes. The CSV reader would take everything
+/// after the stray quote, line breaks and all, as one field and import one row where the file
+/// had many; a field may span lines only when its closing quote comes. Quotes are read as the
+/// reader reads them: a quote opens a field only at its start, and `""` inside is one quote.
+fn check_quotes(text: &str) -> Result<(), String> {
+    let mut line = 1;
+    let mut opened_at = 0;
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if field_start => {
+                quoted = true;
+                opened_at = line;
+                field_start = false;
+            }
+            ',' | '\n' => field_start = true,
+            '\r' => {}
+            _ => field_start = false,
+        }
+    }
+    if quoted {
+        return Err(format!(
+            "nothing was imported: the quote that opens a field on line {opened_at} never closes; \
+             close it (a quote inside a field is written twice, \"\")"
+        ));
+    }
+    Ok(())
+}
+
 /// Imports households from CSV (UTF-8, header row, columns [`IMPORT_COLUMNS`]). Every row is
-/// checked first; if any is wrong nothing is imported and the errors name the rows.
+/// checked first; if any is wrong nothing is imported and the errors name the rows. A file
+/// with an unclosed quote is refused whole, naming the line.
 pub fn import_households(s: &Service, compound: Uuid, mut input: impl Read) -> Result<Vec<Uuid>, ServiceError> {
     let mut text = String::new();
     input
         .read_to_string(&mut text)
         .map_err(|e| ServiceError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
     let text = text.trim_start_matches('\u{feff}');
+    check_quotes(text).map_err(ServiceError::BadRequest)?;
     let stewards = s.storage().stewards(Some(&[compound]))?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();

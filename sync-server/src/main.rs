@@ -2,11 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use steward_core::model::{Address, HouseholdProfile};
 use steward_sync_server::storage::{PlaceKind, Role};
+use steward_sync_server::throttle::{Bucket, Limits};
 use steward_sync_server::{admin, demo, open_service, shutdown_signal, start, Config, EXAMPLE_CONFIG};
 use uuid::Uuid;
 
@@ -35,6 +37,45 @@ struct ServeArgs {
     /// Largest sync upload, in bytes.
     #[arg(long, env = "STEWARD_MAX_BODY", default_value_t = steward_core::protocol::DEFAULT_MAX_BODY)]
     max_body: usize,
+    /// Connections served at once; more wait in the accept queue.
+    #[arg(long, env = "STEWARD_MAX_CONNECTIONS", default_value_t = Config::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "STEWARD_HEADER_TIMEOUT_SECS", default_value_t = Config::default().header_read_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "STEWARD_BODY_TIMEOUT_SECS", default_value_t = Config::default().body_read_timeout.as_secs())]
+    body_timeout_secs: u64,
+    /// Seconds a connection may stay open with no request in flight.
+    #[arg(long, env = "STEWARD_IDLE_TIMEOUT_SECS", default_value_t = Config::default().idle_timeout.as_secs())]
+    idle_timeout_secs: u64,
+    /// Sign-ins that may wait for a password check before the answer is 503.
+    #[arg(long, env = "STEWARD_HASH_QUEUE", default_value_t = Config::default().hash_queue)]
+    hash_queue: usize,
+    /// Failed sign-ins an address may make at once ...
+    #[arg(long, env = "STEWARD_LOGIN_ADDRESS_BURST", default_value_t = Limits::default().login_per_address.burst)]
+    login_address_burst: u32,
+    /// ... and the seconds until it may make one more.
+    #[arg(long, env = "STEWARD_LOGIN_ADDRESS_REFILL_SECS", default_value_t = Limits::default().login_per_address.refill_every.as_secs())]
+    login_address_refill_secs: u64,
+    /// Wrong enrolment codes an address may send at once ...
+    #[arg(long, env = "STEWARD_ENROL_ADDRESS_BURST", default_value_t = Limits::default().enrol_per_address.burst)]
+    enrol_address_burst: u32,
+    /// ... and the seconds until it may send one more.
+    #[arg(long, env = "STEWARD_ENROL_ADDRESS_REFILL_SECS", default_value_t = Limits::default().enrol_per_address.refill_every.as_secs())]
+    enrol_address_refill_secs: u64,
+    /// Failed sign-ins in a row an account may have before it has to wait.
+    #[arg(long, env = "STEWARD_LOGIN_FREE_FAILURES", default_value_t = Limits::default().login_free_failures)]
+    login_free_failures: u32,
+    /// Seconds of the first wait; it doubles with each further failure ...
+    #[arg(long, env = "STEWARD_LOGIN_LOCKOUT_SECS", default_value_t = Limits::default().login_lockout.as_secs())]
+    login_lockout_secs: u64,
+    /// ... up to this many seconds.
+    #[arg(long, env = "STEWARD_LOGIN_LOCKOUT_MAX_SECS", default_value_t = Limits::default().login_lockout_max.as_secs())]
+    login_lockout_max_secs: u64,
+    /// Addresses and accounts remembered by the attempt limits (each table).
+    #[arg(long, env = "STEWARD_THROTTLE_MAX_ENTRIES", default_value_t = Limits::default().max_tracked)]
+    throttle_max_entries: usize,
 }
 
 #[derive(Subcommand)]
@@ -150,14 +191,47 @@ fn init_tracing() {
     } else {
         builder.init();
     }
+    // A panic that `gate::guard` catches (crafted input reaching Automerge) is answered 400; it
+    // is logged as one line, without the default hook's backtrace, so crafted requests cannot
+    // flood the log.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        tracing::error!(%location, "panic: {message}");
+    }));
 }
 
 fn config(data: &DataArgs, serve: &ServeArgs) -> Config {
+    let secs = Duration::from_secs;
     Config {
         listen: serve.listen,
         data_dir: data.data.clone(),
         time_zone: data.time_zone.clone(),
         max_body_bytes: serve.max_body,
+        max_connections: serve.max_connections,
+        header_read_timeout: secs(serve.header_timeout_secs.max(1)),
+        body_read_timeout: secs(serve.body_timeout_secs.max(1)),
+        idle_timeout: secs(serve.idle_timeout_secs.max(1)),
+        hash_queue: serve.hash_queue,
+        throttle: Limits {
+            login_per_address: Bucket {
+                burst: serve.login_address_burst,
+                refill_every: secs(serve.login_address_refill_secs),
+            },
+            enrol_per_address: Bucket {
+                burst: serve.enrol_address_burst,
+                refill_every: secs(serve.enrol_address_refill_secs),
+            },
+            login_free_failures: serve.login_free_failures,
+            login_lockout: secs(serve.login_lockout_secs),
+            login_lockout_max: secs(serve.login_lockout_max_secs),
+            max_tracked: serve.throttle_max_entries,
+        },
         ..Default::default()
     }
 }

@@ -149,7 +149,7 @@ pub fn open_must_visits(l: &Ledger, now: Millis, seen: &HashMap<Uuid, Millis>) -
                 trigger: m.trigger.as_code().into(),
                 trigger_zh: m.trigger.label_zh().into(),
                 date: m.date,
-                age_days: ((now - m.date).max(0)) / 86_400_000,
+                age_days: now.saturating_sub(m.date).max(0) / 86_400_000,
                 server_seen_at: seen.get(&m.id).copied(),
             })
         })
@@ -329,10 +329,21 @@ pub fn to_csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> 
     // Writing to memory cannot fail.
     let _ = w.write_record(headers);
     for r in rows {
-        let _ = w.write_record(&r);
+        let _ = w.write_record(r.iter().map(|c| inert_cell(c).into_owned()));
     }
     drop(w);
     out
+}
+
+/// A cell that Excel and WPS show as text, never run: a cell beginning with `=`, `+`, `-`, `@`
+/// (or a tab or carriage return, which some spreadsheets skip before those) is a formula to them,
+/// so such a cell gets a leading apostrophe, as OWASP's advice on CSV injection has it. Texts
+/// typed by stewards and imported rows reach these exports.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 /// A local time for CSV cells.

@@ -9,11 +9,13 @@ use automerge::sync::{self as am_sync, SyncDoc};
 use automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use serde_bytes::ByteBuf;
 use steward_core::doc::{self, DocHeader, DocKind, Projection};
+use steward_core::model::IssueRoute;
 use steward_core::protocol::{self, DocPull, SyncMessage, SyncRequest, SyncResponse, UuidBytes, PROTOCOL_VERSION};
 use steward_core::time::{now_millis, ProgramZone};
 use uuid::Uuid;
 
-use crate::storage::{DocMeta, DocWrite, Principal, Role, Scope, Storage, StorageError};
+use crate::storage::{DocMeta, DocWrite, Principal, ProjectionRow, Role, Scope, Storage, StorageError, User};
+use crate::{authority, gate};
 
 /// How often a write is retried when another request changed the same document meanwhile.
 const MAX_ATTEMPTS: usize = 8;
@@ -107,36 +109,48 @@ impl DeviceCtx {
     }
 }
 
-/// One chunk of a pushed payload.
+/// One chunk of a pushed payload, past the gate.
 enum Chunk {
     Change(Change),
     Document(Vec<u8>),
 }
 
-/// Parses a pushed payload item strictly: a change chunk or a whole-document chunk, each
-/// checksummed, so a truncated or corrupted upload is refused rather than half-applied.
-fn parse_chunk(doc_id: Uuid, bytes: &[u8]) -> Result<Chunk, ServiceError> {
-    if let Ok(change) = Change::from_bytes(bytes.to_vec()) {
-        if change.raw_bytes().len() == bytes.len() {
-            return Ok(Chunk::Change(change));
-        }
-    }
-    match Automerge::load_with_options(
-        bytes,
-        automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error),
-    ) {
-        Ok(_) => Ok(Chunk::Document(bytes.to_vec())),
-        Err(e) => Err(ServiceError::BadRequest(format!(
-            "document {doc_id}: a payload item is not an Automerge change or document (truncated or corrupted?): {e}"
-        ))),
-    }
+fn refused(doc_id: Uuid, e: gate::Refused) -> ServiceError {
+    ServiceError::BadRequest(format!("document {doc_id}: {e}"))
 }
 
-/// Checks a device's version of a document before it is stored.
+/// Parses a pushed payload item strictly: the gate first (framing, checksum, bounds), then
+/// Automerge, so a truncated, corrupted or crafted upload is refused rather than half-applied.
+fn parse_chunk(doc_id: Uuid, bytes: &[u8], bounds: &gate::Bounds) -> Result<(Chunk, gate::ChunkInfo), ServiceError> {
+    let info = gate::item(bytes, bounds).map_err(|e| refused(doc_id, e))?;
+    let chunk = gate::guard("a payload item", || match &info {
+        gate::ChunkInfo::Change(_) => Change::from_bytes(bytes.to_vec())
+            .map(Chunk::Change)
+            .map_err(|e| format!("a payload item is not an Automerge change: {e}")),
+        gate::ChunkInfo::Document { .. } => Automerge::load_with_options(
+            bytes,
+            automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error),
+        )
+        .map(|_| Chunk::Document(bytes.to_vec()))
+        .map_err(|e| format!("a payload item is not an Automerge document: {e}")),
+    })
+    .map_err(|e| refused(doc_id, e))?
+    .map_err(|m| ServiceError::BadRequest(format!("document {doc_id}: {m}")))?;
+    Ok((chunk, info))
+}
+
+fn change_infos(infos: &[gate::ChunkInfo]) -> Vec<gate::ChangeInfo> {
+    infos.iter().filter_map(|i| if let gate::ChunkInfo::Change(c) = i { Some(c.clone()) } else { None }).collect()
+}
+
+/// Checks a device's version of a document before it is stored: what it is and where it
+/// belongs (unchanged, or for a new document the steward's own), that it reads as its kind, and
+/// that the steward may write what changed ([`authority`]).
 fn validate(
     device: &DeviceCtx,
     id: Uuid,
     existing: Option<&DocMeta>,
+    before: Option<&Projection>,
     candidate: &Automerge,
 ) -> Result<(DocHeader, Projection), String> {
     let h = doc::header(candidate).map_err(|e| e.to_string())?;
@@ -165,7 +179,19 @@ fn validate(
         }
     }
     let projection = doc::project(candidate).map_err(|e| e.to_string())?;
+    authority::steward_may_write(device.steward_id, before, &projection)?;
     Ok((h, projection))
+}
+
+/// The projection of a stored document, for the authority check. A stored document that no
+/// longer reads (a newer schema) cannot be judged, so the push is refused.
+fn stored_projection(doc: &Automerge, id: Uuid) -> Result<Projection, ServiceError> {
+    gate::guard("the stored document", || doc::project(doc))
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|e| ServiceError::Unprocessable {
+            message: format!("the stored document does not read as its kind: {e}"),
+            docs: vec![id],
+        })
 }
 
 /// The server's logic over a storage backend.
@@ -173,6 +199,7 @@ pub struct Service {
     storage: Arc<dyn Storage>,
     actor: ActorId,
     zone: ProgramZone,
+    bounds: gate::Bounds,
     sync_states: Mutex<HashMap<(Uuid, Uuid), (am_sync::State, Instant)>>,
 }
 
@@ -180,7 +207,7 @@ impl Service {
     /// A service over `storage`, with the program's time zone.
     pub fn new(storage: Arc<dyn Storage>, zone: ProgramZone) -> Result<Service, StorageError> {
         let actor = storage.server_actor()?;
-        Ok(Service { storage, actor, zone, sync_states: Mutex::new(HashMap::new()) })
+        Ok(Service { storage, actor, zone, bounds: gate::Bounds::default(), sync_states: Mutex::new(HashMap::new()) })
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
@@ -235,13 +262,19 @@ impl Service {
                     ServiceError::BadRequest(format!("document {}: a base head is not a 32-byte change hash", push.id))
                 })?);
             }
-            let chunks = push.data.iter().map(|d| parse_chunk(push.id, d)).collect::<Result<Vec<_>, _>>()?;
+            let mut chunks = Vec::with_capacity(push.data.len());
+            let mut infos = Vec::with_capacity(push.data.len());
+            for d in &push.data {
+                let (chunk, info) = parse_chunk(push.id, d, &self.bounds)?;
+                chunks.push(chunk);
+                infos.push(info);
+            }
+            let changes = change_infos(&infos);
+            let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
             let (mut candidate, expected) = match loaded {
                 Some(l) => (l.doc, Some(l.last_seq)),
                 None => (Automerge::new(), None),
             };
-            let chunk_hashes: Vec<ChangeHash> =
-                chunks.iter().filter_map(|c| if let Chunk::Change(c) = c { Some(c.hash()) } else { None }).collect();
             if base.iter().any(|h| candidate.get_change_by_hash(h).is_none()) {
                 if let Some(owner) = self.wrong_document(push.id, &base, &chunk_hashes)? {
                     invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
@@ -252,15 +285,21 @@ impl Service {
                 need_sync.push(UuidBytes(push.id));
                 continue;
             }
+            gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
+            let before_projection = match &meta {
+                Some(_) => Some(stored_projection(&candidate, push.id)?),
+                None => None,
+            };
             let before = candidate.get_heads();
             for chunk in chunks {
-                let applied = match chunk {
+                let applied = gate::guard("the changes", || match chunk {
                     Chunk::Change(c) => {
                         exclude.push(c.hash());
                         candidate.apply_changes([c])
                     }
                     Chunk::Document(bytes) => candidate.load_incremental(&bytes).map(|_| ()),
-                };
+                })
+                .map_err(|e| refused(push.id, e))?;
                 applied.map_err(|e| {
                     ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
                 })?;
@@ -274,7 +313,15 @@ impl Service {
                 need_sync.push(UuidBytes(push.id));
                 continue;
             }
-            let (header, projection) = match validate(device, push.id, meta.as_ref(), &candidate) {
+            if candidate.get_heads() == before {
+                // Nothing new (a repeat): nothing to check or store.
+                continue;
+            }
+            let checked = gate::guard("the document", || {
+                validate(device, push.id, meta.as_ref(), before_projection.as_ref(), &candidate)
+            })
+            .map_err(|e| refused(push.id, e))?;
+            let (header, projection) = match checked {
                 Ok(v) => v,
                 Err(why) => {
                     invalid.push((push.id, why));
@@ -320,25 +367,39 @@ impl Service {
             let key = (device.device_id, m.id);
             let mut state = self.take_sync_state(key);
             let before = candidate.get_heads();
+            let mut before_projection = None;
             if let Some(bytes) = &m.msg {
-                let msg = am_sync::Message::decode(bytes).map_err(|e| {
-                    ServiceError::BadRequest(format!("document {}: the sync message does not decode: {e}", m.id))
-                })?;
-                candidate.receive_sync_message(&mut state, msg).map_err(|e| {
-                    ServiceError::BadRequest(format!("document {}: the sync message does not apply: {e}", m.id))
-                })?;
+                let infos = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
+                let changes = change_infos(&infos);
+                gate::continues_history(&candidate, &changes).map_err(|e| refused(m.id, e))?;
+                if meta.is_some() && !infos.is_empty() {
+                    before_projection = Some(stored_projection(&candidate, m.id)?);
+                }
+                gate::guard("the sync message", || {
+                    let msg = am_sync::Message::decode(bytes).map_err(|e| {
+                        ServiceError::BadRequest(format!("document {}: the sync message does not decode: {e}", m.id))
+                    })?;
+                    candidate.receive_sync_message(&mut state, msg).map_err(|e| {
+                        ServiceError::BadRequest(format!("document {}: the sync message does not apply: {e}", m.id))
+                    })
+                })
+                .map_err(|e| refused(m.id, e))??;
             }
             if candidate.get_heads() != before {
-                let (header, projection) =
-                    validate(device, m.id, meta.as_ref(), &candidate).map_err(|why| ServiceError::Unprocessable {
-                        message: format!("a document's changes were refused: {why}"),
-                        docs: vec![m.id],
-                    })?;
+                let (header, projection) = gate::guard("the document", || {
+                    validate(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate)
+                })
+                .map_err(|e| refused(m.id, e))?
+                .map_err(|why| ServiceError::Unprocessable {
+                    message: format!("a document's changes were refused: {why}"),
+                    docs: vec![m.id],
+                })?;
                 let write = make_write_with(header, expected, &candidate, &before, projection)?;
                 exclude.extend(write.changes.iter().map(|(h, _)| *h));
                 writes.push(write);
             }
-            let reply = candidate.generate_sync_message(&mut state);
+            let reply = gate::guard("the sync answer", || candidate.generate_sync_message(&mut state))
+                .map_err(|e| refused(m.id, e))?;
             replies.push(SyncMessage { id: m.id, msg: reply.map(|r| ByteBuf::from(r.encode())) });
             new_states.push((key, state));
         }
@@ -480,6 +541,35 @@ impl Service {
                 Ok(Scope::Compounds(self.compounds_under(root)?))
             }
         }
+    }
+
+    /// The read model a signed-in user may see, changed after `since`: the one read path every
+    /// supervisor endpoint builds its answer from. Supervisors and admins read every document of
+    /// their place; a property company reads only the issues of its compounds that are within its
+    /// duty — never a household, a visit or a plan.
+    pub fn readable(&self, u: &User, since: i64) -> Result<Vec<ProjectionRow>, ServiceError> {
+        let scope = self.user_scope(&Principal::User(u.clone()))?;
+        if u.role != Role::Property {
+            return Ok(self.storage.projections(&scope, None, since)?);
+        }
+        #[derive(serde::Deserialize)]
+        struct Route {
+            route: IssueRoute,
+        }
+        let rows = self.storage.projections(&scope, Some(DocKind::Issue), since)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                r.kind == DocKind::Issue
+                    && serde_json::from_str::<Route>(&r.json).is_ok_and(|x| x.route == IssueRoute::PropertyDuty)
+            })
+            .collect())
+    }
+
+    /// Whether a user may read household records (names, visits, hardships): supervisors and
+    /// admins of the place; a property company never.
+    pub fn reads_households(u: &User) -> bool {
+        u.role != Role::Property
     }
 
     /// The compounds at or below a place.

@@ -1,0 +1,358 @@
+//! Supervisors' and property companies' edits: issue status and comments, must-visits,
+//! assignments, deadlines, plans. Each becomes an Automerge change by the server's actor.
+
+use super::*;
+
+//
+// A record that does not exist, is of another kind, or is outside the caller's place gets one
+// answer per endpoint (`404 not_found` with the words below), so that no answer tells what
+// lies in another compound. Roles are refused before any record is looked up.
+
+const NO_ISSUE: &str = "no such issue in your place";
+const NO_HOUSEHOLD: &str = "no such household in your place";
+const NO_COMPOUND: &str = "no such compound in your place";
+const NO_STEWARD: &str = "no such steward in your place";
+const NO_STEWARD_OF_COMPOUND: &str =
+    "no such steward in the household's compound: a household goes only to a steward of its own compound";
+const PLAN_OUTSIDE: &str = "a plan names only households of the steward's compound";
+
+fn parse_id(s: &str, what: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(s).map_err(|_| ApiError::bad_request(format!("{what} id {s:?} is not a uuid")))
+}
+
+fn role_of(u: &User) -> PartyRole {
+    match u.role {
+        Role::Property => PartyRole::PropertyCompany,
+        _ => PartyRole::Supervisor,
+    }
+}
+
+/// Whether a user reaches a compound: admins every one, others those under their place (an
+/// account with no place reaches none).
+fn reaches(service: &Service, u: &User, compound_id: Uuid) -> Result<bool, ServiceError> {
+    match (u.role, u.place_id) {
+        (Role::Admin, _) => Ok(true),
+        (_, None) => Ok(false),
+        (_, Some(root)) => Ok(service.compounds_under(root)?.contains(&compound_id)),
+    }
+}
+
+/// A document of `kind` in the user's place, or `not found` in the endpoint's words.
+fn in_place(s: &Service, u: &User, meta: &DocMeta, kind: DocKind, missing: &str) -> Result<(), ServiceError> {
+    if meta.kind == kind && reaches(s, u, meta.compound_id)? {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound(missing.into()))
+    }
+}
+
+/// Any `not found` of an edit (the document vanished meanwhile) in the endpoint's words.
+fn alike(missing: &'static str) -> impl Fn(ServiceError) -> ServiceError {
+    move |e| match e {
+        ServiceError::NotFound(_) => ServiceError::NotFound(missing.into()),
+        e => e,
+    }
+}
+
+/// For a property company, an issue outside its duty is as good as absent. Checked on the
+/// document being edited, so a route changed meanwhile is seen.
+fn within_duty(u: &User, d: &automerge::Automerge) -> Result<(), steward_core::Error> {
+    if u.role != Role::Property {
+        return Ok(());
+    }
+    match doc::project(d)? {
+        Projection::Issue(i) if i.route == IssueRoute::PropertyDuty => Ok(()),
+        _ => Err(steward_core::Error::NotFound(NO_ISSUE.into())),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StatusBody {
+    status: IssueStatus,
+    #[serde(default)]
+    comment: String,
+}
+
+pub(super) async fn issue_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<Projection>> {
+    let u = user(&state, &headers).await?;
+    let id = parse_id(&id, "issue")?;
+    let body: StatusBody =
+        read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"status": "...", "comment": "..."}"#).await?;
+    let p = blocking(&state, move |s| {
+        let role = role_of(&u);
+        Ok(s.edit(
+            id,
+            |m| in_place(s, &u, m, DocKind::Issue, NO_ISSUE),
+            |d| {
+                within_duty(&u, d)?;
+                doc::set_issue_status(d, Uuid::new_v4(), body.status, &body.comment, u.id, role, now_millis())
+            },
+        )
+        .map_err(alike(NO_ISSUE))?)
+    })
+    .await?;
+    Ok(Json(p))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CommentBody {
+    text: String,
+}
+
+pub(super) async fn issue_comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<Projection>> {
+    let u = user(&state, &headers).await?;
+    let id = parse_id(&id, "issue")?;
+    let body: CommentBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"text": "..."}"#).await?;
+    let p = blocking(&state, move |s| {
+        let role = role_of(&u);
+        Ok(s.edit(
+            id,
+            |m| in_place(s, &u, m, DocKind::Issue, NO_ISSUE),
+            |d| {
+                within_duty(&u, d)?;
+                doc::comment_issue(d, Uuid::new_v4(), &body.text, u.id, role, now_millis())
+            },
+        )
+        .map_err(alike(NO_ISSUE))?)
+    })
+    .await?;
+    Ok(Json(p))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MustVisitBody {
+    trigger: MustVisitTrigger,
+    #[serde(default)]
+    date: Option<Millis>,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn raise_must_visit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<Projection>> {
+    let u = supervisor(&state, &headers).await?;
+    let id = parse_id(&id, "household")?;
+    let body: MustVisitBody =
+        read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"trigger": "...", "date": 0, "note": "..."}"#).await?;
+    let p = blocking(&state, move |s| {
+        let m = NewMustVisit {
+            id: Uuid::new_v4(),
+            trigger: body.trigger,
+            date: body.date.unwrap_or_else(now_millis),
+            note: body.note,
+            raised_by: u.id,
+        };
+        Ok(s.edit(id, |meta| in_place(s, &u, meta, DocKind::Household, NO_HOUSEHOLD), |d| doc::raise_must_visit(d, &m))
+            .map_err(alike(NO_HOUSEHOLD))?)
+    })
+    .await?;
+    Ok(Json(p))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HolidayBody {
+    #[serde(default)]
+    date: Option<Millis>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct HolidayAnswer {
+    raised: u32,
+}
+
+pub(super) async fn holiday_must_visits(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<HolidayAnswer>> {
+    let u = supervisor(&state, &headers).await?;
+    let compound = parse_id(&id, "compound")?;
+    let body: HolidayBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"date": 0, "note": "..."}"#).await?;
+    let raised = blocking(&state, move |s| {
+        let is_compound = s.storage().place(compound)?.is_some_and(|p| p.kind == crate::storage::PlaceKind::Compound);
+        if !is_compound || !reaches(s, &u, compound)? {
+            return Err(ServiceError::NotFound(NO_COMPOUND.into()).into());
+        }
+        let date = body.date.unwrap_or_else(now_millis);
+        let households = s.storage().doc_ids(&Scope::Compounds(vec![compound]), Some(DocKind::Household))?;
+        let mut raised = 0;
+        for h in households {
+            let m = NewMustVisit {
+                id: Uuid::new_v4(),
+                trigger: MustVisitTrigger::MajorHoliday,
+                date,
+                note: body.note.clone(),
+                raised_by: u.id,
+            };
+            s.edit(
+                h,
+                |meta| in_place(s, &u, meta, DocKind::Household, NO_HOUSEHOLD),
+                |d| doc::raise_must_visit(d, &m),
+            )?;
+            raised += 1;
+        }
+        Ok(raised)
+    })
+    .await?;
+    Ok(Json(HolidayAnswer { raised }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AssignBody {
+    /// A steward, or `null` to unassign. The key is required: a body without it (`{}`, a
+    /// misspelt key) is a 400, never a silent unassignment. (serde would read a missing
+    /// `Option` as `None`; a `deserialize_with` field has no such default.)
+    #[serde(deserialize_with = "nullable")]
+    steward_id: Option<Uuid>,
+}
+
+fn nullable<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
+pub(super) async fn assign_household(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<Projection>> {
+    let u = supervisor(&state, &headers).await?;
+    let id = parse_id(&id, "household")?;
+    let body: AssignBody =
+        read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"steward_id": "<uuid>"} or {"steward_id": null}"#)
+            .await?;
+    let p = blocking(&state, move |s| {
+        let meta = s.storage().doc_meta(id)?.ok_or_else(|| ServiceError::NotFound(NO_HOUSEHOLD.into()))?;
+        in_place(s, &u, &meta, DocKind::Household, NO_HOUSEHOLD)?;
+        let steward_compound = match body.steward_id {
+            None => None,
+            Some(st) => match s.storage().steward(st)? {
+                Some(steward) if steward.compound_id == meta.compound_id => Some(steward.compound_id),
+                _ => return Err(ServiceError::NotFound(NO_STEWARD_OF_COMPOUND.into()).into()),
+            },
+        };
+        Ok(s.edit(
+            id,
+            |meta| {
+                in_place(s, &u, meta, DocKind::Household, NO_HOUSEHOLD)?;
+                match steward_compound {
+                    Some(c) if c != meta.compound_id => Err(ServiceError::NotFound(NO_STEWARD_OF_COMPOUND.into())),
+                    _ => Ok(()),
+                }
+            },
+            |d| doc::assign_household(d, body.steward_id, now_millis()),
+        )
+        .map_err(alike(NO_HOUSEHOLD))?)
+    })
+    .await?;
+    Ok(Json(p))
+}
+
+/// Minutes per kind of timely response, e.g. `{"urgent_help": 720}`; an unknown kind is a 400.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub(super) struct DeadlinesBody {
+    minutes: std::collections::BTreeMap<TimelyKind, u32>,
+}
+
+pub(super) async fn set_deadlines(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<Projection>> {
+    let u = supervisor(&state, &headers).await?;
+    let id = parse_id(&id, "compound")?;
+    let body: DeadlinesBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"urgent_help": 720}"#).await?;
+    let p = blocking(&state, move |s| {
+        let policy = DeadlinePolicy { minutes: body.minutes };
+        Ok(s.edit(
+            id,
+            |meta| in_place(s, &u, meta, DocKind::Compound, NO_COMPOUND),
+            |d| doc::set_deadlines(d, &policy, now_millis()),
+        )
+        .map_err(alike(NO_COMPOUND))?)
+    })
+    .await?;
+    Ok(Json(p))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PlanBody {
+    households: Vec<Uuid>,
+}
+
+pub(super) async fn set_plan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((steward_id, month)): Path<(String, String)>,
+    body: Body,
+) -> ApiResult<Json<Projection>> {
+    let u = supervisor(&state, &headers).await?;
+    let steward_id = parse_id(&steward_id, "steward")?;
+    let month: Month = month.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string()))?;
+    let body: PlanBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"households": ["<uuid>"]}"#).await?;
+    let p = blocking(&state, move |s| {
+        let steward = match s.storage().steward(steward_id)? {
+            Some(st) if reaches(s, &u, st.compound_id)? => st,
+            _ => return Err(ServiceError::NotFound(NO_STEWARD.into()).into()),
+        };
+        for h in &body.households {
+            let ours = s
+                .storage()
+                .doc_meta(*h)?
+                .is_some_and(|m| m.kind == DocKind::Household && m.compound_id == steward.compound_id);
+            if !ours {
+                return Err(ApiError::bad_request(PLAN_OUTSIDE));
+            }
+        }
+        let id = doc::plan_doc_id(steward_id, month);
+        if s.storage().doc_meta(id)?.is_none() {
+            let plan = doc::create_plan(s.actor().clone(), steward_id, steward.compound_id, month, now_millis())
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            match s.create_doc(&plan) {
+                Ok(_) | Err(ServiceError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let wanted = body.households.clone();
+        Ok(s.edit(
+            id,
+            |meta| in_place(s, &u, meta, DocKind::Plan, NO_STEWARD),
+            |d| {
+                let current = match doc::project(d)? {
+                    Projection::Plan(p) => p.households,
+                    _ => Vec::new(),
+                };
+                let remove: Vec<Uuid> = current.iter().filter(|h| !wanted.contains(h)).copied().collect();
+                doc::plan_households(d, &wanted, &remove, u.id, now_millis())
+            },
+        )
+        .map_err(alike(NO_STEWARD))?)
+    })
+    .await?;
+    Ok(Json(p))
+}

@@ -1,0 +1,278 @@
+//! Who may write what into a document: the check every change a phone pushes passes before it
+//! is stored.
+//!
+//! Scoping by document (a steward's phone reaches only that steward's documents) is not
+//! enough: an authenticated phone could still write a timeline entry signed by the property
+//! company, move an issue past its state machine, flip an issue's route, or record visits in
+//! another steward's name. So the server compares the document as stored with the document as
+//! it will be after the push (the merged state, not only the pushed change) and allows only what
+//! a steward may do. The rules, as a table (kept in `docs/architecture.md` too):
+//!
+//! | document  | a steward's phone may                                                      |
+//! |-----------|----------------------------------------------------------------------------|
+//! | household | edit the profile; add visits, must-visits, timely responses and pairing notes signed by the steward; resolve an open timely response, signed by the steward. Records already stored never change or disappear. |
+//! | issue     | report it (status `reported`, route and texts its own, no status entries); add timeline entries with role steward signed by the steward; move `resolved` → `verified`, or → `reopened` with a reason, each with its entry. Route, category, place, description, reporter and stored entries never change. |
+//! | plan      | add and remove households of its own plan (the id is derived from steward and month). |
+//! | compound  | nothing (settings are the supervisors').                                   |
+//!
+//! A new document other than a plan has a random (version 4) id: derived ids are plans', so no
+//! phone can take another steward's future plan id. Texts, counts and times are within
+//! [`steward_core::limits`] for every record added or changed.
+
+use std::collections::HashMap;
+
+use steward_core::doc::{HouseholdRecord, IssueRecord, MustVisitRecord, PlanRecord, Projection, TimelyRecord};
+use steward_core::limits;
+use steward_core::model::{IssueStatus, PartyRole};
+use uuid::Uuid;
+
+/// Checks what a steward's phone changed in one document. `before` is the document as stored
+/// (`None` for a new one), `after` as it will be stored. The error names the rule broken.
+pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Projection) -> Result<(), String> {
+    if before.is_none() && !matches!(after, Projection::Plan(_)) && after.id().get_version_num() != 4 {
+        return Err("a new document needs a random (version 4) id; derived ids belong to plans".into());
+    }
+    match (before, after) {
+        (None, Projection::Household(a)) => household(steward, &empty_household(a), a),
+        (Some(Projection::Household(b)), Projection::Household(a)) => household(steward, b, a),
+        (None, Projection::Issue(a)) => new_issue(steward, a),
+        (Some(Projection::Issue(b)), Projection::Issue(a)) => issue(steward, b, a),
+        (None, Projection::Plan(a)) => plan(a),
+        (Some(Projection::Plan(_)), Projection::Plan(a)) => plan(a),
+        (_, Projection::Compound(_)) => Err("a steward cannot change compound settings".into()),
+        _ => Err("a change may not alter what a document is".into()),
+    }
+}
+
+fn limit(r: Result<(), steward_core::Error>) -> Result<(), String> {
+    r.map_err(|e| e.to_string())
+}
+
+fn signed(by: Option<Uuid>, steward: Uuid, what: &str) -> Result<(), String> {
+    if by != Some(steward) {
+        return Err(format!("{what} must be signed by the steward whose phone wrote it"));
+    }
+    Ok(())
+}
+
+/// Records of `before` must be in `after` unchanged (`same` compares what may not change);
+/// returns the records that are new.
+fn kept<'a, T>(
+    before: &[T],
+    after: &'a [T],
+    id: impl Fn(&T) -> Uuid,
+    same: impl Fn(&T, &T) -> bool,
+    what: &str,
+) -> Result<Vec<&'a T>, String> {
+    let after_by_id: HashMap<Uuid, &T> = after.iter().map(|r| (id(r), r)).collect();
+    for b in before {
+        match after_by_id.get(&id(b)) {
+            None => return Err(format!("{what} already stored may not be removed")),
+            Some(a) if !same(b, a) => return Err(format!("{what} already stored may not be changed")),
+            Some(_) => {}
+        }
+    }
+    let before_ids: std::collections::HashSet<Uuid> = before.iter().map(&id).collect();
+    Ok(after.iter().filter(|r| !before_ids.contains(&id(r))).collect())
+}
+
+fn empty_household(a: &HouseholdRecord) -> HouseholdRecord {
+    HouseholdRecord {
+        id: a.id,
+        compound_id: a.compound_id,
+        steward_id: a.steward_id,
+        profile: Default::default(),
+        visits: vec![],
+        must_visits: vec![],
+        timely: vec![],
+        pairing: vec![],
+    }
+}
+
+fn household(steward: Uuid, b: &HouseholdRecord, a: &HouseholdRecord) -> Result<(), String> {
+    if a.profile != b.profile {
+        limit(limits::profile(&a.profile))?;
+    }
+    limit(limits::household_counts(a))?;
+    for v in kept(&b.visits, &a.visits, |v| v.id, |x, y| x == y, "a visit")? {
+        signed(v.by, steward, "a visit")?;
+        limit(limits::visit(v))?;
+    }
+    // Whether a must-visit is answered is read from the visits, so it may change.
+    let raised = |m: &MustVisitRecord| (m.trigger, m.date, m.note.clone(), m.raised_by, m.raised_at);
+    for m in kept(&b.must_visits, &a.must_visits, |m| m.id, |x, y| raised(x) == raised(y), "a must-visit")? {
+        signed(m.raised_by, steward, "a must-visit")?;
+        limit(limits::must_visit(m))?;
+    }
+    let event = |t: &TimelyRecord| (t.kind, t.raised_at, t.note.clone(), t.raised_by);
+    let resolved_ok = |x: &TimelyRecord, y: &TimelyRecord| {
+        event(x) == event(y)
+            && match (x.resolved_at, y.resolved_at) {
+                (Some(_), _) => (x.resolved_at, x.resolved_by) == (y.resolved_at, y.resolved_by),
+                (None, None) => y.resolved_by.is_none(),
+                (None, Some(_)) => y.resolved_by == Some(steward),
+            }
+    };
+    let before_timely: HashMap<Uuid, &TimelyRecord> = b.timely.iter().map(|t| (t.id, t)).collect();
+    for t in kept(&b.timely, &a.timely, |t| t.id, resolved_ok, "a timely response")? {
+        signed(t.raised_by, steward, "a timely response")?;
+        if t.resolved_at.is_some() {
+            signed(t.resolved_by, steward, "a timely response's resolution")?;
+        }
+        limit(limits::timely(t))?;
+    }
+    for t in a.timely.iter().filter(|t| before_timely.get(&t.id).is_some_and(|o| o.resolved_at.is_none())) {
+        limit(limits::timely(t))?;
+    }
+    for p in kept(&b.pairing, &a.pairing, |p| p.id, |x, y| x == y, "a pairing note")? {
+        signed(p.by, steward, "a pairing note")?;
+        limit(limits::pairing(p))?;
+    }
+    Ok(())
+}
+
+fn steward_entries(steward: Uuid, entries: &[&steward_core::doc::IssueEvent]) -> Result<(), String> {
+    for e in entries {
+        if e.role != PartyRole::Steward {
+            return Err("a steward's phone may write timeline entries only in the steward's role".into());
+        }
+        signed(e.by, steward, "a timeline entry")?;
+        limit(limits::issue_event(e))?;
+    }
+    Ok(())
+}
+
+fn new_issue(steward: Uuid, a: &IssueRecord) -> Result<(), String> {
+    if a.status != IssueStatus::Reported {
+        return Err("a new issue starts as reported".into());
+    }
+    limit(limits::issue(a))?;
+    let entries: Vec<_> = a.timeline.iter().collect();
+    if entries.iter().any(|e| e.status.is_some()) {
+        return Err("a new issue has no status changes yet".into());
+    }
+    steward_entries(steward, &entries)
+}
+
+fn issue(steward: Uuid, b: &IssueRecord, a: &IssueRecord) -> Result<(), String> {
+    if (a.reported_at, a.category, &a.place, &a.description) != (b.reported_at, b.category, &b.place, &b.description) {
+        return Err("what an issue reports may not be changed once it is stored".into());
+    }
+    if a.route != b.route {
+        return Err("only a supervisor may change who must act on an issue (its route)".into());
+    }
+    limit(limits::issue(a))?;
+    let added = kept(&b.timeline, &a.timeline, |e| e.id, |x, y| x == y, "a timeline entry")?;
+    steward_entries(steward, &added)?;
+    let mut moves = Vec::new();
+    for e in &added {
+        if let Some(to) = e.status {
+            if !b.status.may_move(to, PartyRole::Steward) {
+                return Err(format!(
+                    "a steward may not move an issue that is {} to {} ({} → {})",
+                    b.status.label_en().to_lowercase(),
+                    to.label_en().to_lowercase(),
+                    b.status.label_zh(),
+                    to.label_zh()
+                ));
+            }
+            if to == IssueStatus::Reopened && e.text.trim().is_empty() {
+                return Err("an issue is reopened only with a reason".into());
+            }
+            moves.push(to);
+        }
+    }
+    if a.status != b.status && !moves.contains(&a.status) {
+        return Err("an issue's status changes only with the timeline entry that moves it".into());
+    }
+    Ok(())
+}
+
+fn plan(a: &PlanRecord) -> Result<(), String> {
+    limit(limits::count("households in one plan", a.households.len(), limits::MAX_PLAN_ITEMS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use steward_core::doc::{IssueEvent, VisitRecord};
+    use steward_core::model::{IssueCategory, IssueRoute, VisitMethod};
+
+    const T: i64 = 1_764_547_200_000;
+
+    fn issue_rec(reporter: Uuid, status: IssueStatus, timeline: Vec<IssueEvent>) -> IssueRecord {
+        IssueRecord {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            reporter_id: reporter,
+            reported_at: T,
+            category: IssueCategory::FlyingWireCharging,
+            place: "5栋".into(),
+            description: "飞线充电".into(),
+            route: IssueRoute::PropertyDuty,
+            status,
+            timeline,
+        }
+    }
+
+    fn entry(by: Uuid, role: PartyRole, status: Option<IssueStatus>, text: &str) -> IssueEvent {
+        IssueEvent { id: Uuid::new_v4(), at: T, by: Some(by), role, text: text.into(), status }
+    }
+
+    #[test]
+    fn a_steward_verifies_a_resolved_issue_but_cannot_skip_to_verified_or_sign_as_the_property_company() {
+        let s = Uuid::new_v4();
+        let resolved = issue_rec(s, IssueStatus::Resolved, vec![]);
+        let mut verified = resolved.clone();
+        verified.status = IssueStatus::Verified;
+        verified.timeline.push(entry(s, PartyRole::Steward, Some(IssueStatus::Verified), "已核实"));
+        assert!(issue(s, &resolved, &verified).is_ok());
+
+        let reported = IssueRecord { status: IssueStatus::Reported, ..resolved.clone() };
+        assert!(issue(s, &reported, &verified).unwrap_err().contains("may not move"));
+
+        let mut forged = resolved.clone();
+        forged.timeline.push(entry(s, PartyRole::PropertyCompany, None, "物业已处理"));
+        assert!(issue(s, &resolved, &forged).unwrap_err().contains("role"));
+
+        let mut flipped = resolved.clone();
+        flipped.route = IssueRoute::CommunityCoordination;
+        assert!(issue(s, &resolved, &flipped).unwrap_err().contains("route"));
+    }
+
+    #[test]
+    fn a_visit_in_another_stewards_name_is_refused() {
+        let (s, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let before = empty_household(&HouseholdRecord {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            steward_id: Some(s),
+            profile: Default::default(),
+            visits: vec![],
+            must_visits: vec![],
+            timely: vec![],
+            pairing: vec![],
+        });
+        let visit = |by| VisitRecord {
+            id: Uuid::new_v4(),
+            household_id: before.id,
+            at: T,
+            recorded_at: T,
+            method: VisitMethod::DoorVisit,
+            summary: "走访".into(),
+            opinions: vec![],
+            hardships: String::new(),
+            answers: vec![],
+            follow_up: false,
+            by: Some(by),
+        };
+        let mut after = before.clone();
+        after.visits.push(visit(s));
+        assert!(household(s, &before, &after).is_ok());
+        after.visits.push(visit(other));
+        assert!(household(s, &before, &after).unwrap_err().contains("signed"));
+        let mut removed = after.clone();
+        removed.visits.clear();
+        assert!(household(s, &after, &removed).unwrap_err().contains("removed"));
+    }
+}

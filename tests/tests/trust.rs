@@ -1,0 +1,614 @@
+//! The trust boundaries, as an attacker with an enrolled phone or a property company's account
+//! would try them: what each may write into a document, what each may read, and what crafted
+//! bytes may cost. Each test is named after the finding it guards; every refusal is followed by a
+//! look at the data (nothing stored, documents unchanged).
+
+use automerge::transaction::Transactable;
+use automerge::{ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use serde_bytes::ByteBuf;
+use sha2::{Digest, Sha256};
+use steward_core::doc::{self, NewIssue, Projection};
+use steward_core::model::*;
+use steward_core::protocol::{self, SyncMessage, SyncRequest};
+use steward_core::time::now_millis;
+use steward_sync_server::storage::{Role, Scope};
+use steward_tests::{visit, Device, World};
+use uuid::Uuid;
+
+fn issue(compound: Uuid, reporter: Uuid, route: IssueRoute) -> NewIssue {
+    NewIssue {
+        id: Uuid::new_v4(),
+        compound_id: compound,
+        reporter_id: reporter,
+        reported_at: now_millis(),
+        category: IssueCategory::FlyingWireCharging,
+        place: "3栋1单元门口".into(),
+        description: "有住户从二楼窗户拉电线给电瓶车充电。".into(),
+        route,
+    }
+}
+
+fn token(d: &Device) -> String {
+    d.with(|st| st.identity()).unwrap().unwrap().device_token
+}
+
+/// Posts a sync request as raw bytes; the status and the body as text.
+async fn post_sync(w: &World, token: &str, body: Vec<u8>) -> (u16, String) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/sync", w.url))
+        .bearer_auth(token)
+        .header("content-type", protocol::CONTENT_TYPE)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// Everything the server holds of the read model, and the change log's length.
+fn server_state(w: &World) -> (i64, Vec<(Uuid, String)>) {
+    let rows = w.admin.storage().projections(&Scope::All, None, -1).unwrap();
+    let mut out: Vec<(Uuid, String)> = rows.into_iter().map(|r| (r.doc_id, r.json)).collect();
+    out.sort();
+    (w.admin.storage().max_seq().unwrap(), out)
+}
+
+fn server_issue(w: &World, id: Uuid) -> steward_core::doc::IssueRecord {
+    match doc::project(&w.admin.storage().load_doc(id).unwrap().unwrap().doc).unwrap() {
+        Projection::Issue(i) => i,
+        _ => panic!("issue"),
+    }
+}
+
+/// Writes a forged change on the phone (as a tampered app could), pushes it raw, and checks it
+/// is refused as `422 invalid_document` naming `rule`, with nothing stored.
+async fn forged_push_is_refused(
+    w: &World,
+    d: &Device,
+    id: Uuid,
+    rule: &str,
+    forge: impl FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>,
+) {
+    d.with(|st| st.edit(id, "forged", forge)).unwrap();
+    let before = server_state(w);
+    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    let (status, text) = post_sync(w, &token(d), protocol::encode(&req)).await;
+    assert_eq!(status, 422, "{rule}: {text}");
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["code"], "invalid_document", "{text}");
+    assert!(body["message"].as_str().unwrap().contains(rule), "want {rule:?} in {text}");
+    assert_eq!(body["docs"], serde_json::json!([id.to_string()]));
+    assert_eq!(server_state(w), before, "{rule}: nothing stored");
+}
+
+fn timeline_entry(
+    d: &mut automerge::Automerge,
+    by: Uuid,
+    role: &str,
+    status: Option<&str>,
+) -> Result<(), steward_core::Error> {
+    let mut tx = d.transaction();
+    let Some((Value::Object(ObjType::Map), tl)) = tx.get(ROOT, "timeline")? else { panic!("timeline") };
+    let e = tx.put_object(&tl, Uuid::new_v4().to_string(), ObjType::Map)?;
+    tx.put(&e, "at", ScalarValue::Timestamp(now_millis()))?;
+    tx.put(&e, "by", by.to_string())?;
+    tx.put(&e, "role", role)?;
+    tx.put(&e, "text", "物业已处理完毕")?;
+    if let Some(s) = status {
+        tx.put(&e, "status", s)?;
+        tx.put(ROOT, "status", s)?;
+    }
+    tx.commit();
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stewards_phone_cannot_forge_authors_skip_the_state_machine_or_flip_an_issues_route() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let i = d.with(|st| st.report_issue(&issue(c, s.id, IssueRoute::PropertyDuty))).unwrap();
+    d.sync().await;
+    let property = Uuid::new_v4();
+
+    // A timeline entry claiming to be the property company.
+    let fresh = || async {
+        let d = w.device(s.id).await;
+        d.sync().await;
+        d
+    };
+    let d1 = fresh().await;
+    forged_push_is_refused(&w, &d1, i, "steward's role", |doc| timeline_entry(doc, property, "property_company", None))
+        .await;
+    // Reported straight to verified, with an entry that looks right.
+    let d2 = fresh().await;
+    forged_push_is_refused(&w, &d2, i, "may not move", |doc| timeline_entry(doc, s.id, "steward", Some("verified")))
+        .await;
+    // A status changed with no entry at all.
+    let d3 = fresh().await;
+    forged_push_is_refused(&w, &d3, i, "timeline entry that moves it", |doc| {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "status", "resolved")?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+    // The route flipped, which decides who must act on it.
+    let d4 = fresh().await;
+    forged_push_is_refused(&w, &d4, i, "route", |doc| {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "route", "community_coordination")?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+    // An entry signed with another steward's id.
+    let d5 = fresh().await;
+    forged_push_is_refused(&w, &d5, i, "signed", |doc| timeline_entry(doc, Uuid::new_v4(), "steward", None)).await;
+
+    // The honest path still works: the property company resolves, the steward verifies.
+    let p = w.user(c, "jiayuan", Role::Property).await;
+    for st in ["accepted", "in_progress", "resolved"] {
+        let (code, body) = p.post(&format!("/v1/issues/{i}/status"), serde_json::json!({"status": st})).await;
+        assert_eq!(code, 200, "{body}");
+    }
+    d.sync().await;
+    d.with(|st| st.set_issue_status(i, IssueStatus::Verified, "已现场查看")).unwrap();
+    d.sync().await;
+    let stored = server_issue(&w, i);
+    assert_eq!(stored.status, IssueStatus::Verified);
+    assert_eq!(stored.timeline.iter().filter(|e| e.role == PartyRole::Steward).count(), 1);
+    assert_eq!(stored.timeline.iter().filter(|e| e.role == PartyRole::PropertyCompany).count(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visits_in_another_stewards_name_and_entries_that_change_stored_records_are_refused() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let other_c = w.compound("汉江花园");
+    let s = w.steward(c, "李秀英");
+    let other = w.steward(other_c, "王建国");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    d.sync().await;
+    let visits_before = match doc::project(&w.admin.storage().load_doc(h).unwrap().unwrap().doc).unwrap() {
+        Projection::Household(r) => r.visits,
+        _ => panic!(),
+    };
+    assert_eq!(visits_before.len(), 1);
+
+    let d1 = w.device(s.id).await;
+    d1.sync().await;
+    forged_push_is_refused(&w, &d1, h, "signed", |doc| doc::record_visit(doc, &visit(other.id, now_millis()))).await;
+
+    let d2 = w.device(s.id).await;
+    d2.sync().await;
+    let stored_visit = visits_before[0].id;
+    forged_push_is_refused(&w, &d2, h, "may not be changed", |doc| {
+        let mut tx = doc.transaction();
+        let Some((_, visits)) = tx.get(ROOT, "visits")? else { panic!() };
+        let Some((_, v)) = tx.get(&visits, stored_visit.to_string())? else { panic!() };
+        tx.put(&v, "summary", "改写的记录")?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+
+    let d3 = w.device(s.id).await;
+    d3.sync().await;
+    forged_push_is_refused(&w, &d3, h, "may not be removed", |doc| {
+        let mut tx = doc.transaction();
+        let Some((_, visits)) = tx.get(ROOT, "visits")? else { panic!() };
+        tx.delete(&visits, stored_visit.to_string())?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_cannot_squat_another_stewards_future_plan_id_and_a_plan_edit_never_edits_another_kind() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let victim = w.steward(c, "张桂兰");
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let month: steward_core::time::Month = "2027-03".parse().unwrap();
+    let squat = doc::plan_doc_id(victim.id, month);
+    let before = server_state(&w);
+    d.with(|st| {
+        let h = doc::create_household(
+            st.actor().clone(),
+            &doc::NewHousehold { id: squat, compound_id: c, steward_id: Some(s.id), profile: steward_tests::profile(1) },
+            now_millis(),
+        )
+        .unwrap();
+        st.insert_new_doc(h, "squat")
+    })
+    .unwrap();
+    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("version 4"), "{text}");
+    assert_eq!(server_state(&w), before);
+
+    // Were such a document there (made by the server itself, bypassing the phone's checks), the
+    // supervisor's plan edit refuses rather than editing it.
+    let h = doc::create_household(
+        w.admin.actor().clone(),
+        &doc::NewHousehold { id: squat, compound_id: c, steward_id: Some(s.id), profile: steward_tests::profile(2) },
+        now_millis(),
+    )
+    .unwrap();
+    w.admin.create_doc(&h).unwrap();
+    let sup = w.supervisor(c, "shuhan-zhibu").await;
+    let stored = server_state(&w);
+    let (code, body) = sup
+        .send(reqwest::Method::PUT, &format!("/v1/plans/{}/{month}", victim.id), serde_json::json!({"households": []}))
+        .await;
+    assert!(matches!(code, 404 | 409), "{code} {body}");
+    assert_eq!(server_state(&w), stored, "the household under the plan's id was not touched");
+}
+
+/// Rewrites one change chunk's seq (a one-byte LEB128 number) and fixes its checksum.
+fn with_seq(chunk: &[u8], seq: u8) -> Vec<u8> {
+    fn uleb(b: &[u8], pos: &mut usize) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let byte = b[*pos];
+            *pos += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return v;
+            }
+        }
+    }
+    let mut out = chunk.to_vec();
+    let mut pos = 9;
+    uleb(&out, &mut pos); // length
+    let body_start = pos;
+    let deps = uleb(&out, &mut pos) as usize;
+    pos += deps * 32;
+    let actor = uleb(&out, &mut pos) as usize;
+    pos += actor;
+    assert!(out[pos] < 0x80, "a one-byte seq");
+    out[pos] = seq;
+    let mut hashed = vec![out[8]];
+    let len = out.len() - body_start;
+    let mut l = len;
+    loop {
+        let b = (l & 0x7f) as u8;
+        l >>= 7;
+        if l == 0 {
+            hashed.push(b);
+            break;
+        }
+        hashed.push(b | 0x80);
+    }
+    hashed.extend(&out[body_start..]);
+    let h = Sha256::digest(&hashed);
+    out[4..8].copy_from_slice(&h[..4]);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_change_under_a_stale_checksum_and_a_change_whose_seq_skips_ahead_get_400_not_stored_not_a_panic() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let mut v = visit(s.id, now_millis());
+    v.summary = "MARKER 老人腿脚不便".into();
+    d.with(|st| st.record_visit(h, &v)).unwrap();
+    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    let before = server_state(&w);
+
+    // One damaged byte inside the text, the checksum left as it was.
+    let mut damaged = req.clone();
+    let data = damaged.push[0].data[0].to_vec();
+    let at = data.windows(6).position(|x| x == b"MARKER").expect("the text is in the change");
+    let mut bad = data.clone();
+    bad[at + 5] = b'X';
+    damaged.push[0].data[0] = ByteBuf::from(bad);
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&damaged)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("checksum"), "{text}");
+    assert_eq!(server_state(&w), before);
+
+    // A valid change re-encoded with seq 127 and a correct checksum: Automerge would assert.
+    let mut skipped = req.clone();
+    skipped.push[0].data[0] = ByteBuf::from(with_seq(&data, 127));
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&skipped)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("seq"), "{text}");
+    assert_eq!(server_state(&w), before);
+
+    // The phone's undamaged original still goes through, with its own text.
+    d.sync().await;
+    let Projection::Household(r) = doc::project(&w.admin.storage().load_doc(h).unwrap().unwrap().doc).unwrap() else {
+        panic!()
+    };
+    assert_eq!(r.visits.iter().filter(|x| x.summary == v.summary).count(), 1);
+}
+
+fn sync_msg_with_bloom(entries: u64, bits: u64, probes: u64, bloom_bytes: usize) -> Vec<u8> {
+    fn uleb(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    let mut bloom = Vec::new();
+    uleb(&mut bloom, entries);
+    uleb(&mut bloom, bits);
+    uleb(&mut bloom, probes);
+    bloom.extend(vec![0xffu8; bloom_bytes]);
+    let mut msg = vec![0x42, 0, 0, 1, 0];
+    uleb(&mut msg, bloom.len() as u64);
+    msg.extend(bloom);
+    msg.push(0);
+    msg
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bloom_filter_declaring_2_29_probes_or_0_bits_per_entry_gets_400_before_automerge_sees_it() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let before = server_state(&w);
+    for (what, msg) in [
+        ("2^29 probes", sync_msg_with_bloom(1, 10, 1 << 29, 2)),
+        ("0 bits per entry", sync_msg_with_bloom(1, 0, 7, 0)),
+        ("2^31 entries", sync_msg_with_bloom(1 << 31, 10, 7, 16)),
+    ] {
+        let req = SyncRequest { v: 1, sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg)) }], ..Default::default() };
+        let started = std::time::Instant::now();
+        let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+        assert_eq!(status, 400, "{what}: {text}");
+        assert!(text.contains("bloom"), "{what}: {text}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{what}: refused at once");
+    }
+    assert_eq!(server_state(&w), before);
+    assert_eq!(reqwest::get(format!("{}/healthz", w.url)).await.unwrap().status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_chunk_that_inflates_to_gigabytes_is_refused_without_being_inflated() {
+    use std::io::Write;
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let d = w.device(s.id).await;
+    d.sync().await;
+    // 64 MiB of zeros deflate to about 64 KB.
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    let deflated = enc.finish().unwrap();
+    let chunk = |kind: u8, body: &[u8]| {
+        let mut hashed = vec![kind];
+        let mut l = body.len();
+        loop {
+            let b = (l & 0x7f) as u8;
+            l >>= 7;
+            if l == 0 {
+                hashed.push(b);
+                break;
+            }
+            hashed.push(b | 0x80);
+        }
+        hashed.extend(body);
+        let h = Sha256::digest(&hashed);
+        let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
+        out.extend(&h[..4]);
+        out.extend(&hashed);
+        out
+    };
+    // A compressed change chunk (type 2).
+    let compressed_change = chunk(2, &deflated);
+    // A document chunk (type 0) whose one change column is marked DEFLATE and inflates to 64 MiB.
+    let mut doc_body = vec![1, 16];
+    doc_body.extend([7u8; 16]); // one actor
+    doc_body.push(0); // no heads
+    doc_body.push(1); // one change column
+    doc_body.push(0b1000 | 1); // spec with the deflate bit
+    let mut len = deflated.len();
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            doc_body.push(b);
+            break;
+        }
+        doc_body.push(b | 0x80);
+    }
+    doc_body.push(0); // no op columns
+    doc_body.extend(&deflated);
+    let document = chunk(0, &doc_body);
+    let before = server_state(&w);
+    for (what, item, words) in [("compressed change", compressed_change, "compressed"), ("document", document, "inflates")] {
+        let req = SyncRequest {
+            v: 1,
+            push: vec![protocol::DocPush { id: Uuid::new_v4(), base: vec![], data: vec![ByteBuf::from(item)] }],
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+        assert_eq!(status, 400, "{what}: {text}");
+        assert!(text.contains(words), "{what}: {text}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{what}: refused at once");
+    }
+    assert_eq!(server_state(&w), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
+    use rand::{Rng, SeedableRng};
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    let (push_req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    let mut state = automerge::sync::State::new();
+    let msg = d.with(|st| st.generate_sync_message(h, &mut state)).unwrap().expect("a first message");
+    let token = token(&d);
+    let before = server_state(&w);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed_8);
+    let mut counts = std::collections::BTreeMap::new();
+    for round in 0..1_500 {
+        let mut req = if round % 2 == 0 {
+            SyncRequest { v: 1, sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg.clone())) }], ..Default::default() }
+        } else {
+            push_req.clone()
+        };
+        let target = if round % 2 == 0 { req.sync[0].msg.as_mut().unwrap() } else { &mut req.push[0].data[0] };
+        for _ in 0..rng.gen_range(1..4) {
+            let i = rng.gen_range(0..target.len());
+            match rng.gen_range(0..3) {
+                0 => target[i] = rng.gen(),
+                1 => target[i] = target[i].wrapping_add(1),
+                _ => {
+                    target.truncate(i.max(1));
+                }
+            }
+        }
+        let (status, text) = post_sync(&w, &token, protocol::encode(&req)).await;
+        assert!(status < 500, "round {round}: {status} {text}");
+        *counts.entry(status).or_insert(0u32) += 1;
+    }
+    eprintln!("statuses of mutated requests: {counts:?}");
+    // Mutated pushes that still parse could only be the phone's own visit (a no-op otherwise).
+    let (seq, _) = server_state(&w);
+    assert!(seq <= before.0 + 1);
+    assert_eq!(reqwest::get(format!("{}/healthz", w.url)).await.unwrap().status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn texts_over_their_limit_and_dates_out_of_range_are_refused_on_the_phone_at_the_server_and_in_supervisor_edits() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    // The phone refuses before making a change.
+    let mut long = visit(s.id, now_millis());
+    long.summary = "很".repeat(steward_core::limits::LONG_TEXT + 1);
+    assert!(d.with(|st| st.record_visit(h, &long)).is_err());
+    assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0);
+    // A tampered phone that writes it anyway is refused by the server.
+    forged_push_is_refused(&w, &d, h, "longer than", |doc| {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "head_name", "长".repeat(steward_core::limits::SHORT_TEXT + 1))?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+
+    let sup = w.supervisor(c, "shuhan-zhibu").await;
+    let before = server_state(&w);
+    for (path, body) in [
+        (format!("/v1/households/{h}/must-visits"), serde_json::json!({"trigger": "hardship", "date": i64::MIN})),
+        (format!("/v1/households/{h}/must-visits"), serde_json::json!({"trigger": "hardship", "note": "长".repeat(3000)})),
+        (format!("/v1/compounds/{c}/holiday-must-visits"), serde_json::json!({"date": i64::MIN})),
+    ] {
+        let (code, resp) = sup.post(&path, body).await;
+        assert!((400..500).contains(&code), "{path}: {code} {resp}");
+    }
+    assert_eq!(server_state(&w), before, "nothing stored");
+    let (code, _) = sup.get("/v1/reports/must-visits").await;
+    assert_eq!(code, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_property_company_reads_only_the_issues_in_its_duty_and_nothing_of_households_visits_or_plans() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    let month = d.with(|st| st.month_of(now_millis()));
+    d.with(|st| st.plan_households(month, &[h], &[])).unwrap();
+    let duty = d.with(|st| st.report_issue(&issue(c, s.id, IssueRoute::PropertyDuty))).unwrap();
+    let other = d.with(|st| st.report_issue(&issue(c, s.id, IssueRoute::CommunityCoordination))).unwrap();
+    d.sync().await;
+
+    let p = w.user(c, "jiayuan", Role::Property).await;
+    let (code, pulled) = p.get("/v1/pull?since=0").await;
+    assert_eq!(code, 200, "{pulled}");
+    let docs = pulled["docs"].as_array().unwrap();
+    let ids: Vec<&str> = docs.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![duty.to_string().as_str()], "only the issue in its duty");
+    let text = pulled.to_string();
+    assert!(!text.contains(&steward_tests::profile(1).head_name), "no household name");
+
+    for report in ["visits", "visit-ledger", "must-visits", "timely", "three-clears"] {
+        for fmt in ["json", "csv"] {
+            let (code, body) = p.get_text(&format!("/v1/reports/{report}?format={fmt}")).await;
+            assert_eq!(code, 403, "{report} {fmt}: {body}");
+            assert!(!body.contains(&steward_tests::profile(1).head_name));
+        }
+    }
+    let (code, csv) = p.get_text("/v1/reports/issues?format=csv").await;
+    assert_eq!(code, 200);
+    assert_eq!(csv.lines().count(), 2, "the header and the one issue in its duty: {csv}");
+    let (code, _) = p.get("/v1/stewards").await;
+    assert_eq!(code, 403);
+
+    // A supervisor of the same compound reads everything.
+    let sup = w.supervisor(c, "shuhan-zhibu").await;
+    let (_, all) = sup.get("/v1/pull?since=0").await;
+    let all_ids: Vec<String> = all["docs"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect();
+    for id in [h, duty, other] {
+        assert_eq!(all_ids.iter().filter(|x| **x == id.to_string()).count(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_exports_write_cells_beginning_with_formula_characters_as_text() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let mut v = visit(s.id, now_millis());
+    v.summary = "=HYPERLINK(\"http://example.invalid\",\"点我\")".into();
+    v.hardships = "@SUM(A1)".into();
+    d.with(|st| st.record_visit(h, &v)).unwrap();
+    d.sync().await;
+    let sup = w.supervisor(c, "shuhan-zhibu").await;
+    let (code, csv) = sup.get_text("/v1/reports/visit-ledger?format=csv").await;
+    assert_eq!(code, 200);
+    assert!(csv.contains("'=HYPERLINK("), "{csv}");
+    assert!(csv.contains("'@SUM(A1)"), "{csv}");
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '@']), "a live formula in {line}");
+        }
+    }
+}
