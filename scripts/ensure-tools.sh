@@ -39,6 +39,12 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install cargo-nextest --locked
 fi
 
+# The fuzzer driver (libFuzzer through cargo fuzz) for the bounded fuzzing run.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "==> installing cargo-fuzz"
+  cargo install cargo-fuzz --locked
+fi
+
 # The WebDriver bridge between the tests and the app window (Tauri 2 line).
 if ! tauri-driver --help >/dev/null 2>&1 && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1; then
   echo "==> installing tauri-driver"
