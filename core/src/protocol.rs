@@ -193,6 +193,38 @@ mod tests {
         }
     }
 
+    /// What `docs/sync-protocol.md` §2.3 says of other CBOR writers, pinned: a tag in front of a
+    /// byte string (cbor-x's tag 64 for a `Uint8Array`) and indefinite-length maps and arrays are
+    /// read as if untagged and definite.
+    #[test]
+    fn tagged_byte_strings_and_indefinite_lengths_from_other_cbor_writers_are_read() {
+        use ciborium::value::Value;
+        let id = Uuid::new_v4();
+        let tagged = |b: &[u8]| Value::Tag(64, Box::new(Value::Bytes(b.to_vec())));
+        let req = Value::Map(vec![
+            (Value::Text("v".into()), Value::Integer(1.into())),
+            (
+                Value::Text("push".into()),
+                Value::Array(vec![Value::Map(vec![
+                    (Value::Text("id".into()), tagged(id.as_bytes())),
+                    (Value::Text("data".into()), Value::Array(vec![tagged(&[1, 2, 3])])),
+                ])]),
+            ),
+        ]);
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&req, &mut bytes).unwrap();
+        let got: SyncRequest = decode(&bytes).unwrap();
+        assert_eq!(got.push[0].id, id);
+        assert_eq!(got.push[0].data[0].as_ref(), &[1, 2, 3]);
+
+        // {"v": 1, "sync": [{"id": h'…'}]} written with indefinite-length map and array.
+        let mut indef = vec![0xbf, 0x61, b'v', 0x01, 0x64, b's', b'y', b'n', b'c', 0x9f, 0xbf, 0x62, b'i', b'd', 0x50];
+        indef.extend(id.as_bytes());
+        indef.extend([0xff, 0xff, 0xff]);
+        let got: SyncRequest = decode(&indef).unwrap();
+        assert_eq!(got.sync[0].id, id);
+    }
+
     #[test]
     fn the_envelope_of_a_small_push_is_small() {
         let req = SyncRequest {

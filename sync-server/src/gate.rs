@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use automerge::{Automerge, ChangeHash, ReadDoc};
+use automerge::{Automerge, ChangeHash};
 use sha2::{Digest, Sha256};
 
 /// The first bytes of every Automerge chunk.
@@ -444,8 +444,10 @@ fn bloom(bytes: &[u8], b: &Bounds) -> Result<(), Refused> {
 pub fn continues_history(doc: &Automerge, batch: &[ChangeInfo]) -> Result<(), Refused> {
     let in_batch: HashMap<ChangeHash, (&[u8], u64)> =
         batch.iter().map(|c| (c.hash, (c.actor.as_slice(), c.seq))).collect();
+    // Metadata only: `get_change_by_hash` would rebuild each change's operations.
+    let known = |h: &ChangeHash| doc.get_change_meta_by_hash(h).map(|m| (m.actor.to_bytes().to_vec(), m.seq));
     for c in batch {
-        if doc.get_change_by_hash(&c.hash).is_some() {
+        if known(&c.hash).is_some() {
             continue;
         }
         if c.seq == 1 {
@@ -455,7 +457,7 @@ pub fn continues_history(doc: &Automerge, batch: &[ChangeInfo]) -> Result<(), Re
         for d in &c.deps {
             let prev = match in_batch.get(d) {
                 Some(&(actor, seq)) => Some((actor.to_vec(), seq)),
-                None => doc.get_change_by_hash(d).map(|p| (p.actor_id().to_bytes().to_vec(), p.seq())),
+                None => known(d),
             };
             if prev.is_some_and(|(actor, seq)| actor == c.actor && seq + 1 == c.seq) {
                 found = true;
@@ -463,7 +465,7 @@ pub fn continues_history(doc: &Automerge, batch: &[ChangeInfo]) -> Result<(), Re
             }
         }
         if !found {
-            let missing = c.deps.iter().any(|d| !in_batch.contains_key(d) && doc.get_change_by_hash(d).is_none());
+            let missing = c.deps.iter().any(|d| !in_batch.contains_key(d) && known(d).is_none());
             if missing {
                 // Its predecessor may be among the dependencies the server lacks: the caller
                 // finds those and answers with the sync protocol.

@@ -99,6 +99,17 @@ enum Command {
     },
     /// Print the example configuration.
     DefaultConfig,
+    /// Copy the database to a file while the server runs (a consistent snapshot). To restore:
+    /// stop the server, replace DIR/steward.sqlite3 with the copy (removing any
+    /// steward.sqlite3-wal and -shm beside it), start the server; phones then reconcile what the
+    /// copy lacks through the sync protocol.
+    Backup {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Administer places, accounts and households.
     Admin {
         #[command(flatten)]
@@ -253,6 +264,12 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::DefaultConfig => print!("{EXAMPLE_CONFIG}"),
         Command::Serve { data, serve } => rt.block_on(run_server(config(&data, &serve)))?,
+        Command::Backup { data, to } => {
+            let cfg = Config { data_dir: data.data.clone(), time_zone: data.time_zone.clone(), ..Default::default() };
+            let s = open_service(&cfg)?;
+            s.storage().backup(&to).map_err(|e| anyhow::anyhow!("backup to {}: {e}", to.display()))?;
+            println!("backed up {} to {}", data.data.display(), to.display());
+        }
         Command::Demo { data, serve_args, serve } => {
             let cfg = config(&data, &serve_args);
             let service = open_service(&cfg)?;

@@ -194,10 +194,27 @@ fn stored_projection(doc: &Automerge, id: Uuid) -> Result<Projection, ServiceErr
         })
 }
 
+/// The tag that makes an actor id the server's: the first 8 bytes of SHA-256(key ‖ nonce).
+fn actor_tag(key: &[u8; 32], nonce: &[u8]) -> [u8; 8] {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::new().chain_update(key).chain_update(nonce).finalize();
+    h[..8].try_into().expect("8 bytes")
+}
+
+/// A new actor id of the server's: 8 random bytes and their tag.
+fn mint_actor(key: &[u8; 32]) -> ActorId {
+    let mut nonce = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut nonce);
+    let mut id = nonce.to_vec();
+    id.extend(actor_tag(key, &nonce));
+    ActorId::from(id)
+}
+
 /// The server's logic over a storage backend.
 pub struct Service {
     storage: Arc<dyn Storage>,
     actor: ActorId,
+    actor_key: [u8; 32],
     zone: ProgramZone,
     bounds: gate::Bounds,
     sync_states: Mutex<HashMap<(Uuid, Uuid), (am_sync::State, Instant)>>,
@@ -205,9 +222,32 @@ pub struct Service {
 
 impl Service {
     /// A service over `storage`, with the program's time zone.
+    ///
+    /// Its Automerge actor (for the changes supervisors make through HTTP) is new for every
+    /// service, that is every server start and every admin command: an actor kept in the data
+    /// directory would be reused after a restore from backup, writing (actor, seq) pairs that
+    /// phones already hold with other content, which Automerge refuses for good. A few more
+    /// actor ids per document is the price.
     pub fn new(storage: Arc<dyn Storage>, zone: ProgramZone) -> Result<Service, StorageError> {
-        let actor = storage.server_actor()?;
-        Ok(Service { storage, actor, zone, bounds: gate::Bounds::default(), sync_states: Mutex::new(HashMap::new()) })
+        let actor_key = storage.actor_key()?;
+        let actor = mint_actor(&actor_key);
+        Ok(Service {
+            storage,
+            actor,
+            actor_key,
+            zone,
+            bounds: gate::Bounds::default(),
+            sync_states: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Whether an actor id was minted by this server (any of its starts, any node): its
+    /// changes were made through the supervisors' endpoints, which checked them, so they pass
+    /// when a phone hands them back (after a restore from backup, the phone may be the only
+    /// holder of a supervisor's comment).
+    pub fn is_server_actor(&self, actor: &ActorId) -> bool {
+        let b = actor.to_bytes();
+        b.len() == 16 && b[8..] == actor_tag(&self.actor_key, &b[..8])
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
@@ -318,7 +358,7 @@ impl Service {
                 continue;
             }
             let checked = gate::guard("the document", || {
-                validate(device, push.id, meta.as_ref(), before_projection.as_ref(), &candidate)
+                self.judge(device, push.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos)
             })
             .map_err(|e| refused(push.id, e))?;
             let (header, projection) = match checked {
@@ -368,8 +408,9 @@ impl Service {
             let mut state = self.take_sync_state(key);
             let before = candidate.get_heads();
             let mut before_projection = None;
+            let mut infos = Vec::new();
             if let Some(bytes) = &m.msg {
-                let infos = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
+                infos = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
                 let changes = change_infos(&infos);
                 gate::continues_history(&candidate, &changes).map_err(|e| refused(m.id, e))?;
                 if meta.is_some() && !infos.is_empty() {
@@ -387,7 +428,7 @@ impl Service {
             }
             if candidate.get_heads() != before {
                 let (header, projection) = gate::guard("the document", || {
-                    validate(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate)
+                    self.judge(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos)
                 })
                 .map_err(|e| refused(m.id, e))?
                 .map_err(|why| ServiceError::Unprocessable {
@@ -437,6 +478,51 @@ impl Service {
             sync: replies,
             revoked: feed.revoked.into_iter().map(UuidBytes).collect(),
         })
+    }
+
+    /// Checks what a phone's push changed in one document ([`validate`]). Changes minted by
+    /// this server ([`Service::is_server_actor`]) are taken as they are — a phone hands them
+    /// back after a restore from backup — and the phone's own are judged run by run, in causal
+    /// order, on the document as each run leaves it.
+    fn judge(
+        &self,
+        device: &DeviceCtx,
+        id: Uuid,
+        meta: Option<&DocMeta>,
+        before: Option<&Projection>,
+        candidate: &Automerge,
+        before_heads: &[ChangeHash],
+        pushed: &[gate::ChunkInfo],
+    ) -> Result<(DocHeader, Projection), String> {
+        // The common case, read off the gate's headers: only the phone's own changes.
+        let own = |i: &gate::ChunkInfo| match i {
+            gate::ChunkInfo::Change(c) => !self.is_server_actor(&ActorId::from(c.actor.as_slice())),
+            gate::ChunkInfo::Document { .. } => false,
+        };
+        if pushed.iter().all(own) {
+            return validate(device, id, meta, before, candidate);
+        }
+        let new = candidate.get_changes(before_heads);
+        if !new.iter().any(|c| self.is_server_actor(c.actor_id())) {
+            return validate(device, id, meta, before, candidate);
+        }
+        let mut step = candidate.fork_at(before_heads).map_err(|e| e.to_string())?;
+        let mut judged = before.cloned();
+        let mut i = 0;
+        while i < new.len() {
+            let server = self.is_server_actor(new[i].actor_id());
+            let run = new[i..].iter().take_while(|c| self.is_server_actor(c.actor_id()) == server).count();
+            step.apply_changes(new[i..i + run].iter().cloned()).map_err(|e| e.to_string())?;
+            judged = Some(if server {
+                doc::project(&step).map_err(|e| e.to_string())?
+            } else {
+                validate(device, id, meta, judged.as_ref(), &step)?.1
+            });
+            i += run;
+        }
+        let header = doc::header(candidate).map_err(|e| e.to_string())?;
+        let projection = doc::project(candidate).map_err(|e| e.to_string())?;
+        Ok((header, projection))
     }
 
     /// Another document that already holds the base or the changes pushed under `id`: then

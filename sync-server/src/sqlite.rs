@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use steward_core::doc::{DocHeader, DocKind};
 use steward_core::time::Millis;
@@ -418,18 +418,20 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn server_actor(&self) -> Result<ActorId> {
+    fn actor_key(&self) -> Result<[u8; 32]> {
         self.write(|c| {
-            let hex_actor: Option<String> =
-                c.query_row("SELECT value FROM server_meta WHERE key = 'actor'", [], |r| r.get(0)).optional()?;
-            match hex_actor {
-                Some(h) => ActorId::try_from(h.as_str()).map_err(|_| StorageError::Corrupt("server actor".into())),
-                None => {
-                    let a = ActorId::random();
-                    c.execute("INSERT INTO server_meta (key, value) VALUES ('actor', ?1)", [a.to_hex_string()])?;
-                    Ok(a)
-                }
+            let stored: Option<String> =
+                c.query_row("SELECT value FROM server_meta WHERE key = 'actor_key'", [], |r| r.get(0)).optional()?;
+            if let Some(h) = stored {
+                return hex::decode(&h)
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                    .ok_or_else(|| StorageError::Corrupt("server actor key".into()));
             }
+            let mut key = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+            c.execute("INSERT INTO server_meta (key, value) VALUES ('actor_key', ?1)", [hex::encode(key)])?;
+            Ok(key)
         })
     }
 
@@ -731,6 +733,15 @@ impl Storage for SqliteStorage {
 
     fn max_seq(&self) -> Result<i64> {
         self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| r.get(0))?))
+    }
+
+    fn backup(&self, to: &Path) -> Result<()> {
+        if to.exists() {
+            return Err(StorageError::Invalid(format!("{} exists already: choose a new file", to.display())));
+        }
+        let target = to.to_str().ok_or_else(|| StorageError::Invalid("the backup path is not UTF-8".into()))?;
+        // VACUUM INTO writes a consistent snapshot from a read transaction: writers go on.
+        self.read(|c| Ok(c.execute("VACUUM INTO ?1", [target]).map(|_| ())?))
     }
 }
 

@@ -240,8 +240,10 @@ pub trait Storage: Send + Sync + 'static {
     fn principal_for_token(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>>;
 
     // -- documents
-    /// The server's own Automerge actor (for supervisor edits made through HTTP).
-    fn server_actor(&self) -> Result<automerge::ActorId>;
+    /// The secret with which the server mints its Automerge actor ids, made once and kept with
+    /// the data (so a restored copy has it too): an actor id carrying its tag was minted by this
+    /// server, which a phone cannot fake.
+    fn actor_key(&self) -> Result<[u8; 32]>;
     fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>>;
     fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>>;
     /// Writes new changes of several documents atomically. Fails with `Conflict` (and writes
@@ -267,4 +269,7 @@ pub trait Storage: Send + Sync + 'static {
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The highest change sequence number stored.
     fn max_seq(&self) -> Result<i64>;
+
+    /// Writes a consistent copy of everything stored to `to` (a new file) while serving.
+    fn backup(&self, to: &std::path::Path) -> Result<()>;
 }
