@@ -24,7 +24,7 @@ use steward_core::model::*;
 use steward_core::time::now_millis;
 use steward_sync_server::storage::PlaceKind;
 use steward_sync_server::{admin, Config};
-use steward_tests::{free_port, visit, ServerProcess};
+use steward_tests::{visit, ServerProcess};
 use uuid::Uuid;
 
 struct Args {
@@ -309,8 +309,7 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
     let config = Config { data_dir: data.clone(), ..Default::default() };
     let seed_start = Instant::now();
     let stewards = seed(&config, n, !first_upload);
-    let port = free_port();
-    let server = ServerProcess::spawn(&data, port).await;
+    let server = ServerProcess::spawn(&data, 0).await;
     let url = server.url();
     eprintln!("  seeded {n} stewards in {:.1?}", seed_start.elapsed());
 

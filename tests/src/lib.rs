@@ -248,6 +248,8 @@ impl Supervisor {
 }
 
 /// A free loopback port.
+/// A port that was free a moment ago. Another process may take it before it is bound: where the
+/// server is started, prefer `ServerProcess::spawn(data, 0)`, which binds it itself.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -316,26 +318,71 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `steward-sync-server serve` and waits until it answers /healthz.
+    /// Starts `steward-sync-server serve` and waits until it answers /healthz. With `port` 0 the
+    /// server binds a free port itself and says which (no window in which another process can
+    /// take it); with a fixed port (a restart where the devices already know the address) a
+    /// failed bind — the port still held, or taken meanwhile — is retried for a while. Either
+    /// way the answer to /healthz must come from this very process, which must still run.
     pub async fn spawn(data: &Path, port: u16) -> ServerProcess {
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let child = Command::new(server_binary())
-            .args(["serve", "--data", data.to_str().unwrap(), "--listen", &addr.to_string()])
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (child, addr) = Self::start(data, port).await;
+            let mut p = ServerProcess { child: Some(child), addr, data: data.into() };
+            if p.wait_healthy(deadline).await {
+                return p;
+            }
+            p.kill9();
+            assert!(Instant::now() < deadline, "the server did not come up on port {port}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn start(data: &Path, port: u16) -> (Child, SocketAddr) {
+        let listen = format!("127.0.0.1:{port}");
+        let mut child = Command::new(server_binary())
+            .args(["serve", "--data", data.to_str().unwrap(), "--listen", &listen])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn server");
-        let p = ServerProcess { child: Some(child), addr, data: data.into() };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Forward the server's log to ours, and read the address it says it listens on.
+        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let stderr = child.stderr.take().expect("piped stderr");
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("listening on http://").nth(1) {
+                    if let Some(addr) = rest.split_whitespace().next().and_then(|a| a.parse().ok()) {
+                        let _ = tx.send(addr);
+                    }
+                }
+                eprintln!("{line}");
+            }
+        });
+        let addr = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(20)))
+            .await
+            .unwrap()
+            .unwrap_or_else(|_| listen.parse().unwrap());
+        (child, addr)
+    }
+
+    async fn wait_healthy(&mut self, deadline: Instant) -> bool {
         let http = reqwest::Client::new();
         loop {
-            if let Ok(r) = http.get(format!("http://{addr}/healthz")).send().await {
-                if r.status().is_success() {
-                    return p;
+            let exited = self.child.as_mut().is_none_or(|c| c.try_wait().ok().flatten().is_some());
+            if exited {
+                return false;
+            }
+            if let Ok(r) = http.get(format!("http://{}/healthz", self.addr)).send().await {
+                let still_ours = self.child.as_mut().is_some_and(|c| c.try_wait().ok().flatten().is_none());
+                if r.status().is_success() && still_ours {
+                    return true;
                 }
             }
-            assert!(Instant::now() < deadline, "server did not come up");
+            if Instant::now() > deadline {
+                return false;
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

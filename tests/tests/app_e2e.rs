@@ -127,8 +127,8 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     let data = tmp.path().join("server");
     let (steward, code) = seed_demo(&data);
     step("demo seeded");
-    let port = free_port();
-    let mut server = ServerProcess::spawn(&data, port).await;
+    let mut server = ServerProcess::spawn(&data, 0).await;
+    let port = server.addr.port();
     let url = server.url();
 
     // The retry ceiling is lowered so the test need not wait the phone's full minute.

@@ -11,7 +11,7 @@ use steward_core::doc::{self, NewHousehold, Projection};
 use steward_core::time::now_millis;
 use steward_sync_server::storage::Role;
 use steward_sync_server::{admin, Config};
-use steward_tests::{free_port, profile, visit, Device, ServerProcess, Supervisor};
+use steward_tests::{profile, visit, Device, ServerProcess, Supervisor};
 use uuid::Uuid;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,8 +27,8 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
         let hs: Vec<Uuid> = (0..5).map(|n| admin::create_household(&s, c, Some(st.id), profile(n)).unwrap()).collect();
         (st.id, hs, admin::issue_enrolment_code(&s, st.id, 1).unwrap())
     };
-    let port = free_port();
-    let mut server = ServerProcess::spawn(&data, port).await;
+    let mut server = ServerProcess::spawn(&data, 0).await;
+    let port = server.addr.port();
     let device = Device::enrol(&server.url(), &code, dir.path()).await;
     device.sync().await;
 
