@@ -116,7 +116,7 @@ fn get_bool(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<bool>, Err
 fn get_uuid(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<Uuid>, Error> {
     match get_opt_str(doc, obj, key)? {
         None => Ok(None),
-        Some(s) => Uuid::parse_str(&s).map(Some).map_err(|_| Error::Invalid(format!("field {key} is not a uuid"))),
+        Some(s) => parse_uuid(&s, key).map(Some),
     }
 }
 
@@ -191,9 +191,8 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let kind =
         DocKind::from_code(&kind_code).ok_or_else(|| Error::Invalid(format!("unknown document kind {kind_code:?}")))?;
     let id =
-        Uuid::parse_str(&header_str(doc, "id")?).map_err(|_| Error::Invalid("document id is not a uuid".into()))?;
-    let compound_id = Uuid::parse_str(&header_str(doc, "compound_id")?)
-        .map_err(|_| Error::Invalid("compound_id is not a uuid".into()))?;
+        parse_uuid(&header_str(doc, "id")?, "document id")?;
+    let compound_id = parse_uuid(&header_str(doc, "compound_id")?, "compound_id")?;
     let steward_id = match kind {
         DocKind::Household | DocKind::Plan => get_uuid(doc, &ROOT, "steward_id")?,
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
@@ -857,8 +856,15 @@ impl Projection {
     }
 }
 
+/// A record's key: a uuid in its one canonical spelling (lower case, hyphenated), as every
+/// writer here makes it. `Uuid::parse_str` also takes upper case, braces and `urn:` forms, and
+/// two spellings of one id would be two map entries read as one record — a stored record could
+/// then be shadowed by a forged twin that no check sees as new or changed.
 fn parse_uuid(s: &str, what: &str) -> Result<Uuid, Error> {
-    Uuid::parse_str(s).map_err(|_| Error::Invalid(format!("{what} key {s:?} is not a uuid")))
+    match Uuid::parse_str(s) {
+        Ok(id) if id.hyphenated().to_string() == s => Ok(id),
+        _ => Err(Error::Invalid(format!("{what} key {s:?} is not a uuid in lower-case hyphenated form"))),
+    }
 }
 
 /// Reads the profile of a household document.

@@ -26,10 +26,10 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{on, MethodFilter};
 use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,7 @@ use steward_core::model::{IssueRoute, IssueStatus, MustVisitTrigger, PartyRole, 
 use steward_core::protocol::{self, Enrolment, ErrorBody, SyncRequest, CONTENT_TYPE};
 use steward_core::time::{now_millis, DeadlinePolicy, Millis, Month};
 use tokio::sync::Semaphore;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth;
@@ -49,14 +50,16 @@ use crate::Config;
 
 mod device;
 mod edits;
-mod reads;
 mod exports;
+mod openapi;
+mod reads;
 mod session;
 
 use device::{enrol, sync};
 use edits::*;
-use reads::{pull, scope_compounds, stewards};
 use exports::*;
+pub use openapi::ApiDoc;
+use reads::{pull, scope_compounds, stewards};
 use session::{login, me};
 
 /// Largest body of `/v1/login` and `/v1/enrol`, which anyone may call.
@@ -129,29 +132,48 @@ impl Drop for Admitted {
     }
 }
 
-/// Builds the router. Tests call this directly; `serve` binds it to a port.
+/// Declares the routes once: [`ROUTES`] lists them and `app()` registers exactly them, so the
+/// test that compares the served OpenAPI document with the routes (`tests/tests/openapi.rs`)
+/// compares it with what the router serves.
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:expr,)+) => {
+        /// Every route the router serves, as (method, path template), in the order registered.
+        /// Each is described in the OpenAPI document at `GET /v1/openapi.json` ([`ApiDoc`]).
+        pub const ROUTES: &[(Method, &str)] = &[$((Method::$method, $path),)+];
+
+        fn routed() -> Router<AppState> {
+            Router::new()$(.route($path, on(MethodFilter::$method, $handler)))+
+        }
+    };
+}
+
+routes! {
+    GET "/healthz" => healthz,
+    GET "/v1/openapi.json" => openapi::serve,
+    POST "/v1/enrol" => enrol,
+    POST "/v1/login" => login,
+    POST "/v1/sync" => sync,
+    GET "/v1/me" => me,
+    GET "/v1/stewards" => stewards,
+    GET "/v1/pull" => pull,
+    GET "/v1/reports/visits" => report_visits,
+    GET "/v1/reports/visit-ledger" => report_ledger,
+    GET "/v1/reports/must-visits" => report_must_visits,
+    GET "/v1/reports/timely" => report_timely,
+    GET "/v1/reports/issues" => report_issues,
+    GET "/v1/reports/three-clears" => report_three_clears,
+    POST "/v1/issues/{id}/status" => issue_status,
+    POST "/v1/issues/{id}/comments" => issue_comment,
+    POST "/v1/households/{id}/must-visits" => raise_must_visit,
+    POST "/v1/households/{id}/assign" => assign_household,
+    POST "/v1/compounds/{id}/holiday-must-visits" => holiday_must_visits,
+    PUT "/v1/compounds/{id}/deadlines" => set_deadlines,
+    PUT "/v1/plans/{steward_id}/{month}" => set_plan,
+}
+
+/// Builds the router from [`ROUTES`]. Tests call this directly; `serve` binds it to a port.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/v1/enrol", post(enrol))
-        .route("/v1/login", post(login))
-        .route("/v1/sync", post(sync))
-        .route("/v1/me", get(me))
-        .route("/v1/stewards", get(stewards))
-        .route("/v1/pull", get(pull))
-        .route("/v1/reports/visits", get(report_visits))
-        .route("/v1/reports/visit-ledger", get(report_ledger))
-        .route("/v1/reports/must-visits", get(report_must_visits))
-        .route("/v1/reports/timely", get(report_timely))
-        .route("/v1/reports/issues", get(report_issues))
-        .route("/v1/reports/three-clears", get(report_three_clears))
-        .route("/v1/issues/{id}/status", post(issue_status))
-        .route("/v1/issues/{id}/comments", post(issue_comment))
-        .route("/v1/households/{id}/must-visits", post(raise_must_visit))
-        .route("/v1/households/{id}/assign", post(assign_household))
-        .route("/v1/compounds/{id}/holiday-must-visits", post(holiday_must_visits))
-        .route("/v1/compounds/{id}/deadlines", put(set_deadlines))
-        .route("/v1/plans/{steward_id}/{month}", put(set_plan))
+    routed()
         // Every body is read by `read_body` with its own limit; this only bounds an extractor
         // added later.
         .layer(DefaultBodyLimit::max(JSON_BODY_BYTES))
@@ -310,7 +332,13 @@ async fn hashing<T: Send + 'static>(
 /// before anything is read, or as soon as the bytes pass the limit; `408` when it is too slow.
 async fn read_body(state: &AppState, headers: &HeaderMap, body: Body, limit: usize) -> ApiResult<Bytes> {
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if let Some(n) = declared.filter(|n| *n > limit as u64) {
+        // A body a little over its limit is read and dropped first (a few seconds at most):
+        // closing on a client still sending makes its TCP stack reset the connection, and the
+        // client would see that instead of the 413. A large one is refused at once.
+        if n <= limit as u64 + DRAIN_BYTES {
+            let _ = tokio::time::timeout(Duration::from_secs(5), drain(body, n)).await;
+        }
         return Err(ApiError::too_large(limit));
     }
     match tokio::time::timeout(state.body_timeout, axum::body::to_bytes(body, limit)).await {
@@ -322,6 +350,22 @@ async fn read_body(state: &AppState, headers: &HeaderMap, body: Body, limit: usi
             "body_timeout",
             format!("the request body did not arrive within {} s; send it again", state.body_timeout.as_secs_f32()),
         )),
+    }
+}
+
+/// How far over its limit a declared body may be and still be read and dropped before the 413.
+const DRAIN_BYTES: u64 = 1024 * 1024;
+
+/// Reads and drops up to `n` bytes of a body, holding one frame at a time.
+async fn drain(body: Body, n: u64) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut seen = 0u64;
+    while seen <= n {
+        match body.frame().await {
+            Some(Ok(frame)) => seen += frame.data_ref().map_or(0, |d| d.len() as u64),
+            _ => return,
+        }
     }
 }
 
@@ -405,6 +449,17 @@ fn client_key(client: &Client) -> throttle::AddressKey {
 
 /// Answers from the database, one probe at a time, without a work slot: a server busy with
 /// sync still says it is alive.
+#[utoipa::path(
+    get, path = "/healthz", tag = "health",
+    summary = "Whether the server is up and its database answers",
+    description = "Takes no work slot, so a server busy with sync still answers. No authentication.",
+    responses(
+        (status = 200, description = "`ok`: the database answered.", body = String, content_type = "text/plain",
+            example = "ok"),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    )
+)]
 async fn healthz(State(state): State<AppState>) -> ApiResult<&'static str> {
     let _probe = state.probe.clone().acquire_owned().await.map_err(|_| ApiError::shutting_down())?;
     let service = state.service.clone();

@@ -58,6 +58,16 @@ pub struct Bounds {
     pub max_haves: usize,
     /// Change items of one sync message, and chunks in one item.
     pub max_chunks: usize,
+    /// Operations one change may hold. Columns are run-length encoded, so a 97-byte change can
+    /// declare ten million operations; the gate counts the runs before Automerge expands them.
+    pub max_change_ops: u64,
+    /// Operations (and changes) one document chunk may hold.
+    pub max_document_ops: u64,
+    /// Bytes of one change (a visit with twenty long opinions is under 150 KiB) and of one
+    /// document chunk. What a change writes and a later change overwrites in the same push is
+    /// invisible in the document's state but stays in its history: this bounds it.
+    pub max_change_bytes: u64,
+    pub max_document_bytes: u64,
 }
 
 impl Default for Bounds {
@@ -75,6 +85,10 @@ impl Default for Bounds {
             max_bloom_probes: 32,
             max_haves: 16,
             max_chunks: 100_000,
+            max_change_ops: 50_000,
+            max_document_ops: 200_000,
+            max_change_bytes: 256 * 1024,
+            max_document_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -95,14 +109,26 @@ pub struct ChangeInfo {
     pub deps: Vec<ChangeHash>,
     pub actor: Vec<u8>,
     pub seq: u64,
+    /// How many operations it holds (the longest of its columns).
+    pub ops: u64,
 }
 
 /// One chunk that passed the gate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChunkInfo {
     Change(ChangeInfo),
-    /// A whole document (a compressed save) and its heads.
-    Document { heads: Vec<ChangeHash> },
+    /// A whole document (a compressed save), its heads and its operations.
+    Document { heads: Vec<ChangeHash>, ops: u64 },
+}
+
+impl ChunkInfo {
+    /// The operations this chunk holds, for a request's budget.
+    pub fn ops(&self) -> u64 {
+        match self {
+            ChunkInfo::Change(c) => c.ops,
+            ChunkInfo::Document { ops, .. } => *ops,
+        }
+    }
 }
 
 // -- a bounded reader -----------------------------------------------------------------------------
@@ -200,6 +226,10 @@ fn chunk(r: &mut Reader<'_>, b: &Bounds) -> Result<ChunkInfo, Refused> {
         return refuse(format!("a chunk declares {len} bytes but only {} follow (truncated?)", r.rest()));
     }
     let data = r.take(len as usize, "chunk")?;
+    let max = if kind == CHUNK_DOCUMENT { b.max_document_bytes } else { b.max_change_bytes };
+    if len > max {
+        return refuse(format!("a chunk of {len} bytes (at most {max} accepted)"));
+    }
     match kind {
         CHUNK_CHANGE | CHUNK_DOCUMENT => {}
         CHUNK_COMPRESSED => {
@@ -237,9 +267,21 @@ fn write_uleb(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
-/// Column metadata: `(spec, length)` pairs. Returns the total length and whether any column
-/// is compressed, with each column's `(compressed, length)`.
-fn columns(r: &mut Reader<'_>, b: &Bounds, what: &str) -> Result<Vec<(bool, u64)>, Refused> {
+/// One column's metadata: its type (the low three bits of its specification), whether it is
+/// DEFLATE-compressed, and its length in bytes.
+#[derive(Clone, Copy)]
+struct Column {
+    kind: u64,
+    deflated: bool,
+    len: u64,
+}
+
+const COLUMN_STRING: u64 = 5;
+const COLUMN_BOOLEAN: u64 = 4;
+const COLUMN_VALUE: u64 = 7;
+
+/// Column metadata: `(spec, length)` pairs.
+fn columns(r: &mut Reader<'_>, b: &Bounds, what: &str) -> Result<Vec<Column>, Refused> {
     let n = r.count(what, b.max_columns)?;
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
@@ -248,17 +290,84 @@ fn columns(r: &mut Reader<'_>, b: &Bounds, what: &str) -> Result<Vec<(bool, u64)
             return refuse(format!("{what}: a column specification out of range"));
         }
         let len = r.uleb(what)?;
-        out.push((spec & DEFLATE_BIT != 0, len));
+        out.push(Column { kind: spec & 0b111, deflated: spec & DEFLATE_BIT != 0, len });
     }
     Ok(out)
 }
 
-fn total(cols: &[(bool, u64)], what: &str) -> Result<usize, Refused> {
-    let mut sum: u64 = 0;
-    for (_, len) in cols {
-        sum = sum.checked_add(*len).ok_or_else(|| Refused(format!("{what}: column lengths overflow")))?;
+/// How many entries a column holds, counted run by run without expanding a run, stopping as
+/// soon as the count passes `max`: the work is bounded by the column's bytes. Run-length
+/// columns are runs of `count > 0` (one value repeated), `count < 0` (that many literal values)
+/// or `0` (a number of nulls); boolean columns are counts of alternating runs; raw value
+/// columns hold no count (their sizes come from the metadata column).
+fn rows(kind: u64, data: &[u8], max: u64, what: &str) -> Result<u64, Refused> {
+    let too_many = || Refused(format!("{what}: more than {max} operations"));
+    let mut r = Reader::new(data);
+    let mut n: u64 = 0;
+    let skip_value = |r: &mut Reader<'_>| -> Result<(), Refused> {
+        if kind == COLUMN_STRING {
+            let len = r.uleb(what)?;
+            r.take(usize::try_from(len).unwrap_or(usize::MAX), what)?;
+        } else {
+            r.sleb(what)?;
+        }
+        Ok(())
+    };
+    match kind {
+        COLUMN_VALUE => return Ok(0),
+        COLUMN_BOOLEAN => {
+            while !r.is_empty() {
+                n = n.checked_add(r.uleb(what)?).ok_or_else(too_many)?;
+                if n > max {
+                    return Err(too_many());
+                }
+            }
+        }
+        _ => {
+            while !r.is_empty() {
+                let count = sleb_value(&mut r, what)?;
+                let run = if count > 0 {
+                    skip_value(&mut r)?;
+                    count.unsigned_abs()
+                } else if count < 0 {
+                    let k = count.unsigned_abs();
+                    if n.saturating_add(k) > max {
+                        return Err(too_many());
+                    }
+                    for _ in 0..k {
+                        skip_value(&mut r)?;
+                    }
+                    k
+                } else {
+                    r.uleb(what)?
+                };
+                n = n.checked_add(run).ok_or_else(too_many)?;
+                if n > max {
+                    return Err(too_many());
+                }
+            }
+        }
     }
-    usize::try_from(sum).map_err(|_| Refused(format!("{what}: column lengths too large")))
+    Ok(n)
+}
+
+fn sleb_value(r: &mut Reader<'_>, what: &str) -> Result<i64, Refused> {
+    let mut value: i64 = 0;
+    let mut shift = 0u32;
+    for _ in 0..10 {
+        let b = r.byte(what)?;
+        if shift < 64 {
+            value |= i64::from(b & 0x7f) << shift;
+        }
+        shift += 7;
+        if b & 0x80 == 0 {
+            if shift < 64 && b & 0x40 != 0 {
+                value |= -1i64 << shift;
+            }
+            return Ok(value);
+        }
+    }
+    refuse(format!("{what}: number too long"))
 }
 
 fn change_body(data: &[u8], hash: ChangeHash, b: &Bounds) -> Result<ChangeInfo, Refused> {
@@ -287,16 +396,20 @@ fn change_body(data: &[u8], hash: ChangeHash, b: &Bounds) -> Result<ChangeInfo, 
         r.actor(b)?;
     }
     let cols = columns(&mut r, b, "a change's columns")?;
-    if cols.iter().any(|(deflated, _)| *deflated) {
+    if cols.iter().any(|c| c.deflated) {
         return refuse("a change's columns may not be compressed");
     }
-    r.take(total(&cols, "a change's columns")?, "a change's column data")?;
+    let mut ops = 0;
+    for c in &cols {
+        let data = r.take(usize::try_from(c.len).unwrap_or(usize::MAX), "a change's column data")?;
+        ops = ops.max(rows(c.kind, data, b.max_change_ops, "a change")?);
+    }
     // What follows is Automerge's optional footer (an "author"); the app writes none, and
     // Automerge asserts on some footers, so none is accepted.
     if !r.is_empty() {
         return refuse("a change carries extra bytes after its columns (an author footer is not accepted)");
     }
-    Ok(ChangeInfo { hash, deps, actor, seq })
+    Ok(ChangeInfo { hash, deps, actor, seq, ops })
 }
 
 fn document_body(data: &[u8], b: &Bounds) -> Result<ChunkInfo, Refused> {
@@ -311,14 +424,16 @@ fn document_body(data: &[u8], b: &Bounds) -> Result<ChunkInfo, Refused> {
     // Every compressed column is inflated here with a cap, so a small upload cannot make the
     // server inflate gigabytes when Automerge loads it.
     let mut inflated: usize = 0;
-    for (deflated, len) in change_cols.iter().chain(&op_cols) {
-        let raw = r.take(usize::try_from(*len).unwrap_or(usize::MAX), "a document's column data")?;
+    let mut ops = 0;
+    for c in change_cols.iter().chain(&op_cols) {
+        let raw = r.take(usize::try_from(c.len).unwrap_or(usize::MAX), "a document's column data")?;
         let room = b.max_inflated_bytes.saturating_sub(inflated);
-        let size = if *deflated { inflated_size(raw, room)? } else { raw.len() };
-        inflated = inflated.saturating_add(size);
+        let data = if c.deflated { std::borrow::Cow::Owned(inflate(raw, room)?) } else { raw.into() };
+        inflated = inflated.saturating_add(data.len());
         if inflated > b.max_inflated_bytes {
             return refuse(format!("a document inflates to more than {} bytes", b.max_inflated_bytes));
         }
+        ops = ops.max(rows(c.kind, &data, b.max_document_ops, "a document")?);
     }
     // The rest are head indexes, one number per head (absent in documents of old versions).
     if !r.is_empty() {
@@ -329,25 +444,16 @@ fn document_body(data: &[u8], b: &Bounds) -> Result<ChunkInfo, Refused> {
     if !r.is_empty() {
         return refuse("a document chunk has bytes left over after its columns");
     }
-    Ok(ChunkInfo::Document { heads })
+    Ok(ChunkInfo::Document { heads, ops })
 }
 
-/// How many bytes a DEFLATE stream inflates to, reading at most `cap + 1` of them.
-fn inflated_size(raw: &[u8], cap: usize) -> Result<usize, Refused> {
-    let mut decoder = flate2::read::DeflateDecoder::new(raw).take(cap as u64 + 1);
-    let mut sink = [0u8; 16 * 1024];
-    let mut n = 0usize;
-    loop {
-        match decoder.read(&mut sink) {
-            Ok(0) => return Ok(n),
-            Ok(k) => {
-                n += k;
-                if n > cap {
-                    return refuse(format!("a compressed column inflates to more than {cap} bytes"));
-                }
-            }
-            Err(_) => return refuse("a compressed column does not inflate (damaged?)"),
-        }
+/// Inflates a DEFLATE stream, reading at most `cap + 1` bytes of its output.
+fn inflate(raw: &[u8], cap: usize) -> Result<Vec<u8>, Refused> {
+    let mut out = Vec::new();
+    match flate2::read::DeflateDecoder::new(raw).take(cap as u64 + 1).read_to_end(&mut out) {
+        Ok(_) if out.len() > cap => refuse(format!("a compressed column inflates to more than {cap} bytes")),
+        Ok(_) => Ok(out),
+        Err(_) => refuse("a compressed column does not inflate (damaged?)"),
     }
 }
 
@@ -519,7 +625,7 @@ mod tests {
             assert!(matches!(info, ChunkInfo::Change(ChangeInfo { seq, .. }) if seq >= 1));
         }
         let saved = d.save();
-        assert!(matches!(item(&saved, &b).unwrap(), ChunkInfo::Document { heads } if heads == d.get_heads()));
+        assert!(matches!(item(&saved, &b).unwrap(), ChunkInfo::Document { heads, ops } if heads == d.get_heads() && ops >= 3));
         let mut state = automerge::sync::State::new();
         let msg = automerge::sync::SyncDoc::generate_sync_message(&d, &mut state).unwrap().encode();
         sync_message(&msg, &b).unwrap();

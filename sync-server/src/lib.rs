@@ -22,6 +22,7 @@ pub mod demo;
 pub mod fuzzing;
 pub mod gate;
 pub mod reports;
+pub mod schema;
 pub mod service;
 pub mod sqlite;
 pub mod storage;
@@ -207,9 +208,10 @@ async fn serve(
 
 /// Serves one connection. The client's address reaches handlers as
 /// `ConnectInfo<SocketAddr>`. A connection is closed when a request's head takes longer than
-/// the header time-out, or when it has had no request in flight and no bytes moving for the
-/// idle time-out (hyper's own header time-out would also close a connection idle between
-/// requests, so both are kept here).
+/// the header time-out, or when it has had no request in flight and nothing read for the idle
+/// time-out since its last answer was ready — however slowly that answer is being read
+/// (hyper's own header time-out would also close a connection idle between requests, so both
+/// are kept here).
 async fn connection(
     stream: TcpStream,
     remote: SocketAddr,
@@ -376,12 +378,11 @@ impl AsyncRead for Tracked {
 }
 
 impl AsyncWrite for Tracked {
+    // Writing does not count as activity: the idle time counts from when the answer was ready,
+    // so a client that reads its answer a trickle at a time cannot keep the answer (and its
+    // memory) on the server beyond the idle time-out.
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
-            self.activity.wrote();
-        }
-        r
+        Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -389,11 +390,7 @@ impl AsyncWrite for Tracked {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let r = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
-            self.activity.wrote();
-        }
-        r
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -15,10 +15,15 @@ use steward_core::time::{now_millis, ProgramZone};
 use uuid::Uuid;
 
 use crate::storage::{DocMeta, DocWrite, Principal, ProjectionRow, Role, Scope, Storage, StorageError, User};
-use crate::{authority, gate};
+use crate::{authority, gate, schema};
 
 /// How often a write is retried when another request changed the same document meanwhile.
 const MAX_ATTEMPTS: usize = 8;
+/// Documents one sync request may carry (push and sync together). A steward holds a few dozen.
+const MAX_DOCS_PER_REQUEST: usize = 2_000;
+/// Automerge operations one sync request may carry in all (a steward's month is a few thousand;
+/// run-length encoding lets few bytes declare many, so the gate counts them).
+const MAX_OPS_PER_REQUEST: u64 = 500_000;
 /// Sync-protocol states kept between a device's rounds.
 const MAX_SYNC_STATES: usize = 20_000;
 const SYNC_STATE_TTL: Duration = Duration::from_secs(15 * 60);
@@ -152,6 +157,7 @@ fn validate(
     existing: Option<&DocMeta>,
     before: Option<&Projection>,
     candidate: &Automerge,
+    before_heads: &[ChangeHash],
 ) -> Result<(DocHeader, Projection), String> {
     let h = doc::header(candidate).map_err(|e| e.to_string())?;
     if h.id != id {
@@ -178,9 +184,30 @@ fn validate(
             }
         }
     }
+    schema::check(candidate, h.kind, before_heads)?;
     let projection = doc::project(candidate).map_err(|e| e.to_string())?;
     authority::steward_may_write(device.steward_id, before, &projection)?;
     Ok((h, projection))
+}
+
+/// The pushed changes the document does not hold yet.
+fn unknown_changes(doc: &Automerge, changes: &[gate::ChangeInfo]) -> Vec<ChangeHash> {
+    changes.iter().filter(|c| doc.get_change_meta_by_hash(&c.hash).is_none()).map(|c| c.hash).collect()
+}
+
+/// Every new pushed change must be stored under the hash it was pushed with. The server stores
+/// changes as Automerge re-encodes them; a change in a valid but non-canonical encoding would be
+/// stored under another hash, and a change depending on its pushed hash would then miss its
+/// dependency for good.
+fn canonical(doc_id: Uuid, fresh: &[ChangeHash], write: &DocWrite) -> Result<(), ServiceError> {
+    let written: std::collections::HashSet<&ChangeHash> = write.changes.iter().map(|(h, _)| h).collect();
+    if fresh.iter().any(|h| !written.contains(h)) {
+        return Err(ServiceError::BadRequest(format!(
+            "document {doc_id}: a change is not in Automerge's canonical encoding (its hash changes when \
+             Automerge writes it again): send changes as Automerge encodes them"
+        )));
+    }
+    Ok(())
 }
 
 /// The projection of a stored document, for the authority check. A stored document that no
@@ -265,10 +292,20 @@ impl Service {
     /// Handles one device sync. Nothing is stored unless the whole request is acceptable.
     pub fn sync(&self, device: &DeviceCtx, req: SyncRequest) -> Result<SyncResponse, ServiceError> {
         protocol::check_version(req.v).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        // Each document at most once per request, in one of the two paths: a document in both,
+        // or twice, would be checked against the stored version twice and committed twice.
+        if req.push.len() + req.sync.len() > MAX_DOCS_PER_REQUEST {
+            return Err(ServiceError::BadRequest(format!(
+                "{} documents in one request: send at most {MAX_DOCS_PER_REQUEST}",
+                req.push.len() + req.sync.len()
+            )));
+        }
         let mut seen = std::collections::BTreeSet::new();
-        for p in &req.push {
-            if !seen.insert(p.id) {
-                return Err(ServiceError::BadRequest(format!("document {} is pushed twice in one request", p.id)));
+        for id in req.push.iter().map(|p| p.id).chain(req.sync.iter().map(|m| m.id)) {
+            if !seen.insert(id) {
+                return Err(ServiceError::BadRequest(format!(
+                    "document {id} appears twice in one request (in push, in sync, or in both)"
+                )));
             }
         }
         for attempt in 0..MAX_ATTEMPTS {
@@ -286,6 +323,7 @@ impl Service {
         let mut forbidden = Vec::new();
         let mut invalid: Vec<(Uuid, String)> = Vec::new();
         let mut exclude: Vec<ChangeHash> = Vec::new();
+        let mut ops: u64 = 0;
 
         for push in &req.push {
             let loaded = self.storage.load_doc(push.id)?;
@@ -309,6 +347,12 @@ impl Service {
                 chunks.push(chunk);
                 infos.push(info);
             }
+            ops = ops.saturating_add(infos.iter().map(gate::ChunkInfo::ops).sum());
+            if ops > MAX_OPS_PER_REQUEST {
+                return Err(ServiceError::BadRequest(format!(
+                    "more than {MAX_OPS_PER_REQUEST} operations in one request: send fewer documents at a time"
+                )));
+            }
             let changes = change_infos(&infos);
             let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
             let (mut candidate, expected) = match loaded {
@@ -326,6 +370,7 @@ impl Service {
                 continue;
             }
             gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
+            let fresh = unknown_changes(&candidate, &changes);
             let before_projection = match &meta {
                 Some(_) => Some(stored_projection(&candidate, push.id)?),
                 None => None,
@@ -344,7 +389,7 @@ impl Service {
                     ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
                 })?;
             }
-            let missing = candidate.get_missing_deps(&[]);
+            let missing = gate::guard("the changes", || candidate.get_missing_deps(&[])).map_err(|e| refused(push.id, e))?;
             if !missing.is_empty() {
                 if let Some(owner) = self.wrong_document(push.id, &missing, &chunk_hashes)? {
                     invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
@@ -368,7 +413,9 @@ impl Service {
                     continue;
                 }
             };
-            let write = make_write_with(header, expected, &candidate, &before, projection)?;
+            let write = gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
+                .map_err(|e| refused(push.id, e))??;
+            canonical(push.id, &fresh, &write)?;
             exclude.extend(write.changes.iter().map(|(h, _)| *h));
             if !write.changes.is_empty() {
                 writes.push(write);
@@ -409,10 +456,18 @@ impl Service {
             let before = candidate.get_heads();
             let mut before_projection = None;
             let mut infos = Vec::new();
+            let mut fresh = Vec::new();
             if let Some(bytes) = &m.msg {
                 infos = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
+                ops = ops.saturating_add(infos.iter().map(gate::ChunkInfo::ops).sum());
+                if ops > MAX_OPS_PER_REQUEST {
+                    return Err(ServiceError::BadRequest(format!(
+                        "more than {MAX_OPS_PER_REQUEST} operations in one request: send fewer documents at a time"
+                    )));
+                }
                 let changes = change_infos(&infos);
                 gate::continues_history(&candidate, &changes).map_err(|e| refused(m.id, e))?;
+                fresh = unknown_changes(&candidate, &changes);
                 if meta.is_some() && !infos.is_empty() {
                     before_projection = Some(stored_projection(&candidate, m.id)?);
                 }
@@ -435,7 +490,10 @@ impl Service {
                     message: format!("a document's changes were refused: {why}"),
                     docs: vec![m.id],
                 })?;
-                let write = make_write_with(header, expected, &candidate, &before, projection)?;
+                let write =
+                    gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
+                        .map_err(|e| refused(m.id, e))??;
+                canonical(m.id, &fresh, &write)?;
                 exclude.extend(write.changes.iter().map(|(h, _)| *h));
                 writes.push(write);
             }
@@ -500,11 +558,11 @@ impl Service {
             gate::ChunkInfo::Document { .. } => false,
         };
         if pushed.iter().all(own) {
-            return validate(device, id, meta, before, candidate);
+            return validate(device, id, meta, before, candidate, before_heads);
         }
         let new = candidate.get_changes(before_heads);
         if !new.iter().any(|c| self.is_server_actor(c.actor_id())) {
-            return validate(device, id, meta, before, candidate);
+            return validate(device, id, meta, before, candidate, before_heads);
         }
         let mut step = candidate.fork_at(before_heads).map_err(|e| e.to_string())?;
         let mut judged = before.cloned();
@@ -512,11 +570,12 @@ impl Service {
         while i < new.len() {
             let server = self.is_server_actor(new[i].actor_id());
             let run = new[i..].iter().take_while(|c| self.is_server_actor(c.actor_id()) == server).count();
+            let run_before = step.get_heads();
             step.apply_changes(new[i..i + run].iter().cloned()).map_err(|e| e.to_string())?;
             judged = Some(if server {
                 doc::project(&step).map_err(|e| e.to_string())?
             } else {
-                validate(device, id, meta, judged.as_ref(), &step)?.1
+                validate(device, id, meta, judged.as_ref(), &step, &run_before)?.1
             });
             i += run;
         }

@@ -81,6 +81,32 @@ async fn forged_push_is_refused(
     assert_eq!(server_state(w), before, "{rule}: nothing stored");
 }
 
+/// As [`forged_push_is_refused`], for a forgery the phone's own store would not even write (it
+/// reads every document it writes): the change is made on the server's copy by a tampered app's
+/// actor and pushed raw over the server's heads.
+async fn forged_raw_push_is_refused(
+    w: &World,
+    d: &Device,
+    id: Uuid,
+    rule: &str,
+    forge: impl FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>,
+) {
+    let mut doc = w.admin.storage().load_doc(id).unwrap().unwrap().doc.with_actor(automerge::ActorId::random());
+    let heads = doc.get_heads();
+    forge(&mut doc).unwrap();
+    let data = doc.get_changes(&heads).iter().map(|c| ByteBuf::from(c.raw_bytes().to_vec())).collect();
+    let req = SyncRequest {
+        v: 1,
+        push: vec![protocol::DocPush { id, base: heads.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(), data }],
+        ..Default::default()
+    };
+    let before = server_state(w);
+    let (status, text) = post_sync(w, &token(d), protocol::encode(&req)).await;
+    assert_eq!(status, 422, "{rule}: {text}");
+    assert!(text.contains(rule), "want {rule:?} in {text}");
+    assert_eq!(server_state(w), before, "{rule}: nothing stored");
+}
+
 fn timeline_entry(
     d: &mut automerge::Automerge,
     by: Uuid,
@@ -611,4 +637,360 @@ async fn csv_exports_write_cells_beginning_with_formula_characters_as_text() {
             assert!(!cell.starts_with(['=', '+', '@']), "a live formula in {line}");
         }
     }
+}
+
+/// A change chunk built from its parts (the Automerge binary change format), with its checksum.
+fn change_chunk(actor: &[u8], seq: u64, start_op: u64, columns: &[(u64, Vec<u8>)]) -> Vec<u8> {
+    fn uleb(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    let mut body = vec![0]; // no deps
+    uleb(&mut body, actor.len() as u64);
+    body.extend(actor);
+    uleb(&mut body, seq);
+    uleb(&mut body, start_op);
+    body.push(0); // time
+    body.push(0); // message
+    body.push(0); // other actors
+    uleb(&mut body, columns.len() as u64);
+    for (spec, data) in columns {
+        uleb(&mut body, *spec);
+        uleb(&mut body, data.len() as u64);
+    }
+    for (_, data) in columns {
+        body.extend(data);
+    }
+    let mut hashed = vec![1];
+    uleb(&mut hashed, body.len() as u64);
+    hashed.extend(&body);
+    let h = Sha256::digest(&hashed);
+    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
+    out.extend(&h[..4]);
+    out.extend(hashed);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_97_byte_change_declaring_ten_million_operations_is_refused_before_automerge_expands_it() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let before = server_state(&w);
+    // The action column (id 4, run-length integers) as one run of ten million.
+    let mut run = vec![];
+    let mut v: i64 = 10_000_000;
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 && b & 0x40 == 0 {
+            run.push(b);
+            break;
+        }
+        run.push(b | 0x80);
+    }
+    run.push(1); // the value repeated
+    let bomb = change_chunk(&[9u8; 16], 1, 1, &[((4 << 4) | 2, run)]);
+    assert!(bomb.len() < 100, "{} bytes", bomb.len());
+    let req = SyncRequest {
+        v: 1,
+        push: vec![protocol::DocPush { id: Uuid::new_v4(), base: vec![], data: vec![ByteBuf::from(bomb)] }],
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("operations"), "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused at once: {:?}", started.elapsed());
+    assert_eq!(server_state(&w), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_key_spelt_in_capitals_or_braces_cannot_shadow_a_stored_record() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let i = d.with(|st| st.report_issue(&issue(c, s.id, IssueRoute::PropertyDuty))).unwrap();
+    d.with(|st| st.comment_issue(i, "已电话联系物业")).unwrap();
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    d.sync().await;
+    let entry = server_issue(&w, i).timeline[0].id;
+    let Projection::Household(hh) = doc::project(&w.admin.storage().load_doc(h).unwrap().unwrap().doc).unwrap() else {
+        panic!()
+    };
+    let stored_visit = hh.visits[0].id;
+    for (n, alias) in [entry.to_string().to_uppercase(), format!("{{{entry}}}"), format!("urn:uuid:{entry}")].into_iter().enumerate() {
+        let d = w.device(s.id).await;
+        d.sync().await;
+        forged_raw_push_is_refused(&w, &d, i, "lower-case hyphenated", |doc| {
+            let mut tx = doc.transaction();
+            let Some((_, tl)) = tx.get(ROOT, "timeline")? else { panic!() };
+            let e = tx.put_object(&tl, alias.as_str(), ObjType::Map)?;
+            tx.put(&e, "at", ScalarValue::Timestamp(now_millis()))?;
+            tx.put(&e, "by", Uuid::new_v4().to_string())?;
+            tx.put(&e, "role", "property_company")?;
+            tx.put(&e, "text", format!("物业已处理完毕 {n}"))?;
+            tx.put(&e, "status", "resolved")?;
+            tx.put(ROOT, "status", "resolved")?;
+            tx.commit();
+            Ok(())
+        })
+        .await;
+    }
+    let d = w.device(s.id).await;
+    d.sync().await;
+    forged_raw_push_is_refused(&w, &d, h, "lower-case hyphenated", |doc| {
+        let mut tx = doc.transaction();
+        let Some((_, visits)) = tx.get(ROOT, "visits")? else { panic!() };
+        let v = tx.put_object(&visits, stored_visit.to_string().to_uppercase(), ObjType::Map)?;
+        tx.put(&v, "at", ScalarValue::Timestamp(now_millis()))?;
+        tx.put(&v, "recorded_at", ScalarValue::Timestamp(now_millis()))?;
+        tx.put(&v, "method", "door_visit")?;
+        tx.put(&v, "summary", "冒名的走访")?;
+        tx.put(&v, "by", Uuid::new_v4().to_string())?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_twice_in_one_request_or_in_both_push_and_sync_is_refused_whole() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    let mut state = automerge::sync::State::new();
+    let msg = d.with(|st| st.generate_sync_message(h, &mut state)).unwrap().unwrap();
+    let sync = SyncMessage { id: h, msg: Some(ByteBuf::from(msg)) };
+    let before = server_state(&w);
+    let cases = [
+        SyncRequest { v: 1, push: req.push.clone(), sync: vec![sync.clone()], ..Default::default() },
+        SyncRequest { v: 1, sync: vec![sync.clone(), sync.clone()], ..Default::default() },
+        SyncRequest { v: 1, sync: vec![sync.clone(); 2_001], ..Default::default() },
+    ];
+    for (n, case) in cases.iter().enumerate() {
+        let (status, text) = post_sync(&w, &token(&d), protocol::encode(case)).await;
+        assert_eq!(status, 400, "case {n}: {text}");
+        assert_eq!(server_state(&w), before, "case {n}: nothing stored");
+    }
+    d.sync().await;
+    assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0, "the honest sync goes through");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_account_stays_locked_under_another_spelling_of_its_name() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    steward_sync_server::admin::create_user(&w.admin, "supA", "password-123", Role::Supervisor, Some(c)).unwrap();
+    let http = reqwest::Client::new();
+    let login = |name: &'static str, password: &'static str| {
+        let http = http.clone();
+        let url = format!("{}/v1/login", w.url);
+        async move {
+            http.post(url).json(&serde_json::json!({"username": name, "password": password})).send().await.unwrap().status().as_u16()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(login("supA", "wrong-password").await, 401);
+    }
+    for name in ["supA", " supA", "supA ", "\tsupA"] {
+        assert_eq!(login(name, "password-123").await, 429, "{name:?} is the same locked account");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_a_valid_but_non_canonical_encoding_is_refused_rather_than_stored_under_another_hash() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let mut p = steward_tests::profile(1);
+    p.phone = Some("13700000077".into());
+    d.with(|st| st.update_profile(h, &p)).unwrap();
+    let (mut req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    // Add an all-null key-actor column (spec 0x11) written as an explicit null run: Automerge
+    // reads it, and writes the change again without it, under another hash.
+    let change = automerge::Change::from_bytes(req.push[0].data[0].to_vec()).unwrap();
+    let rows = change.len() as u64;
+    let bytes = req.push[0].data[0].to_vec();
+    let reencoded = with_extra_null_column(&bytes, 0x11, rows);
+    assert!(automerge::Change::from_bytes(reencoded.clone()).is_ok(), "still a valid change");
+    req.push[0].data[0] = ByteBuf::from(reencoded);
+    let before = server_state(&w);
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+    assert_eq!(status, 400, "{text}");
+    // Refused either by the check that each change is stored under its pushed hash, or when
+    // Automerge cannot write the document's changes again (its panic caught as a 400).
+    assert!(text.contains("canonical") || text.contains("could not read"), "{text}");
+    assert_eq!(server_state(&w), before);
+}
+
+/// Rebuilds a change chunk with one more column holding only a run of `rows` nulls.
+fn with_extra_null_column(chunk: &[u8], spec: u64, rows: u64) -> Vec<u8> {
+    fn uleb(b: &[u8], pos: &mut usize) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let byte = b[*pos];
+            *pos += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return v;
+            }
+        }
+    }
+    fn put(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    let mut pos = 9;
+    uleb(chunk, &mut pos);
+    let start = pos;
+    let deps = uleb(chunk, &mut pos) as usize;
+    pos += deps * 32;
+    let actor_len = uleb(chunk, &mut pos) as usize;
+    pos += actor_len;
+    uleb(chunk, &mut pos); // seq
+    uleb(chunk, &mut pos); // start op
+    while chunk[pos] & 0x80 != 0 {
+        pos += 1; // time (sleb)
+    }
+    pos += 1;
+    let msg = uleb(chunk, &mut pos) as usize;
+    pos += msg;
+    let others = uleb(chunk, &mut pos);
+    for _ in 0..others {
+        let l = uleb(chunk, &mut pos) as usize;
+        pos += l;
+    }
+    let prefix = chunk[start..pos].to_vec();
+    let n = uleb(chunk, &mut pos);
+    let mut cols = Vec::new();
+    for _ in 0..n {
+        let sp = uleb(chunk, &mut pos);
+        let len = uleb(chunk, &mut pos);
+        cols.push((sp, len as usize));
+    }
+    let mut data = Vec::new();
+    for (sp, len) in &cols {
+        data.push((*sp, chunk[pos..pos + len].to_vec()));
+        pos += len;
+    }
+    assert!(data.iter().all(|(sp, _)| *sp != spec), "the column is not there yet");
+    let mut null_run = vec![0];
+    put(&mut null_run, rows);
+    data.push((spec, null_run));
+    data.sort_by_key(|(sp, _)| *sp);
+    let mut body = prefix;
+    put(&mut body, data.len() as u64);
+    for (sp, d) in &data {
+        put(&mut body, *sp);
+        put(&mut body, d.len() as u64);
+    }
+    for (_, d) in &data {
+        body.extend(d);
+    }
+    let mut hashed = vec![1];
+    put(&mut hashed, body.len() as u64);
+    hashed.extend(&body);
+    let h = Sha256::digest(&hashed);
+    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
+    out.extend(&h[..4]);
+    out.extend(hashed);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_no_document_has_and_values_of_the_wrong_type_are_refused_so_nothing_unread_is_stored() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let i = d.with(|st| st.report_issue(&issue(c, s.id, IssueRoute::PropertyDuty))).unwrap();
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    d.sync().await;
+    let fresh = || async {
+        let d = w.device(s.id).await;
+        d.sync().await;
+        d
+    };
+    // A large value under a key the readers never look at (larger ones are refused as chunks
+    // over 256 KiB before this check).
+    let d1 = fresh().await;
+    forged_push_is_refused(&w, &d1, h, "no field", |doc| {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "junk", "垃圾".repeat(20_000))?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+    // A Table where the timeline map is (a later writer would replace it, wiping the history).
+    let d2 = fresh().await;
+    forged_raw_push_is_refused(&w, &d2, i, "wrong type", |doc| {
+        let mut tx = doc.transaction();
+        tx.put_object(ROOT, "timeline", ObjType::Table)?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+    // A string where a time is.
+    let d3 = fresh().await;
+    let Projection::Household(r) = doc::project(&w.admin.storage().load_doc(h).unwrap().unwrap().doc).unwrap() else {
+        panic!()
+    };
+    let v = r.visits[0].id;
+    forged_push_is_refused(&w, &d3, h, "wrong type", |doc| {
+        let mut tx = doc.transaction();
+        let Some((_, visits)) = tx.get(ROOT, "visits")? else { panic!() };
+        let Some((_, rec)) = tx.get(&visits, v.to_string())? else { panic!() };
+        tx.put(&rec, "recorded_at", "很久以前".repeat(10_000))?;
+        tx.commit();
+        Ok(())
+    })
+    .await;
+    // A known field given a huge value by a concurrent change that loses the conflict: the
+    // loser is stored too, so every value at the key is checked.
+    let d4 = fresh().await;
+    forged_raw_push_is_refused(&w, &d4, h, "wrong type or size", |doc| {
+        let mut a = doc.fork().with_actor(automerge::ActorId::from(vec![0u8; 16]));
+        let mut b = doc.fork().with_actor(automerge::ActorId::from(vec![0xffu8; 16]));
+        let mut tx = a.transaction();
+        tx.put(ROOT, "phone", "1".repeat(50_000))?;
+        tx.commit();
+        let mut tx = b.transaction();
+        tx.put(ROOT, "phone", "13900001111")?;
+        tx.commit();
+        doc.merge(&mut a)?;
+        doc.merge(&mut b)?;
+        Ok(())
+    })
+    .await;
 }

@@ -2,14 +2,41 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/enrol`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EnrolBody {
+    /// The one-time enrolment code the supervisor gave: 10 letters and digits; case, spaces and
+    /// dashes do not matter.
+    #[schema(example = "K7QM2XHD9P")]
     code: String,
+    /// A name for the device, shown to supervisors; empty by default.
     #[serde(default)]
     device_name: String,
 }
 
+#[utoipa::path(
+    post, path = "/v1/enrol", tag = "device",
+    summary = "Enrol a steward's device with a one-time code",
+    description = "Redeems an enrolment code for a device token, shown once (docs/sync-protocol.md, section 1). \
+No authentication; wrong codes are limited per client address.",
+    request_body(content = EnrolBody, description = "JSON, at most 4 KiB."),
+    responses(
+        (status = 200, description = "The device is enrolled: keep `device_token` for every later request.",
+            body = openapi::EnrolmentDoc),
+        (status = 400, description = "`bad_request`: not JSON, an unknown or missing key, or a body that could \
+not be read.", body = openapi::ErrorDoc),
+        (status = 401, description = "`bad_enrolment_code`: the code is wrong, used or expired: ask the supervisor \
+for a new one.", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 429, description = "`too_many_attempts`: too many wrong codes from this network; wait \
+`Retry-After` seconds.", body = openapi::ErrorDoc,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    )
+)]
 pub(super) async fn enrol(
     State(state): State<AppState>,
     client: Client,
@@ -70,6 +97,38 @@ pub(super) async fn enrol(
 
 /// The token is checked before a byte of the body is read; the body is then read without a
 /// work slot (a phone uploading slowly must not hold one), and only the work takes its turn.
+#[utoipa::path(
+    post, path = "/v1/sync", tag = "device",
+    summary = "Push the device's changes and get what others changed, in one round trip",
+    description = "The body and the answer are CBOR envelopes of media type \
+`application/vnd.red-steward.sync+cbor`, described in docs/sync-protocol.md (not JSON). Only a device \
+token may sync; it is checked before the body is read.",
+    request_body(
+        description = "A `SyncRequest` in CBOR (docs/sync-protocol.md, sections 2.1 and 2.3); at most \
+`STEWARD_MAX_BODY` bytes (16 MiB by default).",
+        content(("application/vnd.red-steward.sync+cbor")),
+    ),
+    responses(
+        (status = 200, description = "A `SyncResponse` in CBOR (docs/sync-protocol.md, section 2.2).",
+            content(("application/vnd.red-steward.sync+cbor"))),
+        (status = 400, description = "`malformed_body`: the body does not decode as a `SyncRequest`; \
+`bad_request`: it decoded but was refused (`v` is not 1, a document pushed twice, bytes the gate or Automerge \
+refuse; `message` names the document), or the body could not be read. See docs/sync-protocol.md, section 5.",
+            body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a sign-in token, not a device's; `forbidden_document`: a pushed \
+document is not the steward's (`docs` lists them).", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the pushed documents kept changing; sync again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: a document does not read as its kind or changes what a \
+steward may not write (`docs` lists them; docs/documents.md, section 11).", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("device_token" = []))
+)]
 pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
     let device = match principal(&state, &parts.headers).await? {

@@ -66,14 +66,42 @@ fn within_duty(u: &User, d: &automerge::Automerge) -> Result<(), steward_core::E
     }
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/issues/{id}/status`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct StatusBody {
+    #[schema(schema_with = openapi::issue_status)]
     status: IssueStatus,
+    /// Said with the move; empty by default.
     #[serde(default)]
     comment: String,
 }
 
+#[utoipa::path(
+    post, path = "/v1/issues/{id}/status", tag = "edits",
+    summary = "Move an issue to another status",
+    description = "By a supervisor, an admin, or a property company for an issue within its duty; the moves each role may make are in docs/documents.md, section 9. The answer is the issue's new projection.",
+    params(
+        ("id" = Uuid, Path, description = "The issue's id."),
+    ),
+    request_body(content = StatusBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "The issue's projection after the move.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the body is not `{\"status\": …, \"comment\": …}`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token.", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such issue in your place (also for one outside it, or outside a property company's duty).", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program (a move not allowed from the issue's status or for the caller's role, a comment over its limit).",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn issue_status(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -100,12 +128,38 @@ pub(super) async fn issue_status(
     Ok(Json(p))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/issues/{id}/comments`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CommentBody {
     text: String,
 }
 
+#[utoipa::path(
+    post, path = "/v1/issues/{id}/comments", tag = "edits",
+    summary = "Comment on an issue",
+    description = "By a supervisor, an admin, or a property company for an issue within its duty.",
+    params(
+        ("id" = Uuid, Path, description = "The issue's id."),
+    ),
+    request_body(content = CommentBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "The issue's projection with the comment.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the body is not `{\"text\": …}`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token.", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such issue in your place (also for one outside it, or outside a property company's duty).", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program (an empty text or one over its limit).",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn issue_comment(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -131,16 +185,46 @@ pub(super) async fn issue_comment(
     Ok(Json(p))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/households/{id}/must-visits`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MustVisitBody {
+    #[schema(schema_with = openapi::must_visit_trigger)]
     trigger: MustVisitTrigger,
+    /// When the need arose, in milliseconds since the Unix epoch; now by default.
     #[serde(default)]
+    #[schema(value_type = Option<i64>)]
     date: Option<Millis>,
+    /// Empty by default.
     #[serde(default)]
     note: String,
 }
 
+#[utoipa::path(
+    post, path = "/v1/households/{id}/must-visits", tag = "edits",
+    summary = "Raise a must-visit (五必访) on a household",
+    description = "By a supervisor or an admin; it reaches the steward's phone by sync.",
+    params(
+        ("id" = Uuid, Path, description = "The household's id."),
+    ),
+    request_body(content = MustVisitBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "The household's projection with the must-visit.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the body is not `{\"trigger\": …, \"date\": …, \"note\": …}`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it acts on issues only).", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such household in your place (also for one outside it).", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program (a date out of range, a note over its limit).",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn raise_must_visit(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -166,20 +250,50 @@ pub(super) async fn raise_must_visit(
     Ok(Json(p))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/compounds/{id}/holiday-must-visits`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct HolidayBody {
+    /// The holiday, in milliseconds since the Unix epoch; now by default.
     #[serde(default)]
+    #[schema(value_type = Option<i64>)]
     date: Option<Millis>,
+    /// Empty by default.
     #[serde(default)]
     note: String,
 }
 
-#[derive(Serialize)]
+/// How many households got the holiday must-visit.
+#[derive(Serialize, ToSchema)]
 pub(super) struct HolidayAnswer {
     raised: u32,
 }
 
+#[utoipa::path(
+    post, path = "/v1/compounds/{id}/holiday-must-visits", tag = "edits",
+    summary = "Raise the holiday must-visit on every household of a compound",
+    description = "By a supervisor or an admin: one `major_holiday` must-visit per household of the compound.",
+    params(
+        ("id" = Uuid, Path, description = "The compound's id."),
+    ),
+    request_body(content = HolidayBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "How many households got it.", body = HolidayAnswer),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the body is not `{\"date\": …, \"note\": …}`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it acts on issues only).", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such compound in your place (also for an id that is no compound).", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program (a date out of range, a note over its limit).",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn holiday_must_visits(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -218,13 +332,16 @@ pub(super) async fn holiday_must_visits(
     Ok(Json(HolidayAnswer { raised }))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/households/{id}/assign`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AssignBody {
     /// A steward, or `null` to unassign. The key is required: a body without it (`{}`, a
-    /// misspelt key) is a 400, never a silent unassignment. (serde would read a missing
-    /// `Option` as `None`; a `deserialize_with` field has no such default.)
+    /// misspelt key) is a 400, never a silent unassignment.
+    // (serde would read a missing `Option` as `None`; a `deserialize_with` field has no such
+    // default.)
     #[serde(deserialize_with = "nullable")]
+    #[schema(required = true)]
     steward_id: Option<Uuid>,
 }
 
@@ -232,6 +349,31 @@ fn nullable<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resu
     Option::<T>::deserialize(d)
 }
 
+#[utoipa::path(
+    post, path = "/v1/households/{id}/assign", tag = "edits",
+    summary = "Assign a household to a steward, or unassign it",
+    description = "By a supervisor or an admin. The household leaves the old steward's phone and arrives whole on the new one's at their next sync. `{\"steward_id\": null}` unassigns; the key is required.",
+    params(
+        ("id" = Uuid, Path, description = "The household's id."),
+    ),
+    request_body(content = AssignBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "The household's projection after the change.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the body is not `{\"steward_id\": \"<uuid>\"}` or `{\"steward_id\": null}`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it acts on issues only).", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such household in your place, or no such steward in the household's compound.", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program.",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn assign_household(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -277,6 +419,31 @@ pub(super) struct DeadlinesBody {
     minutes: std::collections::BTreeMap<TimelyKind, u32>,
 }
 
+#[utoipa::path(
+    put, path = "/v1/compounds/{id}/deadlines", tag = "edits",
+    summary = "Set a compound's deadlines for timely responses (四及时)",
+    description = "By a supervisor or an admin; the compound's stewards read them by sync.",
+    params(
+        ("id" = Uuid, Path, description = "The compound's id."),
+    ),
+    request_body(content = DeadlinesBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "The compound's projection with its deadlines.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the body is not a map from timely kind to minutes (an unknown kind).", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it acts on issues only).", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such compound in your place.", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program (a deadline out of range).",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn set_deadlines(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -299,12 +466,42 @@ pub(super) async fn set_deadlines(
     Ok(Json(p))
 }
 
-#[derive(Deserialize)]
+/// The body of `PUT /v1/plans/{steward_id}/{month}`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PlanBody {
+    /// Every household of the month's plan, all of the steward's compound; the plan becomes
+    /// exactly these.
     households: Vec<Uuid>,
 }
 
+#[utoipa::path(
+    put, path = "/v1/plans/{steward_id}/{month}", tag = "edits",
+    summary = "Set a steward's visit plan for a month",
+    description = "By a supervisor or an admin. The plan becomes exactly the households given; it is created if the month has none. The program asks for 10–20 households a month (the visits report flags others).",
+    params(
+        ("steward_id" = Uuid, Path, description = "The steward's id."),
+        ("month" = String, Path, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
+            description = "The month, YYYY-MM (2000–2099)."),
+    ),
+    request_body(content = PlanBody, description = "JSON, at most 64 KiB."),
+    responses(
+        (status = 200, description = "The plan's projection.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the steward id is not a uuid, the month is not YYYY-MM, the body is not `{\"households\": [\"<uuid>\", …]}`, or a household is not of the steward's compound.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it acts on issues only).", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such steward in your place.", body = openapi::ErrorDoc),
+        (status = 408, response = openapi::BodyTimeout),
+        (status = 409, description = "`conflict`: the document kept changing meanwhile; send it again.",
+            body = openapi::ErrorDoc),
+        (status = 413, response = openapi::PayloadTooLarge),
+        (status = 422, description = "`invalid_document`: the edit breaks a rule of the program.",
+            body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn set_plan(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -103,6 +103,30 @@ fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.into()
 }
 
+#[utoipa::path(
+    get, path = "/v1/reports/visits", tag = "reports",
+    summary = "Visits planned vs done per steward, for a month",
+    description = "From the household records of the caller's place; a property company may not read it.",
+    params(
+        ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
+            description = "The month, YYYY-MM (2000–2099), in the program's time zone; the current month by default."),
+        ("format" = Option<openapi::ReportFormat>, Query,
+            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+    ),
+    responses(
+        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
+            content((openapi::VisitsReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String,
+                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
+        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`, or `month` is not YYYY-MM between 2000 and 2099.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
+`forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn report_visits(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -143,6 +167,30 @@ pub(super) async fn report_visits(
     .await
 }
 
+#[utoipa::path(
+    get, path = "/v1/reports/visit-ledger", tag = "reports",
+    summary = "The month's visit ledger (遍访纪实台账)",
+    description = "From the household records of the caller's place; a property company may not read it.",
+    params(
+        ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
+            description = "The month, YYYY-MM (2000–2099), in the program's time zone; the current month by default."),
+        ("format" = Option<openapi::ReportFormat>, Query,
+            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+    ),
+    responses(
+        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
+            content((openapi::VisitLedgerReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String,
+                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
+        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`, or `month` is not YYYY-MM between 2000 and 2099.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
+`forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn report_ledger(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -193,6 +241,28 @@ pub(super) async fn report_ledger(
     .await
 }
 
+#[utoipa::path(
+    get, path = "/v1/reports/must-visits", tag = "reports",
+    summary = "Open must-visits and how long each has waited",
+    description = "From the household records of the caller's place; a property company may not read it.",
+    params(
+        ("format" = Option<openapi::ReportFormat>, Query,
+            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+    ),
+    responses(
+        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
+            content((openapi::MustVisitsReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String,
+                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
+        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
+`forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn report_must_visits(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -234,6 +304,31 @@ pub(super) async fn report_must_visits(
     .await
 }
 
+#[utoipa::path(
+    get, path = "/v1/reports/timely", tag = "reports",
+    summary = "Timely responses, on time or late",
+    description = "From the household records of the caller's place; a property company may not read it.",
+    params(
+        ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
+            description = "Only the timely responses raised in this month, YYYY-MM (2000–2099), in the program's time \
+zone; every month by default."),
+        ("format" = Option<openapi::ReportFormat>, Query,
+            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+    ),
+    responses(
+        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
+            content((openapi::TimelyReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String,
+                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
+        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`, or `month` is not YYYY-MM between 2000 and 2099.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
+`forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn report_timely(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -287,6 +382,27 @@ pub(super) async fn report_timely(
     .await
 }
 
+#[utoipa::path(
+    get, path = "/v1/reports/issues", tag = "reports",
+    summary = "Issues by status and route",
+    description = "From the issues the caller may read: a property company gets the issues within its duty.",
+    params(
+        ("format" = Option<openapi::ReportFormat>, Query,
+            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+    ),
+    responses(
+        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
+            content((openapi::IssuesReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String,
+                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
+        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token; `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn report_issues(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -331,6 +447,28 @@ pub(super) async fn report_issues(
     .await
 }
 
+#[utoipa::path(
+    get, path = "/v1/reports/three-clears", tag = "reports",
+    summary = "The three clears (三清) per steward",
+    description = "From the household records of the caller's place; a property company may not read it.",
+    params(
+        ("format" = Option<openapi::ReportFormat>, Query,
+            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+    ),
+    responses(
+        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
+            content((openapi::ThreeClearsReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String,
+                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
+        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
+`forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn report_three_clears(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -12,7 +12,24 @@ pub(super) fn scope_compounds(scope: &Scope) -> Option<Vec<Uuid>> {
     }
 }
 
-pub(super) async fn stewards(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Vec<crate::storage::Steward>>> {
+#[utoipa::path(
+    get, path = "/v1/stewards", tag = "reads",
+    summary = "The stewards of the caller's place",
+    responses(
+        (status = 200, description = "Every steward of the compounds the caller reaches.",
+            body = Vec<openapi::StewardDoc>),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company (it sees only the issues \
+in its duty); `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
+pub(super) async fn stewards(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<crate::storage::Steward>>> {
     let u = user(&state, &headers).await?;
     let list = blocking(&state, move |s| {
         if !Service::reads_households(&u) {
@@ -32,13 +49,37 @@ pub(super) struct PullQuery {
     since: Option<String>,
 }
 
-#[derive(Serialize)]
+/// The projections changed since a cursor.
+#[derive(Serialize, ToSchema)]
 pub(super) struct PullAnswer {
     /// Pass back as `since` to get only what changed after this answer.
     cursor: String,
+    /// Each document the caller may read that changed since `since`, in its latest version.
+    #[schema(value_type = Vec<openapi::PulledDocument>)]
     docs: Vec<serde_json::Value>,
 }
 
+#[utoipa::path(
+    get, path = "/v1/pull", tag = "reads",
+    summary = "The read model's projections changed since a cursor",
+    description = "Through the one role-aware read path: supervisors and admins get every document of their \
+place; a property company only the issues of its compounds within its duty, never a household, visit or plan.",
+    params(
+        ("since" = Option<String>, Query, description = "The `cursor` of an earlier pull (a whole number); \
+absent or empty for everything.", example = "0"),
+    ),
+    responses(
+        (status = 200, description = "What changed, and the cursor to pass next.", body = PullAnswer),
+        (status = 400, description = "`bad_request`: `since` is not a cursor from an earlier pull.",
+            body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token (devices sync); `forbidden_document`: the account \
+has no place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
 pub(super) async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -68,4 +109,3 @@ pub(super) async fn pull(
     .await?;
     Ok(Json(answer))
 }
-

@@ -1,0 +1,414 @@
+//! The HTTP API described as an OpenAPI 3.1 document, generated with `utoipa` from the
+//! `#[utoipa::path]` attribute on each handler and the `ToSchema` derives on their bodies, and
+//! served at `GET /v1/openapi.json` (no authentication).
+//!
+//! Kept true by `tests/tests/openapi.rs`: it fetches the served document from a real server and
+//! compares its (method, path template) pairs with [`super::ROUTES`], the one list the router is
+//! built from, both ways; it also checks real answers against the schemas given here by hand.
+//!
+//! Types of `steward-core` and of `storage.rs` carry no utoipa derives (the core crate knows no
+//! HTTP framework): they are described here by mirrors (`ErrorDoc` as `ErrorBody`, …) or, for
+//! the projections and the reports, as objects with a description pointing at
+//! `docs/documents.md`. The closed lists (issue statuses, must-visit triggers, timely kinds) are
+//! generated from the core's own `ALL` lists, so they cannot fall behind.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use steward_core::doc::DocKind;
+use steward_core::model::{IssueStatus, MustVisitTrigger, TimelyKind};
+use utoipa::openapi::schema::{
+    AdditionalProperties, AllOfBuilder, ArrayBuilder, KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
+use uuid::Uuid;
+
+use super::device::{self, EnrolBody};
+use super::edits::{
+    self, AssignBody, CommentBody, DeadlinesBody, HolidayAnswer, HolidayBody, MustVisitBody, PlanBody, StatusBody,
+};
+use super::exports;
+use super::reads::{self, PullAnswer};
+use super::session::{self, LoginAnswer, LoginBody, MeAnswer};
+
+/// The security scheme of a steward's device token (from `POST /v1/enrol`).
+pub(super) const DEVICE_TOKEN: &str = "device_token";
+/// The security scheme of a supervisor's, property company's or admin's sign-in token (from
+/// `POST /v1/login`).
+pub(super) const SESSION_TOKEN: &str = "session_token";
+
+/// The OpenAPI document of the server's HTTP API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Red Steward sync server",
+        description = "The HTTP API of the Red Steward (红色管家) sync server: stewards' devices enrol and \
+sync (`POST /v1/sync`, CBOR, described in docs/sync-protocol.md); supervisors, property companies and \
+admins sign in, read the merged read model and the reports (JSON, or CSV for Excel), and edit issues, \
+must-visits, assignments, deadlines and plans, which reach the phones by sync.\n\n\
+Every error answer is a JSON `ErrorBody` `{code, message, docs}`: `code` is stable, `message` says what to \
+do. Limits, attempt limits and the rules behind each refusal: docs/reliability.md.",
+    ),
+    paths(
+        super::healthz,
+        serve,
+        device::enrol,
+        session::login,
+        device::sync,
+        session::me,
+        reads::stewards,
+        reads::pull,
+        exports::report_visits,
+        exports::report_ledger,
+        exports::report_must_visits,
+        exports::report_timely,
+        exports::report_issues,
+        exports::report_three_clears,
+        edits::issue_status,
+        edits::issue_comment,
+        edits::raise_must_visit,
+        edits::assign_household,
+        edits::holiday_must_visits,
+        edits::set_deadlines,
+        edits::set_plan,
+    ),
+    components(
+        schemas(
+            ErrorDoc, EnrolmentDoc, UserDoc, StewardDoc, Projection, PulledDocument, EnrolBody, LoginBody,
+            LoginAnswer, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
+            HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat,
+        ),
+        responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal),
+    ),
+    modifiers(&Tokens),
+    tags(
+        (name = "health", description = "Whether the server is up."),
+        (name = "meta", description = "This document."),
+        (name = "device", description = "A steward's device: enrolment and sync (docs/sync-protocol.md)."),
+        (name = "session", description = "Signing in, and who the caller is."),
+        (name = "reads", description = "The merged read model, through the one role-aware read path."),
+        (name = "reports", description = "Reports, as JSON or as CSV for Excel (UTF-8 with BOM, bilingual headers, local times)."),
+        (name = "edits", description = "Supervisors' and property companies' edits, each an Automerge change by the server's actor."),
+    ),
+)]
+pub struct ApiDoc;
+
+/// The document as served: built once.
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document is plain JSON"));
+
+#[utoipa::path(
+    get, path = "/v1/openapi.json", tag = "meta", operation_id = "openapi",
+    summary = "This OpenAPI 3.1 document",
+    description = "Generated from the handlers; no authentication.",
+    responses(
+        (status = 200, description = "The OpenAPI document of this API.", body = Object, content_type = "application/json"),
+    )
+)]
+pub(super) async fn serve() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
+}
+
+/// Both tokens are bearer tokens: `Authorization: Bearer <token>`.
+struct Tokens;
+
+impl Modify for Tokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = |description: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(description)).build(),
+            )
+        };
+        components.add_security_scheme(
+            DEVICE_TOKEN,
+            bearer(
+                "A steward's device token, from `POST /v1/enrol`: `Authorization: Bearer <device_token>`. Valid \
+until the device is revoked.",
+            ),
+        );
+        components.add_security_scheme(
+            SESSION_TOKEN,
+            bearer(
+                "A sign-in token of a supervisor, property company or admin, from `POST /v1/login`: \
+`Authorization: Bearer <token>`. Valid for 12 hours (`expires_at`).",
+            ),
+        );
+    }
+}
+
+// -- mirrors of types without derives ------------------------------------------------------------
+
+/// The body of every error answer (`steward_core::protocol::ErrorBody`).
+#[derive(ToSchema)]
+#[schema(as = ErrorBody)]
+#[allow(dead_code)]
+pub(super) struct ErrorDoc {
+    /// A stable machine code, e.g. `bad_request`, `unauthorized`, `not_found`, `forbidden_document`.
+    code: String,
+    /// What went wrong and what to do, in words.
+    message: String,
+    /// The documents the error is about, where it is about documents; absent otherwise.
+    #[schema(required = false)]
+    docs: Vec<Uuid>,
+}
+
+/// Who an enrolled device now is (`steward_core::protocol::Enrolment`).
+#[derive(ToSchema)]
+#[schema(as = Enrolment)]
+#[allow(dead_code)]
+pub(super) struct EnrolmentDoc {
+    /// The bearer token for every later request; shown once, stored only hashed on the server.
+    device_token: String,
+    device_id: Uuid,
+    steward_id: Uuid,
+    steward_name: String,
+    compound_id: Uuid,
+    compound_name: String,
+    /// The program's time zone (e.g. `Asia/Shanghai`): months and deadlines are counted in it.
+    #[schema(required = false)]
+    time_zone: Option<String>,
+}
+
+/// A user account (`storage::User`).
+#[derive(ToSchema)]
+#[schema(as = User)]
+#[allow(dead_code)]
+pub(super) struct UserDoc {
+    id: Uuid,
+    username: String,
+    #[schema(schema_with = role)]
+    role: String,
+    /// The place the account is responsible for; `null` for admins.
+    place_id: Option<Uuid>,
+}
+
+/// A steward account, tied to one compound (`storage::Steward`).
+#[derive(ToSchema)]
+#[schema(as = Steward)]
+#[allow(dead_code)]
+pub(super) struct StewardDoc {
+    id: Uuid,
+    compound_id: Uuid,
+    name: String,
+}
+
+/// What a user account may do (`storage::Role`, by its code).
+fn role() -> Object {
+    use crate::storage::Role;
+    // Exhaustive, so a new role does not compile until it is listed here.
+    let listed = |r: Role| match r {
+        Role::Admin | Role::Supervisor | Role::Property => r,
+    };
+    codes(
+        [Role::Admin, Role::Supervisor, Role::Property].map(listed).map(Role::as_code),
+        "`admin`: everything, everywhere; `supervisor`: reads and steers the places below its place; \
+`property`: a property company, which moves and comments on the issues within its duty.",
+    )
+}
+
+/// `MeAnswer::principal`.
+pub(super) fn principal_kind() -> Object {
+    codes(["device", "user"], "`device` for a device token, `user` for a sign-in token.")
+}
+
+// -- the closed lists, from the core's own lists --------------------------------------------------
+
+fn codes(codes: impl IntoIterator<Item = &'static str>, description: &str) -> Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes)).description(Some(description)).build()
+}
+
+pub(super) fn issue_status() -> Object {
+    codes(
+        IssueStatus::ALL.iter().map(|s| s.as_code()),
+        "Where the issue moves to; the moves allowed per role are in docs/documents.md, section 9.",
+    )
+}
+
+pub(super) fn must_visit_trigger() -> Object {
+    codes(MustVisitTrigger::ALL.iter().map(|t| t.as_code()), "Why the household must be visited (五必访).")
+}
+
+fn doc_kind() -> Object {
+    // Exhaustive, so a new kind does not compile until it is listed here.
+    let listed = |k: DocKind| match k {
+        DocKind::Household | DocKind::Issue | DocKind::Plan | DocKind::Compound => k,
+    };
+    codes(
+        [DocKind::Household, DocKind::Issue, DocKind::Plan, DocKind::Compound].map(listed).map(DocKind::as_code),
+        "The document's kind.",
+    )
+}
+
+fn uuid() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))).build()
+}
+
+/// The body of `PUT /v1/compounds/{id}/deadlines`: a map from timely kind to minutes.
+impl PartialSchema for DeadlinesBody {
+    fn schema() -> RefOr<Schema> {
+        let minutes = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(0))
+            .description(Some("Minutes from when the need arose to the deadline."))
+            .build();
+        TimelyKind::ALL
+            .iter()
+            .fold(ObjectBuilder::new(), |o, k| o.property(k.as_code(), minutes.clone()))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some(
+                "Minutes per kind of timely response (四及时), e.g. `{\"urgent_help\": 720}`. Kinds left out keep \
+their deadline; an unknown kind is a 400.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for DeadlinesBody {
+    fn name() -> Cow<'static, str> {
+        "DeadlinesBody".into()
+    }
+}
+
+// -- answers described, not derived ---------------------------------------------------------------
+
+/// Declares a schema given by hand: its name in the document is the type's.
+macro_rules! by_hand {
+    ($($ty:ident => $schema:expr;)+) => {$(
+        pub(super) struct $ty;
+        impl PartialSchema for $ty {
+            fn schema() -> RefOr<Schema> {
+                $schema.into()
+            }
+        }
+        impl ToSchema for $ty {}
+    )+};
+}
+
+fn rows(description: &str) -> ArrayBuilder {
+    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Object)).description(Some(description))
+}
+
+by_hand! {
+    Projection => ObjectBuilder::new()
+        .property("kind", doc_kind())
+        .property("id", uuid())
+        .required("kind")
+        .required("id")
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .description(Some(
+            "A document's projection: its records as plain JSON, tagged by `kind` (`household`, `issue`, `plan`, \
+`compound`). Each kind is described field by field in docs/documents.md (sections 3 to 6); times are \
+milliseconds since the Unix epoch.",
+        ));
+    PulledDocument => AllOfBuilder::new()
+        .item(Ref::from_schema_name("Projection"))
+        .item(
+            ObjectBuilder::new()
+                .property(
+                    "seq",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                        .description(Some("The read model's sequence number of this version.")),
+                )
+                .required("seq")
+                .additional_properties(Some(AdditionalProperties::FreeForm(true))),
+        )
+        .description(Some("A projection (docs/documents.md) with the sequence number it was stored under."));
+    VisitsReport => rows(
+        "One row per steward for the month, planned vs done: `steward_id`, `steward`, `month` (YYYY-MM), \
+`planned`, `planned_visited`, `visits`, `households_visited`, `plan_out_of_range` (outside the program's \
+10–20 households).",
+    );
+    VisitLedgerReport => rows(
+        "The month's visits (遍访纪实台账), one row each: `visit_id`, `at`, `steward`, `address`, `head_name`, \
+`method`, `summary`, `opinions`, `hardships`, `follow_up`, `recorded_at`, `server_seen_at` (times in \
+milliseconds since the Unix epoch; `server_seen_at` may be null).",
+    );
+    MustVisitsReport => rows(
+        "Open must-visits, longest waiting first: `id`, `household_id`, `address`, `head_name`, `steward`, \
+`trigger`, `trigger_zh`, `date`, `age_days`, `server_seen_at`.",
+    );
+    TimelyReport => ObjectBuilder::new()
+        .property(
+            "summary",
+            ObjectBuilder::new().description(Some("Counts by outcome: `on_time`, `late`, `open`, `overdue`.")),
+        )
+        .property(
+            "rows",
+            rows(
+                "One row per timely response: `id`, `household_id`, `address`, `steward`, `kind`, `kind_zh`, \
+`raised_at`, `deadline`, `resolved_at`, `timeliness` (`on_time`, `late`, `open`, `overdue`), \
+`server_seen_at`.",
+            ),
+        )
+        .required("summary")
+        .required("rows")
+        .description(Some("Timely responses (四及时) judged against their compound's deadlines."));
+    IssuesReport => ObjectBuilder::new()
+        .property("counts", rows("Issues counted by `status` and `route`: `status`, `route`, `count`."))
+        .property(
+            "issues",
+            rows(
+                "One row per issue: `id`, `compound_id`, `reporter`, `reported_at`, `category`, `category_zh`, \
+`place`, `description`, `route`, `status`, `comments`, `last_update_at`.",
+            ),
+        )
+        .required("counts")
+        .required("issues")
+        .description(Some("Issues by status and route, and each issue."));
+    ThreeClearsReport => rows(
+        "The three clears (三清) per steward: `steward_id`, `steward`, `households`, `party_member_known`, \
+`basic_profile_complete`, `key_service_known`, `percent` (three shares in percent: party members, basic \
+profile, key service).",
+    );
+}
+
+/// `format` of a report: `json` (the default) or `csv`.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(super) enum ReportFormat {
+    Json,
+    Csv,
+}
+
+// -- answers every endpoint may give ----------------------------------------------------------------
+
+/// Declares a reusable error answer: its status description, with an `ErrorBody`.
+macro_rules! error_responses {
+    ($($ty:ident => $description:literal;)+) => {$(
+        pub(super) struct $ty;
+        impl<'s> ToResponse<'s> for $ty {
+            fn response() -> (&'s str, RefOr<Response>) {
+                (
+                    stringify!($ty),
+                    ResponseBuilder::new()
+                        .description($description)
+                        .content(
+                            "application/json",
+                            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                        )
+                        .build()
+                        .into(),
+                )
+            }
+        }
+    )+};
+}
+
+error_responses! {
+    Unauthorized => "`unauthorized`: no token, or one the server does not know (expired, revoked): sign in again, \
+or enrol the device again.";
+    BodyTimeout => "`body_timeout`: the body did not arrive within the body time-out (60 s by default); send it again.";
+    PayloadTooLarge => "`payload_too_large`: the body is over this endpoint's limit, refused from `Content-Length` \
+before a byte is read.";
+    ShuttingDown => "`shutting_down`: the server is stopping; retry with backoff.";
+    Internal => "`internal`: a server fault, logged; retry with backoff.";
+}

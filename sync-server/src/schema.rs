@@ -1,0 +1,248 @@
+//! The shape a phone may give a document: every key a push writes must be one the document's
+//! kind has, holding a value of the type the readers expect (`docs/documents.md`).
+//!
+//! The readers ignore keys they do not know, so without this a phone could store megabytes
+//! under an unknown key — every other replica would sync them — or give a known key a value of
+//! the wrong type (a Table where the timeline map is, a string where a time is) that a later
+//! writer replaces, wiping what was there. The check reads the patches from the document as
+//! stored to the document as it will be (Automerge's own diff, proportional to what changed),
+//! and for a key with concurrent values, every value, not only the winner.
+
+use automerge::{Patch, PatchAction};
+use automerge::{Automerge, ChangeHash, ObjType, Prop, ReadDoc, ScalarValue, Value};
+use steward_core::doc::DocKind;
+use steward_core::limits;
+use steward_core::model::TimelyKind;
+
+/// What a key may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A string: a scalar string, or a Text object (JavaScript writes strings as Text).
+    Str,
+    /// A scalar string only (header fields, codes and ids are compared as strings).
+    Scalar,
+    /// A non-negative count.
+    Uint,
+    /// An instant: a timestamp (or an integer of milliseconds).
+    Time,
+    Bool,
+    /// A boolean or null ("not yet known").
+    BoolOrNull,
+    /// A list of strings, or null.
+    StrListOrNull,
+    StrList,
+    MapList,
+    /// A map of records keyed by uuid.
+    Records,
+    Map,
+}
+
+/// Where in a document an object sits, as the schema names places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    Address,
+    /// A map of records keyed by uuid (`visits`, `must_visits`, …, `timeline`).
+    Records(&'static str),
+    /// One record of such a map.
+    Record(&'static str),
+    /// A visit's opinion.
+    Opinion,
+    Deadlines,
+    /// A list of strings or of maps, or a Text: its items are checked by the list's shape.
+    Sequence(Shape),
+    Text,
+}
+
+fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
+    use Shape::*;
+    let common = match key {
+        "schema" => Some(Uint),
+        "kind" | "id" | "compound_id" => Some(Scalar),
+        _ => None,
+    };
+    common.or(match kind {
+        DocKind::Household => match key {
+            "steward_id" => Some(Scalar),
+            "visits" | "must_visits" | "timely" | "pairing" => Some(Records),
+            "address" => Some(Map),
+            "head_name" | "phone" | "notes" => Some(Str),
+            "member_count" => Some(Uint),
+            "party_member" => Some(BoolOrNull),
+            "key_service" => Some(StrListOrNull),
+            _ => None,
+        },
+        DocKind::Issue => match key {
+            "reporter_id" | "category" | "route" | "status" => Some(Scalar),
+            "reported_at" => Some(Time),
+            "place" | "description" => Some(Str),
+            "timeline" => Some(Records),
+            _ => None,
+        },
+        DocKind::Plan => match key {
+            "steward_id" | "month" => Some(Scalar),
+            k if k.strip_prefix("household:").is_some_and(canonical_uuid) => Some(Scalar),
+            _ => None,
+        },
+        DocKind::Compound => match key {
+            "name" => Some(Str),
+            "deadlines" => Some(Map),
+            _ => None,
+        },
+    })
+}
+
+fn record_key(records: &str, key: &str) -> Option<Shape> {
+    use Shape::*;
+    match (records, key) {
+        ("visits", "at" | "recorded_at") => Some(Time),
+        ("visits", "method" | "by") => Some(Scalar),
+        ("visits", "summary" | "hardships") => Some(Str),
+        ("visits", "opinions") => Some(MapList),
+        ("visits", "answers") => Some(StrList),
+        ("visits", "follow_up") => Some(Bool),
+        ("must_visits", "trigger" | "raised_by") => Some(Scalar),
+        ("must_visits", "date" | "raised_at") => Some(Time),
+        ("must_visits", "note") => Some(Str),
+        ("timely", "kind" | "raised_by" | "resolved_by") => Some(Scalar),
+        ("timely", "raised_at" | "resolved_at") => Some(Time),
+        ("timely", "note") => Some(Str),
+        ("pairing", "at") => Some(Time),
+        ("pairing", "text") => Some(Str),
+        ("pairing", "by") => Some(Scalar),
+        ("timeline", "at") => Some(Time),
+        ("timeline", "by" | "role" | "status") => Some(Scalar),
+        ("timeline", "text") => Some(Str),
+        _ => None,
+    }
+}
+
+fn records_name(key: &str) -> Option<&'static str> {
+    ["visits", "must_visits", "timely", "pairing", "timeline"].into_iter().find(|k| *k == key)
+}
+
+fn canonical_uuid(s: &str) -> bool {
+    uuid::Uuid::parse_str(s).is_ok_and(|u| u.hyphenated().to_string() == s)
+}
+
+/// The place of an object, from the path Automerge reports for it.
+fn place_of(kind: DocKind, path: &[(automerge::ObjId, Prop)]) -> Result<Place, String> {
+    let mut place = Place::Root;
+    for (_, prop) in path {
+        place = match (place, prop) {
+            (Place::Root, Prop::Map(k)) => match (kind, k.as_str()) {
+                (DocKind::Household, "address") => Place::Address,
+                (DocKind::Compound, "deadlines") => Place::Deadlines,
+                (DocKind::Household, "key_service") => Place::Sequence(Shape::Scalar),
+                (_, k) => match records_name(k) {
+                    Some(r) => Place::Records(r),
+                    None => Place::Text,
+                },
+            },
+            (Place::Records(r), Prop::Map(_)) => Place::Record(r),
+            (Place::Record("visits"), Prop::Map(k)) if k == "opinions" => Place::Sequence(Shape::Map),
+            (Place::Record("visits"), Prop::Map(k)) if k == "answers" => Place::Sequence(Shape::Scalar),
+            (Place::Record(_), Prop::Map(_)) => Place::Text,
+            (Place::Sequence(Shape::Map), Prop::Seq(_)) => Place::Opinion,
+            (Place::Address, Prop::Map(_)) | (Place::Opinion, Prop::Map(_)) => Place::Text,
+            (p, prop) => return Err(format!("no object belongs at {prop:?} inside {p:?}")),
+        };
+    }
+    Ok(place)
+}
+
+/// Checks a value against the shape its key may hold.
+fn fits(shape: Shape, value: &Value<'_>) -> bool {
+    use Shape::*;
+    match value {
+        Value::Object(t) => matches!(
+            (shape, t),
+            (Str, ObjType::Text)
+                | (StrListOrNull | StrList | MapList, ObjType::List)
+                | (Records | Map, ObjType::Map)
+        ),
+        Value::Scalar(s) => match (shape, s.as_ref()) {
+            (Str | Scalar, ScalarValue::Str(t)) => t.chars().take(limits::NOTES_TEXT + 1).count() <= limits::NOTES_TEXT,
+            (Uint, ScalarValue::Uint(_) | ScalarValue::Int(_)) => true,
+            (Time, ScalarValue::Timestamp(_) | ScalarValue::Int(_) | ScalarValue::Uint(_)) => true,
+            (Bool | BoolOrNull, ScalarValue::Boolean(_)) => true,
+            (BoolOrNull | StrListOrNull, ScalarValue::Null) => true,
+            _ => false,
+        },
+    }
+}
+
+/// What a key of an object at `place` may hold.
+fn shape_at(kind: DocKind, place: Place, key: &str) -> Option<Shape> {
+    match place {
+        Place::Root => root_key(kind, key),
+        Place::Address => matches!(key, "building" | "unit" | "room").then_some(Shape::Str),
+        Place::Records(_) => canonical_uuid(key).then_some(Shape::Map),
+        Place::Record(r) => record_key(r, key),
+        Place::Opinion => match key {
+            "category" => Some(Shape::Scalar),
+            "text" => Some(Shape::Str),
+            _ => None,
+        },
+        Place::Deadlines => TimelyKind::from_code(key).map(|_| Shape::Uint),
+        Place::Sequence(_) | Place::Text => None,
+    }
+}
+
+fn check_put(doc: &Automerge, kind: DocKind, patch: &Patch, key: &str) -> Result<(), String> {
+    let place = place_of(kind, &patch.path)?;
+    let shown: String = key.chars().take(100).collect();
+    let shape = shape_at(kind, place, key).ok_or_else(|| match place {
+        Place::Records(_) => format!("a record's key {shown:?} is not a uuid in lower-case hyphenated form"),
+        _ => format!("no field {shown:?} belongs there in a {} document", kind.as_code()),
+    })?;
+    // Every value at the key, not only the winner: a losing concurrent value is stored too.
+    let values = doc.get_all(&patch.obj, key).map_err(|e| e.to_string())?;
+    for (v, _) in &values {
+        if !fits(shape, v) {
+            return Err(format!("field {shown:?} of a {} document holds a value of the wrong type or size", kind.as_code()));
+        }
+    }
+    Ok(())
+}
+
+fn check_items(place: Place, values: impl Iterator<Item = Value<'static>>) -> Result<(), String> {
+    let Place::Sequence(item) = place else {
+        return Err("items were inserted where no list belongs".into());
+    };
+    for v in values {
+        if !fits(item, &v) {
+            return Err("a list holds an item of the wrong type or size".into());
+        }
+    }
+    Ok(())
+}
+
+/// Checks every key and value a push wrote into a document of `kind`, between the heads it was
+/// stored at (`before`) and its heads now.
+pub fn check(doc: &Automerge, kind: DocKind, before: &[ChangeHash]) -> Result<(), String> {
+    for patch in doc.diff(before, &doc.get_heads()) {
+        match &patch.action {
+            PatchAction::PutMap { key, .. } => check_put(doc, kind, &patch, key)?,
+            PatchAction::PutSeq { value, .. } => {
+                check_items(place_of(kind, &patch.path)?, std::iter::once(value.0.clone()))?
+            }
+            PatchAction::Insert { values, .. } => {
+                check_items(place_of(kind, &patch.path)?, values.iter().map(|(v, _, _)| v.clone()))?
+            }
+            PatchAction::SpliceText { .. } => {
+                if place_of(kind, &patch.path)? != Place::Text {
+                    return Err("text was written where no text belongs".into());
+                }
+                let whole = doc.text(&patch.obj).map_err(|e| e.to_string())?;
+                if whole.chars().take(limits::NOTES_TEXT + 1).count() > limits::NOTES_TEXT {
+                    return Err(format!("a text is longer than {} characters", limits::NOTES_TEXT));
+                }
+            }
+            PatchAction::Increment { .. } => return Err("no document holds counters".into()),
+            PatchAction::Mark { .. } => return Err("no document holds marks".into()),
+            PatchAction::DeleteMap { .. } | PatchAction::DeleteSeq { .. } | PatchAction::Conflict { .. } => {}
+        }
+    }
+    Ok(())
+}
