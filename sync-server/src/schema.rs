@@ -192,10 +192,7 @@ fn shape_at(kind: DocKind, place: Place, key: &str) -> Option<Shape> {
 fn check_put(doc: &Automerge, kind: DocKind, patch: &Patch, key: &str) -> Result<(), String> {
     let place = place_of(kind, &patch.path)?;
     let shown: String = key.chars().take(100).collect();
-    let shape = shape_at(kind, place, key).ok_or_else(|| match place {
-        Place::Records(_) => format!("a record's key {shown:?} is not a uuid in lower-case hyphenated form"),
-        _ => format!("no field {shown:?} belongs there in a {} document", kind.as_code()),
-    })?;
+    let shape = shape_at(kind, place, key).ok_or_else(|| unknown_key(kind, place, &shown))?;
     // Every value at the key, not only the winner: a losing concurrent value is stored too.
     let values = doc.get_all(&patch.obj, key).map_err(|e| e.to_string())?;
     for (v, _) in &values {
@@ -218,9 +215,107 @@ fn check_items(place: Place, values: impl Iterator<Item = Value<'static>>) -> Re
     Ok(())
 }
 
-/// Checks every key and value a push wrote into a document of `kind`, between the heads it was
-/// stored at (`before`) and its heads now.
-pub fn check(doc: &Automerge, kind: DocKind, before: &[ChangeHash]) -> Result<(), String> {
+/// What a push wrote, as the check reads it.
+pub enum Written<'a> {
+    /// The pushed changes themselves (the fast path): every operation is read, so the cost is
+    /// that of the changes, and every value written is checked — also one a later change in the
+    /// same push overwrote, and one that loses a conflict.
+    Changes(&'a [automerge::Change]),
+    /// Everything that differs from the document at these heads (a new document pushed whole,
+    /// the sync protocol): Automerge's diff, with every concurrent value of each key written.
+    Since(&'a [ChangeHash]),
+}
+
+/// Checks every key and value a push wrote into a document of `kind` (`doc` is the document
+/// with the push applied).
+pub fn check(doc: &Automerge, kind: DocKind, written: Written<'_>) -> Result<(), String> {
+    match written {
+        Written::Changes(changes) => check_changes(doc, kind, changes),
+        Written::Since(before) => check_since(doc, kind, before),
+    }
+}
+
+fn check_changes(doc: &Automerge, kind: DocKind, changes: &[automerge::Change]) -> Result<(), String> {
+    use automerge::legacy::{Key, ObjectId, OpType};
+    let mut places: std::collections::HashMap<(u64, automerge::ActorId), (Place, automerge::ObjId)> =
+        Default::default();
+    let mut texts = Vec::new();
+    for change in changes {
+        for op in change.decode().operations {
+            let (place, obj) = match &op.obj {
+                ObjectId::Root => (Place::Root, automerge::ObjId::Root),
+                ObjectId::Id(id) => {
+                    let key = (id.0, id.1.clone());
+                    match places.get(&key) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let obj = doc
+                                .import_obj(&format!("{}@{}", id.0, id.1.to_hex_string()))
+                                .map_err(|_| "an operation on an object the document does not have".to_string())?;
+                            let path = doc.parents(&obj).map_err(|e| e.to_string())?.path();
+                            let p = (place_of(kind, &path)?, obj);
+                            places.insert(key, p.clone());
+                            p
+                        }
+                    }
+                }
+            };
+            let value = match &op.action {
+                OpType::Make(t) => Some(Value::Object(*t)),
+                OpType::Put(v) => Some(Value::Scalar(std::borrow::Cow::Owned(v.clone()))),
+                OpType::Delete => None,
+                OpType::Increment(_) => return Err("no document holds counters".into()),
+                OpType::MarkBegin(_) | OpType::MarkEnd(_) => return Err("no document holds marks".into()),
+            };
+            match (&op.key, place) {
+                (Key::Seq(_), Place::Text) => {
+                    if value.as_ref().is_some_and(|v| !matches!(v, Value::Scalar(s) if matches!(s.as_ref(), ScalarValue::Str(_)))) {
+                        return Err("a text holds something other than characters".into());
+                    }
+                    if !texts.contains(&obj) {
+                        texts.push(obj.clone());
+                    }
+                }
+                (Key::Seq(_), Place::Sequence(item)) => {
+                    if let Some(v) = &value {
+                        if !fits(item, v) {
+                            return Err("a list holds an item of the wrong type or size".into());
+                        }
+                    }
+                }
+                (Key::Map(k), place) if !matches!(place, Place::Sequence(_) | Place::Text) => {
+                    let shown: String = k.chars().take(100).collect();
+                    let shape = shape_at(kind, place, k).ok_or_else(|| unknown_key(kind, place, &shown))?;
+                    if let Some(v) = &value {
+                        if !fits(shape, v) {
+                            return Err(format!(
+                                "field {shown:?} of a {} document holds a value of the wrong type or size",
+                                kind.as_code()
+                            ));
+                        }
+                    }
+                }
+                _ => return Err("an operation addresses an object the wrong way (a key in a list, an index in a map)".into()),
+            }
+        }
+    }
+    for t in texts {
+        let whole = doc.text(&t).map_err(|e| e.to_string())?;
+        if whole.chars().take(limits::NOTES_TEXT + 1).count() > limits::NOTES_TEXT {
+            return Err(format!("a text is longer than {} characters", limits::NOTES_TEXT));
+        }
+    }
+    Ok(())
+}
+
+fn unknown_key(kind: DocKind, place: Place, shown: &str) -> String {
+    match place {
+        Place::Records(_) => format!("a record's key {shown:?} is not a uuid in lower-case hyphenated form"),
+        _ => format!("no field {shown:?} belongs there in a {} document", kind.as_code()),
+    }
+}
+
+fn check_since(doc: &Automerge, kind: DocKind, before: &[ChangeHash]) -> Result<(), String> {
     for patch in doc.diff(before, &doc.get_heads()) {
         match &patch.action {
             PatchAction::PutMap { key, .. } => check_put(doc, kind, &patch, key)?,

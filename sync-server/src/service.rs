@@ -157,7 +157,7 @@ fn validate(
     existing: Option<&DocMeta>,
     before: Option<&Projection>,
     candidate: &Automerge,
-    before_heads: &[ChangeHash],
+    written: schema::Written<'_>,
 ) -> Result<(DocHeader, Projection), String> {
     let h = doc::header(candidate).map_err(|e| e.to_string())?;
     if h.id != id {
@@ -184,7 +184,7 @@ fn validate(
             }
         }
     }
-    schema::check(candidate, h.kind, before_heads)?;
+    schema::check(candidate, h.kind, written)?;
     let projection = doc::project(candidate).map_err(|e| e.to_string())?;
     authority::steward_may_write(device.steward_id, before, &projection)?;
     Ok((h, projection))
@@ -210,9 +210,13 @@ fn canonical(doc_id: Uuid, fresh: &[ChangeHash], write: &DocWrite) -> Result<(),
     Ok(())
 }
 
-/// The projection of a stored document, for the authority check. A stored document that no
-/// longer reads (a newer schema) cannot be judged, so the push is refused.
-fn stored_projection(doc: &Automerge, id: Uuid) -> Result<Projection, ServiceError> {
+/// The projection of a stored document, for the authority check: the read model's copy when
+/// there is one (written with the document), else read from the document. A stored document
+/// that no longer reads (a newer schema) cannot be judged, so the push is refused.
+fn stored_projection(doc: &Automerge, json: Option<&str>, id: Uuid) -> Result<Projection, ServiceError> {
+    if let Some(p) = json.and_then(|j| serde_json::from_str::<Projection>(j).ok()) {
+        return Ok(p);
+    }
     gate::guard("the stored document", || doc::project(doc))
         .map_err(|e| ServiceError::Internal(e.to_string()))?
         .map_err(|e| ServiceError::Unprocessable {
@@ -355,11 +359,11 @@ impl Service {
             }
             let changes = change_infos(&infos);
             let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
-            let (mut candidate, expected) = match loaded {
-                Some(l) => (l.doc, Some(l.last_seq)),
-                None => (Automerge::new(), None),
+            let (mut candidate, expected, stored_json) = match loaded {
+                Some(l) => (l.doc, Some(l.last_seq), l.projection_json),
+                None => (Automerge::new(), None, None),
             };
-            if base.iter().any(|h| candidate.get_change_by_hash(h).is_none()) {
+            if base.iter().any(|h| candidate.get_change_meta_by_hash(h).is_none()) {
                 if let Some(owner) = self.wrong_document(push.id, &base, &chunk_hashes)? {
                     invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
                     continue;
@@ -372,10 +376,14 @@ impl Service {
             gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
             let fresh = unknown_changes(&candidate, &changes);
             let before_projection = match &meta {
-                Some(_) => Some(stored_projection(&candidate, push.id)?),
+                Some(_) => Some(stored_projection(&candidate, stored_json.as_deref(), push.id)?),
                 None => None,
             };
             let before = candidate.get_heads();
+            let pushed_changes: Option<Vec<Change>> = chunks
+                .iter()
+                .map(|c| if let Chunk::Change(c) = c { Some(c.clone()) } else { None })
+                .collect();
             for chunk in chunks {
                 let applied = gate::guard("the changes", || match chunk {
                     Chunk::Change(c) => {
@@ -403,7 +411,16 @@ impl Service {
                 continue;
             }
             let checked = gate::guard("the document", || {
-                self.judge(device, push.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos)
+                self.judge(
+                    device,
+                    push.id,
+                    meta.as_ref(),
+                    before_projection.as_ref(),
+                    &candidate,
+                    &before,
+                    &infos,
+                    pushed_changes.as_deref(),
+                )
             })
             .map_err(|e| refused(push.id, e))?;
             let (header, projection) = match checked {
@@ -447,9 +464,9 @@ impl Service {
                     });
                 }
             }
-            let (mut candidate, expected) = match loaded {
-                Some(l) => (l.doc, Some(l.last_seq)),
-                None => (Automerge::new(), None),
+            let (mut candidate, expected, stored_json) = match loaded {
+                Some(l) => (l.doc, Some(l.last_seq), l.projection_json),
+                None => (Automerge::new(), None, None),
             };
             let key = (device.device_id, m.id);
             let mut state = self.take_sync_state(key);
@@ -469,7 +486,7 @@ impl Service {
                 gate::continues_history(&candidate, &changes).map_err(|e| refused(m.id, e))?;
                 fresh = unknown_changes(&candidate, &changes);
                 if meta.is_some() && !infos.is_empty() {
-                    before_projection = Some(stored_projection(&candidate, m.id)?);
+                    before_projection = Some(stored_projection(&candidate, stored_json.as_deref(), m.id)?);
                 }
                 gate::guard("the sync message", || {
                     let msg = am_sync::Message::decode(bytes).map_err(|e| {
@@ -483,7 +500,7 @@ impl Service {
             }
             if candidate.get_heads() != before {
                 let (header, projection) = gate::guard("the document", || {
-                    self.judge(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos)
+                    self.judge(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos, None)
                 })
                 .map_err(|e| refused(m.id, e))?
                 .map_err(|why| ServiceError::Unprocessable {
@@ -551,18 +568,24 @@ impl Service {
         candidate: &Automerge,
         before_heads: &[ChangeHash],
         pushed: &[gate::ChunkInfo],
+        changes: Option<&[Change]>,
     ) -> Result<(DocHeader, Projection), String> {
+        // The pushed changes when all of them are changes, else a diff since the stored heads.
+        let written = || match changes {
+            Some(c) => schema::Written::Changes(c),
+            None => schema::Written::Since(before_heads),
+        };
         // The common case, read off the gate's headers: only the phone's own changes.
         let own = |i: &gate::ChunkInfo| match i {
             gate::ChunkInfo::Change(c) => !self.is_server_actor(&ActorId::from(c.actor.as_slice())),
             gate::ChunkInfo::Document { .. } => false,
         };
         if pushed.iter().all(own) {
-            return validate(device, id, meta, before, candidate, before_heads);
+            return validate(device, id, meta, before, candidate, written());
         }
         let new = candidate.get_changes(before_heads);
         if !new.iter().any(|c| self.is_server_actor(c.actor_id())) {
-            return validate(device, id, meta, before, candidate, before_heads);
+            return validate(device, id, meta, before, candidate, written());
         }
         let mut step = candidate.fork_at(before_heads).map_err(|e| e.to_string())?;
         let mut judged = before.cloned();
@@ -575,7 +598,7 @@ impl Service {
             judged = Some(if server {
                 doc::project(&step).map_err(|e| e.to_string())?
             } else {
-                validate(device, id, meta, judged.as_ref(), &step, &run_before)?.1
+                validate(device, id, meta, judged.as_ref(), &step, schema::Written::Since(&run_before))?.1
             });
             i += run;
         }

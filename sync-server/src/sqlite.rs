@@ -121,11 +121,14 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> {
-    let row: Option<(String, String, Option<String>, Vec<u8>, i64)> = conn
-        .prepare_cached("SELECT kind, compound_id, steward_id, snapshot, last_seq FROM docs WHERE id = ?1")?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+    let row: Option<(String, String, Option<String>, Vec<u8>, i64, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
+             FROM docs d LEFT JOIN projections p ON p.doc_id = d.id WHERE d.id = ?1",
+        )?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .optional()?;
-    let Some((kind, compound, steward, snapshot, last_seq)) = row else {
+    let Some((kind, compound, steward, snapshot, last_seq, projection_json)) = row else {
         return Ok(None);
     };
     let meta = meta_from_row(id.to_string(), kind, compound, steward)?;
@@ -147,7 +150,7 @@ fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> 
     if !buf.is_empty() {
         doc.load_incremental(&buf).map_err(|e| StorageError::Corrupt(format!("increments of {id}: {e}")))?;
     }
-    Ok(Some((LoadedDoc { meta, last_seq, doc }, max_inc)))
+    Ok(Some((LoadedDoc { meta, last_seq, doc, projection_json }, max_inc)))
 }
 
 impl Storage for SqliteStorage {

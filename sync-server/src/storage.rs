@@ -153,6 +153,10 @@ pub struct LoadedDoc {
     /// concurrency.
     pub last_seq: i64,
     pub doc: Automerge,
+    /// The document's projection in the read model, as JSON, written in the same transaction as
+    /// the document (so it is the projection of `doc`): reading it saves projecting the stored
+    /// document again when a push is checked against it.
+    pub projection_json: Option<String>,
 }
 
 /// A write of new changes to one document, with its new projection.
