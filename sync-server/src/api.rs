@@ -80,9 +80,16 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// `/healthz` probes the database one at a time, apart from the work.
     probe: Arc<Semaphore>,
+    /// Sync bodies held at once, in KiB: bodies are read before their request gets a work slot,
+    /// so without this a few tokens could make the server hold thousands of 16 MiB bodies.
+    bodies: Arc<Semaphore>,
     max_body: usize,
     body_timeout: Duration,
 }
+
+/// How many KiB of sync bodies the server holds at once (a month's sync is about 30 KiB, so a
+/// burst of thousands of phones fits; a 16 MiB body takes 1/16 of it).
+pub const SYNC_BODIES_IN_FLIGHT_KIB: usize = 256 * 1024;
 
 impl AppState {
     pub fn new(service: Service, config: &Config) -> AppState {
@@ -92,6 +99,7 @@ impl AppState {
             hash: Arc::new(HashLane::new(config.hash_concurrency, config.hash_queue)),
             throttle: Throttle::new(config.throttle.clone()),
             probe: Arc::new(Semaphore::new(1)),
+            bodies: Arc::new(Semaphore::new(SYNC_BODIES_IN_FLIGHT_KIB)),
             max_body: config.max_body_bytes,
             body_timeout: config.body_read_timeout,
         }

@@ -190,6 +190,28 @@ fn validate(
     Ok((h, projection))
 }
 
+/// Operations and changes one document may hold in all, its history included: a phone could
+/// otherwise grow a document without end by overwriting one field again and again (the state
+/// shows one value; every load pays for all of them). A household of ten years of the program
+/// holds a few ten thousand operations.
+const MAX_DOC_OPS: u64 = 200_000;
+const MAX_DOC_CHANGES: u64 = 20_000;
+
+fn within_size(doc_id: Uuid, doc: &Automerge) -> Result<(), ServiceError> {
+    let stats = doc.stats();
+    if stats.num_ops > MAX_DOC_OPS || stats.num_changes > MAX_DOC_CHANGES {
+        return Err(ServiceError::Unprocessable {
+            message: format!(
+                "a document's changes were refused: the document would hold {} operations in {} changes (at most \
+                 {MAX_DOC_OPS} and {MAX_DOC_CHANGES})",
+                stats.num_ops, stats.num_changes
+            ),
+            docs: vec![doc_id],
+        });
+    }
+    Ok(())
+}
+
 /// The pushed changes the document does not hold yet.
 fn unknown_changes(doc: &Automerge, changes: &[gate::ChangeInfo]) -> Vec<ChangeHash> {
     changes.iter().filter(|c| doc.get_change_meta_by_hash(&c.hash).is_none()).map(|c| c.hash).collect()
@@ -225,27 +247,11 @@ fn stored_projection(doc: &Automerge, json: Option<&str>, id: Uuid) -> Result<Pr
         })
 }
 
-/// The tag that makes an actor id the server's: the first 8 bytes of SHA-256(key ‖ nonce).
-fn actor_tag(key: &[u8; 32], nonce: &[u8]) -> [u8; 8] {
-    use sha2::{Digest, Sha256};
-    let h = Sha256::new().chain_update(key).chain_update(nonce).finalize();
-    h[..8].try_into().expect("8 bytes")
-}
-
-/// A new actor id of the server's: 8 random bytes and their tag.
-fn mint_actor(key: &[u8; 32]) -> ActorId {
-    let mut nonce = [0u8; 8];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut nonce);
-    let mut id = nonce.to_vec();
-    id.extend(actor_tag(key, &nonce));
-    ActorId::from(id)
-}
-
 /// The server's logic over a storage backend.
 pub struct Service {
     storage: Arc<dyn Storage>,
     actor: ActorId,
-    actor_key: [u8; 32],
+    journal: crate::journal::Journal,
     zone: ProgramZone,
     bounds: gate::Bounds,
     sync_states: Mutex<HashMap<(Uuid, Uuid), (am_sync::State, Instant)>>,
@@ -260,25 +266,34 @@ impl Service {
     /// phones already hold with other content, which Automerge refuses for good. A few more
     /// actor ids per document is the price.
     pub fn new(storage: Arc<dyn Storage>, zone: ProgramZone) -> Result<Service, StorageError> {
-        let actor_key = storage.actor_key()?;
-        let actor = mint_actor(&actor_key);
         Ok(Service {
             storage,
-            actor,
-            actor_key,
+            actor: ActorId::random(),
+            journal: crate::journal::Journal::in_memory(),
             zone,
             bounds: gate::Bounds::default(),
             sync_states: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Whether an actor id was minted by this server (any of its starts, any node): its
-    /// changes were made through the supervisors' endpoints, which checked them, so they pass
-    /// when a phone hands them back (after a restore from backup, the phone may be the only
-    /// holder of a supervisor's comment).
-    pub fn is_server_actor(&self, actor: &ActorId) -> bool {
-        let b = actor.to_bytes();
-        b.len() == 16 && b[8..] == actor_tag(&self.actor_key, &b[..8])
+    /// The same service, recording the changes it writes in `journal` (see [`crate::journal`]).
+    pub fn with_journal(mut self, journal: crate::journal::Journal) -> Service {
+        self.journal = journal;
+        self
+    }
+
+    /// Whether this server wrote the change (its hash is in the journal): then it was made
+    /// through the supervisors' endpoints, which checked it, and passes when a phone hands it
+    /// back after a restore from backup.
+    pub fn is_server_change(&self, hash: &ChangeHash) -> bool {
+        self.journal.contains(hash)
+    }
+
+    fn record(&self, writes: &[DocWrite]) {
+        let hashes: Vec<ChangeHash> = writes.iter().flat_map(|w| w.changes.iter().map(|(h, _)| *h)).collect();
+        if let Err(e) = self.journal.record(&hashes) {
+            tracing::error!(error = %e, "could not record the server's changes in the journal");
+        }
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
@@ -384,19 +399,30 @@ impl Service {
                 .iter()
                 .map(|c| if let Chunk::Change(c) = c { Some(c.clone()) } else { None })
                 .collect();
+            // Whole documents first, then every change at once: applied one at a time, many
+            // tiny changes cost time quadratic in their number.
+            let mut batch = Vec::with_capacity(chunks.len());
             for chunk in chunks {
-                let applied = gate::guard("the changes", || match chunk {
+                match chunk {
                     Chunk::Change(c) => {
                         exclude.push(c.hash());
-                        candidate.apply_changes([c])
+                        batch.push(c);
                     }
-                    Chunk::Document(bytes) => candidate.load_incremental(&bytes).map(|_| ()),
-                })
-                .map_err(|e| refused(push.id, e))?;
-                applied.map_err(|e| {
-                    ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
-                })?;
+                    Chunk::Document(bytes) => {
+                        gate::guard("the document", || candidate.load_incremental(&bytes))
+                            .map_err(|e| refused(push.id, e))?
+                            .map_err(|e| {
+                                ServiceError::BadRequest(format!("document {}: it does not load: {e}", push.id))
+                            })?;
+                    }
+                }
             }
+            if !batch.is_empty() {
+                gate::guard("the changes", || candidate.apply_changes(batch))
+                    .map_err(|e| refused(push.id, e))?
+                    .map_err(|e| ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id)))?;
+            }
+            within_size(push.id, &candidate)?;
             let missing = gate::guard("the changes", || candidate.get_missing_deps(&[])).map_err(|e| refused(push.id, e))?;
             if !missing.is_empty() {
                 if let Some(owner) = self.wrong_document(push.id, &missing, &chunk_hashes)? {
@@ -499,6 +525,7 @@ impl Service {
                 .map_err(|e| refused(m.id, e))??;
             }
             if candidate.get_heads() != before {
+                within_size(m.id, &candidate)?;
                 let (header, projection) = gate::guard("the document", || {
                     self.judge(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos, None)
                 })
@@ -556,7 +583,7 @@ impl Service {
     }
 
     /// Checks what a phone's push changed in one document ([`validate`]). Changes minted by
-    /// this server ([`Service::is_server_actor`]) are taken as they are — a phone hands them
+    /// this server ([`Service::is_server_change`]) are taken as they are — a phone hands them
     /// back after a restore from backup — and the phone's own are judged run by run, in causal
     /// order, on the document as each run leaves it.
     fn judge(
@@ -577,22 +604,22 @@ impl Service {
         };
         // The common case, read off the gate's headers: only the phone's own changes.
         let own = |i: &gate::ChunkInfo| match i {
-            gate::ChunkInfo::Change(c) => !self.is_server_actor(&ActorId::from(c.actor.as_slice())),
+            gate::ChunkInfo::Change(c) => !self.is_server_change(&c.hash),
             gate::ChunkInfo::Document { .. } => false,
         };
         if pushed.iter().all(own) {
             return validate(device, id, meta, before, candidate, written());
         }
         let new = candidate.get_changes(before_heads);
-        if !new.iter().any(|c| self.is_server_actor(c.actor_id())) {
+        if !new.iter().any(|c| self.is_server_change(&c.hash())) {
             return validate(device, id, meta, before, candidate, written());
         }
         let mut step = candidate.fork_at(before_heads).map_err(|e| e.to_string())?;
         let mut judged = before.cloned();
         let mut i = 0;
         while i < new.len() {
-            let server = self.is_server_actor(new[i].actor_id());
-            let run = new[i..].iter().take_while(|c| self.is_server_actor(c.actor_id()) == server).count();
+            let server = self.is_server_change(&new[i].hash());
+            let run = new[i..].iter().take_while(|c| self.is_server_change(&c.hash()) == server).count();
             let run_before = step.get_heads();
             step.apply_changes(new[i..i + run].iter().cloned()).map_err(|e| e.to_string())?;
             judged = Some(if server {
@@ -642,6 +669,8 @@ impl Service {
             return Err(ServiceError::Conflict(format!("document {} already exists", header.id)));
         }
         let write = make_write(header, None, doc, &[])?;
+        // Recorded before the commit: a hash of a change that never got stored harms nothing.
+        self.record(std::slice::from_ref(&write));
         self.storage.commit(&[write], now_millis())?;
         Ok(header)
     }
@@ -653,6 +682,7 @@ impl Service {
             let header = doc::header(d).map_err(domain)?;
             writes.push(make_write(header, None, d, &[])?);
         }
+        self.record(&writes);
         self.storage.commit(&writes, now_millis()).map_err(|e| match e {
             StorageError::Conflict(ids) => ServiceError::Conflict(format!("{} documents already exist", ids.len())),
             e => e.into(),
@@ -680,6 +710,7 @@ impl Service {
             let header = doc::header(&d).map_err(domain)?;
             let write = make_write(header, Some(loaded.last_seq), &d, &before)?;
             let projection = doc::project(&d).map_err(domain)?;
+            self.record(std::slice::from_ref(&write));
             match self.storage.commit(&[write], now_millis()) {
                 Ok(()) => {
                     if let Err(e) = self.storage.compact_if_needed(id) {

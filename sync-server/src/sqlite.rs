@@ -421,23 +421,6 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn actor_key(&self) -> Result<[u8; 32]> {
-        self.write(|c| {
-            let stored: Option<String> =
-                c.query_row("SELECT value FROM server_meta WHERE key = 'actor_key'", [], |r| r.get(0)).optional()?;
-            if let Some(h) = stored {
-                return hex::decode(&h)
-                    .ok()
-                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                    .ok_or_else(|| StorageError::Corrupt("server actor key".into()));
-            }
-            let mut key = [0u8; 32];
-            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
-            c.execute("INSERT INTO server_meta (key, value) VALUES ('actor_key', ?1)", [hex::encode(key)])?;
-            Ok(key)
-        })
-    }
-
     fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>> {
         self.read(|c| {
             let row: Option<(String, String, Option<String>)> = c

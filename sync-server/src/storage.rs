@@ -244,10 +244,6 @@ pub trait Storage: Send + Sync + 'static {
     fn principal_for_token(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>>;
 
     // -- documents
-    /// The secret with which the server mints its Automerge actor ids, made once and kept with
-    /// the data (so a restored copy has it too): an actor id carrying its tag was minted by this
-    /// server, which a phone cannot fake.
-    fn actor_key(&self) -> Result<[u8; 32]>;
     fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>>;
     fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>>;
     /// Writes new changes of several documents atomically. Fails with `Conflict` (and writes

@@ -114,38 +114,42 @@ async fn after_a_restore_supervisor_edits_of_every_kind_go_on_and_what_only_phon
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_phone_cannot_pass_off_its_changes_as_the_servers_with_a_made_up_actor() {
+async fn a_phone_writing_under_the_servers_own_actor_id_is_still_judged_as_the_phone() {
     let w = World::start().await;
     let c = w.compound("蜀汉美郡");
     let s = w.steward(c, "李秀英");
-    let i = {
-        let d = w.device(s.id).await;
-        d.sync().await;
-        let issue = NewIssue {
-            id: Uuid::new_v4(),
-            compound_id: c,
-            reporter_id: s.id,
-            reported_at: now_millis(),
-            category: IssueCategory::Other,
-            place: "1栋".into(),
-            description: "楼道堆物".into(),
-            route: IssueRoute::PropertyDuty,
-        };
-        let i = d.with(|st| st.report_issue(&issue)).unwrap();
-        d.sync().await;
-        i
-    };
-    // A phone whose actor id looks like the server's (16 bytes, a made-up tag) writes an entry
-    // in the property company's name: refused, since the tag does not verify.
+    let sup = w.supervisor(c, "shuhan-zhibu").await;
     let d = w.device(s.id).await;
     d.sync().await;
-    assert!(!w.admin.is_server_actor(&automerge::ActorId::from(vec![7u8; 16])));
-    assert!(w.admin.is_server_actor(w.admin.actor()), "the server's own actor verifies");
+    let issue = NewIssue {
+        id: Uuid::new_v4(),
+        compound_id: c,
+        reporter_id: s.id,
+        reported_at: now_millis(),
+        category: IssueCategory::Other,
+        place: "1栋".into(),
+        description: "楼道堆物".into(),
+        route: IssueRoute::PropertyDuty,
+    };
+    let i = d.with(|st| st.report_issue(&issue)).unwrap();
+    d.sync().await;
+    // A supervisor's comment reaches the phone, and with it the server's actor id.
+    let (code, _) = sup.post(&format!("/v1/issues/{i}/comments"), json!({"text": "已转物业"})).await;
+    assert_eq!(code, 200);
+    d.sync().await;
+    // The phone writes its next change under that very actor: an entry in the property
+    // company's name. The actor is the server's; the change is not (its hash was never recorded).
     d.with(|st| {
         st.edit(i, "forged", |doc| {
             use automerge::transaction::Transactable;
             use automerge::{ReadDoc, ROOT};
-            let mut forged = doc.fork().with_actor(automerge::ActorId::from(vec![7u8; 16]));
+            let server_actor = doc
+                .get_changes(&[])
+                .into_iter()
+                .map(|ch| ch.actor_id().clone())
+                .find(|a| a != doc.get_actor() && doc.get_changes(&[]).iter().any(|x| x.actor_id() == a && x.message().is_some_and(|m| m.contains("comment"))))
+                .expect("the server's actor");
+            let mut forged = doc.fork().with_actor(server_actor);
             let mut tx = forged.transaction();
             let Some((_, tl)) = tx.get(ROOT, "timeline")? else { panic!() };
             let e = tx.put_object(&tl, Uuid::new_v4().to_string(), automerge::ObjType::Map)?;

@@ -994,3 +994,63 @@ async fn keys_no_document_has_and_values_of_the_wrong_type_are_refused_so_nothin
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_cannot_be_grown_without_end_by_overwriting_one_field_again_and_again() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    // Five changes of 45,000 overwrites each: every change and the request are within their own
+    // bounds, but the document would hold 225,000 operations.
+    forged_raw_push_is_refused(&w, &d, h, "would hold", |doc| {
+        for round in 0..5u64 {
+            let mut tx = doc.transaction();
+            for n in 0..45_000u64 {
+                tx.put(ROOT, "member_count", (round * 45_000 + n) % 99)?;
+            }
+            tx.commit();
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_losing_concurrent_object_holds_is_checked_as_if_it_had_won() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    let visit_key = Uuid::new_v4().to_string();
+    forged_raw_push_is_refused(&w, &d, h, "no field", |doc| {
+        let visits = match doc.get(ROOT, "visits")? {
+            Some((_, v)) => v,
+            None => panic!(),
+        };
+        let mut a = doc.fork().with_actor(automerge::ActorId::from(vec![0xffu8; 16]));
+        let mut b = doc.fork().with_actor(automerge::ActorId::from(vec![0u8; 16]));
+        // The winner: a proper visit.
+        let mut tx = a.transaction();
+        let v = tx.put_object(&visits, visit_key.as_str(), ObjType::Map)?;
+        tx.put(&v, "at", ScalarValue::Timestamp(now_millis()))?;
+        tx.put(&v, "recorded_at", ScalarValue::Timestamp(now_millis()))?;
+        tx.put(&v, "method", "door_visit")?;
+        tx.put(&v, "summary", "走访")?;
+        tx.put(&v, "by", s.id.to_string())?;
+        tx.commit();
+        // The loser, at the same key: junk no reader would ever see.
+        let mut tx = b.transaction();
+        let v = tx.put_object(&visits, visit_key.as_str(), ObjType::Map)?;
+        tx.put(&v, "hidden", "藏".repeat(10_000))?;
+        tx.commit();
+        doc.merge(&mut a)?;
+        doc.merge(&mut b)?;
+        Ok(())
+    })
+    .await;
+}

@@ -137,6 +137,16 @@ pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResu
             return Err(ApiError::forbidden("sync is for stewards' devices; supervisors use /v1/pull and the reports"))
         }
     };
+    // The body's room among the bodies held at once, taken before a byte is read and kept until
+    // the answer is made (the decoded request holds as much): when it is full, the phone is told
+    // to come back, as for any busy moment.
+    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<usize>().ok());
+    let kib = (declared.unwrap_or(state.max_body).min(state.max_body) / 1024 + 1) as u32;
+    let _room = state
+        .bodies
+        .clone()
+        .try_acquire_many_owned(kib)
+        .map_err(|_| ApiError::busy("the server is receiving many uploads at once: sync again in a moment"))?;
     let body = read_body(&state, &parts.headers, body, state.max_body).await?;
     let req: SyncRequest =
         protocol::decode(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
