@@ -117,7 +117,8 @@ impl DeviceCtx {
 /// One chunk of a pushed payload, past the gate.
 enum Chunk {
     Change(Change),
-    Document(Vec<u8>),
+    /// A whole document, loaded once (strictly: a partial load is refused).
+    Document(Box<Automerge>),
 }
 
 fn refused(doc_id: Uuid, e: gate::Refused) -> ServiceError {
@@ -136,7 +137,7 @@ fn parse_chunk(doc_id: Uuid, bytes: &[u8], bounds: &gate::Bounds) -> Result<(Chu
             bytes,
             automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error),
         )
-        .map(|_| Chunk::Document(bytes.to_vec()))
+        .map(|d| Chunk::Document(Box::new(d)))
         .map_err(|e| format!("a payload item is not an Automerge document: {e}")),
     })
     .map_err(|e| refused(doc_id, e))?
@@ -408,12 +409,17 @@ impl Service {
                         exclude.push(c.hash());
                         batch.push(c);
                     }
-                    Chunk::Document(bytes) => {
-                        gate::guard("the document", || candidate.load_incremental(&bytes))
-                            .map_err(|e| refused(push.id, e))?
-                            .map_err(|e| {
-                                ServiceError::BadRequest(format!("document {}: it does not load: {e}", push.id))
-                            })?;
+                    Chunk::Document(mut loaded) => {
+                        if candidate.get_heads().is_empty() {
+                            // A new document: the one already loaded is it.
+                            candidate = *loaded;
+                        } else {
+                            gate::guard("the document", || candidate.merge(&mut loaded))
+                                .map_err(|e| refused(push.id, e))?
+                                .map_err(|e| {
+                                    ServiceError::BadRequest(format!("document {}: it does not merge: {e}", push.id))
+                                })?;
+                        }
                     }
                 }
             }
