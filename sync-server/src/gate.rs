@@ -109,6 +109,7 @@ pub struct ChangeInfo {
     pub deps: Vec<ChangeHash>,
     pub actor: Vec<u8>,
     pub seq: u64,
+    pub start_op: u64,
     /// How many operations it holds (the longest of its columns).
     pub ops: u64,
 }
@@ -271,12 +272,16 @@ fn write_uleb(out: &mut Vec<u8>, mut v: u64) {
 /// DEFLATE-compressed, and its length in bytes.
 #[derive(Clone, Copy)]
 struct Column {
+    /// The column's id (the specification without its type and deflate bits).
+    id: u64,
     kind: u64,
     deflated: bool,
     len: u64,
 }
 
 const COLUMN_STRING: u64 = 5;
+/// The operation columns' id of the action column: one entry per operation.
+const ACTION_COLUMN: u64 = 4;
 const COLUMN_BOOLEAN: u64 = 4;
 const COLUMN_VALUE: u64 = 7;
 
@@ -290,7 +295,7 @@ fn columns(r: &mut Reader<'_>, b: &Bounds, what: &str) -> Result<Vec<Column>, Re
             return refuse(format!("{what}: a column specification out of range"));
         }
         let len = r.uleb(what)?;
-        out.push(Column { kind: spec & 0b111, deflated: spec & DEFLATE_BIT != 0, len });
+        out.push(Column { id: spec >> 4, kind: spec & 0b111, deflated: spec & DEFLATE_BIT != 0, len });
     }
     Ok(out)
 }
@@ -399,17 +404,23 @@ fn change_body(data: &[u8], hash: ChangeHash, b: &Bounds) -> Result<ChangeInfo, 
     if cols.iter().any(|c| c.deflated) {
         return refuse("a change's columns may not be compressed");
     }
-    let mut ops = 0;
+    let mut actions = None;
     for c in &cols {
         let data = r.take(usize::try_from(c.len).unwrap_or(usize::MAX), "a change's column data")?;
-        ops = ops.max(rows(c.kind, data, b.max_change_ops, "a change")?);
+        // Every column is counted (each bounds what Automerge would expand) ...
+        let n = rows(c.kind, data, b.max_change_ops, "a change")?;
+        if c.id == ACTION_COLUMN {
+            actions = Some(n);
+        }
     }
+    // ... and the operations are the actions: one per operation.
+    let ops = actions.unwrap_or(0);
     // What follows is Automerge's optional footer (an "author"); the app writes none, and
     // Automerge asserts on some footers, so none is accepted.
     if !r.is_empty() {
         return refuse("a change carries extra bytes after its columns (an author footer is not accepted)");
     }
-    Ok(ChangeInfo { hash, deps, actor, seq, ops })
+    Ok(ChangeInfo { hash, deps, actor, seq, start_op, ops })
 }
 
 fn document_body(data: &[u8], b: &Bounds) -> Result<ChunkInfo, Refused> {
@@ -550,11 +561,26 @@ fn bloom(bytes: &[u8], b: &Bounds) -> Result<(), Refused> {
 pub fn continues_history(doc: &Automerge, batch: &[ChangeInfo]) -> Result<(), Refused> {
     let in_batch: HashMap<ChangeHash, (&[u8], u64)> =
         batch.iter().map(|c| (c.hash, (c.actor.as_slice(), c.seq))).collect();
+    let batch_max_op: HashMap<ChangeHash, u64> =
+        batch.iter().map(|c| (c.hash, c.start_op.saturating_add(c.ops).saturating_sub(1))).collect();
     // Metadata only: `get_change_by_hash` would rebuild each change's operations.
     let known = |h: &ChangeHash| doc.get_change_meta_by_hash(h).map(|m| (m.actor.to_bytes().to_vec(), m.seq));
     for c in batch {
         if known(&c.hash).is_some() {
             continue;
+        }
+        // Operation counters grow along the history: a change starts above every operation of
+        // the changes it depends on. A change that does not is one no Automerge writes, and a
+        // document holding it saves into a snapshot that no longer loads.
+        for d in &c.deps {
+            let dep_max = batch_max_op.get(d).copied().or_else(|| doc.get_change_meta_by_hash(d).map(|m| m.max_op));
+            if dep_max.is_some_and(|m| c.start_op <= m) {
+                return refuse(format!(
+                    "a change starts at operation {} but depends on a change that reaches operation {}",
+                    c.start_op,
+                    dep_max.unwrap_or_default()
+                ));
+            }
         }
         if c.seq == 1 {
             continue;

@@ -213,6 +213,25 @@ fn within_size(doc_id: Uuid, doc: &Automerge) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// Bytes one document may take in storage, its history included (a household of ten years of
+/// visits is well under a megabyte): operations alone do not bound it, since each may carry a
+/// long text that a later one overwrites.
+const MAX_DOC_BYTES: u64 = 8 * 1024 * 1024;
+
+fn within_bytes(doc_id: Uuid, stored: u64, write: &DocWrite) -> Result<(), ServiceError> {
+    let new: u64 = write.changes.iter().map(|(_, b)| b.len() as u64).sum();
+    if stored.saturating_add(new) > MAX_DOC_BYTES {
+        return Err(ServiceError::Unprocessable {
+            message: format!(
+                "a document's changes were refused: the document would take {} bytes (at most {MAX_DOC_BYTES})",
+                stored.saturating_add(new)
+            ),
+            docs: vec![doc_id],
+        });
+    }
+    Ok(())
+}
+
 /// The pushed changes the document does not hold yet.
 fn unknown_changes(doc: &Automerge, changes: &[gate::ChangeInfo]) -> Vec<ChangeHash> {
     changes.iter().filter(|c| doc.get_change_meta_by_hash(&c.hash).is_none()).map(|c| c.hash).collect()
@@ -375,9 +394,9 @@ impl Service {
             }
             let changes = change_infos(&infos);
             let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
-            let (mut candidate, expected, stored_json) = match loaded {
-                Some(l) => (l.doc, Some(l.last_seq), l.projection_json),
-                None => (Automerge::new(), None, None),
+            let (mut candidate, expected, stored_json, stored_bytes) = match loaded {
+                Some(l) => (l.doc, Some(l.last_seq), l.projection_json, l.stored_bytes),
+                None => (Automerge::new(), None, None, 0),
             };
             if base.iter().any(|h| candidate.get_change_meta_by_hash(h).is_none()) {
                 if let Some(owner) = self.wrong_document(push.id, &base, &chunk_hashes)? {
@@ -465,6 +484,7 @@ impl Service {
             let write = gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
                 .map_err(|e| refused(push.id, e))??;
             canonical(push.id, &fresh, &write)?;
+            within_bytes(push.id, stored_bytes, &write)?;
             exclude.extend(write.changes.iter().map(|(h, _)| *h));
             if !write.changes.is_empty() {
                 writes.push(write);
@@ -496,9 +516,9 @@ impl Service {
                     });
                 }
             }
-            let (mut candidate, expected, stored_json) = match loaded {
-                Some(l) => (l.doc, Some(l.last_seq), l.projection_json),
-                None => (Automerge::new(), None, None),
+            let (mut candidate, expected, stored_json, stored_bytes) = match loaded {
+                Some(l) => (l.doc, Some(l.last_seq), l.projection_json, l.stored_bytes),
+                None => (Automerge::new(), None, None, 0),
             };
             let key = (device.device_id, m.id);
             let mut state = self.take_sync_state(key);
@@ -544,6 +564,7 @@ impl Service {
                     gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
                         .map_err(|e| refused(m.id, e))??;
                 canonical(m.id, &fresh, &write)?;
+                within_bytes(m.id, stored_bytes, &write)?;
                 exclude.extend(write.changes.iter().map(|(h, _)| *h));
                 writes.push(write);
             }

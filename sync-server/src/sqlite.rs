@@ -132,6 +132,7 @@ fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> 
         return Ok(None);
     };
     let meta = meta_from_row(id.to_string(), kind, compound, steward)?;
+    let snapshot_len = snapshot.len();
     let mut doc = if snapshot.is_empty() {
         Automerge::new()
     } else {
@@ -150,7 +151,8 @@ fn load_doc_in(conn: &Connection, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> 
     if !buf.is_empty() {
         doc.load_incremental(&buf).map_err(|e| StorageError::Corrupt(format!("increments of {id}: {e}")))?;
     }
-    Ok(Some((LoadedDoc { meta, last_seq, doc, projection_json }, max_inc)))
+    let stored_bytes = (snapshot_len + buf.len()) as u64;
+    Ok(Some((LoadedDoc { meta, last_seq, doc, projection_json, stored_bytes }, max_inc)))
 }
 
 impl Storage for SqliteStorage {

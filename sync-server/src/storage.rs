@@ -157,6 +157,8 @@ pub struct LoadedDoc {
     /// the document (so it is the projection of `doc`): reading it saves projecting the stored
     /// document again when a push is checked against it.
     pub projection_json: Option<String>,
+    /// Bytes the document takes in storage (its snapshot and increments), history included.
+    pub stored_bytes: u64,
 }
 
 /// A write of new changes to one document, with its new projection.

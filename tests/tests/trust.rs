@@ -1054,3 +1054,95 @@ async fn what_a_losing_concurrent_object_holds_is_checked_as_if_it_had_won() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_cannot_be_grown_past_its_byte_bound_by_overwriting_long_texts() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    // 40 changes of 20 overwrites of a 4,000-character note: each change and the request within
+    // their bounds, the operations few, but the document would take over 8 MiB.
+    forged_raw_push_is_refused(&w, &d, h, "would take", |doc| {
+        for round in 0..40 {
+            let mut tx = doc.transaction();
+            for n in 0..20 {
+                tx.put(ROOT, "notes", format!("{round}-{n}-{}", "记".repeat(3_990)))?;
+            }
+            tx.commit();
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// Rewrites a change chunk's start op and fixes its length and checksum.
+fn with_start_op(chunk: &[u8], start_op: u64) -> Vec<u8> {
+    fn uleb(b: &[u8], pos: &mut usize) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let byte = b[*pos];
+            *pos += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return v;
+            }
+        }
+    }
+    fn put(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    let mut pos = 9;
+    uleb(chunk, &mut pos);
+    let start = pos;
+    let deps = uleb(chunk, &mut pos) as usize;
+    pos += deps * 32;
+    let actor = uleb(chunk, &mut pos) as usize;
+    pos += actor;
+    uleb(chunk, &mut pos); // seq
+    let before_start_op = pos;
+    uleb(chunk, &mut pos);
+    let mut body = chunk[start..before_start_op].to_vec();
+    put(&mut body, start_op);
+    body.extend(&chunk[pos..]);
+    let mut hashed = vec![1];
+    put(&mut hashed, body.len() as u64);
+    hashed.extend(&body);
+    let h = Sha256::digest(&hashed);
+    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
+    out.extend(&h[..4]);
+    out.extend(hashed);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_starting_below_the_operations_it_depends_on_is_refused_so_the_document_still_saves() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    d.with(|st| st.record_visit(h, &visit(s.id, now_millis()))).unwrap();
+    let (mut req, _) = d.with(|st| st.prepare_sync()).unwrap();
+    let bytes = req.push[0].data[0].to_vec();
+    req.push[0].data[0] = ByteBuf::from(with_start_op(&bytes, 1));
+    let before = server_state(&w);
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("starts at operation"), "{text}");
+    assert_eq!(server_state(&w), before);
+    d.sync().await;
+    assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0, "the honest change goes through");
+}
