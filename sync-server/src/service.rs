@@ -443,6 +443,11 @@ impl Service {
                 }
             }
             if !batch.is_empty() {
+                if candidate.get_heads() != before {
+                    // A whole document came with the changes: check the changes' history again
+                    // against what it brought (their dependencies may be in it).
+                    gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
+                }
                 gate::guard("the changes", || candidate.apply_changes(batch))
                     .map_err(|e| refused(push.id, e))?
                     .map_err(|e| ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id)))?;

@@ -1146,3 +1146,37 @@ async fn a_change_starting_below_the_operations_it_depends_on_is_refused_so_the_
     d.sync().await;
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0, "the honest change goes through");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operation_order_is_checked_also_against_a_whole_document_pushed_with_the_change() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    // B: a visit, carried inside a whole document; C: the next change, depending on B but
+    // re-encoded to start at operation 1.
+    let stored = w.admin.storage().load_doc(h).unwrap().unwrap().doc;
+    let base: Vec<ByteBuf> = stored.get_heads().iter().map(|x| ByteBuf::from(x.0.to_vec())).collect();
+    let mut doc = stored.with_actor(automerge::ActorId::random());
+    doc::record_visit(&mut doc, &visit(s.id, now_millis())).unwrap();
+    let whole = doc.save();
+    let after_b = doc.get_heads();
+    doc::record_visit(&mut doc, &visit(s.id, now_millis())).unwrap();
+    let c_change = doc.get_changes(&after_b)[0].raw_bytes().to_vec();
+    let req = SyncRequest {
+        v: 1,
+        push: vec![protocol::DocPush {
+            id: h,
+            base,
+            data: vec![ByteBuf::from(whole), ByteBuf::from(with_start_op(&c_change, 1))],
+        }],
+        ..Default::default()
+    };
+    let before = server_state(&w);
+    let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("starts at operation"), "{text}");
+    assert_eq!(server_state(&w), before);
+}
