@@ -160,15 +160,31 @@ fn validate(
     candidate: &Automerge,
     written: schema::Written<'_>,
 ) -> Result<(DocHeader, Projection), String> {
+    if existing.is_some_and(|m| m.kind == DocKind::Compound) {
+        return Err("a steward cannot change compound settings".into());
+    }
+    let h = check_header(device, id, existing, candidate)?;
+    schema::check(candidate, h.kind, written)?;
+    let projection = doc::project(candidate).map_err(|e| e.to_string())?;
+    authority::steward_may_write(device.steward_id, before, &projection)?;
+    Ok((h, projection))
+}
+
+/// What a document is and where it belongs, after a push, whoever wrote its changes (the
+/// server's own changes handed back too): the id pushed under, and what is stored unchanged —
+/// or for a new document, the steward's own compound and the steward.
+fn check_header(
+    device: &DeviceCtx,
+    id: Uuid,
+    existing: Option<&DocMeta>,
+    candidate: &Automerge,
+) -> Result<DocHeader, String> {
     let h = doc::header(candidate).map_err(|e| e.to_string())?;
     if h.id != id {
         return Err(format!("the changes belong to document {}, not {id}", h.id));
     }
     match existing {
         Some(m) => {
-            if m.kind == DocKind::Compound {
-                return Err("a steward cannot change compound settings".into());
-            }
             if h.kind != m.kind || h.compound_id != m.compound_id {
                 return Err("a change may not alter what a document is or where it belongs".into());
             }
@@ -185,10 +201,7 @@ fn validate(
             }
         }
     }
-    schema::check(candidate, h.kind, written)?;
-    let projection = doc::project(candidate).map_err(|e| e.to_string())?;
-    authority::steward_may_write(device.steward_id, before, &projection)?;
-    Ok((h, projection))
+    Ok(h)
 }
 
 /// Operations and changes one document may hold in all, its history included: a phone could
@@ -661,7 +674,7 @@ impl Service {
             });
             i += run;
         }
-        let header = doc::header(candidate).map_err(|e| e.to_string())?;
+        let header = check_header(device, id, meta, candidate)?;
         let projection = doc::project(candidate).map_err(|e| e.to_string())?;
         Ok((header, projection))
     }

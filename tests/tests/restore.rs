@@ -171,3 +171,36 @@ async fn a_phone_writing_under_the_servers_own_actor_id_is_still_judged_as_the_p
     let Projection::Issue(si) = project(&w, i) else { panic!() };
     assert_eq!(count(&si.timeline, |e| e.role == PartyRole::PropertyCompany), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_own_changes_handed_back_under_another_documents_id_are_refused() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let h = w.household(c, Some(s.id), 1);
+    let d = w.device(s.id).await;
+    d.sync().await;
+    // The household's creation is the server's own change (journaled); pushed under a new id it
+    // would be stored under the header it carries — another document's.
+    let stored = w.admin.storage().load_doc(h).unwrap().unwrap().doc;
+    let data = stored.get_changes(&[]).iter().map(|ch| serde_bytes::ByteBuf::from(ch.raw_bytes().to_vec())).collect();
+    let req = steward_core::protocol::SyncRequest {
+        v: 1,
+        push: vec![steward_core::protocol::DocPush { id: Uuid::new_v4(), base: vec![], data }],
+        ..Default::default()
+    };
+    let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
+    let seq = w.admin.storage().max_seq().unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/sync", w.url))
+        .bearer_auth(token)
+        .body(steward_core::protocol::encode(&req))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("belong to document"), "{text}");
+    assert_eq!(w.admin.storage().max_seq().unwrap(), seq, "nothing stored");
+}
