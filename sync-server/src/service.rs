@@ -627,10 +627,11 @@ impl Service {
         })
     }
 
-    /// Checks what a phone's push changed in one document ([`validate`]). Changes minted by
-    /// this server ([`Service::is_server_change`]) are taken as they are — a phone hands them
-    /// back after a restore from backup — and the phone's own are judged run by run, in causal
-    /// order, on the document as each run leaves it.
+    /// Checks what a phone's push changed in one document ([`validate`]). Changes written by
+    /// this server ([`Service::is_server_change`]) pass as they are — a phone hands them back
+    /// after a restore from backup — and the phone's own are judged run by run, in causal order,
+    /// on the document as each run leaves it; what the document is and where it belongs is
+    /// checked in every case.
     fn judge(
         &self,
         device: &DeviceCtx,
