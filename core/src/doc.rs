@@ -190,8 +190,7 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let kind_code = header_str(doc, "kind")?;
     let kind =
         DocKind::from_code(&kind_code).ok_or_else(|| Error::Invalid(format!("unknown document kind {kind_code:?}")))?;
-    let id =
-        parse_uuid(&header_str(doc, "id")?, "document id")?;
+    let id = parse_uuid(&header_str(doc, "id")?, "document id")?;
     let compound_id = parse_uuid(&header_str(doc, "compound_id")?, "compound_id")?;
     let steward_id = match kind {
         DocKind::Household | DocKind::Plan => get_uuid(doc, &ROOT, "steward_id")?,
@@ -1151,15 +1150,38 @@ mod tests {
             route: IssueRoute::PropertyDuty,
         };
         let mut d = create_issue(automerge::ActorId::random(), &i).unwrap();
-        let err =
-            set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "", i.reporter_id, PartyRole::Steward, T + 1)
-                .unwrap_err()
-                .to_string();
+        let err = set_issue_status(
+            &mut d,
+            Uuid::new_v4(),
+            IssueStatus::Verified,
+            "",
+            i.reporter_id,
+            PartyRole::Steward,
+            T + 1,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("已上报 → 已核实"), "{err}");
-        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Resolved, "", Uuid::nil(), PartyRole::PropertyCompany, T + 2)
-            .unwrap();
-        set_issue_status(&mut d, Uuid::new_v4(), IssueStatus::Verified, "已核实", i.reporter_id, PartyRole::Steward, T + 3)
-            .unwrap();
+        set_issue_status(
+            &mut d,
+            Uuid::new_v4(),
+            IssueStatus::Resolved,
+            "",
+            Uuid::nil(),
+            PartyRole::PropertyCompany,
+            T + 2,
+        )
+        .unwrap();
+        set_issue_status(
+            &mut d,
+            Uuid::new_v4(),
+            IssueStatus::Verified,
+            "已核实",
+            i.reporter_id,
+            PartyRole::Steward,
+            T + 3,
+        )
+        .unwrap();
         let Projection::Issue(p) = project(&d).unwrap() else { panic!("issue") };
         assert_eq!(p.status, IssueStatus::Verified);
         assert_eq!(p.timeline.len(), 2);

@@ -211,7 +211,19 @@ mod tests {
 
     #[test]
     fn malformed_months_are_rejected_with_the_expected_form() {
-        for bad in ["2026-13", "2026", "26-01", "abcd-ef", "2026-00", "2026-1", "+999-01", "0000-01", "1999-12", "2026-+1", "２０２６-01"] {
+        for bad in [
+            "2026-13",
+            "2026",
+            "26-01",
+            "abcd-ef",
+            "2026-00",
+            "2026-1",
+            "+999-01",
+            "0000-01",
+            "1999-12",
+            "2026-+1",
+            "２０２６-01",
+        ] {
             let err = bad.parse::<Month>().unwrap_err().to_string();
             assert!(err.contains("YYYY-MM"), "{bad}: {err}");
         }

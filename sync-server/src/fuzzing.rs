@@ -44,8 +44,8 @@ impl FuzzWorld {
         let community = admin::create_place(&service, PlaceKind::Community, "艺苑社区", Some(town.id)).expect("c");
         let compound = admin::create_place(&service, PlaceKind::Compound, "蜀汉美郡", Some(community.id)).expect("c");
         let steward = admin::create_steward(&service, compound.id, "李秀英").expect("steward");
-        let household = admin::create_household(&service, compound.id, Some(steward.id), Default::default())
-            .expect("household");
+        let household =
+            admin::create_household(&service, compound.id, Some(steward.id), Default::default()).expect("household");
         let issue = NewIssue {
             id: Uuid::new_v4(),
             compound_id: compound.id,
@@ -94,7 +94,8 @@ impl FuzzWorld {
             }],
             sync: vec![],
         });
-        let mut out = vec![[&[0u8][..], &envelope].concat(), [&[1u8][..], &change].concat(), [&[2u8][..], &msg].concat()];
+        let mut out =
+            vec![[&[0u8][..], &envelope].concat(), [&[1u8][..], &change].concat(), [&[2u8][..], &msg].concat()];
         out.push([&[3u8][..], &d.save()].concat());
         out
     }

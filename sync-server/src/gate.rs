@@ -119,7 +119,10 @@ pub struct ChangeInfo {
 pub enum ChunkInfo {
     Change(ChangeInfo),
     /// A whole document (a compressed save), its heads and its operations.
-    Document { heads: Vec<ChangeHash>, ops: u64 },
+    Document {
+        heads: Vec<ChangeHash>,
+        ops: u64,
+    },
 }
 
 impl ChunkInfo {
@@ -540,7 +543,10 @@ fn bloom(bytes: &[u8], b: &Bounds) -> Result<(), Refused> {
         return refuse(format!("a bloom filter of {entries} entries (1 to {} accepted)", b.max_bloom_entries));
     }
     if bits == 0 || bits > b.max_bloom_bits_per_entry {
-        return refuse(format!("a bloom filter of {bits} bits per entry (1 to {} accepted)", b.max_bloom_bits_per_entry));
+        return refuse(format!(
+            "a bloom filter of {bits} bits per entry (1 to {} accepted)",
+            b.max_bloom_bits_per_entry
+        ));
     }
     if probes == 0 || probes > b.max_bloom_probes {
         return refuse(format!("a bloom filter of {probes} probes (1 to {} accepted)", b.max_bloom_probes));
@@ -651,7 +657,9 @@ mod tests {
             assert!(matches!(info, ChunkInfo::Change(ChangeInfo { seq, .. }) if seq >= 1));
         }
         let saved = d.save();
-        assert!(matches!(item(&saved, &b).unwrap(), ChunkInfo::Document { heads, ops } if heads == d.get_heads() && ops >= 3));
+        assert!(
+            matches!(item(&saved, &b).unwrap(), ChunkInfo::Document { heads, ops } if heads == d.get_heads() && ops >= 3)
+        );
         let mut state = automerge::sync::State::new();
         let msg = automerge::sync::SyncDoc::generate_sync_message(&d, &mut state).unwrap().encode();
         sync_message(&msg, &b).unwrap();

@@ -39,7 +39,8 @@ impl Journal {
     /// Opens (or creates) the journal at `path` and reads what it holds.
     pub fn open(path: &Path) -> std::io::Result<Journal> {
         OpenOptions::new().create(true).append(true).open(path)?;
-        let j = Journal { path: Some(path.to_path_buf()), inner: Mutex::new(Inner { known: HashSet::new(), read_to: 0 }) };
+        let j =
+            Journal { path: Some(path.to_path_buf()), inner: Mutex::new(Inner { known: HashSet::new(), read_to: 0 }) };
         j.refresh(&mut j.lock())?;
         Ok(j)
     }

@@ -120,8 +120,9 @@ pub fn open_service(config: &Config) -> anyhow::Result<Service> {
     let zone = ProgramZone::parse(&config.time_zone)?;
     let storage = sqlite::SqliteStorage::open(&config.data_dir)
         .map_err(|e| anyhow::anyhow!("cannot open the database in {}: {e}", config.data_dir.display()))?;
-    let journal = journal::Journal::open(&config.data_dir.join("server-changes.bin"))
-        .map_err(|e| anyhow::anyhow!("cannot open the server's change journal in {}: {e}", config.data_dir.display()))?;
+    let journal = journal::Journal::open(&config.data_dir.join("server-changes.bin")).map_err(|e| {
+        anyhow::anyhow!("cannot open the server's change journal in {}: {e}", config.data_dir.display())
+    })?;
     Ok(Service::new(Arc::new(storage), zone)?.with_journal(journal))
 }
 

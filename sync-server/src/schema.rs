@@ -156,9 +156,7 @@ fn fits(shape: Shape, value: &Value<'_>) -> bool {
     match value {
         Value::Object(t) => matches!(
             (shape, t),
-            (Str, ObjType::Text)
-                | (StrListOrNull | StrList | MapList, ObjType::List)
-                | (Records | Map, ObjType::Map)
+            (Str, ObjType::Text) | (StrListOrNull | StrList | MapList, ObjType::List) | (Records | Map, ObjType::Map)
         ),
         Value::Scalar(s) => match (shape, s.as_ref()) {
             (Str | Scalar, ScalarValue::Str(t)) => t.chars().take(limits::NOTES_TEXT + 1).count() <= limits::NOTES_TEXT,
@@ -187,8 +185,6 @@ fn shape_at(kind: DocKind, place: Place, key: &str) -> Option<Shape> {
         Place::Sequence(_) | Place::Text => None,
     }
 }
-
-
 
 /// What a push wrote, as the check reads it.
 pub enum Written<'a> {
@@ -245,7 +241,10 @@ fn check_changes(doc: &Automerge, kind: DocKind, changes: &[automerge::Change]) 
             };
             match (&op.key, place) {
                 (Key::Seq(_), Place::Text) => {
-                    if value.as_ref().is_some_and(|v| !matches!(v, Value::Scalar(s) if matches!(s.as_ref(), ScalarValue::Str(_)))) {
+                    if value
+                        .as_ref()
+                        .is_some_and(|v| !matches!(v, Value::Scalar(s) if matches!(s.as_ref(), ScalarValue::Str(_))))
+                    {
                         return Err("a text holds something other than characters".into());
                     }
                     if !texts.contains(&obj) {
@@ -271,7 +270,11 @@ fn check_changes(doc: &Automerge, kind: DocKind, changes: &[automerge::Change]) 
                         }
                     }
                 }
-                _ => return Err("an operation addresses an object the wrong way (a key in a list, an index in a map)".into()),
+                _ => {
+                    return Err(
+                        "an operation addresses an object the wrong way (a key in a list, an index in a map)".into()
+                    )
+                }
             }
         }
     }
@@ -290,4 +293,3 @@ fn unknown_key(kind: DocKind, place: Place, shown: &str) -> String {
         _ => format!("no field {shown:?} belongs there in a {} document", kind.as_code()),
     }
 }
-

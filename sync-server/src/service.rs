@@ -428,10 +428,8 @@ impl Service {
                 None => None,
             };
             let before = candidate.get_heads();
-            let pushed_changes: Option<Vec<Change>> = chunks
-                .iter()
-                .map(|c| if let Chunk::Change(c) = c { Some(c.clone()) } else { None })
-                .collect();
+            let pushed_changes: Option<Vec<Change>> =
+                chunks.iter().map(|c| if let Chunk::Change(c) = c { Some(c.clone()) } else { None }).collect();
             // Whole documents first, then every change at once: applied one at a time, many
             // tiny changes cost time quadratic in their number.
             let mut batch = Vec::with_capacity(chunks.len());
@@ -463,10 +461,13 @@ impl Service {
                 }
                 gate::guard("the changes", || candidate.apply_changes(batch))
                     .map_err(|e| refused(push.id, e))?
-                    .map_err(|e| ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id)))?;
+                    .map_err(|e| {
+                        ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
+                    })?;
             }
             within_size(push.id, &candidate)?;
-            let missing = gate::guard("the changes", || candidate.get_missing_deps(&[])).map_err(|e| refused(push.id, e))?;
+            let missing =
+                gate::guard("the changes", || candidate.get_missing_deps(&[])).map_err(|e| refused(push.id, e))?;
             if !missing.is_empty() {
                 if let Some(owner) = self.wrong_document(push.id, &missing, &chunk_hashes)? {
                     invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
@@ -499,8 +500,9 @@ impl Service {
                     continue;
                 }
             };
-            let write = gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
-                .map_err(|e| refused(push.id, e))??;
+            let write =
+                gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
+                    .map_err(|e| refused(push.id, e))??;
             canonical(push.id, &fresh, &write)?;
             within_bytes(push.id, stored_bytes, &write)?;
             exclude.extend(write.changes.iter().map(|(h, _)| *h));
@@ -571,7 +573,16 @@ impl Service {
             if candidate.get_heads() != before {
                 within_size(m.id, &candidate)?;
                 let (header, projection) = gate::guard("the document", || {
-                    self.judge(device, m.id, meta.as_ref(), before_projection.as_ref(), &candidate, &before, &infos, None)
+                    self.judge(
+                        device,
+                        m.id,
+                        meta.as_ref(),
+                        before_projection.as_ref(),
+                        &candidate,
+                        &before,
+                        &infos,
+                        None,
+                    )
                 })
                 .map_err(|e| refused(m.id, e))?
                 .map_err(|why| ServiceError::Unprocessable {

@@ -99,7 +99,8 @@ fn the_main_window_may_call_exactly_the_apps_commands_and_listen_to_events() {
 fn the_apps_text_fields_stop_at_the_same_limits_the_phone_and_server_enforce() {
     let ts = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/limits.ts")).unwrap();
     let value = |name: &str| -> usize {
-        let line = ts.lines().find(|l| l.starts_with(&format!("export const {name} = "))).unwrap_or_else(|| panic!("{name}"));
+        let line =
+            ts.lines().find(|l| l.starts_with(&format!("export const {name} = "))).unwrap_or_else(|| panic!("{name}"));
         line.rsplit(' ').next().unwrap().parse().unwrap()
     };
     assert_eq!(value("SHORT_TEXT"), steward_core::limits::SHORT_TEXT);

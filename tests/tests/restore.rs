@@ -75,7 +75,9 @@ async fn after_a_restore_supervisor_edits_of_every_kind_go_on_and_what_only_phon
     // After the restore: the server edits every kind again. Were its actor the one of before,
     // these would reuse (actor, seq) pairs the phone holds with other content.
     ok(sup.post(&format!("/v1/issues/{i}/comments"), json!({"text": "恢复后：物业已到场"})).await);
-    ok(sup.post(&format!("/v1/households/{h}/must-visits"), json!({"trigger": "illness_or_death", "note": "恢复后"})).await);
+    ok(sup
+        .post(&format!("/v1/households/{h}/must-visits"), json!({"trigger": "illness_or_death", "note": "恢复后"}))
+        .await);
     ok(sup.send(Method::PUT, &format!("/v1/compounds/{c}/deadlines"), json!({"dispute": 90})).await);
     ok(sup.send(Method::PUT, &format!("/v1/plans/{}/{month}", s.id), json!({"households": [h2]})).await);
     let after_restore = visit(s.id, now_millis());
@@ -147,7 +149,13 @@ async fn a_phone_writing_under_the_servers_own_actor_id_is_still_judged_as_the_p
                 .get_changes(&[])
                 .into_iter()
                 .map(|ch| ch.actor_id().clone())
-                .find(|a| a != doc.get_actor() && doc.get_changes(&[]).iter().any(|x| x.actor_id() == a && x.message().is_some_and(|m| m.contains("comment"))))
+                .find(|a| {
+                    a != doc.get_actor()
+                        && doc
+                            .get_changes(&[])
+                            .iter()
+                            .any(|x| x.actor_id() == a && x.message().is_some_and(|m| m.contains("comment")))
+                })
                 .expect("the server's actor");
             let mut forged = doc.fork().with_actor(server_actor);
             let mut tx = forged.transaction();

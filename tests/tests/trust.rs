@@ -250,7 +250,12 @@ async fn a_phone_cannot_squat_another_stewards_future_plan_id_and_a_plan_edit_ne
     d.with(|st| {
         let h = doc::create_household(
             st.actor().clone(),
-            &doc::NewHousehold { id: squat, compound_id: c, steward_id: Some(s.id), profile: steward_tests::profile(1) },
+            &doc::NewHousehold {
+                id: squat,
+                compound_id: c,
+                steward_id: Some(s.id),
+                profile: steward_tests::profile(1),
+            },
             now_millis(),
         )
         .unwrap();
@@ -403,7 +408,11 @@ async fn a_bloom_filter_declaring_2_29_probes_or_0_bits_per_entry_gets_400_befor
         ("0 bits per entry", sync_msg_with_bloom(1, 0, 7, 0)),
         ("2^31 entries", sync_msg_with_bloom(1 << 31, 10, 7, 16)),
     ] {
-        let req = SyncRequest { v: 1, sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg)) }], ..Default::default() };
+        let req = SyncRequest {
+            v: 1,
+            sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg)) }],
+            ..Default::default()
+        };
         let started = std::time::Instant::now();
         let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
         assert_eq!(status, 400, "{what}: {text}");
@@ -470,7 +479,9 @@ async fn a_compressed_chunk_that_inflates_to_gigabytes_is_refused_without_being_
     doc_body.extend(&deflated);
     let document = chunk(0, &doc_body);
     let before = server_state(&w);
-    for (what, item, words) in [("compressed change", compressed_change, "compressed"), ("document", document, "inflates")] {
+    for (what, item, words) in
+        [("compressed change", compressed_change, "compressed"), ("document", document, "inflates")]
+    {
         let req = SyncRequest {
             v: 1,
             push: vec![protocol::DocPush { id: Uuid::new_v4(), base: vec![], data: vec![ByteBuf::from(item)] }],
@@ -504,7 +515,11 @@ async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
     let mut counts = std::collections::BTreeMap::new();
     for round in 0..1_500 {
         let mut req = if round % 2 == 0 {
-            SyncRequest { v: 1, sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg.clone())) }], ..Default::default() }
+            SyncRequest {
+                v: 1,
+                sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg.clone())) }],
+                ..Default::default()
+            }
         } else {
             push_req.clone()
         };
@@ -531,7 +546,8 @@ async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn texts_over_their_limit_and_dates_out_of_range_are_refused_on_the_phone_at_the_server_and_in_supervisor_edits() {
+async fn texts_over_their_limit_and_dates_out_of_range_are_refused_on_the_phone_at_the_server_and_in_supervisor_edits()
+{
     let w = World::start().await;
     let c = w.compound("蜀汉美郡");
     let s = w.steward(c, "李秀英");
@@ -556,7 +572,10 @@ async fn texts_over_their_limit_and_dates_out_of_range_are_refused_on_the_phone_
     let before = server_state(&w);
     for (path, body) in [
         (format!("/v1/households/{h}/must-visits"), serde_json::json!({"trigger": "hardship", "date": i64::MIN})),
-        (format!("/v1/households/{h}/must-visits"), serde_json::json!({"trigger": "hardship", "note": "长".repeat(3000)})),
+        (
+            format!("/v1/households/{h}/must-visits"),
+            serde_json::json!({"trigger": "hardship", "note": "长".repeat(3000)}),
+        ),
         (format!("/v1/compounds/{c}/holiday-must-visits"), serde_json::json!({"date": i64::MIN})),
     ] {
         let (code, resp) = sup.post(&path, body).await;
@@ -607,7 +626,8 @@ async fn a_property_company_reads_only_the_issues_in_its_duty_and_nothing_of_hou
     // A supervisor of the same compound reads everything.
     let sup = w.supervisor(c, "shuhan-zhibu").await;
     let (_, all) = sup.get("/v1/pull?since=0").await;
-    let all_ids: Vec<String> = all["docs"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect();
+    let all_ids: Vec<String> =
+        all["docs"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect();
     for id in [h, duty, other] {
         assert_eq!(all_ids.iter().filter(|x| **x == id.to_string()).count(), 1);
     }
@@ -731,7 +751,9 @@ async fn a_record_key_spelt_in_capitals_or_braces_cannot_shadow_a_stored_record(
         panic!()
     };
     let stored_visit = hh.visits[0].id;
-    for (n, alias) in [entry.to_string().to_uppercase(), format!("{{{entry}}}"), format!("urn:uuid:{entry}")].into_iter().enumerate() {
+    for (n, alias) in
+        [entry.to_string().to_uppercase(), format!("{{{entry}}}"), format!("urn:uuid:{entry}")].into_iter().enumerate()
+    {
         let d = w.device(s.id).await;
         d.sync().await;
         forged_raw_push_is_refused(&w, &d, i, "lower-case hyphenated", |doc| {
@@ -804,7 +826,13 @@ async fn a_locked_account_stays_locked_under_another_spelling_of_its_name() {
         let http = http.clone();
         let url = format!("{}/v1/login", w.url);
         async move {
-            http.post(url).json(&serde_json::json!({"username": name, "password": password})).send().await.unwrap().status().as_u16()
+            http.post(url)
+                .json(&serde_json::json!({"username": name, "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         }
     };
     for _ in 0..5 {

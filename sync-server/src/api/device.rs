@@ -140,7 +140,8 @@ pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResu
     // The body's room among the bodies held at once, taken before a byte is read and kept until
     // the answer is made (the decoded request holds as much): when it is full, the phone is told
     // to come back, as for any busy moment.
-    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<usize>().ok());
+    let declared =
+        parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<usize>().ok());
     let kib = (declared.unwrap_or(state.max_body).min(state.max_body) / 1024 + 1) as u32;
     let _room = state
         .bodies
