@@ -6,7 +6,6 @@
 use automerge::transaction::Transactable;
 use automerge::{ObjType, ReadDoc, ScalarValue, Value, ROOT};
 use serde_bytes::ByteBuf;
-use sha2::{Digest, Sha256};
 use steward_core::doc::{self, NewIssue, Projection};
 use steward_core::model::*;
 use steward_core::protocol::{self, SyncMessage, SyncRequest};
@@ -14,6 +13,63 @@ use steward_core::time::now_millis;
 use steward_sync_server::storage::{Role, Scope};
 use steward_tests::{visit, Device, World};
 use uuid::Uuid;
+
+/// Automerge's binary framing, for crafting inputs by hand.
+mod wire {
+    use sha2::{Digest, Sha256};
+
+    pub fn put_uleb(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    pub fn read_uleb(b: &[u8], pos: &mut usize) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let byte = b[*pos];
+            *pos += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return v;
+            }
+        }
+    }
+
+    /// A chunk of `kind` around `body`: magic bytes, checksum, type, length.
+    pub fn seal(kind: u8, body: &[u8]) -> Vec<u8> {
+        let mut hashed = vec![kind];
+        put_uleb(&mut hashed, body.len() as u64);
+        hashed.extend(body);
+        let h = Sha256::digest(&hashed);
+        let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
+        out.extend(&h[..4]);
+        out.extend(hashed);
+        out
+    }
+
+    /// A chunk's body, and where in it a change's `seq` and `start_op` are.
+    pub fn change_body(chunk: &[u8]) -> (Vec<u8>, usize, usize) {
+        let mut pos = 9;
+        read_uleb(chunk, &mut pos);
+        let body = chunk[pos..].to_vec();
+        let mut p = 0;
+        let deps = read_uleb(&body, &mut p) as usize;
+        p += deps * 32;
+        let actor = read_uleb(&body, &mut p) as usize;
+        p += actor;
+        let seq_at = p;
+        read_uleb(&body, &mut p);
+        (body, seq_at, p)
+    }
+}
 
 fn issue(compound: Uuid, reporter: Uuid, route: IssueRoute) -> NewIssue {
     NewIssue {
@@ -288,44 +344,10 @@ async fn a_phone_cannot_squat_another_stewards_future_plan_id_and_a_plan_edit_ne
 
 /// Rewrites one change chunk's seq (a one-byte LEB128 number) and fixes its checksum.
 fn with_seq(chunk: &[u8], seq: u8) -> Vec<u8> {
-    fn uleb(b: &[u8], pos: &mut usize) -> u64 {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let byte = b[*pos];
-            *pos += 1;
-            v |= u64::from(byte & 0x7f) << shift;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                return v;
-            }
-        }
-    }
-    let mut out = chunk.to_vec();
-    let mut pos = 9;
-    uleb(&out, &mut pos); // length
-    let body_start = pos;
-    let deps = uleb(&out, &mut pos) as usize;
-    pos += deps * 32;
-    let actor = uleb(&out, &mut pos) as usize;
-    pos += actor;
-    assert!(out[pos] < 0x80, "a one-byte seq");
-    out[pos] = seq;
-    let mut hashed = vec![out[8]];
-    let len = out.len() - body_start;
-    let mut l = len;
-    loop {
-        let b = (l & 0x7f) as u8;
-        l >>= 7;
-        if l == 0 {
-            hashed.push(b);
-            break;
-        }
-        hashed.push(b | 0x80);
-    }
-    hashed.extend(&out[body_start..]);
-    let h = Sha256::digest(&hashed);
-    out[4..8].copy_from_slice(&h[..4]);
-    out
+    let (mut body, seq_at, _) = wire::change_body(chunk);
+    assert!(body[seq_at] < 0x80, "a one-byte seq");
+    body[seq_at] = seq;
+    wire::seal(1, &body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -371,24 +393,13 @@ async fn a_damaged_change_under_a_stale_checksum_and_a_change_whose_seq_skips_ah
 }
 
 fn sync_msg_with_bloom(entries: u64, bits: u64, probes: u64, bloom_bytes: usize) -> Vec<u8> {
-    fn uleb(out: &mut Vec<u8>, mut v: u64) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
     let mut bloom = Vec::new();
-    uleb(&mut bloom, entries);
-    uleb(&mut bloom, bits);
-    uleb(&mut bloom, probes);
+    for v in [entries, bits, probes] {
+        wire::put_uleb(&mut bloom, v);
+    }
     bloom.extend(vec![0xffu8; bloom_bytes]);
     let mut msg = vec![0x42, 0, 0, 1, 0];
-    uleb(&mut msg, bloom.len() as u64);
+    wire::put_uleb(&mut msg, bloom.len() as u64);
     msg.extend(bloom);
     msg.push(0);
     msg
@@ -438,25 +449,7 @@ async fn a_compressed_chunk_that_inflates_to_gigabytes_is_refused_without_being_
         enc.write_all(&zeros).unwrap();
     }
     let deflated = enc.finish().unwrap();
-    let chunk = |kind: u8, body: &[u8]| {
-        let mut hashed = vec![kind];
-        let mut l = body.len();
-        loop {
-            let b = (l & 0x7f) as u8;
-            l >>= 7;
-            if l == 0 {
-                hashed.push(b);
-                break;
-            }
-            hashed.push(b | 0x80);
-        }
-        hashed.extend(body);
-        let h = Sha256::digest(&hashed);
-        let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
-        out.extend(&h[..4]);
-        out.extend(&hashed);
-        out
-    };
+    let chunk = wire::seal;
     // A compressed change chunk (type 2).
     let compressed_change = chunk(2, &deflated);
     // A document chunk (type 0) whose one change column is marked DEFLATE and inflates to 64 MiB.
@@ -465,16 +458,7 @@ async fn a_compressed_chunk_that_inflates_to_gigabytes_is_refused_without_being_
     doc_body.push(0); // no heads
     doc_body.push(1); // one change column
     doc_body.push(0b1000 | 1); // spec with the deflate bit
-    let mut len = deflated.len();
-    loop {
-        let b = (len & 0x7f) as u8;
-        len >>= 7;
-        if len == 0 {
-            doc_body.push(b);
-            break;
-        }
-        doc_body.push(b | 0x80);
-    }
+    wire::put_uleb(&mut doc_body, deflated.len() as u64);
     doc_body.push(0); // no op columns
     doc_body.extend(&deflated);
     let document = chunk(0, &doc_body);
@@ -661,41 +645,21 @@ async fn csv_exports_write_cells_beginning_with_formula_characters_as_text() {
 
 /// A change chunk built from its parts (the Automerge binary change format), with its checksum.
 fn change_chunk(actor: &[u8], seq: u64, start_op: u64, columns: &[(u64, Vec<u8>)]) -> Vec<u8> {
-    fn uleb(out: &mut Vec<u8>, mut v: u64) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
     let mut body = vec![0]; // no deps
-    uleb(&mut body, actor.len() as u64);
+    wire::put_uleb(&mut body, actor.len() as u64);
     body.extend(actor);
-    uleb(&mut body, seq);
-    uleb(&mut body, start_op);
-    body.push(0); // time
-    body.push(0); // message
-    body.push(0); // other actors
-    uleb(&mut body, columns.len() as u64);
+    wire::put_uleb(&mut body, seq);
+    wire::put_uleb(&mut body, start_op);
+    body.extend([0, 0, 0]); // time, message, other actors
+    wire::put_uleb(&mut body, columns.len() as u64);
     for (spec, data) in columns {
-        uleb(&mut body, *spec);
-        uleb(&mut body, data.len() as u64);
+        wire::put_uleb(&mut body, *spec);
+        wire::put_uleb(&mut body, data.len() as u64);
     }
     for (_, data) in columns {
         body.extend(data);
     }
-    let mut hashed = vec![1];
-    uleb(&mut hashed, body.len() as u64);
-    hashed.extend(&body);
-    let h = Sha256::digest(&hashed);
-    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
-    out.extend(&h[..4]);
-    out.extend(hashed);
-    out
+    wire::seal(1, &body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -874,84 +838,40 @@ async fn a_change_in_a_valid_but_non_canonical_encoding_is_refused_rather_than_s
 
 /// Rebuilds a change chunk with one more column holding only a run of `rows` nulls.
 fn with_extra_null_column(chunk: &[u8], spec: u64, rows: u64) -> Vec<u8> {
-    fn uleb(b: &[u8], pos: &mut usize) -> u64 {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let byte = b[*pos];
-            *pos += 1;
-            v |= u64::from(byte & 0x7f) << shift;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                return v;
-            }
-        }
-    }
-    fn put(out: &mut Vec<u8>, mut v: u64) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
-    let mut pos = 9;
-    uleb(chunk, &mut pos);
-    let start = pos;
-    let deps = uleb(chunk, &mut pos) as usize;
-    pos += deps * 32;
-    let actor_len = uleb(chunk, &mut pos) as usize;
-    pos += actor_len;
-    uleb(chunk, &mut pos); // seq
-    uleb(chunk, &mut pos); // start op
-    while chunk[pos] & 0x80 != 0 {
+    let (body, _, mut pos) = wire::change_body(chunk);
+    wire::read_uleb(&body, &mut pos); // start op
+    while body[pos] & 0x80 != 0 {
         pos += 1; // time (sleb)
     }
     pos += 1;
-    let msg = uleb(chunk, &mut pos) as usize;
-    pos += msg;
-    let others = uleb(chunk, &mut pos);
-    for _ in 0..others {
-        let l = uleb(chunk, &mut pos) as usize;
-        pos += l;
+    pos += wire::read_uleb(&body, &mut pos) as usize; // message
+    for _ in 0..wire::read_uleb(&body, &mut pos) {
+        pos += wire::read_uleb(&body, &mut pos) as usize; // other actors
     }
-    let prefix = chunk[start..pos].to_vec();
-    let n = uleb(chunk, &mut pos);
-    let mut cols = Vec::new();
-    for _ in 0..n {
-        let sp = uleb(chunk, &mut pos);
-        let len = uleb(chunk, &mut pos);
-        cols.push((sp, len as usize));
-    }
+    let prefix = body[..pos].to_vec();
+    let n = wire::read_uleb(&body, &mut pos);
+    let cols: Vec<(u64, usize)> =
+        (0..n).map(|_| (wire::read_uleb(&body, &mut pos), wire::read_uleb(&body, &mut pos) as usize)).collect();
     let mut data = Vec::new();
     for (sp, len) in &cols {
-        data.push((*sp, chunk[pos..pos + len].to_vec()));
+        data.push((*sp, body[pos..pos + len].to_vec()));
         pos += len;
     }
     assert!(data.iter().all(|(sp, _)| *sp != spec), "the column is not there yet");
     let mut null_run = vec![0];
-    put(&mut null_run, rows);
+    wire::put_uleb(&mut null_run, rows);
     data.push((spec, null_run));
     data.sort_by_key(|(sp, _)| *sp);
-    let mut body = prefix;
-    put(&mut body, data.len() as u64);
+    let mut out = prefix;
+    wire::put_uleb(&mut out, data.len() as u64);
     for (sp, d) in &data {
-        put(&mut body, *sp);
-        put(&mut body, d.len() as u64);
+        wire::put_uleb(&mut out, *sp);
+        wire::put_uleb(&mut out, d.len() as u64);
     }
     for (_, d) in &data {
-        body.extend(d);
+        out.extend(d);
     }
-    let mut hashed = vec![1];
-    put(&mut hashed, body.len() as u64);
-    hashed.extend(&body);
-    let h = Sha256::digest(&hashed);
-    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
-    out.extend(&h[..4]);
-    out.extend(hashed);
-    out
+    wire::seal(1, &out)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1108,50 +1028,13 @@ async fn a_document_cannot_be_grown_past_its_byte_bound_by_overwriting_long_text
 
 /// Rewrites a change chunk's start op and fixes its length and checksum.
 fn with_start_op(chunk: &[u8], start_op: u64) -> Vec<u8> {
-    fn uleb(b: &[u8], pos: &mut usize) -> u64 {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let byte = b[*pos];
-            *pos += 1;
-            v |= u64::from(byte & 0x7f) << shift;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                return v;
-            }
-        }
-    }
-    fn put(out: &mut Vec<u8>, mut v: u64) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
-    let mut pos = 9;
-    uleb(chunk, &mut pos);
-    let start = pos;
-    let deps = uleb(chunk, &mut pos) as usize;
-    pos += deps * 32;
-    let actor = uleb(chunk, &mut pos) as usize;
-    pos += actor;
-    uleb(chunk, &mut pos); // seq
-    let before_start_op = pos;
-    uleb(chunk, &mut pos);
-    let mut body = chunk[start..before_start_op].to_vec();
-    put(&mut body, start_op);
-    body.extend(&chunk[pos..]);
-    let mut hashed = vec![1];
-    put(&mut hashed, body.len() as u64);
-    hashed.extend(&body);
-    let h = Sha256::digest(&hashed);
-    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
-    out.extend(&h[..4]);
-    out.extend(hashed);
-    out
+    let (body, _, start_op_at) = wire::change_body(chunk);
+    let mut pos = start_op_at;
+    wire::read_uleb(&body, &mut pos);
+    let mut out = body[..start_op_at].to_vec();
+    wire::put_uleb(&mut out, start_op);
+    out.extend(&body[pos..]);
+    wire::seal(1, &out)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
