@@ -18,7 +18,8 @@ mod sync;
 
 pub use store::{Applied, Identity, Prepared, Store, SyncStatus};
 pub use sync::{
-    spawn_background, BackgroundState, BackgroundSync, Backoff, SharedStore, SyncClient, SyncError, SyncReport,
+    spawn_background, Answer, BackgroundState, BackgroundSync, Backoff, BoxFuture, HttpTransport, SharedStore,
+    SyncClient, SyncError, SyncReport, Transport, Unreachable,
 };
 
 /// What can go wrong in the device store.

@@ -663,6 +663,69 @@ impl Store {
         Ok(())
     }
 
+    /// A document's heads on this device.
+    pub fn doc_heads(&mut self, id: Uuid) -> Result<Vec<ChangeHash>, StoreError> {
+        Ok(self.doc(id)?.get_heads())
+    }
+
+    /// Takes the server's heads of a document from a sync-protocol answer. When they equal the
+    /// device's, the server has every edit: the pending edits are acknowledged and the heads
+    /// become the base of the next push (true). When the device holds them all but has more,
+    /// they still become the base (a base the server surely has), so the next push sends exactly
+    /// what the server lacks.
+    pub fn server_heads(&mut self, id: Uuid, server: &[ChangeHash]) -> Result<bool, StoreError> {
+        let mut theirs = server.to_vec();
+        theirs.sort();
+        theirs.dedup();
+        if !self.docs.contains_key(&id) && !self.has_doc(id)? {
+            return Ok(theirs.is_empty());
+        }
+        let doc = self.doc(id)?;
+        let mut mine = doc.get_heads();
+        mine.sort();
+        let known = theirs.iter().all(|h| doc.get_change_meta_by_hash(h).is_some());
+        let in_sync = mine == theirs;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if in_sync {
+            tx.execute("DELETE FROM pending WHERE doc_id = ?1", [id.to_string()])?;
+        }
+        if known && !theirs.is_empty() {
+            tx.execute(
+                "UPDATE docs SET synced_heads = ?2 WHERE id = ?1",
+                params![id.to_string(), encode_heads(&theirs)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(in_sync)
+    }
+
+    /// After a sync-protocol exchange that did not end: for each document with edits still
+    /// pending, the base of the next push becomes the server's last heads when the device holds
+    /// them all, else nothing (the next push carries the whole document, which the server
+    /// merges whatever it lacks). Returns the documents that will be pushed again.
+    pub fn rebase_unfinished(&mut self, docs: &[(Uuid, Option<Vec<ChangeHash>>)]) -> Result<Vec<Uuid>, StoreError> {
+        let mut rebased = Vec::new();
+        for (id, server) in docs {
+            let pending: i64 =
+                self.conn
+                    .query_row("SELECT COUNT(*) FROM pending WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
+            if pending == 0 {
+                continue;
+            }
+            let doc = self.doc(*id)?;
+            let base = match server {
+                Some(h) if !h.is_empty() && h.iter().all(|h| doc.get_change_meta_by_hash(h).is_some()) => h.clone(),
+                _ => Vec::new(),
+            };
+            self.conn.execute(
+                "UPDATE docs SET synced_heads = ?2 WHERE id = ?1",
+                params![id.to_string(), encode_heads(&base)],
+            )?;
+            rebased.push(*id);
+        }
+        Ok(rebased)
+    }
+
     /// The cursor of the last applied sync response.
     pub fn cursor(&self) -> Result<Option<String>, StoreError> {
         get_meta(&self.conn, "cursor")

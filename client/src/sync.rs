@@ -1,11 +1,14 @@
 //! The device side of sync: enrolment, one sync, and the background loop that syncs by itself
 //! whenever the server is reachable.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use automerge::sync as am_sync;
+use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use steward_core::protocol::{self, ErrorBody, SyncMessage, SyncRequest, SyncResponse, CONTENT_TYPE, PROTOCOL_VERSION};
@@ -86,10 +89,85 @@ async fn with_store<T: Send + 'static>(
         .map_err(|e| StoreError::Corrupt(format!("store task failed: {e}")))?
 }
 
+/// A future a [`Transport`] returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What came back for one sync request: the HTTP status and the body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// A request that got no answer: why, in a few words ("timed out", "no connection").
+#[derive(Debug, Clone)]
+pub struct Unreachable(pub String);
+
+/// How sync requests reach the server. [`HttpTransport`] on the phone; tests put a faulty
+/// network (drops, duplicates, late deliveries) in between without changing the client.
+pub trait Transport: Send + Sync + std::fmt::Debug {
+    /// Posts one encoded SyncRequest to `{server_url}/v1/sync` with the device token.
+    fn post_sync<'a>(
+        &'a self,
+        server_url: &'a str,
+        token: &'a str,
+        body: Vec<u8>,
+    ) -> BoxFuture<'a, Result<Answer, Unreachable>>;
+}
+
+/// The real network: HTTP with timeouts suited to a phone on a poor connection.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    http: reqwest::Client,
+}
+
+impl Default for HttpTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HttpTransport {
+    /// 10 s to connect and 60 s for the whole request (`docs/sync-protocol.md`, section 3).
+    pub fn new() -> HttpTransport {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("static client configuration is valid");
+        HttpTransport { http }
+    }
+}
+
+impl Transport for HttpTransport {
+    fn post_sync<'a>(
+        &'a self,
+        server_url: &'a str,
+        token: &'a str,
+        body: Vec<u8>,
+    ) -> BoxFuture<'a, Result<Answer, Unreachable>> {
+        Box::pin(async move {
+            let resp = self
+                .http
+                .post(format!("{server_url}/v1/sync"))
+                .bearer_auth(token)
+                .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| Unreachable(describe(&e)))?;
+            let status = resp.status().as_u16();
+            let body = resp.bytes().await.map_err(|e| Unreachable(describe(&e)))?.to_vec();
+            Ok(Answer { status, body })
+        })
+    }
+}
+
 /// Talks to the sync server.
 #[derive(Debug, Clone)]
 pub struct SyncClient {
     http: reqwest::Client,
+    transport: Arc<dyn Transport>,
 }
 
 impl Default for SyncClient {
@@ -101,12 +179,13 @@ impl Default for SyncClient {
 impl SyncClient {
     /// A client with timeouts suited to a phone on a poor connection.
     pub fn new() -> SyncClient {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("static client configuration is valid");
-        SyncClient { http }
+        let transport = HttpTransport::new();
+        SyncClient { http: transport.http.clone(), transport: Arc::new(transport) }
+    }
+
+    /// A client whose sync requests go through `transport` (enrolment still uses HTTP).
+    pub fn with_transport(transport: Arc<dyn Transport>) -> SyncClient {
+        SyncClient { transport, ..SyncClient::new() }
     }
 
     /// Exchanges an enrolment code for a device token and records the identity.
@@ -171,24 +250,19 @@ impl SyncClient {
         let body = protocol::encode(req);
         report.bytes_sent += body.len() as u64;
         report.round_trips += 1;
-        let resp = self
-            .http
-            .post(format!("{}/v1/sync", identity.server_url))
-            .bearer_auth(&identity.device_token)
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
-            .body(body)
-            .send()
+        let answer = self
+            .transport
+            .post_sync(&identity.server_url, &identity.device_token, body)
             .await
-            .map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
-        let status = resp.status().as_u16();
+            .map_err(|Unreachable(why)| PostError::Sync(SyncError::Offline(why)))?;
+        let status = answer.status;
         if status == 200 {
-            let bytes = resp.bytes().await.map_err(|e| PostError::Sync(SyncError::Offline(describe(&e))))?;
-            report.bytes_received += bytes.len() as u64;
+            report.bytes_received += answer.body.len() as u64;
             let r: SyncResponse =
-                protocol::decode(&bytes).map_err(|e| PostError::Sync(SyncError::Server(e.to_string())))?;
+                protocol::decode(&answer.body).map_err(|e| PostError::Sync(SyncError::Server(e.to_string())))?;
             return Ok(r);
         }
-        let body: Option<ErrorBody> = resp.json().await.ok();
+        let body: Option<ErrorBody> = serde_json::from_slice(&answer.body).ok();
         let message = body.as_ref().map(|b| b.message.clone()).unwrap_or_else(|| format!("HTTP {status}"));
         Err(match status {
             401 => PostError::Sync(SyncError::Unauthorized),
@@ -221,19 +295,46 @@ impl SyncClient {
     async fn sync_inner(&self, store: &SharedStore) -> Result<SyncReport, SyncError> {
         let identity = with_store(store, |s| s.identity()).await?.ok_or(SyncError::NotEnrolled)?;
         let mut report = SyncReport::default();
-        let need_sync: Vec<Uuid>;
+        let need_sync = self.push(store, &identity, &mut report).await?;
+        if need_sync.is_empty() {
+            return Ok(report);
+        }
+        let unfinished = self.run_sync_protocol(store, &identity, need_sync, &mut report).await?;
+        if unfinished.is_empty() {
+            return Ok(report);
+        }
+        // The way out of an exchange that did not end: push the edits again by the fast path,
+        // on the server's heads when this device holds them all, else as the whole document.
+        let rebased = with_store(store, move |s| s.rebase_unfinished(&unfinished)).await?;
+        if !rebased.is_empty() {
+            tracing::info!(docs = rebased.len(), "sync protocol did not end; pushing those documents again");
+            let still = self.push(store, &identity, &mut report).await?;
+            if !still.is_empty() {
+                tracing::warn!(docs = still.len(), "documents still need the sync protocol; next sync");
+            }
+        }
+        Ok(report)
+    }
+
+    /// The fast path: pushes every changed document, pulls what the device lacks. Returns the
+    /// documents the server asks to reconcile with the sync protocol.
+    async fn push(
+        &self,
+        store: &SharedStore,
+        identity: &Identity,
+        report: &mut SyncReport,
+    ) -> Result<Vec<Uuid>, SyncError> {
         // A document the server refuses is set aside and the rest go through; one retry per refusal.
         let mut attempts = 0;
         loop {
             attempts += 1;
             let (req, prepared) = with_store(store, |s| s.prepare_sync()).await?;
             report.docs_pushed = req.push.len() as u32;
-            match self.post(&identity, &req, &mut report).await {
+            match self.post(identity, &req, report).await {
                 Ok(resp) => {
                     report.docs_pulled += resp.pull.len() as u32;
                     let applied = with_store(store, move |s| s.apply_sync_response(&prepared, &resp)).await?;
-                    need_sync = applied.need_sync;
-                    break;
+                    return Ok(applied.need_sync);
                 }
                 Err(PostError::Documents(docs, message)) if attempts < 4 => {
                     tracing::warn!(docs = docs.len(), "server refused documents; setting them aside");
@@ -243,63 +344,102 @@ impl SyncClient {
                 Err(PostError::Sync(e)) => return Err(e),
             }
         }
-        if !need_sync.is_empty() {
-            self.run_sync_protocol(store, &identity, need_sync, &mut report).await?;
-        }
-        Ok(report)
     }
 
-    /// The fallback: Automerge's own sync protocol for documents whose common base is unknown.
+    /// The fallback: Automerge's own sync protocol for documents whose common base is unknown
+    /// (`docs/sync-protocol.md`, section 4). A document leaves the exchange when the server's
+    /// heads, sent with every answer, equal the device's; an exchange that falls quiet without
+    /// that starts again from fresh sync states on both sides. Returns the documents still open
+    /// after [`MAX_PROTOCOL_ROUNDS`], with the server's last heads.
     async fn run_sync_protocol(
         &self,
         store: &SharedStore,
         identity: &Identity,
         docs: Vec<Uuid>,
         report: &mut SyncReport,
-    ) -> Result<(), SyncError> {
+    ) -> Result<Vec<(Uuid, Option<Vec<ChangeHash>>)>, SyncError> {
         let device = identity.device_id;
-        let states: Arc<Mutex<HashMap<Uuid, am_sync::State>>> =
-            Arc::new(Mutex::new(docs.iter().map(|d| (*d, am_sync::State::new())).collect()));
+        let mut open: BTreeMap<Uuid, Exchange> = docs.iter().map(|d| (*d, Exchange::fresh())).collect();
         for _ in 0..MAX_PROTOCOL_ROUNDS {
-            let st = states.clone();
-            let ids = docs.clone();
-            let (msgs, cursor) = with_store(store, move |s| {
-                let mut states = st.lock().unwrap_or_else(|p| p.into_inner());
-                let mut msgs = Vec::new();
-                for id in ids {
-                    let state = states.entry(id).or_default();
-                    let msg = s.generate_sync_message(id, state)?;
-                    msgs.push(SyncMessage { id, msg: msg.map(ByteBuf::from) });
+            if open.is_empty() {
+                break;
+            }
+            let (back, msgs, cursor) = with_store(store, move |s| {
+                let mut msgs = Vec::with_capacity(open.len());
+                for (id, ex) in open.iter_mut() {
+                    let msg = s.generate_sync_message(*id, &mut ex.state)?;
+                    ex.said = msg.is_some();
+                    msgs.push(SyncMessage { id: *id, msg: msg.map(ByteBuf::from), start: ex.start, heads: None });
+                    ex.start = false;
                 }
-                Ok((msgs, s.cursor()?))
+                Ok((open, msgs, s.cursor()?))
             })
             .await?;
-            let we_are_done = msgs.iter().all(|m| m.msg.is_none());
+            open = back;
             let req = SyncRequest { v: PROTOCOL_VERSION, cursor, push: Vec::new(), sync: msgs };
             let resp = match self.post(identity, &req, report).await {
                 Ok(r) => r,
                 Err(PostError::Documents(_, m)) => return Err(SyncError::Rejected(m)),
                 Err(PostError::Sync(e)) => return Err(e),
             };
-            let they_are_done = resp.sync.iter().all(|m| m.msg.is_none());
-            let st = states.clone();
-            with_store(store, move |s| {
+            open = with_store(store, move |s| {
                 s.check_device(device)?;
-                let mut states = st.lock().unwrap_or_else(|p| p.into_inner());
+                let mut heard: BTreeMap<Uuid, (bool, bool)> = BTreeMap::new();
                 for m in &resp.sync {
-                    if let (Some(msg), Some(state)) = (&m.msg, states.get_mut(&m.id)) {
-                        s.receive_sync_message(m.id, state, msg)?;
+                    let Some(ex) = open.get_mut(&m.id) else { continue };
+                    if let Some(msg) = &m.msg {
+                        s.receive_sync_message(m.id, &mut ex.state, msg)?;
                     }
+                    let mut in_sync = false;
+                    if let Some(h) = &m.heads {
+                        let heads = h
+                            .iter()
+                            .map(|b| ChangeHash::try_from(b.as_slice()))
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|_| {
+                                StoreError::Protocol("the server sent heads that are not change hashes".into())
+                            })?;
+                        in_sync = s.server_heads(m.id, &heads)?;
+                        ex.server_heads = Some(heads);
+                    }
+                    heard.insert(m.id, (m.msg.is_some(), in_sync || m.heads.is_none()));
                 }
                 s.apply_sync_response(&Prepared::nothing_pushed(device), &SyncResponse { sync: Vec::new(), ..resp })?;
-                Ok(())
+                open.retain(|id, ex| {
+                    let (answered, in_sync) = heard.get(id).copied().unwrap_or((false, false));
+                    let quiet = !ex.said && !answered;
+                    if in_sync && (quiet || ex.server_heads.is_some()) {
+                        return false;
+                    }
+                    if quiet {
+                        // Both sides fell silent, yet the server lacks something (a lost or
+                        // repeated message left the two sync states disagreeing): start over.
+                        *ex = Exchange::fresh();
+                    }
+                    true
+                });
+                Ok(open)
             })
             .await?;
-            if we_are_done && they_are_done {
-                return Ok(());
-            }
         }
-        Ok(())
+        Ok(open.into_iter().map(|(id, ex)| (id, ex.server_heads)).collect())
+    }
+}
+
+/// One document's side of a sync-protocol exchange.
+struct Exchange {
+    state: am_sync::State,
+    /// The next message is the exchange's first: the server starts a fresh state too.
+    start: bool,
+    /// This round's message had something to say.
+    said: bool,
+    /// The server's heads from its last answer.
+    server_heads: Option<Vec<ChangeHash>>,
+}
+
+impl Exchange {
+    fn fresh() -> Exchange {
+        Exchange { state: am_sync::State::new(), start: true, said: false, server_heads: None }
     }
 }
 

@@ -58,6 +58,14 @@ pub struct SyncMessage {
     /// The encoded `automerge::sync::Message`; absent when this side has nothing to say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<ByteBuf>,
+    /// From a device: this is the first message of a new exchange for the document (the device
+    /// starts from a fresh sync state), so the server starts from a fresh one too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub start: bool,
+    /// From the server: its heads of the document after this message was received. A device
+    /// whose heads equal these knows the server has all of its edits to the document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heads: Option<Vec<ByteBuf>>,
 }
 
 /// What the server answers.
@@ -174,7 +182,7 @@ mod tests {
                 base: vec![ByteBuf::from(vec![1; 32])],
                 data: vec![ByteBuf::from(vec![2, 3])],
             }],
-            sync: vec![SyncMessage { id: Uuid::new_v4(), msg: None }],
+            sync: vec![SyncMessage { id: Uuid::new_v4(), msg: None, start: false, heads: None }],
         };
         let bytes = encode(&req);
         assert_eq!(decode::<SyncRequest>(&bytes).unwrap(), req);

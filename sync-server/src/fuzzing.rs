@@ -201,7 +201,12 @@ pub fn push(world: &FuzzWorld, data: &[u8]) {
         1 => one(world.household, heads(world.household)),
         2 => SyncRequest {
             v: 1,
-            sync: vec![SyncMessage { id: world.household, msg: Some(ByteBuf::from(rest.to_vec())) }],
+            sync: vec![SyncMessage {
+                id: world.household,
+                msg: Some(ByteBuf::from(rest.to_vec())),
+                start: false,
+                heads: None,
+            }],
             ..Default::default()
         },
         3 => one(Uuid::new_v4(), vec![]),

@@ -484,13 +484,20 @@ pub fn item(bytes: &[u8], b: &Bounds) -> Result<ChunkInfo, Refused> {
 /// Checks a run of chunks one after another (the changes of a sync message, which may be
 /// concatenated).
 pub fn chunks(bytes: &[u8], b: &Bounds) -> Result<Vec<ChunkInfo>, Refused> {
+    Ok(split(bytes, b)?.into_iter().map(|(_, info)| info).collect())
+}
+
+/// As [`chunks`], with each chunk's own bytes (a sync message's item may hold several).
+pub fn split<'a>(bytes: &'a [u8], b: &Bounds) -> Result<Vec<(&'a [u8], ChunkInfo)>, Refused> {
     let mut r = Reader::new(bytes);
     let mut out = Vec::new();
     while !r.is_empty() {
         if out.len() >= b.max_chunks {
             return refuse(format!("more than {} chunks in one message", b.max_chunks));
         }
-        out.push(chunk(&mut r, b)?);
+        let start = r.pos;
+        let info = chunk(&mut r, b)?;
+        out.push((&bytes[start..r.pos], info));
     }
     Ok(out)
 }

@@ -19,6 +19,7 @@ pub mod api;
 pub mod auth;
 pub mod authority;
 pub mod demo;
+pub mod exchange;
 pub mod fuzzing;
 pub mod gate;
 pub mod journal;

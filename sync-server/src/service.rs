@@ -1,9 +1,7 @@
 //! The server's logic, between the HTTP handlers and storage: device sync, and the edits that
 //! supervisors make through HTTP, which become Automerge changes like any other.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use automerge::sync::{self as am_sync, SyncDoc};
 use automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
@@ -14,6 +12,7 @@ use steward_core::protocol::{self, DocPull, SyncMessage, SyncRequest, SyncRespon
 use steward_core::time::{now_millis, ProgramZone};
 use uuid::Uuid;
 
+use crate::exchange::{self, Exchanges};
 use crate::storage::{DocMeta, DocWrite, Principal, ProjectionRow, Role, Scope, Storage, StorageError, User};
 use crate::{authority, gate, schema};
 
@@ -24,9 +23,6 @@ const MAX_DOCS_PER_REQUEST: usize = 2_000;
 /// Automerge operations one sync request may carry in all (a steward's month is a few thousand;
 /// run-length encoding lets few bytes declare many, so the gate counts them).
 const MAX_OPS_PER_REQUEST: u64 = 500_000;
-/// Sync-protocol states kept between a device's rounds.
-const MAX_SYNC_STATES: usize = 20_000;
-const SYNC_STATE_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// Why a request failed. The handlers map these to HTTP answers.
 #[derive(Debug, thiserror::Error)]
@@ -257,12 +253,16 @@ fn unknown_changes(doc: &Automerge, changes: &[gate::ChangeInfo]) -> Vec<ChangeH
 fn canonical(doc_id: Uuid, fresh: &[ChangeHash], write: &DocWrite) -> Result<(), ServiceError> {
     let written: std::collections::HashSet<&ChangeHash> = write.changes.iter().map(|(h, _)| h).collect();
     if fresh.iter().any(|h| !written.contains(h)) {
-        return Err(ServiceError::BadRequest(format!(
-            "document {doc_id}: a change is not in Automerge's canonical encoding (its hash changes when \
-             Automerge writes it again): send changes as Automerge encodes them"
-        )));
+        return Err(not_canonical(doc_id));
     }
     Ok(())
+}
+
+fn not_canonical(doc_id: Uuid) -> ServiceError {
+    ServiceError::BadRequest(format!(
+        "document {doc_id}: a change is not in Automerge's canonical encoding (its hash changes when \
+         Automerge writes it again): send changes as Automerge encodes them"
+    ))
 }
 
 /// The projection of a stored document, for the authority check: the read model's copy when
@@ -287,7 +287,7 @@ pub struct Service {
     journal: crate::journal::Journal,
     zone: ProgramZone,
     bounds: gate::Bounds,
-    sync_states: Mutex<HashMap<(Uuid, Uuid), (am_sync::State, Instant)>>,
+    exchanges: Exchanges,
 }
 
 impl Service {
@@ -305,7 +305,7 @@ impl Service {
             journal: crate::journal::Journal::in_memory(),
             zone,
             bounds: gate::Bounds::default(),
-            sync_states: Mutex::new(HashMap::new()),
+            exchanges: Exchanges::default(),
         })
     }
 
@@ -541,35 +541,81 @@ impl Service {
                 None => (Automerge::new(), None, None, 0),
             };
             let key = (device.device_id, m.id);
-            let mut state = self.take_sync_state(key);
+            let mut ex = self.exchanges.get(key, m.start);
             let before = candidate.get_heads();
             let mut before_projection = None;
-            let mut infos = Vec::new();
-            let mut fresh = Vec::new();
+            // What this round brings: the changes held from earlier rounds, then the message's.
+            let mut infos: Vec<gate::ChunkInfo> =
+                ex.held.iter().map(|h| gate::ChunkInfo::Change(h.info.clone())).collect();
+            let mut incoming: Vec<exchange::Held> = Vec::new();
+            let mut message = None;
             if let Some(bytes) = &m.msg {
-                infos = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
-                ops = ops.saturating_add(infos.iter().map(gate::ChunkInfo::ops).sum());
+                let got = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
+                ops = ops.saturating_add(got.iter().map(gate::ChunkInfo::ops).sum());
                 if ops > MAX_OPS_PER_REQUEST {
                     return Err(ServiceError::BadRequest(format!(
                         "more than {MAX_OPS_PER_REQUEST} operations in one request: send fewer documents at a time"
                     )));
                 }
-                let changes = change_infos(&infos);
-                gate::continues_history(&candidate, &changes).map_err(|e| refused(m.id, e))?;
-                fresh = unknown_changes(&candidate, &changes);
-                if meta.is_some() && !infos.is_empty() {
-                    before_projection = Some(stored_projection(&candidate, stored_json.as_deref(), m.id)?);
-                }
-                gate::guard("the sync message", || {
-                    let msg = am_sync::Message::decode(bytes).map_err(|e| {
+                let decoded = gate::guard("the sync message", || {
+                    am_sync::Message::decode(bytes).map_err(|e| {
                         ServiceError::BadRequest(format!("document {}: the sync message does not decode: {e}", m.id))
-                    })?;
-                    candidate.receive_sync_message(&mut state, msg).map_err(|e| {
-                        ServiceError::BadRequest(format!("document {}: the sync message does not apply: {e}", m.id))
                     })
                 })
                 .map_err(|e| refused(m.id, e))??;
+                // Change chunks are what may wait for a dependency; a document chunk holds its
+                // whole history. A V2 message carries its changes as one item of chunks.
+                for item in decoded.changes.iter() {
+                    for (raw, info) in gate::split(item, &self.bounds).map_err(|e| refused(m.id, e))? {
+                        let gate::ChunkInfo::Change(info) = info else { continue };
+                        let parsed = gate::guard("the sync message", || Change::from_bytes(raw.to_vec()).ok())
+                            .map_err(|e| refused(m.id, e))?;
+                        if let Some(change) = parsed {
+                            incoming.push(exchange::Held { change, info });
+                        }
+                    }
+                }
+                infos.extend(got);
+                message = Some(decoded);
             }
+            let changes = change_infos(&infos);
+            gate::continues_history(&candidate, &changes).map_err(|e| refused(m.id, e))?;
+            let mut fresh = unknown_changes(&candidate, &changes);
+            if meta.is_some() && !infos.is_empty() {
+                before_projection = Some(stored_projection(&candidate, stored_json.as_deref(), m.id)?);
+            }
+            let held: Vec<Change> = ex.held.iter().map(|h| h.change.clone()).collect();
+            gate::guard("the sync message", || {
+                if !held.is_empty() {
+                    candidate.apply_changes(held).map_err(|e| {
+                        ServiceError::BadRequest(format!("document {}: held changes do not apply: {e}", m.id))
+                    })?;
+                }
+                match message {
+                    Some(msg) => candidate.receive_sync_message(&mut ex.state, msg).map_err(|e| {
+                        ServiceError::BadRequest(format!("document {}: the sync message does not apply: {e}", m.id))
+                    }),
+                    None => Ok(()),
+                }
+            })
+            .map_err(|e| refused(m.id, e))??;
+            // Hold what still waits for a dependency for the next round (bug: dropped, a change
+            // sent once after a bloom filter's false positive was never sent again).
+            let mut waiting: Vec<exchange::Held> = Vec::new();
+            for h in ex.held.drain(..).chain(incoming) {
+                if candidate.get_change_meta_by_hash(&h.info.hash).is_some()
+                    || waiting.iter().any(|w| w.info.hash == h.info.hash)
+                {
+                    continue;
+                }
+                if h.info.deps.iter().all(|d| candidate.get_change_meta_by_hash(d).is_some()) {
+                    // Its dependencies are here, so Automerge applied it, under another hash.
+                    return Err(not_canonical(m.id));
+                }
+                waiting.push(h);
+            }
+            ex.held = waiting;
+            fresh.retain(|h| !ex.held.iter().any(|w| w.info.hash == *h));
             if candidate.get_heads() != before {
                 within_size(m.id, &candidate)?;
                 let (header, projection) = gate::guard("the document", || {
@@ -597,10 +643,15 @@ impl Service {
                 exclude.extend(write.changes.iter().map(|(h, _)| *h));
                 writes.push(write);
             }
-            let reply = gate::guard("the sync answer", || candidate.generate_sync_message(&mut state))
+            let reply = gate::guard("the sync answer", || candidate.generate_sync_message(&mut ex.state))
                 .map_err(|e| refused(m.id, e))?;
-            replies.push(SyncMessage { id: m.id, msg: reply.map(|r| ByteBuf::from(r.encode())) });
-            new_states.push((key, state));
+            replies.push(SyncMessage {
+                id: m.id,
+                msg: reply.map(|r| ByteBuf::from(r.encode())),
+                start: false,
+                heads: Some(candidate.get_heads().iter().map(|h| ByteBuf::from(h.0.to_vec())).collect()),
+            });
+            new_states.push((key, ex));
         }
 
         if !writes.is_empty() {
@@ -614,8 +665,8 @@ impl Service {
                 }
             }
         }
-        for (key, state) in new_states {
-            self.put_sync_state(key, state);
+        for (key, ex) in new_states {
+            self.exchanges.put(key, ex);
         }
 
         let feed = self.storage.feed(device.steward_id, device.compound_id, req.cursor.as_deref(), &exclude)?;
@@ -701,22 +752,6 @@ impl Service {
     ) -> Result<Option<Uuid>, ServiceError> {
         let hashes: Vec<ChangeHash> = base.iter().chain(changes).copied().collect();
         Ok(self.storage.docs_holding(&hashes, id)?.into_iter().next())
-    }
-
-    fn take_sync_state(&self, key: (Uuid, Uuid)) -> am_sync::State {
-        let mut states = self.sync_states.lock().unwrap_or_else(|p| p.into_inner());
-        states.remove(&key).map(|(s, _)| s).unwrap_or_default()
-    }
-
-    fn put_sync_state(&self, key: (Uuid, Uuid), state: am_sync::State) {
-        let mut states = self.sync_states.lock().unwrap_or_else(|p| p.into_inner());
-        if states.len() >= MAX_SYNC_STATES {
-            states.retain(|_, (_, at)| at.elapsed() < SYNC_STATE_TTL);
-            if states.len() >= MAX_SYNC_STATES {
-                states.clear();
-            }
-        }
-        states.insert(key, (state, Instant::now()));
     }
 
     /// Stores a document the server creates (admin import, demo, supervisor plans).

@@ -5,6 +5,7 @@
 pub use rusqlite as sqlite;
 
 pub mod app;
+pub mod net;
 pub mod webdriver;
 
 use std::net::SocketAddr;
@@ -79,6 +80,26 @@ impl World {
                 Err(e) => panic!("restart: {e}"),
             }
         }
+    }
+
+    /// A consistent copy of the server's database (the server's own `backup`).
+    pub fn backup(&self, name: &str) -> PathBuf {
+        let to = self.dir.path().join(name);
+        self.admin.storage().backup(&to).expect("backup");
+        to
+    }
+
+    /// Stops the server, puts a backup in place of its database and starts it again, as an
+    /// operator restoring from backup would.
+    pub async fn restore(&mut self, backup: &Path) {
+        self.stop().await;
+        let db = self.config.data_dir.join("steward.sqlite3");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        std::fs::copy(backup, &db).expect("restore the backup");
+        self.admin = steward_sync_server::open_service(&self.config).expect("open service");
+        self.restart().await;
     }
 
     /// A new compound in the community.

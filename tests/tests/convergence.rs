@@ -76,7 +76,7 @@ fn run_protocol(service: &Service, p: &mut Phone, docs: &[Uuid]) {
         let mut msgs = Vec::new();
         for (id, state) in states.iter_mut() {
             let m = p.store.generate_sync_message(*id, state).unwrap();
-            msgs.push(SyncMessage { id: *id, msg: m.map(serde_bytes::ByteBuf::from) });
+            msgs.push(SyncMessage { id: *id, msg: m.map(serde_bytes::ByteBuf::from), start: false, heads: None });
         }
         let done = msgs.iter().all(|m| m.msg.is_none());
         let req = SyncRequest { v: PROTOCOL_VERSION, cursor: p.store.cursor().unwrap(), push: vec![], sync: msgs };

@@ -421,7 +421,7 @@ async fn a_bloom_filter_declaring_2_29_probes_or_0_bits_per_entry_gets_400_befor
     ] {
         let req = SyncRequest {
             v: 1,
-            sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg)) }],
+            sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg)), start: false, heads: None }],
             ..Default::default()
         };
         let started = std::time::Instant::now();
@@ -501,7 +501,7 @@ async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
         let mut req = if round % 2 == 0 {
             SyncRequest {
                 v: 1,
-                sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg.clone())) }],
+                sync: vec![SyncMessage { id: h, msg: Some(ByteBuf::from(msg.clone())), start: false, heads: None }],
                 ..Default::default()
             }
         } else {
@@ -764,7 +764,7 @@ async fn a_document_twice_in_one_request_or_in_both_push_and_sync_is_refused_who
     let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
     let mut state = automerge::sync::State::new();
     let msg = d.with(|st| st.generate_sync_message(h, &mut state)).unwrap().unwrap();
-    let sync = SyncMessage { id: h, msg: Some(ByteBuf::from(msg)) };
+    let sync = SyncMessage { id: h, msg: Some(ByteBuf::from(msg)), start: false, heads: None };
     let before = server_state(&w);
     let cases = [
         SyncRequest { v: 1, push: req.push.clone(), sync: vec![sync.clone()], ..Default::default() },
