@@ -17,6 +17,13 @@ CREATE TABLE IF NOT EXISTS docs (
     rejected     TEXT
 );
 
+-- Documents to reconcile with the sync protocol because the server was restored from a backup
+-- (a response with `resync`): kept until the server's heads equal this device's, so a sync
+-- that fails half-way through, after the new cursor was stored, still brings them back.
+CREATE TABLE IF NOT EXISTS reconcile (
+    doc_id TEXT PRIMARY KEY
+);
+
 -- Changes since the snapshot, in the order they were written (local edits and pulled changes).
 CREATE TABLE IF NOT EXISTS doc_changes (
     seq    INTEGER PRIMARY KEY AUTOINCREMENT,

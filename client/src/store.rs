@@ -216,7 +216,7 @@ impl Store {
         self.docs.clear();
         self.conn.execute_batch(
             "BEGIN IMMEDIATE;
-             DELETE FROM docs; DELETE FROM doc_changes; DELETE FROM pending;
+             DELETE FROM docs; DELETE FROM doc_changes; DELETE FROM pending; DELETE FROM reconcile;
              DELETE FROM households; DELETE FROM visits; DELETE FROM must_visits; DELETE FROM timely;
              DELETE FROM issues; DELETE FROM issue_events; DELETE FROM plan_items; DELETE FROM compounds;
              DELETE FROM drafts;
@@ -489,8 +489,15 @@ impl Store {
                 pulled.insert(p.id, (bytes, added));
                 updated.insert(p.id, candidate);
             } else {
-                let mut doc = Automerge::load(&bytes)
+                let mut doc = Automerge::new();
+                doc.load_incremental(&bytes)
                     .map_err(|e| StoreError::Protocol(format!("server sent a document that does not load: {e}")))?;
+                if doc.get_heads().is_empty() || !doc.get_missing_deps(&[]).is_empty() {
+                    // Changes of a document this device does not hold (it was to reconcile it
+                    // after a restore, and that was cut off): fetch it whole instead.
+                    applied.need_sync.push(p.id);
+                    continue;
+                }
                 doc.set_actor(self.actor.clone());
                 let h = doc::header(&doc)?;
                 if h.id != p.id {
@@ -571,6 +578,19 @@ impl Store {
                 )?;
             }
         }
+        if resp.resync {
+            // The server was restored from a backup and may lack whole documents this device
+            // holds (made on it, or reached it since the backup): reconcile all of them, and
+            // remember so in the same transaction as the new cursor.
+            tx.execute("INSERT OR IGNORE INTO reconcile (doc_id) SELECT id FROM docs WHERE rejected IS NULL", [])?;
+            // And those of its scope this device does not hold (revoked before the restore).
+            for id in &need_sync {
+                tx.execute("INSERT OR IGNORE INTO reconcile (doc_id) VALUES (?1)", [id.to_string()])?;
+            }
+            for id in &revoked {
+                tx.execute("DELETE FROM reconcile WHERE doc_id = ?1", [id.to_string()])?;
+            }
+        }
         set_meta(&tx, "cursor", &resp.cursor)?;
         tx.commit()?;
         self.docs.extend(new_docs);
@@ -582,6 +602,7 @@ impl Store {
             self.maybe_compact(*id)?;
         }
         applied.need_sync.extend(need_sync.iter().copied());
+        applied.need_sync.extend(self.to_reconcile()?);
         applied.need_sync.sort();
         applied.need_sync.dedup();
         Ok(applied)
@@ -592,6 +613,29 @@ impl Store {
     pub fn quarantine(&mut self, ids: &[Uuid], why: &str) -> Result<(), StoreError> {
         for id in ids {
             self.conn.execute("UPDATE docs SET rejected = ?2 WHERE id = ?1", params![id.to_string(), why])?;
+        }
+        Ok(())
+    }
+
+    /// Documents the server says are not this steward's: those without unsynced edits are
+    /// deleted, as a revoked document is; the others are set aside with the reason, so no edit
+    /// is lost.
+    pub fn drop_unless_pending(&mut self, ids: &[Uuid], why: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut dropped = Vec::new();
+        for id in ids {
+            let pending: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pending WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
+            if pending == 0 {
+                remove_doc(&tx, *id)?;
+                dropped.push(*id);
+            } else {
+                tx.execute("UPDATE docs SET rejected = ?2 WHERE id = ?1", params![id.to_string(), why])?;
+            }
+        }
+        tx.commit()?;
+        for id in dropped {
+            self.docs.remove(&id);
         }
         Ok(())
     }
@@ -663,6 +707,15 @@ impl Store {
         Ok(())
     }
 
+    /// Documents still to reconcile after the server was restored from a backup.
+    pub fn to_reconcile(&self) -> Result<Vec<Uuid>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.doc_id FROM reconcile r LEFT JOIN docs d ON d.id = r.doc_id WHERE d.rejected IS NULL",
+        )?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        ids.iter().map(|id| Uuid::parse_str(id).map_err(|_| StoreError::Corrupt("reconcile doc id".into()))).collect()
+    }
+
     /// A document's heads on this device.
     pub fn doc_heads(&mut self, id: Uuid) -> Result<Vec<ChangeHash>, StoreError> {
         Ok(self.doc(id)?.get_heads())
@@ -678,6 +731,10 @@ impl Store {
         theirs.sort();
         theirs.dedup();
         if !self.docs.contains_key(&id) && !self.has_doc(id)? {
+            if theirs.is_empty() {
+                // Neither side has it: nothing to reconcile.
+                self.conn.execute("DELETE FROM reconcile WHERE doc_id = ?1", [id.to_string()])?;
+            }
             return Ok(theirs.is_empty());
         }
         let doc = self.doc(id)?;
@@ -688,6 +745,7 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if in_sync {
             tx.execute("DELETE FROM pending WHERE doc_id = ?1", [id.to_string()])?;
+            tx.execute("DELETE FROM reconcile WHERE doc_id = ?1", [id.to_string()])?;
         }
         if known && !theirs.is_empty() {
             tx.execute(
@@ -764,6 +822,7 @@ fn remove_doc(tx: &rusqlite::Transaction<'_>, id: Uuid) -> Result<(), StoreError
     tx.execute("DELETE FROM docs WHERE id = ?1", [&id])?;
     tx.execute("DELETE FROM doc_changes WHERE doc_id = ?1", [&id])?;
     tx.execute("DELETE FROM pending WHERE doc_id = ?1", [&id])?;
+    tx.execute("DELETE FROM reconcile WHERE doc_id = ?1", [&id])?;
     projection::delete(tx, &id)?;
     Ok(())
 }

@@ -267,7 +267,7 @@ impl SyncClient {
         Err(match status {
             401 => PostError::Sync(SyncError::Unauthorized),
             403 | 422 if body.as_ref().is_some_and(|b| !b.docs.is_empty()) => {
-                PostError::Documents(body.map(|b| b.docs).unwrap_or_default(), message)
+                PostError::Documents(body.map(|b| b.docs).unwrap_or_default(), message, status == 403)
             }
             s if s >= 500 => PostError::Sync(SyncError::Server(message)),
             _ => PostError::Sync(SyncError::Rejected(message)),
@@ -336,11 +336,11 @@ impl SyncClient {
                     let applied = with_store(store, move |s| s.apply_sync_response(&prepared, &resp)).await?;
                     return Ok(applied.need_sync);
                 }
-                Err(PostError::Documents(docs, message)) if attempts < 4 => {
+                Err(PostError::Documents(docs, message, _)) if attempts < 4 => {
                     tracing::warn!(docs = docs.len(), "server refused documents; setting them aside");
                     with_store(store, move |s| s.quarantine(&docs, &message)).await?;
                 }
-                Err(PostError::Documents(_, message)) => return Err(SyncError::Rejected(message)),
+                Err(PostError::Documents(_, message, _)) => return Err(SyncError::Rejected(message)),
                 Err(PostError::Sync(e)) => return Err(e),
             }
         }
@@ -379,7 +379,24 @@ impl SyncClient {
             let req = SyncRequest { v: PROTOCOL_VERSION, cursor, push: Vec::new(), sync: msgs };
             let resp = match self.post(identity, &req, report).await {
                 Ok(r) => r,
-                Err(PostError::Documents(_, m)) => return Err(SyncError::Rejected(m)),
+                Err(PostError::Documents(docs, message, forbidden)) => {
+                    // Changes the server refuses are set aside, as on the fast path. A document
+                    // no longer this steward's (reassigned before the server's restore) is
+                    // dropped like a revoked one, unless it holds edits the server never got.
+                    tracing::warn!(docs = docs.len(), forbidden, "server refused documents in the sync protocol");
+                    for d in &docs {
+                        open.remove(d);
+                    }
+                    with_store(store, move |s| {
+                        if forbidden {
+                            s.drop_unless_pending(&docs, &message)
+                        } else {
+                            s.quarantine(&docs, &message)
+                        }
+                    })
+                    .await?;
+                    continue;
+                }
                 Err(PostError::Sync(e)) => return Err(e),
             };
             open = with_store(store, move |s| {
@@ -445,8 +462,9 @@ impl Exchange {
 
 enum PostError {
     Sync(SyncError),
-    /// The server refused these documents (out of scope, or a change that breaks them).
-    Documents(Vec<Uuid>, String),
+    /// The server refused these documents (out of scope, or a change that breaks them); `true`
+    /// for out of scope (403).
+    Documents(Vec<Uuid>, String, bool),
 }
 
 fn describe(e: &reqwest::Error) -> String {

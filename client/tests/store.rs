@@ -219,6 +219,7 @@ fn an_answer_arriving_after_sign_out_writes_nothing_a_new_enrolment_starts_afres
         pull: vec![],
         sync: vec![],
         revoked: vec![],
+        resync: false,
     };
 
     // The steward signs out while the request is in flight; its answer then arrives.

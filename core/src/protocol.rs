@@ -88,6 +88,11 @@ pub struct SyncResponse {
     /// Documents no longer in the device's scope (a household reassigned): drop them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revoked: Vec<UuidBytes>,
+    /// The server did not recognise the cursor (it was restored from a backup): it may lack
+    /// whole documents the device holds, so the device reconciles every document it holds, not
+    /// only those in `need_sync`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resync: bool,
 }
 
 /// Changes of one document the device lacks.

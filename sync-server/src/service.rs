@@ -686,6 +686,7 @@ impl Service {
                 .collect(),
             sync: replies,
             revoked: feed.revoked.into_iter().map(UuidBytes).collect(),
+            resync: feed.unknown_cursor,
         })
     }
 

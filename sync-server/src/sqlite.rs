@@ -521,6 +521,7 @@ impl Storage for SqliteStorage {
                     .unwrap_or((0, None));
                 let mut feed = Feed { cursor: cursor_text(max_seq, max_hash.as_deref()), ..Default::default() };
                 let Some(since) = parse_cursor(c, cursor)? else {
+                    feed.unknown_cursor = true;
                     // The device has history this database may not: reconcile every document in
                     // scope with the sync protocol instead of resending whole histories.
                     let mut stmt =

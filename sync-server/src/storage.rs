@@ -192,6 +192,8 @@ pub struct Feed {
     /// The cursor came from another history (a restore from backup): the device must reconcile
     /// these documents with the sync protocol.
     pub resync: Vec<Uuid>,
+    /// The cursor was not recognised at all: the device may hold documents this server lacks.
+    pub unknown_cursor: bool,
 }
 
 /// A projection row of the read model.

@@ -1,228 +1,572 @@
-//! Property: whatever the edits and however syncs are ordered, dropped or duplicated, once every
-//! device has synced twice without loss they all hold the same documents as the server, and no
-//! edit made on any device is missing.
+//! Property: whatever the edits, and however the network drops, duplicates and delays requests,
+//! the server restarts or is restored from a backup, once every device has synced twice over a
+//! quiet network they all hold the same documents as the server, nothing is waiting or set
+//! aside, and every edit is there exactly once — a phone's always, a supervisor's unless a
+//! restore took it before any phone had it.
 //!
-//! Drives the real device store and the real server logic (`Service::sync`) with the wire
-//! encoding in between, but without HTTP, so that many cases run quickly.
+//! Real parts throughout: the real `SyncClient` (fast path, set-aside documents, the sync
+//! protocol's fallback and its way out) over real HTTP to a real server in this process, through
+//! a faulty network (`steward_tests::net`), with the real device stores. The supervisors' edits
+//! go through the running server's own service (as its HTTP handlers do), so its journal knows
+//! them.
+//!
+//! `PROPTEST_CASES` sets the number of cases (256 by default; `scripts/test.sh` runs the
+//! default, the longer run in `docs/reliability.md` runs 1,024).
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
-use steward_client::{Identity, Store};
+use proptest::test_runner::{FileFailurePersistence, TestRunner};
+use steward_client::SyncClient;
 use steward_core::doc::{self, NewIssue, Projection};
 use steward_core::model::*;
-use steward_core::protocol::{decode, encode, SyncMessage, SyncRequest, SyncResponse, PROTOCOL_VERSION};
-use steward_core::time::{now_millis, ProgramZone};
-use steward_sync_server::service::DeviceCtx;
-use steward_sync_server::sqlite::SqliteStorage;
-use steward_sync_server::{admin, Service};
+use steward_core::time::now_millis;
+use steward_sync_server::Service;
+use steward_tests::net::{Fault, FaultyNet};
+use steward_tests::{visit, Device, World};
 use uuid::Uuid;
+
+/// Devices 0 and 1 are steward A's two phones; device 2 is steward B's.
+const DEVICES: usize = 3;
+const STEWARD_OF: [usize; DEVICES] = [0, 0, 1];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Visit { device: usize },
-    Phone { device: usize, n: u8 },
-    Comment { device: usize },
-    SupervisorComment,
-    SupervisorMustVisit,
-    Sync { device: usize, drop_request: bool, drop_response: bool, duplicate: bool },
+    Visit {
+        device: usize,
+    },
+    /// The same field on both of A's phones: concurrent edits of one value.
+    Phone {
+        device: usize,
+        n: u16,
+    },
+    Comment {
+        device: usize,
+    },
+    /// A new document made on a phone.
+    ReportIssue {
+        device: usize,
+    },
+    /// Many small changes: bloom-filter false positives in the sync protocol, and compaction
+    /// on the device.
+    SmallEdits {
+        device: usize,
+        n: u8,
+    },
+    /// The steward verifies or reopens a resolved issue (on the steward's first phone only).
+    StewardStatus {
+        steward: usize,
+        reopen: bool,
+    },
+    SupervisorComment {
+        steward: usize,
+    },
+    /// On the steward's own household, or on the shared one (whoever has it).
+    SupervisorMustVisit {
+        steward: usize,
+        on_shared: bool,
+    },
+    /// Moves the steward's issue one step along (accepted, in progress, resolved).
+    SupervisorStatus {
+        steward: usize,
+    },
+    /// The shared household goes to the other steward.
+    Reassign,
+    Sync {
+        device: usize,
+        faults: Vec<Fault>,
+    },
+    /// Requests the network held back arrive now, after newer ones.
+    DeliverLate,
+    /// The app is killed and started again.
+    ReopenApp {
+        device: usize,
+    },
+    Restart,
+    Backup,
+    /// The server is restored from the last backup (the sync protocol reconciles).
+    Restore,
 }
 
-fn op() -> impl Strategy<Value = Op> {
+fn fault() -> impl Strategy<Value = Fault> {
     prop_oneof![
-        3 => (0..3usize).prop_map(|device| Op::Visit { device }),
-        2 => (0..3usize, any::<u8>()).prop_map(|(device, n)| Op::Phone { device, n }),
-        1 => (0..3usize).prop_map(|device| Op::Comment { device }),
-        1 => Just(Op::SupervisorComment),
-        1 => Just(Op::SupervisorMustVisit),
-        4 => (0..3usize, prop::bool::weighted(0.2), prop::bool::weighted(0.2), prop::bool::weighted(0.2))
-            .prop_map(|(device, drop_request, drop_response, duplicate)| Op::Sync { device, drop_request, drop_response, duplicate }),
+        6 => Just(Fault::Deliver),
+        1 => Just(Fault::DropRequest),
+        1 => Just(Fault::DropResponse),
+        2 => Just(Fault::Duplicate),
+        1 => Just(Fault::Late),
     ]
 }
 
-struct Phone {
-    store: Store,
-    ctx: DeviceCtx,
+fn op(restores: bool) -> impl Strategy<Value = Op> {
+    let d = 0..DEVICES;
+    let st = 0..2usize;
+    prop_oneof![
+        4 => d.clone().prop_map(|device| Op::Visit { device }),
+        2 => (0..2usize, any::<u16>()).prop_map(|(device, n)| Op::Phone { device, n }),
+        2 => d.clone().prop_map(|device| Op::Comment { device }),
+        1 => d.clone().prop_map(|device| Op::ReportIssue { device }),
+        1 => (d.clone(), 20..90u8).prop_map(|(device, n)| Op::SmallEdits { device, n }),
+        1 => (st.clone(), any::<bool>()).prop_map(|(steward, reopen)| Op::StewardStatus { steward, reopen }),
+        1 => st.clone().prop_map(|steward| Op::SupervisorComment { steward }),
+        1 => (st.clone(), any::<bool>()).prop_map(|(steward, on_shared)| Op::SupervisorMustVisit { steward, on_shared }),
+        2 => st.prop_map(|steward| Op::SupervisorStatus { steward }),
+        2 => Just(Op::Reassign),
+        4 => (0..3u8).prop_map(move |n| match (restores, n) {
+            (false, _) => Op::Reassign,
+            (true, 0) => Op::Backup,
+            (true, _) => Op::Restore,
+        }),
+        8 => (d.clone(), prop::collection::vec(fault(), 0..5)).prop_map(|(device, faults)| Op::Sync { device, faults }),
+        1 => Just(Op::DeliverLate),
+        1 => d.prop_map(|device| Op::ReopenApp { device }),
+        1 => Just(Op::Restart),
+    ]
 }
 
-/// One sync over the wire encoding, with optional loss and duplication.
-fn sync(service: &Service, p: &mut Phone, drop_request: bool, drop_response: bool, duplicate: bool) {
-    let (req, prepared) = p.store.prepare_sync().unwrap();
-    if drop_request {
-        return;
-    }
-    let wire = encode(&req);
-    let resp = service.sync(&p.ctx, decode(&wire).unwrap()).expect("server accepts");
-    if duplicate {
-        service.sync(&p.ctx, decode(&wire).unwrap()).expect("server accepts a duplicate");
-    }
-    if drop_response {
-        return;
-    }
-    let resp: SyncResponse = decode(&encode(&resp)).unwrap();
-    let applied = p.store.apply_sync_response(&prepared, &resp).unwrap();
-    if duplicate {
-        p.store.apply_sync_response(&prepared, &resp).unwrap();
-    }
-    if !applied.need_sync.is_empty() {
-        run_protocol(service, p, &applied.need_sync);
-    }
-}
-
-fn run_protocol(service: &Service, p: &mut Phone, docs: &[Uuid]) {
-    let mut states: Vec<(Uuid, automerge::sync::State)> = docs.iter().map(|d| (*d, Default::default())).collect();
-    for _ in 0..12 {
-        let mut msgs = Vec::new();
-        for (id, state) in states.iter_mut() {
-            let m = p.store.generate_sync_message(*id, state).unwrap();
-            msgs.push(SyncMessage { id: *id, msg: m.map(serde_bytes::ByteBuf::from), start: false, heads: None });
-        }
-        let done = msgs.iter().all(|m| m.msg.is_none());
-        let req = SyncRequest { v: PROTOCOL_VERSION, cursor: p.store.cursor().unwrap(), push: vec![], sync: msgs };
-        let resp = service.sync(&p.ctx, req).unwrap();
-        let they_done = resp.sync.iter().all(|m| m.msg.is_none());
-        for m in &resp.sync {
-            if let (Some(msg), Some((_, st))) = (&m.msg, states.iter_mut().find(|(id, _)| *id == m.id)) {
-                p.store.receive_sync_message(m.id, st, msg).unwrap();
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    // Half the cases restore the server from backups, starting with one taken at once.
+    any::<bool>().prop_flat_map(|restores| {
+        prop::collection::vec(op(restores), 1..40).prop_map(move |mut ops| {
+            if restores {
+                ops.insert(0, Op::Backup);
             }
-        }
-        p.store.apply_sync_response(&Default::default(), &SyncResponse { sync: vec![], ..resp }).unwrap();
-        if done && they_done {
-            return;
-        }
-    }
-}
-
-fn run(ops: Vec<Op>) {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = SqliteStorage::open(&dir.path().join("server")).unwrap();
-    let service = Service::new(Arc::new(storage), ProgramZone::default()).unwrap();
-    let c = steward_tests::seed_compound(&service);
-    let steward = admin::create_steward(&service, c, "李秀英").unwrap();
-    let household = admin::create_household(&service, c, Some(steward.id), steward_tests::profile(1)).unwrap();
-    let issue = NewIssue {
-        id: Uuid::new_v4(),
-        compound_id: c,
-        reporter_id: steward.id,
-        reported_at: now_millis(),
-        category: IssueCategory::EbikeParking,
-        place: "5栋楼道".into(),
-        description: "电瓶车堵塞楼道".into(),
-        route: IssueRoute::PropertyDuty,
-    };
-    service.create_doc(&doc::create_issue(service.actor().clone(), &issue).unwrap()).unwrap();
-
-    let mut phones: Vec<Phone> = (0..3)
-        .map(|i| {
-            let mut store = Store::open(dir.path().join(format!("phone{i}.sqlite3"))).unwrap();
-            store
-                .set_identity(&Identity {
-                    server_url: "http://unused".into(),
-                    device_token: String::new(),
-                    device_id: Uuid::new_v4(),
-                    steward_id: steward.id,
-                    steward_name: steward.name.clone(),
-                    compound_id: c,
-                    compound_name: "蜀汉美郡".into(),
-                })
-                .unwrap();
-            let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: c };
-            Phone { store, ctx }
+            ops
         })
-        .collect();
-    for p in phones.iter_mut() {
-        sync(&service, p, false, false, false);
-    }
-
-    let mut visits = BTreeSet::new();
-    let mut comments = BTreeSet::new();
-    for op in ops {
-        match op {
-            Op::Visit { device } => {
-                let v = steward_tests::visit(steward.id, now_millis());
-                phones[device].store.record_visit(household, &v).unwrap();
-                visits.insert(v.id);
-            }
-            Op::Phone { device, n } => {
-                let Projection::Household(h) = phones[device].store.project(household).unwrap() else { unreachable!() };
-                let mut p = h.profile;
-                p.phone = Some(format!("139{n:08}"));
-                phones[device].store.update_profile(household, &p).unwrap();
-            }
-            Op::Comment { device } => {
-                let text = format!("管家留言 {}", Uuid::new_v4());
-                phones[device].store.comment_issue(issue.id, &text).unwrap();
-                comments.insert(text);
-            }
-            Op::SupervisorComment => {
-                let text = format!("支部留言 {}", Uuid::new_v4());
-                service
-                    .edit(
-                        issue.id,
-                        |_| Ok(()),
-                        |d| {
-                            doc::comment_issue(
-                                d,
-                                Uuid::new_v4(),
-                                &text,
-                                Uuid::nil(),
-                                PartyRole::Supervisor,
-                                now_millis(),
-                            )
-                        },
-                    )
-                    .unwrap();
-                comments.insert(text);
-            }
-            Op::SupervisorMustVisit => {
-                let m = doc::NewMustVisit {
-                    id: Uuid::new_v4(),
-                    trigger: MustVisitTrigger::Hardship,
-                    date: now_millis(),
-                    note: String::new(),
-                    raised_by: Uuid::nil(),
-                };
-                service.edit(household, |_| Ok(()), |d| doc::raise_must_visit(d, &m)).unwrap();
-            }
-            Op::Sync { device, drop_request, drop_response, duplicate } => {
-                sync(&service, &mut phones[device], drop_request, drop_response, duplicate)
-            }
-        }
-    }
-    // Quiet network: everyone syncs twice.
-    for _ in 0..2 {
-        for p in phones.iter_mut() {
-            sync(&service, p, false, false, false);
-        }
-    }
-
-    let server_h = doc::project(&service.storage().load_doc(household).unwrap().unwrap().doc).unwrap();
-    let server_i = doc::project(&service.storage().load_doc(issue.id).unwrap().unwrap().doc).unwrap();
-    for (n, p) in phones.iter_mut().enumerate() {
-        assert_eq!(p.store.project(household).unwrap(), server_h, "phone {n} household");
-        assert_eq!(p.store.project(issue.id).unwrap(), server_i, "phone {n} issue");
-        assert_eq!(p.store.pending_count().unwrap(), 0, "phone {n} has nothing waiting");
-    }
-    let Projection::Household(h) = server_h else { unreachable!() };
-    let Projection::Issue(i) = server_i else { unreachable!() };
-    assert_eq!(h.visits.iter().map(|v| v.id).collect::<BTreeSet<_>>(), visits, "no visit lost or duplicated");
-    assert_eq!(
-        i.timeline.iter().map(|e| e.text.clone()).collect::<BTreeSet<_>>(),
-        comments,
-        "no comment lost or duplicated"
-    );
-    // The server's read model agrees with its documents.
-    let rows = service.storage().projections(&steward_sync_server::storage::Scope::All, None, -1).unwrap();
-    let rm = rows.iter().find(|r| r.doc_id == household).unwrap();
-    assert_eq!(serde_json::from_str::<Projection>(&rm.json).unwrap(), Projection::Household(h));
+    })
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 200, ..ProptestConfig::default() })]
+/// Something a supervisor wrote, which a restore may take back.
+#[derive(Debug, Clone)]
+struct SupervisorEdit {
+    doc: Uuid,
+    text: String,
+    after_backup: bool,
+}
 
-    #[test]
-    fn devices_and_server_converge_over_random_edits_orders_drops_and_duplicates(ops in prop::collection::vec(op(), 1..40)) {
-        run(ops);
+struct Case {
+    w: World,
+    devices: Vec<Device>,
+    nets: Vec<Arc<FaultyNet>>,
+    stewards: Vec<Uuid>,
+    /// Each steward's own household and issue.
+    households: Vec<Uuid>,
+    issues: Vec<Uuid>,
+    shared: Uuid,
+    shared_owner: usize,
+    /// The backup, and who had the shared household when it was taken.
+    backup: Option<(PathBuf, usize)>,
+    /// Everything phones wrote: (document, visit id or comment text) → how many times.
+    phone_visits: BTreeMap<Uuid, Vec<Uuid>>,
+    phone_texts: BTreeMap<Uuid, Vec<String>>,
+    phone_issues: Vec<(usize, Uuid)>,
+    supervisor: Vec<SupervisorEdit>,
+    phones_written: Vec<String>,
+    restores: u32,
+    restarts: u32,
+    duplicated_protocol: u32,
+}
+
+impl Case {
+    fn service(&self) -> &Service {
+        &self.w.running.as_ref().expect("the server runs").state().service
     }
+
+    fn supervisor_edit(
+        &mut self,
+        doc: Uuid,
+        text: String,
+        edit: impl Fn(&mut automerge::Automerge) -> Result<(), steward_core::Error>,
+    ) {
+        if self.service().edit(doc, |_| Ok(()), edit).is_ok() {
+            self.supervisor.push(SupervisorEdit { doc, text, after_backup: self.backup.is_some() });
+        }
+    }
+
+    fn project_on(&self, device: usize, id: Uuid) -> Option<Projection> {
+        self.devices[device].with(|s| if s.has_doc(id).unwrap() { Some(s.project(id).unwrap()) } else { None })
+    }
+}
+
+fn texts_of(p: &Projection) -> Vec<String> {
+    match p {
+        Projection::Issue(i) => i.timeline.iter().map(|e| e.text.clone()).collect(),
+        Projection::Household(h) => h.must_visits.iter().map(|m| m.note.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn count<T: PartialEq>(items: &[T], x: &T) -> usize {
+    items.iter().filter(|y| *y == x).count()
+}
+
+async fn setup() -> Case {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let stewards = vec![w.steward(c, "李秀英").id, w.steward(c, "王建国").id];
+    let households: Vec<Uuid> = stewards.iter().enumerate().map(|(n, s)| w.household(c, Some(*s), n)).collect();
+    let shared = w.household(c, Some(stewards[0]), 9);
+    let mut issues = Vec::new();
+    for s in &stewards {
+        let issue = NewIssue {
+            id: Uuid::new_v4(),
+            compound_id: c,
+            reporter_id: *s,
+            reported_at: now_millis(),
+            category: IssueCategory::EbikeParking,
+            place: "5栋楼道".into(),
+            description: "电瓶车堵塞楼道".into(),
+            route: IssueRoute::PropertyDuty,
+        };
+        w.admin.create_doc(&doc::create_issue(w.admin.actor().clone(), &issue).unwrap()).unwrap();
+        issues.push(issue.id);
+    }
+    let mut devices = Vec::new();
+    let mut nets = Vec::new();
+    for steward in STEWARD_OF {
+        let mut d = w.device(stewards[steward]).await;
+        let net = Arc::new(FaultyNet::new());
+        d.client = SyncClient::with_transport(net.clone());
+        d.sync().await;
+        devices.push(d);
+        nets.push(net);
+    }
+    Case {
+        w,
+        devices,
+        nets,
+        stewards,
+        households,
+        issues,
+        shared,
+        shared_owner: 0,
+        backup: None,
+        phone_visits: BTreeMap::new(),
+        phone_texts: BTreeMap::new(),
+        phone_issues: Vec::new(),
+        supervisor: Vec::new(),
+        phones_written: Vec::new(),
+        restores: 0,
+        restarts: 0,
+        duplicated_protocol: 0,
+    }
+}
+
+async fn apply(k: &mut Case, op: Op) {
+    match op {
+        Op::Visit { device } => {
+            let s = STEWARD_OF[device];
+            let v = visit(k.stewards[s], now_millis());
+            let h = k.households[s];
+            k.devices[device].with(|st| st.record_visit(h, &v)).unwrap();
+            k.phone_visits.entry(h).or_default().push(v.id);
+        }
+        Op::Phone { device, n } => {
+            let h = k.households[0];
+            let Some(Projection::Household(p)) = k.project_on(device, h) else { panic!("A's household on A's phone") };
+            let mut profile = p.profile;
+            let phone = format!("139{n:08}");
+            profile.phone = Some(phone.clone());
+            k.devices[device].with(|st| st.update_profile(h, &profile)).unwrap();
+            k.phones_written.push(phone);
+        }
+        Op::Comment { device } => {
+            let i = k.issues[STEWARD_OF[device]];
+            let text = format!("管家留言 {}", Uuid::new_v4());
+            k.devices[device].with(|st| st.comment_issue(i, &text)).unwrap();
+            k.phone_texts.entry(i).or_default().push(text);
+        }
+        Op::ReportIssue { device } => {
+            let s = STEWARD_OF[device];
+            let issue = NewIssue {
+                id: Uuid::new_v4(),
+                compound_id: k.devices[device].compound_id,
+                reporter_id: k.stewards[s],
+                reported_at: now_millis(),
+                category: IssueCategory::Other,
+                place: format!("{}栋", device + 1),
+                description: "楼道堆放杂物".into(),
+                route: IssueRoute::PropertyDuty,
+            };
+            let id = k.devices[device].with(|st| st.report_issue(&issue)).unwrap();
+            k.phone_issues.push((s, id));
+        }
+        Op::SmallEdits { device, n } => {
+            let h = k.households[STEWARD_OF[device]];
+            k.devices[device].with(|st| {
+                for i in 0..n {
+                    let Projection::Household(p) = st.project(h).unwrap() else { panic!() };
+                    let mut profile = p.profile;
+                    profile.member_count = 1 + (i as u32 % 9);
+                    st.update_profile(h, &profile).unwrap();
+                }
+            });
+        }
+        Op::StewardStatus { steward, reopen } => {
+            let device = STEWARD_OF.iter().position(|s| *s == steward).unwrap();
+            let i = k.issues[steward];
+            let Some(Projection::Issue(p)) = k.project_on(device, i) else { panic!("the steward's issue") };
+            if p.status != IssueStatus::Resolved {
+                return;
+            }
+            let (to, text) = if reopen {
+                (IssueStatus::Reopened, format!("仍未解决 {}", Uuid::new_v4()))
+            } else {
+                (IssueStatus::Verified, format!("已核实 {}", Uuid::new_v4()))
+            };
+            k.devices[device].with(|st| st.set_issue_status(i, to, &text)).unwrap();
+            k.phone_texts.entry(i).or_default().push(text);
+        }
+        Op::SupervisorComment { steward } => {
+            let i = k.issues[steward];
+            let text = format!("支部留言 {}", Uuid::new_v4());
+            let t = text.clone();
+            k.supervisor_edit(i, text, move |d| {
+                doc::comment_issue(d, Uuid::new_v4(), &t, Uuid::nil(), PartyRole::Supervisor, now_millis())
+            });
+        }
+        Op::SupervisorMustVisit { steward, on_shared } => {
+            let h = if on_shared { k.shared } else { k.households[steward] };
+            let note = format!("支部交办 {}", Uuid::new_v4());
+            let m = doc::NewMustVisit {
+                id: Uuid::new_v4(),
+                trigger: MustVisitTrigger::Hardship,
+                date: now_millis(),
+                note: note.clone(),
+                raised_by: Uuid::nil(),
+            };
+            k.supervisor_edit(h, note, move |d| doc::raise_must_visit(d, &m));
+        }
+        Op::SupervisorStatus { steward } => {
+            let i = k.issues[steward];
+            let d = k.service().storage().load_doc(i).unwrap().unwrap().doc;
+            let Projection::Issue(p) = doc::project(&d).unwrap() else { panic!() };
+            let to = match p.status {
+                IssueStatus::Reported | IssueStatus::Reopened => IssueStatus::Accepted,
+                IssueStatus::Accepted => IssueStatus::InProgress,
+                IssueStatus::InProgress => IssueStatus::Resolved,
+                _ => return,
+            };
+            let text = format!("物业处理 {}", Uuid::new_v4());
+            let t = text.clone();
+            k.supervisor_edit(i, text, move |d| {
+                doc::set_issue_status(d, Uuid::new_v4(), to, &t, Uuid::nil(), PartyRole::Supervisor, now_millis())
+            });
+        }
+        Op::Reassign => {
+            let to = 1 - k.shared_owner;
+            let steward = k.stewards[to];
+            let shared = k.shared;
+            if k.service().edit(shared, |_| Ok(()), |d| doc::assign_household(d, Some(steward), now_millis())).is_ok() {
+                k.shared_owner = to;
+            }
+        }
+        Op::Sync { device, faults } => {
+            let before = k.nets[device].exchanges().len();
+            k.nets[device].plan(faults.clone());
+            let _ = k.devices[device].client.sync(&k.devices[device].store).await;
+            k.nets[device].plan([]);
+            let log = k.nets[device].exchanges();
+            for (n, (req, _)) in log[before..].iter().enumerate() {
+                if !req.sync.is_empty() && faults.get(n) == Some(&Fault::Duplicate) {
+                    k.duplicated_protocol += 1;
+                }
+            }
+        }
+        Op::DeliverLate => {
+            for net in &k.nets {
+                net.deliver_late().await;
+            }
+        }
+        Op::ReopenApp { device } => k.devices[device].reopen(),
+        Op::Restart => {
+            k.w.restart().await;
+            k.restarts += 1;
+        }
+        Op::Backup => {
+            let name = format!("backup-{}.sqlite3", Uuid::new_v4());
+            k.backup = Some((k.w.backup(&name), k.shared_owner));
+            for e in k.supervisor.iter_mut() {
+                e.after_backup = false;
+            }
+        }
+        Op::Restore => {
+            let Some((backup, owner)) = k.backup.clone() else { return };
+            // What a supervisor wrote after the backup survives only where a phone of the
+            // document's steward (as the backup has it) holds it.
+            let owner_of = |k: &Case, doc: Uuid| {
+                if doc == k.shared {
+                    owner
+                } else {
+                    (0..2).find(|s| k.households[*s] == doc || k.issues[*s] == doc).expect("a steward's document")
+                }
+            };
+            let mut kept = Vec::new();
+            for e in std::mem::take(&mut k.supervisor) {
+                let steward = owner_of(k, e.doc);
+                let on_a_phone = !e.after_backup
+                    || (0..DEVICES).any(|d| {
+                        STEWARD_OF[d] == steward
+                            && k.project_on(d, e.doc).is_some_and(|p| texts_of(&p).contains(&e.text))
+                    });
+                if on_a_phone {
+                    kept.push(e);
+                }
+            }
+            k.supervisor = kept;
+            k.shared_owner = owner;
+            k.w.restore(&backup).await;
+            k.restores += 1;
+        }
+    }
+}
+
+async fn run(ops: Vec<Op>) {
+    let mut k = setup().await;
+    let initial_phone = {
+        let Some(Projection::Household(p)) = k.project_on(0, k.households[0]) else { panic!() };
+        p.profile.phone
+    };
+    for op in ops {
+        apply(&mut k, op).await;
+    }
+    // Late requests arrive, then a quiet network: every device syncs twice.
+    for net in &k.nets {
+        net.deliver_late().await;
+    }
+    for round in 0..2 {
+        for (n, d) in k.devices.iter().enumerate() {
+            let report = d.client.sync(&d.store).await.unwrap_or_else(|e| panic!("round {round}, device {n}: {e}"));
+            // The fast path, at most 12 protocol rounds, the way out, and set-aside retries.
+            assert!(report.round_trips <= 18, "round {round}, device {n}: {} requests in one sync", report.round_trips);
+        }
+    }
+
+    let server = k.service();
+    let load = |id: Uuid| doc::project(&server.storage().load_doc(id).unwrap().unwrap().doc).unwrap();
+    let mut docs: Vec<(usize, Uuid)> = Vec::new();
+    for s in 0..2 {
+        docs.push((s, k.households[s]));
+        docs.push((s, k.issues[s]));
+    }
+    docs.push((k.shared_owner, k.shared));
+    docs.extend(k.phone_issues.iter().copied());
+    for (n, d) in k.devices.iter().enumerate() {
+        let status = d.with(|s| s.sync_status()).unwrap();
+        assert_eq!(status.pending_changes, 0, "device {n}: nothing waiting");
+        assert!(status.rejected.is_empty(), "device {n}: nothing set aside: {:?}", status.rejected);
+    }
+    for (owner, id) in &docs {
+        let on_server = load(*id);
+        for n in 0..DEVICES {
+            let here = k.project_on(n, *id);
+            if STEWARD_OF[n] == *owner {
+                assert_eq!(here.as_ref(), Some(&on_server), "device {n}, document {id}");
+            } else {
+                assert_eq!(here, None, "device {n} holds another steward's document {id}");
+            }
+        }
+    }
+    // Every phone's visit and text exactly once; every supervisor's that survived, once.
+    for (h, visits) in &k.phone_visits {
+        let Projection::Household(p) = load(*h) else { panic!() };
+        let ids: Vec<Uuid> = p.visits.iter().map(|v| v.id).collect();
+        for v in visits {
+            assert_eq!(count(&ids, v), 1, "visit {v} once");
+        }
+    }
+    for (doc_id, texts) in &k.phone_texts {
+        let have = texts_of(&load(*doc_id));
+        for t in texts {
+            assert_eq!(count(&have, t), 1, "{t} once");
+        }
+    }
+    for e in &k.supervisor {
+        assert_eq!(count(&texts_of(&load(e.doc)), &e.text), 1, "{} once", e.text);
+    }
+    // Concurrent edits of one field: the same winner everywhere (above), and a phone's edit
+    // survives unless another overwrote it.
+    let Projection::Household(a) = load(k.households[0]) else { panic!() };
+    if k.phones_written.is_empty() {
+        assert_eq!(a.profile.phone, initial_phone);
+    } else {
+        let phone = a.profile.phone.clone().unwrap_or_default();
+        assert!(k.phones_written.contains(&phone), "{phone} is one of the written values");
+    }
+    let mut t = TOTALS.lock().unwrap();
+    t.cases += 1;
+    let mut protocol = 0;
+    for net in &k.nets {
+        let log = net.exchanges();
+        protocol += log.iter().filter(|(r, _)| !r.sync.is_empty()).count() as u32;
+        let st = net.stats();
+        t.dropped += st.dropped_requests + st.dropped_responses;
+        t.late += st.delivered_late;
+    }
+    t.protocol_requests += protocol;
+    t.cases_with_protocol += u32::from(protocol > 0);
+    t.duplicated_protocol_requests += k.duplicated_protocol;
+    t.restores += k.restores;
+    t.restarts += k.restarts;
+    drop(t);
+    k.w.stop().await;
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+}
+
+/// What the cases exercised, summed over a run: a run whose cases never reached the sync
+/// protocol, a restore or a fault would prove little.
+#[derive(Debug, Default)]
+struct Totals {
+    cases: u32,
+    protocol_requests: u32,
+    cases_with_protocol: u32,
+    duplicated_protocol_requests: u32,
+    restores: u32,
+    restarts: u32,
+    dropped: u32,
+    late: u32,
+}
+
+static TOTALS: Mutex<Totals> = Mutex::new(Totals {
+    cases: 0,
+    protocol_requests: 0,
+    cases_with_protocol: 0,
+    duplicated_protocol_requests: 0,
+    restores: 0,
+    restarts: 0,
+    dropped: 0,
+    late: 0,
+});
+
+#[test]
+fn devices_and_server_converge_over_faults_restarts_and_restores() {
+    let config = ProptestConfig {
+        cases: cases(),
+        max_shrink_iters: 100,
+        source_file: Some(file!()),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    };
+    let mut runner = TestRunner::new(config);
+    let result = runner.run(&ops(), |ops| {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(run(ops));
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let t = TOTALS.lock().unwrap();
+    eprintln!("convergence: {t:?}");
+    // Shrinking reruns cases, so these are checked only on a passing run.
+    assert!(t.cases >= cases(), "{t:?}");
+    let tenth = t.cases / 10;
+    assert!(t.cases_with_protocol >= tenth, "the sync protocol ran in too few cases: {t:?}");
+    assert!(t.restores >= tenth && t.restarts >= tenth, "{t:?}");
+    assert!(t.duplicated_protocol_requests > 0 && t.dropped > 0 && t.late > 0, "{t:?}");
 }
