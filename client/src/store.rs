@@ -361,6 +361,7 @@ impl Store {
             tx.query_row("SELECT MAX(seq) FROM doc_changes WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?;
         tx.execute("UPDATE docs SET snapshot = ?2 WHERE id = ?1", params![id.to_string(), snapshot])?;
         tx.execute("DELETE FROM doc_changes WHERE doc_id = ?1 AND seq <= ?2", params![id.to_string(), max_seq])?;
+        steward_core::faults::crash_point("device-compact-before-commit");
         tx.commit()?;
         Ok(())
     }
@@ -714,6 +715,11 @@ impl Store {
         )?;
         let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         ids.iter().map(|id| Uuid::parse_str(id).map_err(|_| StoreError::Corrupt("reconcile doc id".into()))).collect()
+    }
+
+    /// A document's changes after `heads`, as (hash, raw bytes).
+    pub fn changes_since(&mut self, id: Uuid, heads: &[ChangeHash]) -> Result<Vec<(ChangeHash, Vec<u8>)>, StoreError> {
+        Ok(self.doc(id)?.get_changes(heads).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect())
     }
 
     /// A document's heads on this device.

@@ -85,6 +85,19 @@ fn the_store_compacts_a_busy_document_without_losing_edits() {
         s.record_visit(h, &visit(&format!("第{i}次走访"))).unwrap();
     }
     drop(s);
+    // Compaction happened: the document's changes folded into its snapshot, fewer than the
+    // threshold (64) left over, out of 151 written.
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let left: i64 =
+        db.query_row("SELECT COUNT(*) FROM doc_changes WHERE doc_id = ?1", [h.to_string()], |r| r.get(0)).unwrap();
+    assert!(left < 64, "{left} changes left uncompacted");
+    let snapshot: Vec<u8> =
+        db.query_row("SELECT snapshot FROM docs WHERE id = ?1", [h.to_string()], |r| r.get(0)).unwrap();
+    let Projection::Household(in_snapshot) = doc::project(&automerge::Automerge::load(&snapshot).unwrap()).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(in_snapshot.visits.len() as i64, 150 - left, "the snapshot holds the merged visits");
     let mut s = Store::open(&path).unwrap();
     let Projection::Household(rec) = s.project(h).unwrap() else { panic!() };
     assert_eq!(rec.visits.len(), 150);

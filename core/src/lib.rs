@@ -31,6 +31,7 @@
 
 pub mod clears;
 pub mod doc;
+pub mod faults;
 pub mod limits;
 pub mod model;
 pub mod protocol;

@@ -370,6 +370,9 @@ impl Service {
     }
 
     fn try_sync(&self, device: &DeviceCtx, req: &SyncRequest) -> Result<SyncResponse, ServiceError> {
+        if !req.push.is_empty() {
+            steward_core::faults::crash_point("sync-received");
+        }
         let mut writes = Vec::new();
         let mut need_sync = Vec::new();
         let mut forbidden = Vec::new();
@@ -659,6 +662,7 @@ impl Service {
                 StorageError::Conflict(_) => ServiceError::Conflict("retry".into()),
                 e => e.into(),
             })?;
+            steward_core::faults::crash_point("sync-committed");
             for w in &writes {
                 if let Err(e) = self.storage.compact_if_needed(w.meta.id) {
                     tracing::error!(doc = %w.meta.id, error = %e, "compaction failed; increments kept");

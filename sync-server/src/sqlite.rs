@@ -16,7 +16,43 @@ use crate::storage::*;
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_change_chain.sql")];
+
+/// The change log's running digest after `hash` (migration 0002).
+fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(prev.unwrap_or_default());
+    h.update(hash);
+    h.finalize().to_vec()
+}
+
+/// Gives rows written before migration 0002 their chain, in order.
+fn fill_chains(conn: &mut Connection) -> Result<()> {
+    let first_missing: Option<i64> =
+        conn.query_row("SELECT MIN(seq) FROM change_log WHERE chain IS NULL", [], |r| r.get(0))?;
+    let Some(first) = first_missing else { return Ok(()) };
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut prev: Option<Vec<u8>> = tx
+        .query_row("SELECT chain FROM change_log WHERE seq < ?1 ORDER BY seq DESC LIMIT 1", [first], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let rows: Vec<(i64, Vec<u8>)> = tx
+        .prepare("SELECT seq, hash FROM change_log WHERE seq >= ?1 ORDER BY seq")?
+        .query_map([first], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    {
+        let mut set = tx.prepare("UPDATE change_log SET chain = ?2 WHERE seq = ?1")?;
+        for (seq, hash) in rows {
+            let chain = chain_after(prev.as_deref(), &hash);
+            set.execute(params![seq, chain])?;
+            prev = Some(chain);
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
 
 impl From<rusqlite::Error> for StorageError {
     fn from(e: rusqlite::Error) -> Self {
@@ -60,8 +96,9 @@ fn meta_from_row(id: String, kind: String, compound: String, steward: Option<Str
     })
 }
 
-/// Cursor text: `<seq>.<first 8 bytes of that change's hash in hex>`. The hash part lets the
-/// server tell a cursor from before a restore from backup, whose sequence numbers were reused.
+/// Cursor text: `<seq>.<first 8 bytes of the change log's chain at seq, in hex>`. The chain part
+/// lets the server tell a cursor from another history (before a restore from backup, whose
+/// sequence numbers were reused), even where the same change landed on the same number.
 fn cursor_text(seq: i64, hash: Option<&[u8]>) -> String {
     match hash {
         Some(h) if h.len() >= 8 => format!("{seq}.{}", hex::encode(&h[..8])),
@@ -77,6 +114,7 @@ impl SqliteStorage {
         let path = data_dir.join("steward.sqlite3");
         let mut writer = open_conn(&path)?;
         migrate(&mut writer)?;
+        fill_chains(&mut writer)?;
         Ok(SqliteStorage { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
 
@@ -469,9 +507,17 @@ impl Storage for SqliteStorage {
                 let mut last = None;
                 let mut added_bytes = 0i64;
                 for (hash, bytes) in &w.changes {
+                    let prev: Option<Vec<u8>> = tx
+                        .prepare_cached("SELECT chain FROM change_log ORDER BY seq DESC LIMIT 1")?
+                        .query_row([], |r| r.get(0))
+                        .optional()?
+                        .flatten();
+                    let chain = chain_after(prev.as_deref(), &hash.0);
                     let n = tx
-                        .prepare_cached("INSERT OR IGNORE INTO change_log (doc_id, hash, received_at) VALUES (?1, ?2, ?3)")?
-                        .execute(params![id, &hash.0[..], now])?;
+                        .prepare_cached(
+                            "INSERT OR IGNORE INTO change_log (doc_id, hash, received_at, chain) VALUES (?1, ?2, ?3, ?4)",
+                        )?
+                        .execute(params![id, &hash.0[..], now, chain])?;
                     if n == 0 {
                         continue; // already stored: a replayed or duplicated change
                     }
@@ -516,7 +562,7 @@ impl Storage for SqliteStorage {
             c.execute_batch("BEGIN")?;
             let out = (|| {
                 let (max_seq, max_hash): (i64, Option<Vec<u8>>) = c
-                    .query_row("SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .query_row("SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?
                     .unwrap_or((0, None));
                 let mut feed = Feed { cursor: cursor_text(max_seq, max_hash.as_deref()), ..Default::default() };
@@ -658,6 +704,7 @@ impl Storage for SqliteStorage {
                  inc_count = (SELECT COUNT(*) FROM increments WHERE doc_id = ?1) WHERE id = ?1",
                 [id.to_string()],
             )?;
+            steward_core::faults::crash_point("compact-before-commit");
             tx.commit()?;
             Ok(Compaction { merged_increments: merged, snapshot_bytes: snapshot.len() })
         })
@@ -743,8 +790,11 @@ fn parse_cursor(c: &Connection, cursor: Option<&str>) -> Result<Option<i64>> {
     };
     let parsed = cursor.split_once('.').and_then(|(seq, hash)| Some((seq.parse::<i64>().ok()?, hash)));
     let Some((seq, hash_hex)) = parsed else { return Ok(None) };
-    let stored: Option<Vec<u8>> =
-        c.prepare_cached("SELECT hash FROM change_log WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
+    let stored: Option<Vec<u8>> = c
+        .prepare_cached("SELECT chain FROM change_log WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?
+        .flatten();
     Ok(match stored {
         Some(h) if h.len() >= 8 && hex::encode(&h[..8]) == hash_hex => Some(seq),
         _ => None,

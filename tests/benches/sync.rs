@@ -6,7 +6,12 @@
 //! - a steady-state sync of one steward: round trips and bytes beside the raw change size;
 //! - N stewards (default 600) each syncing a month of work at once, in scenario A (first upload)
 //!   and scenario B (steady state): wall time, throughput, errors, bytes, round trips;
-//! - the server's peak memory (VmHWM).
+//! - the server's peak memory (VmHWM), over the whole run and over the timed syncs alone.
+//!
+//! A sync that fails, leaves edits waiting or sets a document aside counts as an error; after
+//! each scenario every steward's month is looked for on the server (visits, must-visits, issues)
+//! and a missing record is an error too. Any error makes the benchmark exit non-zero, so a broken
+//! run cannot print a clean table.
 //!
 //! Run: `cargo bench -p steward-tests --bench sync -- [--stewards N] [--scenario a|b|both]`
 
@@ -184,11 +189,15 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 struct Outcome {
     wall: Duration,
     errors: u64,
+    /// Stewards whose month is not all on the server afterwards.
+    missing: u64,
     sent: u64,
     received: u64,
     round_trips: u64,
     raw_change_bytes: u64,
     rss_kib: Option<u64>,
+    /// The server's peak memory during the timed syncs alone (the peak is reset before them).
+    timed_rss_kib: Option<u64>,
     /// The server's CPU time (user + system) during the timed syncs.
     server_cpu: Option<f64>,
 }
@@ -205,7 +214,16 @@ struct Counts {
 /// Enrols a device per steward, takes (or, in scenario A, creates) the households, and does the
 /// month's work offline. Returns the devices and the raw size of their new changes, as
 /// Automerge's `save_after` encodes them.
-async fn prepare(url: &str, stewards: &[Steward], first_upload: bool, dir: &Path) -> (Vec<SharedStore>, u64) {
+/// What a steward's month holds, counted on the device before it syncs: visits, must-visits,
+/// issues.
+type Month = [u64; 3];
+
+async fn prepare(
+    url: &str,
+    stewards: &[Steward],
+    first_upload: bool,
+    dir: &Path,
+) -> (Vec<SharedStore>, u64, Vec<(Uuid, Month)>) {
     let client = SyncClient::new();
     let mut devices: Vec<SharedStore> = Vec::with_capacity(stewards.len());
     for st in stewards {
@@ -231,11 +249,49 @@ async fn prepare(url: &str, stewards: &[Steward], first_upload: bool, dir: &Path
         devices.push(store);
     }
     let mut raw = 0u64;
-    for d in &devices {
-        let (req, _) = d.lock().unwrap().prepare_sync().unwrap();
+    let mut months = Vec::with_capacity(devices.len());
+    for (d, st) in devices.iter().zip(stewards) {
+        let mut s = d.lock().unwrap();
+        let (req, _) = s.prepare_sync().unwrap();
         raw += req.push.iter().flat_map(|p| p.data.iter()).map(|b| b.len() as u64).sum::<u64>();
+        let [_, visits, must_visits, _, issues] = s.row_counts().unwrap();
+        months.push((st.id, [u64::from(visits), u64::from(must_visits), u64::from(issues)]));
     }
-    (devices, raw)
+    (devices, raw, months)
+}
+
+/// Counts each steward's month on the server from its read model; returns how many stewards'
+/// months are not all there (or hold more than the device made).
+fn missing_on_server(config: &Config, stewards: &[Steward], months: &[(Uuid, Month)]) -> u64 {
+    use steward_sync_server::storage::Scope;
+    let s = steward_sync_server::open_service(config).unwrap();
+    let mut missing = 0;
+    for (st, (id, expected)) in stewards.iter().zip(months) {
+        assert_eq!(st.id, *id);
+        let rows =
+            s.storage().projections(&Scope::Steward { steward_id: st.id, compound_id: st.compound }, None, -1).unwrap();
+        let mut found = [0u64; 3];
+        for r in rows {
+            match serde_json::from_str::<doc::Projection>(&r.json).unwrap() {
+                doc::Projection::Household(h) if h.steward_id == Some(st.id) => {
+                    found[0] += h.visits.len() as u64;
+                    found[1] += h.must_visits.len() as u64;
+                }
+                doc::Projection::Issue(i) if i.reporter_id == st.id => found[2] += 1,
+                _ => {}
+            }
+        }
+        if found != *expected {
+            eprintln!("  steward {}: on the server {found:?}, made {expected:?} (visits, must-visits, issues)", st.id);
+            missing += 1;
+        }
+    }
+    missing
+}
+
+/// Resets a process's peak resident set size (VmHWM), so the next reading covers what follows.
+fn reset_peak_rss(pid: u32) -> bool {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }
 
 /// Starts every device's sync at once and waits for all of them.
@@ -255,7 +311,16 @@ async fn sync_all(devices: &[SharedStore]) -> Counts {
                     sent.fetch_add(r.bytes_sent, Ordering::Relaxed);
                     received.fetch_add(r.bytes_received, Ordering::Relaxed);
                     trips.fetch_add(u64::from(r.round_trips), Ordering::Relaxed);
-                    if d.lock().unwrap().pending_count().unwrap() != 0 {
+                    // Edits still waiting, or a document the server refused and the client set
+                    // aside (the sync itself returns Ok then), is a failed sync.
+                    let status = d.lock().unwrap().sync_status().unwrap();
+                    if status.pending_changes != 0 || !status.rejected.is_empty() {
+                        eprintln!(
+                            "  sync left {} waiting, {} set aside: {:?}",
+                            status.pending_changes,
+                            status.rejected.len(),
+                            status.rejected.first()
+                        );
                         errors.fetch_add(1, Ordering::Relaxed);
                     }
                 }
@@ -295,8 +360,8 @@ fn worker(job_file: &str) {
     let job: WorkerJob = serde_json::from_slice(&std::fs::read(job_file).unwrap()).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (devices, raw) = rt.block_on(prepare(&job.url, &job.stewards, job.first_upload, dir.path()));
-    println!("ready {raw}");
+    let (devices, raw, months) = rt.block_on(prepare(&job.url, &job.stewards, job.first_upload, dir.path()));
+    println!("ready {raw} {}", serde_json::to_string(&months).unwrap());
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).unwrap();
     let counts = rt.block_on(sync_all(&devices));
@@ -316,13 +381,16 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
     let prep = Instant::now();
     let pid = server.pid();
     let cpu_start;
-    let (counts, raw, wall) = if n <= DEVICES_PER_PROCESS {
-        let (devices, raw) = prepare(&url, &stewards, first_upload, dir.path()).await;
+    let whole_rss_before;
+    let (counts, raw, months, wall) = if n <= DEVICES_PER_PROCESS {
+        let (devices, raw, months) = prepare(&url, &stewards, first_upload, dir.path()).await;
         eprintln!("  prepared {n} devices in {:.1?}", prep.elapsed());
+        whole_rss_before = pid.and_then(peak_rss_kib);
+        pid.map(reset_peak_rss);
         cpu_start = pid.and_then(cpu_seconds);
         let start = Instant::now();
         let counts = sync_all(&devices).await;
-        (counts, raw, start.elapsed())
+        (counts, raw, months, start.elapsed())
     } else {
         let mut workers = Vec::new();
         for (k, chunk) in stewards.chunks(DEVICES_PER_PROCESS).enumerate() {
@@ -339,11 +407,16 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
             workers.push((child, lines));
         }
         let mut raw = 0;
+        let mut months: Vec<(Uuid, Month)> = Vec::new();
         for (_, lines) in workers.iter_mut() {
             let ready = lines.next().unwrap().unwrap();
-            raw += ready.trim_start_matches("ready ").parse::<u64>().unwrap();
+            let (bytes, m) = ready.trim_start_matches("ready ").split_once(' ').unwrap();
+            raw += bytes.parse::<u64>().unwrap();
+            months.extend(serde_json::from_str::<Vec<(Uuid, Month)>>(m).unwrap());
         }
         eprintln!("  prepared {n} devices in {} client processes in {:.1?}", workers.len(), prep.elapsed());
+        whole_rss_before = pid.and_then(peak_rss_kib);
+        pid.map(reset_peak_rss);
         cpu_start = pid.and_then(cpu_seconds);
         let start = Instant::now();
         for (child, _) in workers.iter_mut() {
@@ -359,14 +432,18 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
             total.round_trips += c.round_trips;
             child.wait().unwrap();
         }
-        (total, raw, start.elapsed())
+        (total, raw, months, start.elapsed())
     };
     let server_cpu = pid.and_then(cpu_seconds).zip(cpu_start).map(|(end, start)| end - start);
-    let rss_kib = server.pid().and_then(peak_rss_kib);
+    let timed_rss_kib = server.pid().and_then(peak_rss_kib);
+    let rss_kib = timed_rss_kib.max(whole_rss_before);
+    let missing = missing_on_server(&config, &stewards, &months);
     Outcome {
         server_cpu,
         wall,
         errors: counts.errors,
+        missing,
+        timed_rss_kib,
         sent: counts.sent,
         received: counts.received,
         round_trips: counts.round_trips,
@@ -406,7 +483,8 @@ fn report(name: &str, n: usize, o: &Outcome) {
     println!("{name}: {n} stewards syncing a month at once");
     println!("  wall time        {:.2} s", o.wall.as_secs_f64());
     println!("  throughput       {:.0} stewards/s", n as f64 / o.wall.as_secs_f64());
-    println!("  errors           {}", o.errors);
+    println!("  errors           {} (syncs failed, waiting or set aside)", o.errors);
+    println!("  months missing   {} (stewards whose month is not all on the server)", o.missing);
     println!("  round trips      {:.2} per steward", o.round_trips as f64 / n as f64);
     println!("  bytes up         {} ({:.1} KiB per steward)", o.sent, o.sent as f64 / n as f64 / 1024.0);
     println!("  bytes down       {} ({:.1} KiB per steward)", o.received, o.received as f64 / n as f64 / 1024.0);
@@ -416,9 +494,13 @@ fn report(name: &str, n: usize, o: &Outcome) {
         o.raw_change_bytes as f64 / n as f64 / 1024.0
     );
     println!("  wire / raw       {:.3}", (o.sent + o.received) as f64 / o.raw_change_bytes.max(1) as f64);
-    match o.rss_kib {
-        Some(k) => println!("  server peak RSS  {:.1} MiB", k as f64 / 1024.0),
-        None => println!("  server peak RSS  (not available)"),
+    match (o.rss_kib, o.timed_rss_kib) {
+        (Some(all), Some(timed)) => println!(
+            "  server peak RSS  {:.1} MiB whole run, {:.1} MiB during the timed syncs",
+            all as f64 / 1024.0,
+            timed as f64 / 1024.0
+        ),
+        _ => println!("  server peak RSS  (not available)"),
     }
     if let Some(cpu) = o.server_cpu {
         println!("  server CPU       {cpu:.2} s ({:.1} ms per steward month)", cpu * 1000.0 / n as f64);
@@ -447,9 +529,11 @@ fn main() {
         p99.as_secs_f64() * 1e3
     );
 
-    rt.block_on(async {
+    let failed = rt.block_on(async {
+        let mut failed = 0;
         // One steward's steady-state sync, alone.
         let one = scenario(tmp.path(), 1, false).await;
+        failed += one.errors + one.missing;
         println!(
             "steady-state sync of one steward's month: {} round trip(s), {} bytes up + {} down for {} bytes of changes ({:.3}x)",
             one.round_trips, one.sent, one.received, one.raw_change_bytes,
@@ -458,10 +542,17 @@ fn main() {
         if a.scenario == "a" || a.scenario == "both" {
             let o = scenario(tmp.path(), a.stewards, true).await;
             report("scenario A (first upload)", a.stewards, &o);
+            failed += o.errors + o.missing;
         }
         if a.scenario == "b" || a.scenario == "both" {
             let o = scenario(tmp.path(), a.stewards, false).await;
             report("scenario B (steady state)", a.stewards, &o);
+            failed += o.errors + o.missing;
         }
+        failed
     });
+    if failed > 0 {
+        eprintln!("benchmark failed: {failed} errors or missing months (see above); the figures do not count");
+        std::process::exit(1);
+    }
 }

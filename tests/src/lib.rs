@@ -345,9 +345,15 @@ impl ServerProcess {
     /// failed bind — the port still held, or taken meanwhile — is retried for a while. Either
     /// way the answer to /healthz must come from this very process, which must still run.
     pub async fn spawn(data: &Path, port: u16) -> ServerProcess {
+        Self::spawn_with_env(data, port, &[]).await
+    }
+
+    /// As [`ServerProcess::spawn`], with environment variables for the server (such as
+    /// `STEWARD_CRASH_AT`, `sync-server/src/faults.rs`).
+    pub async fn spawn_with_env(data: &Path, port: u16, env: &[(&str, &str)]) -> ServerProcess {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let (child, addr) = Self::start(data, port).await;
+            let (child, addr) = Self::start(data, port, env).await;
             let mut p = ServerProcess { child: Some(child), addr, data: data.into() };
             if p.wait_healthy(deadline).await {
                 return p;
@@ -358,10 +364,11 @@ impl ServerProcess {
         }
     }
 
-    async fn start(data: &Path, port: u16) -> (Child, SocketAddr) {
+    async fn start(data: &Path, port: u16, env: &[(&str, &str)]) -> (Child, SocketAddr) {
         let listen = format!("127.0.0.1:{port}");
         let mut child = Command::new(server_binary())
             .args(["serve", "--data", data.to_str().unwrap(), "--listen", &listen])
+            .envs(env.iter().copied())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -413,6 +420,21 @@ impl ServerProcess {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
+        }
+    }
+
+    /// Waits up to `timeout` for the process to end by itself; its exit status, if it did.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                self.child = None;
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 

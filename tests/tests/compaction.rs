@@ -35,9 +35,23 @@ fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
         visits.push(v.id);
         service.edit(h, |_| Ok(()), |d| doc::record_visit(d, &v)).unwrap();
     }
+    // Compaction ran by itself along the way: fewer increments than edits are left.
+    let db = rusqlite::Connection::open(dir.path().join("s").join("steward.sqlite3")).unwrap();
+    let increments = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT COUNT(*) FROM increments WHERE doc_id = ?1", [h.to_string()], |r| r.get(0)).unwrap()
+    };
+    let snapshot_len = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT length(snapshot) FROM docs WHERE id = ?1", [h.to_string()], |r| r.get(0)).unwrap()
+    };
+    let left = increments(&db);
+    assert!(left > 0 && left < 50, "{left} increments left of 51 changes: automatic compaction merged the rest");
+    assert!(snapshot_len(&db) > 0, "a snapshot was written");
+
     let before = service.storage().load_doc(h).unwrap().unwrap().doc;
     let compaction = service.storage().compact(h).unwrap();
-    assert!(compaction.snapshot_bytes > 0);
+    assert_eq!(compaction.merged_increments as i64, left, "every increment merged");
+    assert_eq!(increments(&db), 0, "and removed");
+    assert_eq!(snapshot_len(&db), compaction.snapshot_bytes as i64);
     let after = service.storage().load_doc(h).unwrap().unwrap().doc;
     assert_eq!(after.get_heads(), before.get_heads(), "the same history after compaction");
     assert_eq!(doc::project(&after).unwrap(), doc::project(&before).unwrap());

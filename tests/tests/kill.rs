@@ -14,6 +14,10 @@ use steward_sync_server::{admin, Config};
 use steward_tests::{profile, visit, Device, ServerProcess, Supervisor};
 use uuid::Uuid;
 
+/// The server dies at the two moments that matter, for certain (its crash points,
+/// `sync-server/src/faults.rs`): after a push is received but before anything is stored, and
+/// after it is committed but before the answer. Either way the sync fails on the phone, the
+/// phone sends its edits again after the restart, and each visit is on the server exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -32,33 +36,46 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let device = Device::enrol(&server.url(), &code, dir.path()).await;
     device.sync().await;
 
-    let mut recorded = BTreeSet::new();
-    for round in 0..6u64 {
+    let mut recorded = Vec::new();
+    for round in 0..6usize {
+        let point = ["sync-received", "sync-committed"][round % 2];
+        server.kill9();
+        server = ServerProcess::spawn_with_env(&data, port, &[("STEWARD_CRASH_AT", point)]).await;
         for i in 0..10 {
             let v = visit(steward, now_millis() - i);
             device.with(|s| s.record_visit(households[i as usize % households.len()], &v)).unwrap();
-            recorded.insert(v.id);
+            recorded.push(v.id);
         }
-        let (store, client) = (device.store.clone(), device.client.clone());
-        let sync = tokio::spawn(async move { client.sync(&store).await });
-        // Kill at a different moment each round: before, during, or after the request.
-        tokio::time::sleep(Duration::from_millis(round * 7)).await;
-        server.kill9();
-        let _ = sync.await.unwrap();
+        let seq_before = steward_sync_server::open_service(&cfg).unwrap().storage().max_seq().unwrap();
+        let killed = device.client.sync(&device.store).await;
+        assert!(killed.is_err(), "round {round} ({point}): the sync the server died in failed");
+        let status = server.wait_exit(Duration::from_secs(10)).await.expect("the server died at its crash point");
+        assert!(!status.success(), "round {round}: {status}");
+        let seq_after = steward_sync_server::open_service(&cfg).unwrap().storage().max_seq().unwrap();
+        if point == "sync-received" {
+            assert_eq!(seq_after, seq_before, "round {round}: nothing stored before the commit");
+        } else {
+            assert!(seq_after >= seq_before + 10, "round {round}: the 10 visits were committed before the crash");
+        }
+        assert_eq!(device.with(|s| s.pending_count()).unwrap(), 10, "round {round}: still waiting on the phone");
+
         server = ServerProcess::spawn(&data, port).await;
         device.sync().await;
         assert_eq!(device.with(|s| s.pending_count()).unwrap(), 0, "round {round}: all acknowledged");
     }
     let sup = Supervisor::login(&server.url(), "sup", "password-123").await;
     let (_, all) = sup.get("/v1/pull").await;
-    let on_server: BTreeSet<Uuid> = all["docs"]
+    let on_server: Vec<Uuid> = all["docs"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|d| d["kind"] == "household")
         .flat_map(|d| d["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().parse().unwrap()))
         .collect();
-    assert_eq!(on_server, recorded, "every visit reached the server exactly once");
+    assert_eq!(on_server.len(), recorded.len(), "as many visits on the server as recorded");
+    for v in &recorded {
+        assert_eq!(on_server.iter().filter(|x| *x == v).count(), 1, "visit {v} exactly once");
+    }
 }
 
 #[test]
@@ -118,4 +135,106 @@ fn a_device_store_killed_mid_write_keeps_every_acknowledged_edit_and_a_consisten
             "round {round}: every edit is waiting to sync"
         );
     }
+}
+
+/// The server dies inside a compaction (new snapshot written, merged increments deleted, not yet
+/// committed): after the restart the document is whole, the phone's retried push is stored once,
+/// and compaction then goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_inside_a_compaction_keeps_the_document_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let cfg = Config { data_dir: data.clone(), ..Default::default() };
+    let (steward, h, code) = {
+        let s = steward_sync_server::open_service(&cfg).unwrap();
+        let c = steward_tests::seed_compound(&s);
+        let st = admin::create_steward(&s, c, "李秀英").unwrap();
+        let h = admin::create_household(&s, c, Some(st.id), profile(1)).unwrap();
+        (st.id, h, admin::issue_enrolment_code(&s, st.id, 1).unwrap())
+    };
+    let mut server = ServerProcess::spawn(&data, 0).await;
+    let port = server.addr.port();
+    let device = Device::enrol(&server.url(), &code, dir.path()).await;
+    device.sync().await;
+    server.kill9();
+    server = ServerProcess::spawn_with_env(&data, port, &[("STEWARD_CRASH_AT", "compact-before-commit")]).await;
+
+    // Enough changes in one push for the server to compact the document right after storing it.
+    let mut recorded = Vec::new();
+    for i in 0..20 {
+        let v = visit(steward, now_millis() - i);
+        device.with(|s| s.record_visit(h, &v)).unwrap();
+        recorded.push(v.id);
+    }
+    assert!(device.client.sync(&device.store).await.is_err(), "the server died before answering");
+    assert!(server.wait_exit(Duration::from_secs(10)).await.is_some_and(|s| !s.success()), "died at its crash point");
+    let increments = || -> i64 {
+        let db = rusqlite::Connection::open(data.join("steward.sqlite3")).unwrap();
+        db.query_row("SELECT COUNT(*) FROM increments WHERE doc_id = ?1", [h.to_string()], |r| r.get(0)).unwrap()
+    };
+    assert!(increments() >= 20, "the compaction was rolled back: the increments are all there");
+
+    server = ServerProcess::spawn(&data, port).await;
+    device.sync().await;
+    assert_eq!(device.with(|s| s.pending_count()).unwrap(), 0);
+    let s = steward_sync_server::open_service(&cfg).unwrap();
+    let stored = s.storage().load_doc(h).unwrap().unwrap().doc;
+    let Projection::Household(p) = doc::project(&stored).unwrap() else { panic!() };
+    assert_eq!(p.visits.len(), recorded.len());
+    for v in &recorded {
+        assert_eq!(p.visits.iter().filter(|x| x.id == *v).count(), 1, "visit {v} once");
+    }
+    let compaction = s.storage().compact(h).unwrap();
+    assert!(compaction.merged_increments >= 20, "{compaction:?}");
+    assert_eq!(increments(), 0);
+    drop(server);
+}
+
+/// The device store dies inside its first compaction: every edit it acknowledged is there after
+/// reopening, and its projection agrees with the document.
+#[test]
+fn a_device_store_killed_inside_a_compaction_keeps_every_acknowledged_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("device.sqlite3");
+    let household = {
+        let mut store = Store::open(&path).unwrap();
+        let h = NewHousehold {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            steward_id: Some(Uuid::new_v4()),
+            profile: profile(1),
+        };
+        let d = doc::create_household(store.actor().clone(), &h, now_millis()).unwrap();
+        store.insert_new_doc(d, "create_household").unwrap();
+        h.id
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_store-writer"))
+        .args([path.to_str().unwrap(), &household.to_string(), "1000"])
+        .env("STEWARD_CRASH_AT", "device-compact-before-commit")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the writer died at its crash point");
+    let acknowledged: Vec<Uuid> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| l.trim_start_matches("ok ").parse().unwrap()).collect();
+    assert!(acknowledged.len() >= 60 && acknowledged.len() < 1000, "{} written before the crash", acknowledged.len());
+
+    let mut store = Store::open(&path).unwrap();
+    let Projection::Household(h) = store.project(household).unwrap() else { panic!("household") };
+    for v in &acknowledged {
+        assert_eq!(h.visits.iter().filter(|x| x.id == *v).count(), 1, "visit {v} kept once");
+    }
+    let [households, visits, ..] = store.row_counts().unwrap();
+    assert_eq!((households, visits as usize), (1, h.visits.len()), "the projection agrees with the document");
+    // And the next compaction, not interrupted, goes through.
+    drop(store);
+    let out = Command::new(env!("CARGO_BIN_EXE_store-writer"))
+        .args([path.to_str().unwrap(), &household.to_string(), "10"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let left: i64 = db
+        .query_row("SELECT COUNT(*) FROM doc_changes WHERE doc_id = ?1", [household.to_string()], |r| r.get(0))
+        .unwrap();
+    assert!(left < 64, "compacted: {left} changes left");
 }

@@ -140,21 +140,39 @@ async fn a_steady_state_sync_is_one_round_trip_and_close_to_the_change_size() {
     let c = w.compound("蜀汉美郡");
     let s = w.steward(c, "李秀英");
     let households: Vec<Uuid> = (0..20).map(|n| w.household(c, Some(s.id), n)).collect();
-    let d = w.device(s.id).await;
+    let mut d = w.device(s.id).await;
+    let net = std::sync::Arc::new(steward_tests::net::FaultyNet::new());
+    d.client = steward_client::SyncClient::with_transport(net.clone());
     d.sync().await;
+    // The edits' own bytes, from the edits themselves: each household's changes since its heads
+    // before the visit (not from what the sync will send).
     let mut raw = 0usize;
+    let mut made = Vec::new();
     for (i, h) in households.iter().enumerate().take(10) {
+        let before = d.with(|st| st.doc_heads(*h)).unwrap();
         d.with(|st| st.record_visit(*h, &visit(s.id, now_millis() - i as i64 * 1000))).unwrap();
+        let new = d.with(|st| st.changes_since(*h, &before)).unwrap();
+        assert_eq!(new.len(), 1, "one visit, one change");
+        raw += new[0].1.len();
+        made.push(new[0].0);
     }
-    // The raw size of the new changes, as Automerge's save_after encodes them.
-    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    for p in &req.push {
-        raw += p.data.iter().map(|b| b.len()).sum::<usize>();
-    }
+    let before = net.exchanges().len();
     let report = d.sync().await;
     assert_eq!(report.round_trips, 1);
     let wire = (report.bytes_sent + report.bytes_received) as usize;
     assert!(wire <= raw * 3 / 2 + 1024, "wire {wire} bytes for {raw} bytes of changes");
+    // The payload is exactly the new changes: none the server already had, none twice.
+    let log = net.exchanges();
+    let (req, _) = &log[before];
+    let mut pushed = Vec::new();
+    for p in &req.push {
+        for item in &p.data {
+            pushed.push(automerge::Change::from_bytes(item.to_vec()).expect("a change chunk").hash());
+        }
+    }
+    pushed.sort();
+    made.sort();
+    assert_eq!(pushed, made, "the push carries the ten new changes and nothing else");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
