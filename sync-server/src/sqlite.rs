@@ -800,3 +800,41 @@ fn parse_cursor(c: &Connection, cursor: Option<&str>) -> Result<Option<i64>> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_from_before_the_chain_get_it_in_order_and_cursors_name_the_chain_not_the_change() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStorage::open(dir.path()).unwrap());
+        let hashes: Vec<Vec<u8>> = (0u8..3).map(|i| vec![i; 32]).collect();
+        {
+            // Rows as a database from before migration 0002 holds them: no chain.
+            let c = Connection::open(dir.path().join("steward.sqlite3")).unwrap();
+            for (i, h) in hashes.iter().enumerate() {
+                c.execute(
+                    "INSERT INTO change_log (doc_id, hash, received_at) VALUES (?1, ?2, 0)",
+                    params![format!("doc{i}"), h],
+                )
+                .unwrap();
+            }
+        }
+        let s = SqliteStorage::open(dir.path()).unwrap();
+        let mut prev: Option<Vec<u8>> = None;
+        let c = s.writer.lock().unwrap();
+        for (i, h) in hashes.iter().enumerate() {
+            let chain: Vec<u8> =
+                c.query_row("SELECT chain FROM change_log WHERE seq = ?1", [i as i64 + 1], |r| r.get(0)).unwrap();
+            let expected = chain_after(prev.as_deref(), h);
+            assert_eq!(chain, expected, "row {i}");
+            prev = Some(expected);
+        }
+        let chain_cursor = cursor_text(3, prev.as_deref());
+        assert_eq!(parse_cursor(&c, Some(&chain_cursor)).unwrap(), Some(3));
+        // A cursor naming only the change at that number (the earlier form) is another history's.
+        let change_cursor = format!("3.{}", hex::encode(&hashes[2][..8]));
+        assert_eq!(parse_cursor(&c, Some(&change_cursor)).unwrap(), None);
+    }
+}

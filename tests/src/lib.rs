@@ -82,6 +82,11 @@ impl World {
         }
     }
 
+    /// Everything the server stores, for a test to show a refused request changed nothing.
+    pub fn stored(&self) -> Stored {
+        Stored::of(&self.admin)
+    }
+
     /// A consistent copy of the server's database (the server's own `backup`).
     pub fn backup(&self, name: &str) -> PathBuf {
         let to = self.dir.path().join(name);
@@ -132,6 +137,31 @@ impl World {
     pub async fn device(&self, steward: Uuid) -> Device {
         let code = admin::issue_enrolment_code(&self.admin, steward, 1).unwrap();
         Device::enrol(&self.url, &code, self.dir.path()).await
+    }
+}
+
+/// What a server stores: the change log's length, every document's heads and every projection.
+/// Equal before and after a request means the request stored nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub max_seq: i64,
+    pub docs: Vec<(Uuid, Vec<automerge::ChangeHash>)>,
+    pub projections: Vec<(Uuid, String)>,
+}
+
+impl Stored {
+    pub fn of(s: &Service) -> Stored {
+        use steward_sync_server::storage::Scope;
+        let rows = s.storage().projections(&Scope::All, None, -1).unwrap();
+        let mut projections: Vec<(Uuid, String)> = rows.into_iter().map(|r| (r.doc_id, r.json)).collect();
+        projections.sort();
+        let mut docs = Vec::new();
+        for (id, _) in &projections {
+            let mut heads = s.storage().load_doc(*id).unwrap().expect("a projected document is stored").doc.get_heads();
+            heads.sort();
+            docs.push((*id, heads));
+        }
+        Stored { max_seq: s.storage().max_seq().unwrap(), docs, projections }
     }
 }
 

@@ -821,3 +821,31 @@ fn the_example_configuration_gives_every_limit_with_its_default() {
         assert_eq!(value(key), default, "{key}");
     }
 }
+
+/// An enrolment code enrols one device only, and a wrong password opens no session: checked in
+/// the server's tables, not only by the answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrolment_code_enrols_once_and_a_wrong_password_opens_no_session() {
+    let w = World::start_with(roomy).await;
+    let c = w.compound("蜀汉美郡");
+    let s = w.steward(c, "李秀英");
+    let code = admin::issue_enrolment_code(&w.admin, s.id, 1).unwrap();
+    let devices = count(&w, "devices");
+    let first = post(&w, "/v1/enrol", None, json!({"code": code, "device_name": "手机一"})).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(count(&w, "devices"), devices + 1);
+    let again = post(&w, "/v1/enrol", None, json!({"code": code, "device_name": "手机二"})).await;
+    assert_eq!((again.status, again.code()), (401, "bad_enrolment_code"), "{}", again.body);
+    assert!(again.body.get("device_token").is_none());
+    assert_eq!(count(&w, "devices"), devices + 1, "the reused code enrolled nothing");
+
+    admin::create_user(&w.admin, "zhibu", "password-123", Role::Supervisor, Some(c)).unwrap();
+    let sessions = count(&w, "sessions");
+    let wrong = login_from(&w, "127.0.0.1", "zhibu", "password-124").await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert!(wrong.body.get("token").is_none());
+    assert_eq!(count(&w, "sessions"), sessions, "no session for a wrong password");
+    let right = login_from(&w, "127.0.0.1", "zhibu", "password-123").await;
+    assert_eq!(right.status, 200);
+    assert_eq!(count(&w, "sessions"), sessions + 1);
+}

@@ -484,6 +484,7 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
     let good = steward_core::protocol::encode(&req);
     let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
     let seq = w.admin.storage().max_seq().unwrap();
+    let stored = w.stored();
     let http = reqwest::Client::new();
 
     let mut cases: Vec<(&str, Vec<u8>, u16)> = vec![
@@ -519,6 +520,16 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
     let mut version = req.clone();
     version.v = 99;
     cases.push(("future envelope version", steward_core::protocol::encode(&version), 400));
+    // One good document and one damaged one in the same request: neither is stored.
+    d.with(|st| st.record_visit(h_other, &visit(s.id, now_millis()))).unwrap();
+    let (both, _) = d.with(|st| st.prepare_sync()).unwrap();
+    assert_eq!(both.push.len(), 2);
+    let mut mixed = both.clone();
+    let bad = mixed.push.iter_mut().find(|p| p.id == h_other).unwrap();
+    let data = bad.data[0].as_mut();
+    let mid = data.len() / 2;
+    data[mid] ^= 0xff;
+    cases.push(("a good document beside a damaged one", steward_core::protocol::encode(&mixed), 400));
 
     for (what, body, want) in cases {
         let resp = http.post(format!("{}/v1/sync", w.url)).bearer_auth(&token).body(body).send().await.unwrap();
@@ -536,7 +547,7 @@ async fn malformed_truncated_oversized_and_wrong_document_payloads_get_4xx_and_s
                 serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: error body is JSON: {text}"));
             assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{what}: the error says what was wrong");
         }
-        assert_eq!(w.admin.storage().max_seq().unwrap(), seq, "{what}: nothing stored");
+        assert_eq!(w.stored(), stored, "{what}: nothing stored (change log, documents, projections)");
     }
     // Still serving, and the real sync goes through.
     assert_eq!(http.get(format!("{}/healthz", w.url)).send().await.unwrap().status().as_u16(), 200);

@@ -101,12 +101,9 @@ async fn post_sync(w: &World, token: &str, body: Vec<u8>) -> (u16, String) {
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
-/// Everything the server holds of the read model, and the change log's length.
-fn server_state(w: &World) -> (i64, Vec<(Uuid, String)>) {
-    let rows = w.admin.storage().projections(&Scope::All, None, -1).unwrap();
-    let mut out: Vec<(Uuid, String)> = rows.into_iter().map(|r| (r.doc_id, r.json)).collect();
-    out.sort();
-    (w.admin.storage().max_seq().unwrap(), out)
+/// Everything the server stores: change log, documents, read model.
+fn server_state(w: &World) -> steward_tests::Stored {
+    w.stored()
 }
 
 fn server_issue(w: &World, id: Uuid) -> steward_core::doc::IssueRecord {
@@ -524,8 +521,8 @@ async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
     }
     eprintln!("statuses of mutated requests: {counts:?}");
     // Mutated pushes that still parse could only be the phone's own visit (a no-op otherwise).
-    let (seq, _) = server_state(&w);
-    assert!(seq <= before.0 + 1);
+    let seq = server_state(&w).max_seq;
+    assert!(seq <= before.max_seq + 1);
     assert_eq!(reqwest::get(format!("{}/healthz", w.url)).await.unwrap().status().as_u16(), 200);
 }
 
@@ -1090,4 +1087,149 @@ async fn the_operation_order_is_checked_also_against_a_whole_document_pushed_wit
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("starts at operation"), "{text}");
     assert_eq!(server_state(&w), before);
+}
+
+/// Pushes `doc` (a forged copy of document `id`) by the sync protocol, round by round as a
+/// device would, and returns the first refusal: (status, body).
+async fn by_sync_protocol(w: &World, d: &Device, id: Uuid, doc: &automerge::Automerge) -> Option<(u16, String)> {
+    use automerge::sync::{State, SyncDoc};
+    let mut state = State::new();
+    let http = reqwest::Client::new();
+    let mut doc = doc.clone();
+    for round in 0..8 {
+        let msg = doc.generate_sync_message(&mut state).map(|m| ByteBuf::from(m.encode()));
+        let req = SyncRequest {
+            v: 1,
+            sync: vec![SyncMessage { id, msg, start: round == 0, heads: None }],
+            ..Default::default()
+        };
+        let resp = http
+            .post(format!("{}/v1/sync", w.url))
+            .bearer_auth(token(d))
+            .body(protocol::encode(&req))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await.unwrap();
+        if status != 200 {
+            return Some((status, String::from_utf8_lossy(&body).into_owned()));
+        }
+        let answer: protocol::SyncResponse = protocol::decode(&body).unwrap();
+        match answer.sync.first().and_then(|m| m.msg.as_ref()) {
+            Some(m) => doc.receive_sync_message(&mut state, automerge::sync::Message::decode(m).unwrap()).unwrap(),
+            None if round > 0 => return None,
+            None => {}
+        }
+    }
+    None
+}
+
+/// Pushes `doc` by the fast path: its changes over `base`, or the whole document when `base` is
+/// empty.
+async fn by_fast_path(
+    w: &World,
+    d: &Device,
+    id: Uuid,
+    doc: &automerge::Automerge,
+    base: &[automerge::ChangeHash],
+) -> (u16, String) {
+    let data = if base.is_empty() {
+        vec![ByteBuf::from(doc.save())]
+    } else {
+        doc.get_changes(base).iter().map(|c| ByteBuf::from(c.raw_bytes().to_vec())).collect()
+    };
+    let req = SyncRequest {
+        v: 1,
+        push: vec![protocol::DocPush { id, base: base.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(), data }],
+        ..Default::default()
+    };
+    post_sync(w, &token(d), protocol::encode(&req)).await
+}
+
+/// What a document is and where it belongs is the server's: a phone may not re-own, move or
+/// re-kind a document, write the compound's settings, or create a document for another steward
+/// or compound — by the fast path or by the sync protocol. Each refusal names its rule and
+/// leaves the change log, the documents and the read model as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_cannot_re_own_move_or_re_kind_a_document_nor_create_one_elsewhere_by_either_path() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let c2 = w.compound("汉韵华府");
+    let s = w.steward(c, "李秀英");
+    let other = w.steward(c, "王建国");
+    let h = w.household(c, Some(s.id), 1);
+    let compound_doc = w.admin.storage().doc_ids(&Scope::All, Some(doc::DocKind::Compound)).unwrap();
+    let compound_doc = *compound_doc.iter().find(|id| **id == c).unwrap_or(&c);
+    let d = w.device(s.id).await;
+    d.sync().await;
+
+    let put = |key: &'static str, value: String| {
+        move |doc: &mut automerge::Automerge| {
+            let mut tx = doc.transaction();
+            tx.put(ROOT, key, value.clone()).unwrap();
+            tx.commit();
+        }
+    };
+    // Forgeries of stored documents: (what, document, forge, rule).
+    type Forge = Box<dyn Fn(&mut automerge::Automerge)>;
+    let stored: Vec<(&str, Uuid, Forge, &str)> = vec![
+        ("re-own", h, Box::new(put("steward_id", other.id.to_string())), "only a supervisor can reassign"),
+        ("move", h, Box::new(put("compound_id", c2.to_string())), "where it belongs"),
+        ("re-kind", h, Box::new(put("kind", "plan".into())), ""),
+        ("write the compound's settings", compound_doc, Box::new(put("name", "改名".into())), ""),
+    ];
+    for (what, id, forge, rule) in &stored {
+        let mut doc = w.admin.storage().load_doc(*id).unwrap().unwrap().doc.with_actor(automerge::ActorId::random());
+        let base = doc.get_heads();
+        forge(&mut doc);
+        for path in ["fast path", "sync protocol"] {
+            let before = w.stored();
+            let (status, text) = if path == "fast path" {
+                by_fast_path(&w, &d, *id, &doc, &base).await
+            } else {
+                by_sync_protocol(&w, &d, *id, &doc).await.expect("refused")
+            };
+            assert!(status == 422 || status == 403, "{what} by the {path}: {status} {text}");
+            assert!(text.contains(rule), "{what} by the {path}: want {rule:?} in {text}");
+            assert_eq!(w.stored(), before, "{what} by the {path}: nothing stored");
+        }
+    }
+    // New documents outside the steward's place: (what, id, document, rule).
+    let household = |compound: Uuid, steward: Uuid| {
+        let id = Uuid::new_v4();
+        let nh = doc::NewHousehold {
+            id,
+            compound_id: compound,
+            steward_id: Some(steward),
+            profile: steward_tests::profile(7),
+        };
+        (id, doc::create_household(automerge::ActorId::random(), &nh, now_millis()).unwrap())
+    };
+    let new_compound = Uuid::new_v4();
+    let created: Vec<(&str, (Uuid, automerge::Automerge), &str)> = vec![
+        ("a household of another steward", household(c, other.id), "must belong to the steward's own compound"),
+        ("a household in another compound", household(c2, s.id), "must belong to the steward's own compound"),
+        (
+            "compound settings",
+            (
+                new_compound,
+                doc::create_compound(automerge::ActorId::random(), new_compound, "新小区", now_millis()).unwrap(),
+            ),
+            "cannot create compound settings",
+        ),
+    ];
+    for (what, (id, doc), rule) in &created {
+        for path in ["fast path", "sync protocol"] {
+            let before = w.stored();
+            let (status, text) = if path == "fast path" {
+                by_fast_path(&w, &d, *id, doc, &[]).await
+            } else {
+                by_sync_protocol(&w, &d, *id, doc).await.expect("refused")
+            };
+            assert_eq!(status, 422, "{what} by the {path}: {text}");
+            assert!(text.contains(rule), "{what} by the {path}: want {rule:?} in {text}");
+            assert_eq!(w.stored(), before, "{what} by the {path}: nothing stored");
+        }
+    }
 }
