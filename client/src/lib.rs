@@ -50,6 +50,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::Sqlite(_) => "storage",
+            StoreError::Domain(steward_core::Error::NotFound(_)) => "not_found",
             StoreError::Domain(_) | StoreError::Invalid(_) => "invalid",
             StoreError::NotFound(_) => "not_found",
             StoreError::NotEnrolled => "not_enrolled",

@@ -99,6 +99,12 @@ pub fn vocabulary() -> Value {
 /// The address is parsed as the HTTP client will read it, so no spelling can show one host here
 /// and reach another.
 fn check_server_address(address: &str) -> CmdResult<()> {
+    check_server_address_for(address, cfg!(debug_assertions))
+}
+
+/// [`check_server_address`] for a build that allows plain http beyond this machine or not, so
+/// that a debug build's tests check the release rule too.
+fn check_server_address_for(address: &str, plain_http_anywhere: bool) -> CmdResult<()> {
     let url = Url::parse(address.trim())
         .map_err(|_| CmdError::invalid("the server address must look like https://rs.example.cn"))?;
     let secure = match url.scheme() {
@@ -115,7 +121,7 @@ fn check_server_address(address: &str) -> CmdResult<()> {
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
     };
-    if secure || loopback || cfg!(debug_assertions) {
+    if secure || loopback || plain_http_anywhere {
         Ok(())
     } else {
         Err(CmdError::invalid("use the server's https:// address: plain http:// would send household data unprotected"))
@@ -501,7 +507,7 @@ pub async fn sign_out<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>,
 
 #[cfg(test)]
 mod tests {
-    use super::check_server_address;
+    use super::{check_server_address, check_server_address_for};
 
     #[test]
     fn server_addresses_need_a_scheme_and_a_host_and_release_builds_refuse_plain_http_beyond_this_machine() {
@@ -526,5 +532,13 @@ mod tests {
             assert_eq!(check_server_address(bad).unwrap_err().code, "invalid", "{bad}");
         }
         assert_eq!(check_server_address("http://192.168.1.5:8787").is_ok(), cfg!(debug_assertions));
+        // The release build's rule, checked in every build.
+        let release = |a: &str| check_server_address_for(a, false);
+        assert_eq!(release("http://192.168.1.5:8787").unwrap_err().code, "invalid", "plain http to another machine");
+        assert_eq!(release("http://rs.example.cn").unwrap_err().code, "invalid");
+        assert!(release("https://rs.example.cn").is_ok());
+        assert!(release("http://127.0.0.1:8787").is_ok(), "this machine (the demo)");
+        assert!(release("http://localhost:8787").is_ok());
+        assert!(check_server_address_for("http://192.168.1.5:8787", true).is_ok(), "a debug build's test server");
     }
 }

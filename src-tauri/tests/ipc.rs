@@ -58,6 +58,13 @@ fn refused(result: Result<Value, Value>) -> String {
     err["code"].as_str().unwrap_or_else(|| panic!("a refusal has a code: {err}")).to_string()
 }
 
+/// A refusal by Tauri itself: the arguments did not deserialize into the command's types.
+fn bad_args(result: Result<Value, Value>, arg: &str) {
+    let err = result.expect_err("refused");
+    let text = err.as_str().unwrap_or_else(|| panic!("Tauri answers bad arguments with words: {err}"));
+    assert!(text.contains(&format!("invalid args `{arg}`")), "want invalid args `{arg}` in {text}");
+}
+
 fn pending(window: &WebviewWindow<MockRuntime>) -> u64 {
     call(window, "sync_state", json!({})).unwrap()["status"]["pending_changes"].as_u64().unwrap()
 }
@@ -122,21 +129,62 @@ fn commands_refuse_bad_input_with_a_code_and_words_and_change_nothing() {
     // Forms with something missing or wrong: refused, nothing written.
     let mut no_method = visit_form(&mine);
     no_method.as_object_mut().unwrap().remove("method");
-    assert!(call(&w, "record_visit", json!({ "form": no_method })).is_err(), "a form without a method");
+    bad_args(call(&w, "record_visit", json!({ "form": no_method })), "form");
     let mut odd_method = visit_form(&mine);
     odd_method["method"] = json!("carrier_pigeon");
-    assert!(call(&w, "record_visit", json!({ "form": odd_method })).is_err(), "a method that does not exist");
-    assert!(call(&w, "record_visit", json!({})).is_err(), "no form at all");
+    bad_args(call(&w, "record_visit", json!({ "form": odd_method })), "form");
+    bad_args(call(&w, "record_visit", json!({})), "form");
     assert_eq!(refused(call(&w, "record_visit", json!({ "form": visit_form(&theirs) }))), "not_found");
     let mut bad_answer = visit_form(&mine);
     bad_answer["answers"] = json!([uuid::Uuid::new_v4()]);
     assert_eq!(refused(call(&w, "record_visit", json!({ "form": bad_answer }))), "invalid");
     assert_eq!(refused(call(&w, "household", json!({ "id": theirs }))), "not_found");
-    assert!(call(&w, "household", json!({ "id": "not-a-uuid" })).is_err());
+    bad_args(call(&w, "household", json!({ "id": "not-a-uuid" })), "id");
     let issue =
         json!({"category": "flying_wire_charging", "place": "", "description": "飞线充电", "route": "property_duty"});
     assert_eq!(refused(call(&w, "report_issue", json!({ "form": issue }))), "invalid", "an issue needs a place");
     assert_eq!(refused(call(&w, "month_overview", json!({"month": "2026-13"}))), "invalid");
+
+    // Every other command that writes, with bad input: its code, and nothing written.
+    let profile = call(&w, "household", json!({ "id": mine })).unwrap()["record"]["profile"].clone();
+    let mut long_name = profile.clone();
+    long_name["head_name"] = json!("名".repeat(101));
+    let update =
+        |id: &str, edited: &Value| call(&w, "update_profile", json!({"id": id, "base": profile, "profile": edited}));
+    assert_eq!(refused(update(&mine, &long_name)), "invalid", "a name over its limit");
+    assert_eq!(refused(update(&theirs, &profile)), "not_found", "another steward's household");
+    bad_args(
+        call(&w, "update_profile", json!({"id": mine, "base": profile, "profile": {"member_count": -1}})),
+        "profile",
+    );
+    let note = |id: &str, text: String| call(&w, "add_pairing_note", json!({"id": id, "text": text}));
+    assert_eq!(refused(note(&mine, "字".repeat(2001))), "invalid", "a note over its limit");
+    assert_eq!(refused(note(&theirs, "结对帮扶".into())), "not_found");
+    let must = |id: &str, m: Value| call(&w, "raise_must_visit", json!({"householdId": id, "mustVisit": m}));
+    bad_args(must(&mine, json!({"trigger": "a_whim"})), "mustVisit");
+    assert_eq!(refused(must(&mine, json!({"trigger": "hardship", "date": 0}))), "invalid", "a date in 1970");
+    assert_eq!(refused(must(&theirs, json!({"trigger": "hardship"}))), "not_found");
+    let timely = |id: &str, t: Value| call(&w, "raise_timely", json!({"householdId": id, "timely": t}));
+    bad_args(timely(&mine, json!({"kind": "whenever"})), "timely");
+    assert_eq!(refused(timely(&mine, json!({"kind": "urgent_help", "note": "字".repeat(2001)}))), "invalid");
+    assert_eq!(refused(timely(&theirs, json!({"kind": "urgent_help"}))), "not_found");
+    let resolve = json!({"householdId": mine, "eventId": uuid::Uuid::new_v4()});
+    assert_eq!(refused(call(&w, "resolve_timely", resolve)), "not_found", "no such timely response");
+    bad_args(call(&w, "resolve_timely", json!({"householdId": mine, "eventId": "soon"})), "eventId");
+    let comment = json!({"id": uuid::Uuid::new_v4(), "text": "有人吗"});
+    assert_eq!(refused(call(&w, "comment_issue", comment)), "not_found", "no such issue");
+    let prefs = call(&w, "ui_prefs", json!({})).unwrap();
+    assert_eq!(
+        refused(call(&w, "set_ui_prefs", json!({"prefs": "字".repeat(90_000)}))),
+        "invalid",
+        "prefs over 256 KiB"
+    );
+    assert_eq!(call(&w, "ui_prefs", json!({})).unwrap(), prefs, "the prefs are as they were");
+    let record = call(&w, "household", json!({ "id": mine })).unwrap()["record"].clone();
+    assert_eq!(record["profile"], profile, "no refused edit touched the profile");
+    for list in ["visits", "must_visits", "timely", "pairing"] {
+        assert_eq!(record[list], json!([]), "no refused command added to {list}");
+    }
     assert_eq!(pending(&w), 0, "no refused command left a change behind");
     let record = call(&w, "household", json!({ "id": mine })).unwrap()["record"].clone();
     assert_eq!(record["visits"], json!([]), "no refused visit was recorded");
@@ -146,7 +194,7 @@ fn commands_refuse_bad_input_with_a_code_and_words_and_change_nothing() {
     call(&w, "save_draft", json!({"key": key, "value": {"summary": "老人身体还好"}})).unwrap();
     let mut refused_form = visit_form(&mine);
     refused_form["answers"] = json!([uuid::Uuid::new_v4()]);
-    assert!(call(&w, "record_visit", json!({"form": refused_form, "draftKey": key})).is_err());
+    assert_eq!(refused(call(&w, "record_visit", json!({"form": refused_form, "draftKey": key}))), "invalid");
     assert!(!call(&w, "load_draft", json!({"key": key})).unwrap().is_null(), "a refused form keeps its draft");
     call(&w, "record_visit", json!({"form": visit_form(&mine), "draftKey": key})).unwrap();
     assert!(call(&w, "load_draft", json!({"key": key})).unwrap().is_null(), "a recorded visit leaves no draft");
@@ -161,7 +209,7 @@ fn commands_refuse_bad_input_with_a_code_and_words_and_change_nothing() {
     };
     assert_eq!(refused(set("resolved", "")), "invalid", "resolving is the property company's");
     assert_eq!(refused(set("reopened", "  ")), "invalid", "reopening needs a reason");
-    assert!(set("lost", "").is_err(), "a status that does not exist");
+    bad_args(set("lost", ""), "status");
     let issue = call(&w, "issue", json!({ "id": issue_id })).unwrap();
     assert_eq!((&issue["status"], &issue["timeline"]), (&json!("reported"), &json!([])), "nothing moved: {issue}");
     assert_eq!(pending(&w), 2);
@@ -187,4 +235,18 @@ fn only_the_apps_own_window_and_page_may_call_its_commands() {
     assert!(call(&other, "app_info", json!({})).is_err(), "a window the capabilities do not name may not");
     assert!(call_from(&main, "https://example.org", "app_info", json!({})).is_err(), "a remote page may not");
     assert!(call(&main, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err(), "no plugin beyond the app's");
+    // Commands that exist (Tauri's own event and window plugins are always there) but that the
+    // capability does not grant: refused as not allowed, not as unknown.
+    for (cmd, args) in [
+        ("plugin:event|emit", json!({"event": "sync", "payload": null})),
+        ("plugin:window|close", json!({"label": "main"})),
+    ] {
+        let err = call(&main, cmd, args).expect_err(cmd);
+        let text = err.as_str().unwrap_or_default();
+        assert!(text.contains("not allowed"), "{cmd}: {text}");
+    }
+    assert!(
+        call(&main, "plugin:event|listen", json!({"event": "sync", "target": {"kind": "Any"}, "handler": 7})).is_ok(),
+        "what it grants works"
+    );
 }

@@ -39,8 +39,15 @@ fn seed_demo(data: &Path) -> (String, String) {
 }
 
 async fn shot(app: &Session, name: &str) {
-    // Let transitions and toasts settle so the picture is what a steward sees.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Let transitions settle so the picture is what a steward sees: no animation running, and
+    // web fonts loaded.
+    app.wait_until(
+        "transitions finished",
+        "return document.fonts.status === 'loaded' && document.getAnimations().every(a => a.playState !== 'running');",
+        SHORT,
+    )
+    .await
+    .unwrap();
     let path = screens_dir().join(format!("{name}.png"));
     app.screenshot(&path).await.unwrap();
     // At the large text size nothing may spill out sideways.
@@ -395,7 +402,10 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.click_on("[data-testid=sign-out]").await.unwrap();
     let dialog = app.wait(".van-dialog", SHORT).await.unwrap();
     let words = app.text(&dialog).await.unwrap();
-    assert!(words.contains('1'), "the warning says how many changes would be lost: {words:?}");
+    assert!(
+        words.contains("还有 1 条记录没有同步到服务器，退出会丢失它们"),
+        "the warning says, in the steward's words, how many records would be lost: {words:?}"
+    );
     shot(&app, "19-sign-out-warning").await;
     app.click_on(".van-dialog__cancel").await.unwrap();
     settled(&app).await;
@@ -407,8 +417,24 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=enrol-server]", SHORT).await.expect("signed out, the app asks to enrol again");
     let store = tmp.path().join("app/store/steward.sqlite3");
     let conn = steward_tests::sqlite::Connection::open(&store).unwrap();
-    let left: i64 = conn.query_row("SELECT COUNT(*) FROM households", [], |r| r.get(0)).unwrap();
-    assert_eq!(left, 0, "signing out leaves no household data on the phone");
+    for table in [
+        "docs",
+        "doc_changes",
+        "pending",
+        "reconcile",
+        "households",
+        "visits",
+        "must_visits",
+        "timely",
+        "issues",
+        "issue_events",
+        "plan_items",
+        "compounds",
+        "drafts",
+    ] {
+        let left: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0, "signing out leaves nothing in {table} on the phone");
+    }
 
     app.end().await;
     drop(driver);

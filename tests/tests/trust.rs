@@ -612,6 +612,38 @@ async fn a_property_company_reads_only_the_issues_in_its_duty_and_nothing_of_hou
     for id in [h, duty, other] {
         assert_eq!(all_ids.iter().filter(|x| **x == id.to_string()).count(), 1);
     }
+
+    // A supervisor of another compound reads nothing of this one, on any read endpoint, in any
+    // format: no id, no name, no row.
+    let c2 = w.compound("汉韵华府");
+    let elsewhere = w.supervisor(c2, "hanyun-zhibu").await;
+    let secrets = [
+        h.to_string(),
+        duty.to_string(),
+        other.to_string(),
+        s.id.to_string(),
+        steward_tests::profile(1).head_name,
+        "李秀英".into(),
+    ];
+    let mut reads: Vec<String> = vec!["/v1/pull?since=0".into(), "/v1/stewards".into(), "/v1/me".into()];
+    for report in ["visits", "visit-ledger", "must-visits", "timely", "issues", "three-clears"] {
+        for fmt in ["json", "csv"] {
+            reads.push(format!("/v1/reports/{report}?format={fmt}&month={month}"));
+        }
+    }
+    for path in &reads {
+        let (code, body) = elsewhere.get_text(path).await;
+        assert!(code == 200 || code == 403 || code == 404, "{path}: {code} {body}");
+        for secret in &secrets {
+            assert!(!body.contains(secret.as_str()), "{path} shows {secret} to another compound's supervisor: {body}");
+        }
+    }
+    let (_, theirs) = elsewhere.get("/v1/pull?since=0").await;
+    assert!(
+        theirs["docs"].as_array().unwrap().iter().all(|d| d["compound_id"] == c2.to_string()
+            || (d["kind"] == "compound" && d["id"] == c2.to_string())),
+        "only its own compound's documents: {theirs}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
