@@ -35,8 +35,9 @@ fn count(w: &World, table: &str) -> i64 {
     db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
 }
 
-fn seq(w: &World) -> i64 {
-    w.admin.storage().max_seq().unwrap()
+/// Everything the server stores (change log, documents, projections), to compare before and after.
+fn seq(w: &World) -> steward_tests::Stored {
+    w.stored()
 }
 
 /// A generous configuration for the limits a test does not look at.

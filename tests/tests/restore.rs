@@ -171,11 +171,11 @@ async fn a_phone_writing_under_the_servers_own_actor_id_is_still_judged_as_the_p
         })
     })
     .unwrap();
-    let seq = w.admin.storage().max_seq().unwrap();
+    let seq = w.stored();
     let _ = d.client.sync(&d.store).await;
     let status = d.with(|st| st.sync_status()).unwrap();
     assert_eq!(status.rejected.iter().filter(|(id, _)| *id == i).count(), 1, "set aside: {:?}", status.rejected);
-    assert_eq!(w.admin.storage().max_seq().unwrap(), seq, "nothing stored");
+    assert_eq!(w.stored(), seq, "nothing stored");
     let Projection::Issue(si) = project(&w, i) else { panic!() };
     assert_eq!(count(&si.timeline, |e| e.role == PartyRole::PropertyCompany), 0);
 }
@@ -198,7 +198,7 @@ async fn the_servers_own_changes_handed_back_under_another_documents_id_are_refu
         ..Default::default()
     };
     let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
-    let seq = w.admin.storage().max_seq().unwrap();
+    let seq = w.stored();
     let resp = reqwest::Client::new()
         .post(format!("{}/v1/sync", w.url))
         .bearer_auth(token)
@@ -210,5 +210,5 @@ async fn the_servers_own_changes_handed_back_under_another_documents_id_are_refu
     let text = resp.text().await.unwrap();
     assert_eq!(status, 422, "{text}");
     assert!(text.contains("belong to document"), "{text}");
-    assert_eq!(w.admin.storage().max_seq().unwrap(), seq, "nothing stored");
+    assert_eq!(w.stored(), seq, "nothing stored");
 }

@@ -640,8 +640,11 @@ async fn a_property_company_reads_only_the_issues_in_its_duty_and_nothing_of_hou
     }
     let (_, theirs) = elsewhere.get("/v1/pull?since=0").await;
     assert!(
-        theirs["docs"].as_array().unwrap().iter().all(|d| d["compound_id"] == c2.to_string()
-            || (d["kind"] == "compound" && d["id"] == c2.to_string())),
+        theirs["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["compound_id"] == c2.to_string() || (d["kind"] == "compound" && d["id"] == c2.to_string())),
         "only its own compound's documents: {theirs}"
     );
 }

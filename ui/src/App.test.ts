@@ -1,8 +1,13 @@
 // Every screen, mounted in the real app shell against a fake Rust side: each renders its
 // testids, the badge and tab bar show where they should, and Vue reports no warnings.
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+// Each test starts the app afresh (store loaded as main.ts does, route pushed, App mounted) from
+// its own copy of the fake answers, so any test passes alone and in any order.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import type { HouseholdDetail, IssueRecord, My345, Overview, SyncState, Vocabulary } from './api'
+import { closeDialog, closeToast } from 'vant'
+import type { AppInfo, HouseholdDetail, IssueRecord, My345, Overview, SyncState, UiPrefs, Vocabulary } from './api'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const invoke = vi.fn()
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
@@ -11,7 +16,7 @@ vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) })
 import App from './App.vue'
 import { i18n } from './i18n'
 import { router } from './router'
-import { loadInfo, loadVocabulary, startSync, store } from './store'
+import { loadInfo, loadPrefs, loadVocabulary, startSync, store } from './store'
 import { vantComponents } from './vant'
 
 const HH = '11111111-0000-4000-8000-000000000001'
@@ -79,56 +84,106 @@ const my345: My345 = {
   timely: { on_time: 4, late: 1, open: 2, overdue: 1 },
   must_visits: { answered_this_month: 3, open: 1 },
 }
-const sync: SyncState = { syncing: false, offline: true, seq: 0, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
 
-const answers: Record<string, unknown> = {
-  app_info: {
-    version: '0.1.0',
-    identity: { server_url: 'http://127.0.0.1:8787', device_id: 'd', steward_id: 's', steward_name: '程运刚', compound_id: 'c', compound_name: '蜀汉美郡' },
-    zone: 'Asia/Shanghai',
-    month: '2025-03',
-    now: NOW,
-    mobile: false,
-  },
-  vocabulary: vocab,
-  sync_state: sync,
-  month_overview: overview,
-  household: detail,
-  issues: [{ id: IS, category: 'flying_wire_charging', place: '5栋', status: 'resolved', reported_at: NOW }],
-  issue,
-  my_345: my345,
-  load_draft: null,
+const sync: SyncState = { syncing: false, offline: true, seq: 0, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
+const info: AppInfo = {
+  version: '0.1.0',
+  identity: { server_url: 'http://127.0.0.1:8787', device_id: 'd', steward_id: 's', steward_name: '程运刚', compound_id: 'c', compound_name: '蜀汉美郡' },
+  zone: 'Asia/Shanghai',
+  month: '2025-03',
+  now: NOW,
+  mobile: false,
+}
+const notEnrolled: AppInfo = { ...info, identity: null }
+
+/** What each command answers: a value, or a function of the command's arguments (it may throw). */
+type Answer = unknown
+/** A fresh copy of the default answers; a test changes its own copy before `open`. */
+function defaultAnswers(): Record<string, Answer> {
+  return structuredClone({
+    app_info: info,
+    vocabulary: vocab,
+    sync_state: sync,
+    month_overview: overview,
+    household: detail,
+    issues: [{ id: IS, category: 'flying_wire_charging', place: '5栋', status: 'resolved', reported_at: NOW }],
+    issue,
+    my_345: my345,
+    load_draft: null,
+    ui_prefs: null,
+  })
 }
 
+let answers: Record<string, Answer> = defaultAnswers()
 let wrapper: VueWrapper | null = null
 const warn = vi.spyOn(console, 'warn')
+// The app's own stylesheet, put in the test document so the page's text size can be read back.
+const styles = document.createElement('style')
 
-beforeAll(async () => {
-  invoke.mockImplementation(async (cmd: string) => (cmd in answers ? answers[cmd] : null))
-  await Promise.all([loadInfo(), loadVocabulary()])
-  await startSync()
-  await router.push('/')
-  await router.isReady()
-  wrapper = mount(App, { global: { plugins: [i18n, router, ...vantComponents] }, attachTo: document.body })
-  await flushPromises()
+beforeAll(() => {
+  styles.textContent = readFileSync(join(import.meta.dirname, 'styles.css'), 'utf8')
+  document.head.appendChild(styles)
+})
+afterAll(() => styles.remove())
+
+beforeEach(() => {
+  answers = defaultAnswers()
+  invoke.mockReset()
+  invoke.mockImplementation(async (cmd: string, args?: unknown) => {
+    const a = answers[cmd]
+    return typeof a === 'function' ? a(args) : (a ?? null)
+  })
+  warn.mockClear()
+  // What the last test left behind: the store is a module singleton, the text size sits on <html>.
+  store.info = null
+  store.vocab = null
+  store.sync = null
+  document.documentElement.style.removeProperty('--rs-scale')
 })
 afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+  closeDialog()
+  closeToast(true)
   const vueWarnings = warn.mock.calls.filter((c) => String(c[0]).includes('[Vue warn]'))
   expect(vueWarnings).toEqual([])
 })
 
+/** Starts the app as main.ts does, on `path`, against the current `answers`. */
+async function open(path: string) {
+  await Promise.all([loadPrefs(), loadInfo(), loadVocabulary()])
+  await startSync()
+  // force: the guard runs even when the last test left the router on this very path.
+  await router.replace({ path, force: true })
+  await router.isReady()
+  wrapper = mount(App, { global: { plugins: [i18n, router, ...vantComponents] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+/** Moves within the open app. */
 async function go(path: string) {
   await router.push(path)
-  await flushPromises()
-  await new Promise((r) => setTimeout(r, 0))
   await flushPromises()
   return wrapper!
 }
 const has = (w: VueWrapper, id: string) => w.find(`[data-testid="${id}"]`).exists()
+const calls = (cmd: string) => invoke.mock.calls.filter(([c]) => c === cmd).map(([, args]) => args)
+
+/** The page's root font size in px, as the app's stylesheet computes it from --rs-scale. */
+function rootFontPx(): number {
+  const size = getComputedStyle(document.documentElement).fontSize
+  const m = /^calc\(\s*([\d.]+)px\s*\*\s*([\d.]+)\s*\)$/.exec(size) ?? /^([\d.]+)px$/.exec(size)
+  if (!m) throw new Error(`unreadable root font size: ${size}`)
+  return Number(m[1]) * (m[2] === undefined ? 1 : Number(m[2]))
+}
+function pressedSize(w: VueWrapper): string[] {
+  return ['1', '1.25', '1.5'].filter((s) => w.get(`[data-testid="text-size-${s}"]`).attributes('aria-pressed') === 'true')
+}
 
 describe('the app', () => {
   it('home: progress, must-visits, timely and households, with badge and tabs', async () => {
-    const w = await go('/')
+    const w = await open('/')
     expect(w.get('[data-testid="sync-badge"]').attributes()).toMatchObject({ 'data-state': 'offline', 'data-pending': '2' })
     expect(has(w, 'sync-now')).toBe(true)
     for (const id of ['tab-home', 'tab-issues', 'tab-345', 'tab-settings']) expect(has(w, id), id).toBe(true)
@@ -139,8 +194,16 @@ describe('the app', () => {
     expect(w.get('[data-testid="household-row"]').text()).toContain('3-2-501')
   })
 
+  it('not enrolled: any screen opens the enrolment screen', async () => {
+    answers.app_info = notEnrolled
+    const w = await open('/settings')
+    expect(router.currentRoute.value.name).toBe('enrol')
+    expect(has(w, 'enrol-server')).toBe(true)
+    expect(has(w, 'sign-out')).toBe(false)
+  })
+
   it('household: name, tags, gaps, history and actions; no tab bar', async () => {
-    const w = await go(`/household/${HH}`)
+    const w = await open(`/household/${HH}`)
     expect(w.get('[data-testid="household-name"]').text()).toBe('李家根')
     expect(w.text()).toContain('党员')
     expect(w.text()).toContain('独居老人')
@@ -159,32 +222,38 @@ describe('the app', () => {
   })
 
   it('visit form has every testid', async () => {
-    const w = await go(`/household/${HH}/visit`)
+    const w = await open(`/household/${HH}/visit`)
     for (const id of ['visit-method-door_visit', 'visit-summary', 'visit-hardships', 'visit-follow-up', 'visit-save', `visit-answer-${MV}`]) {
       expect(has(w, id), id).toBe(true)
     }
   })
 
-  it('issues: list, new, detail with verify and reopen', async () => {
-    let w = await go('/issues')
+  it('issues: list, then the new-issue form', async () => {
+    let w = await open('/issues')
     expect(w.get('[data-testid="issue-row"]').attributes()).toMatchObject({ 'data-id': IS, 'data-status': 'resolved' })
     expect(has(w, 'report-issue')).toBe(true)
     w = await go('/issues/new')
     for (const id of ['issue-category-flying_wire_charging', 'issue-place', 'issue-description', 'issue-route-property_duty', 'issue-submit']) {
       expect(has(w, id), id).toBe(true)
     }
-    w = await go(`/issues/${IS}`)
+  })
+
+  it('issue detail: status, verify and reopen, comment, roles', async () => {
+    const w = await open(`/issues/${IS}`)
     expect(w.get('[data-testid="issue-status"]').attributes('data-status')).toBe('resolved')
     for (const id of ['issue-verify', 'issue-reopen', 'issue-comment', 'issue-comment-send']) expect(has(w, id), id).toBe(true)
     expect(w.text()).toContain('物业')
   })
 
-  it('my345 and settings', async () => {
-    let w = await go('/my345')
+  it('my345: clears, timely and must-visits', async () => {
+    const w = await open('/my345')
     expect(w.get('[data-testid="my345-clears"]').text()).toContain('75%')
     expect(has(w, 'my345-timely')).toBe(true)
     expect(has(w, 'my345-must-visits')).toBe(true)
-    w = await go('/settings')
+  })
+
+  it('settings: every choice, the version, and English chosen at once', async () => {
+    const w = await open('/settings')
     for (const id of ['settings-locale-zh', 'settings-locale-en', 'text-size-1', 'text-size-1.25', 'text-size-1.5', 'sign-out']) {
       expect(has(w, id), id).toBe(true)
     }
@@ -195,40 +264,95 @@ describe('the app', () => {
     expect(invoke).toHaveBeenCalledWith('set_ui_prefs', { prefs: { locale: 'en', textScale: 1.25 } })
     expect(w.get('[data-testid="tab-settings"]').text()).toBe('Settings')
     expect(w.get('[data-testid="sync-badge"]').text()).toContain('Offline · 2 waiting')
-    await w.get('[data-testid="settings-locale-zh"]').trigger('click')
+  })
+
+  it('text size: choosing one saves it with set_ui_prefs and scales the page at once', async () => {
+    const w = await open('/settings')
+    expect(rootFontPx()).toBe(20) // 16px × the default 1.25
+    expect(pressedSize(w)).toEqual(['1.25'])
+
+    await w.get('[data-testid="text-size-1.5"]').trigger('click')
     await flushPromises()
+    expect(calls('set_ui_prefs')).toEqual([{ prefs: { locale: 'zh-CN', textScale: 1.5 } }])
+    expect(document.documentElement.style.getPropertyValue('--rs-scale')).toBe('1.5')
+    expect(rootFontPx()).toBe(24)
+    expect(pressedSize(w)).toEqual(['1.5'])
+
+    await w.get('[data-testid="text-size-1"]').trigger('click')
+    await flushPromises()
+    expect(calls('set_ui_prefs')).toEqual([
+      { prefs: { locale: 'zh-CN', textScale: 1.5 } },
+      { prefs: { locale: 'zh-CN', textScale: 1 } },
+    ])
+    expect(rootFontPx()).toBe(16)
+    expect(pressedSize(w)).toEqual(['1'])
+  })
+
+  it('text size: the saved size (and language) is put back when the app starts', async () => {
+    answers.ui_prefs = { locale: 'en', textScale: 1.5 } satisfies UiPrefs
+    const w = await open('/settings')
+    expect(calls('ui_prefs')).toHaveLength(1)
+    expect(document.documentElement.style.getPropertyValue('--rs-scale')).toBe('1.5')
+    expect(rootFontPx()).toBe(24)
+    expect(pressedSize(w)).toEqual(['1.5'])
+    expect(w.get('[data-testid="tab-settings"]').text()).toBe('Settings')
+    // Starting only reads the preferences; nothing is written back.
+    expect(calls('set_ui_prefs')).toHaveLength(0)
+  })
+
+  it('text size: a saved size the app does not offer starts at the default', async () => {
+    answers.ui_prefs = { locale: 'zh-CN', textScale: 3 } satisfies UiPrefs
+    const w = await open('/settings')
+    expect(rootFontPx()).toBe(20)
+    expect(pressedSize(w)).toEqual(['1.25'])
   })
 
   it('signing out with unsynced changes asks first, then goes to enrolment', async () => {
-    const w = await go('/settings')
-    invoke.mockImplementation(async (cmd: string, args?: { discard?: boolean }) => {
-      if (cmd === 'sign_out' && !args?.discard) throw { code: 'unsynced_changes', message: '2 changes', count: 2 }
-      return cmd in answers ? answers[cmd] : null
-    })
+    answers.sign_out = (args?: { discard?: boolean }) => {
+      if (!args?.discard) throw { code: 'unsynced_changes', message: '2 changes', count: 2 }
+      return null
+    }
+    const w = await open('/settings')
     await w.get('[data-testid="sign-out"]').trigger('click')
     await flushPromises()
-    await new Promise((r) => setTimeout(r, 50))
-    expect(document.body.textContent).toContain('还有 2 条记录没有同步到服务器，退出会丢失它们。确定退出吗？')
+    await vi.waitFor(() => expect(document.body.textContent).toContain('还有 2 条记录没有同步到服务器，退出会丢失它们。确定退出吗？'))
+    expect(calls('sign_out')).toEqual([{ discard: false }])
     ;(document.querySelector('.van-dialog__confirm') as HTMLElement).click()
     await flushPromises()
-    await new Promise((r) => setTimeout(r, 0))
-    await flushPromises()
-    expect(invoke).toHaveBeenCalledWith('sign_out', { discard: true })
+    await vi.waitFor(() => expect(calls('sign_out')).toEqual([{ discard: false }, { discard: true }]))
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('enrol'))
     await vi.waitFor(() => expect(has(w, 'enrol-server')).toBe(true))
     expect((w.get('[data-testid="enrol-server"] input').element as HTMLInputElement).value).toBe('http://127.0.0.1:8787')
     expect(store.info?.identity).toBeNull()
   })
 
+  it('signing out with unsynced changes and saying no keeps the steward signed in', async () => {
+    answers.sign_out = (args?: { discard?: boolean }) => {
+      if (!args?.discard) throw { code: 'unsynced_changes', message: '2 changes', count: 2 }
+      return null
+    }
+    const w = await open('/settings')
+    await w.get('[data-testid="sign-out"]').trigger('click')
+    await flushPromises()
+    await vi.waitFor(() => expect(document.querySelector('.van-dialog__cancel')).not.toBeNull())
+    ;(document.querySelector('.van-dialog__cancel') as HTMLElement).click()
+    await flushPromises()
+    await vi.waitFor(() => expect(w.get('[data-testid="sign-out"]').classes()).not.toContain('van-button--loading'))
+    expect(calls('sign_out')).toEqual([{ discard: false }])
+    expect(router.currentRoute.value.name).toBe('settings')
+    expect(store.info?.identity?.steward_name).toBe('程运刚')
+  })
+
   it('enrolment shows the words for a bad code', async () => {
-    const w = await go('/enrol')
-    invoke.mockImplementation(async (cmd: string) => {
-      if (cmd === 'enrol') throw { code: 'bad_enrolment_code', message: 'the enrolment code is wrong' }
-      return cmd in answers ? answers[cmd] : null
-    })
+    answers.app_info = notEnrolled
+    answers.enrol = () => {
+      throw { code: 'bad_enrolment_code', message: 'the enrolment code is wrong' }
+    }
+    const w = await open('/enrol')
     await w.get('[data-testid="enrol-code"] input').setValue('WRONG')
     await w.get('[data-testid="enrol-submit"]').trigger('click')
     await flushPromises()
+    expect(calls('enrol')).toHaveLength(1)
     const err = w.get('[data-testid="enrol-error"]')
     expect(err.text()).toContain('登记码不对或已过期，请核对或向社区要新的')
     expect(err.text()).not.toContain('the enrolment code is wrong') // the words say it all, no English detail
@@ -236,11 +360,11 @@ describe('the app', () => {
   })
 
   it('enrolment names an already enrolled phone, with its code on the error', async () => {
-    const w = await go('/enrol')
-    invoke.mockImplementation(async (cmd: string) => {
-      if (cmd === 'enrol') throw { code: 'already_enrolled', message: 'this phone is already enrolled' }
-      return cmd in answers ? answers[cmd] : null
-    })
+    answers.app_info = notEnrolled
+    answers.enrol = () => {
+      throw { code: 'already_enrolled', message: 'this phone is already enrolled' }
+    }
+    const w = await open('/enrol')
     await w.get('[data-testid="enrol-code"] input').setValue('ABCD')
     await w.get('[data-testid="enrol-submit"]').trigger('click')
     await flushPromises()
@@ -250,20 +374,34 @@ describe('the app', () => {
   })
 
   it('enrolment refuses a server address without http:// or https:// and sends nothing', async () => {
-    const w = await go('/enrol')
-    invoke.mockClear()
-    invoke.mockImplementation(async (cmd: string) => (cmd in answers ? answers[cmd] : null))
+    answers.app_info = notEnrolled
+    const w = await open('/enrol')
     await w.get('[data-testid="enrol-server"] input').setValue('  192.168.1.5:8787 ')
     await w.get('[data-testid="enrol-code"] input').setValue('ABCD')
     await w.get('[data-testid="enrol-submit"]').trigger('click')
     await flushPromises()
     expect(w.get('[data-testid="enrol-server"]').text()).toContain('服务器地址要以 http:// 或 https:// 开头')
-    expect(invoke.mock.calls.filter(([cmd]) => cmd === 'enrol')).toHaveLength(0)
+    expect(calls('enrol')).toHaveLength(0)
     expect(has(w, 'enrol-error')).toBe(false)
 
     await w.get('[data-testid="enrol-server"] input').setValue(' https://steward.example.cn ')
     await w.get('[data-testid="enrol-submit"]').trigger('click')
     await flushPromises()
     expect(invoke).toHaveBeenCalledWith('enrol', { serverUrl: 'https://steward.example.cn', code: 'ABCD', deviceName: '我的手机' })
+  })
+
+  it('enrolling opens the home screen as the new steward', async () => {
+    answers.app_info = notEnrolled
+    answers.enrol = () => {
+      answers.app_info = info // from now on the phone is enrolled
+      return info.identity
+    }
+    const w = await open('/enrol')
+    await w.get('[data-testid="enrol-code"] input').setValue('ABCD')
+    await w.get('[data-testid="enrol-submit"]').trigger('click')
+    await flushPromises()
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('home'))
+    await vi.waitFor(() => expect(has(w, 'home-progress')).toBe(true))
+    expect(store.info?.identity?.steward_name).toBe('程运刚')
   })
 })

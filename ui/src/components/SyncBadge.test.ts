@@ -36,6 +36,8 @@ describe('SyncBadge', () => {
   beforeEach(() => {
     invoke.mockReset()
     applyPrefs({ locale: 'zh-CN', textScale: 1.25 })
+    // The store is a module singleton: a newer state left by an earlier test would hide this one's.
+    store.sync = null
     store.info = {
       version: '0.1.0',
       identity: null,

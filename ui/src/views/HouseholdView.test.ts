@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { HouseholdDetail, HouseholdProfile, SyncState, Vocabulary } from '../api'
@@ -99,19 +99,23 @@ describe('HouseholdView', () => {
     store.vocab = vocab
     store.info = { version: '0', identity: null, zone: 'Asia/Shanghai', month: '2025-03', now: 0, mobile: false }
   })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 
   it('saves the profile against the base taken when the edit began; no reload under the open popup', async () => {
+    vi.useFakeTimers()
     let current = detail()
     const w = await mountHousehold((cmd) => (cmd === 'household' ? current : null))
     expect(calls('household')).toHaveLength(1)
 
     await w.get('[data-testid="edit-profile"]').trigger('click')
     await flushPromises()
-    // Someone else's change arrives by sync while the popup is open: not reloaded now.
+    // Someone else's change arrives by sync while the popup is open: not reloaded now, nor
+    // well after the reload's wait (150 ms after the last sync) has passed.
     current = detail({ ...PROFILE, phone: '13900000000' })
     syncFinished()
-    await new Promise((r) => setTimeout(r, 200))
-    await flushPromises()
+    await vi.advanceTimersByTimeAsync(1000)
     expect(calls('household')).toHaveLength(1)
 
     const head = el('profile-head-name')!.querySelector('input')!
@@ -132,10 +136,27 @@ describe('HouseholdView', () => {
   })
 
   it('reloads after a finished sync when no edit is open', async () => {
+    vi.useFakeTimers()
     const w = await mountHousehold((cmd) => (cmd === 'household' ? detail() : null))
     syncFinished()
-    await new Promise((r) => setTimeout(r, 200))
-    await flushPromises()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(calls('household')).toHaveLength(1) // waits for the syncs to settle
+    await vi.advanceTimersByTimeAsync(60)
+    expect(calls('household')).toHaveLength(2)
+    w.unmount()
+  })
+
+  it('several syncs finishing in a row reload once, 150 ms after the last', async () => {
+    vi.useFakeTimers()
+    const w = await mountHousehold((cmd) => (cmd === 'household' ? detail() : null))
+    for (let i = 0; i < 3; i++) {
+      syncFinished()
+      await vi.advanceTimersByTimeAsync(100)
+    }
+    expect(calls('household')).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(60)
+    expect(calls('household')).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(1000)
     expect(calls('household')).toHaveLength(2)
     w.unmount()
   })
