@@ -39,11 +39,13 @@ fn seed_demo(data: &Path) -> (String, String) {
 }
 
 async fn shot(app: &Session, name: &str) {
-    // Let transitions settle so the picture is what a steward sees: no animation running, and
-    // web fonts loaded.
+    // Let transitions settle so the picture is what a steward sees: no finite animation (a
+    // page or popup transition, a toast) still running — a spinner loops for ever and does not
+    // count — and web fonts loaded.
     app.wait_until(
         "transitions finished",
-        "return document.fonts.status === 'loaded' && document.getAnimations().every(a => a.playState !== 'running');",
+        "return document.fonts.status === 'loaded' && document.getAnimations().every(a =>
+           a.playState !== 'running' || !a.effect || a.effect.getComputedTiming().iterations === Infinity);",
         SHORT,
     )
     .await

@@ -78,22 +78,25 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     }
 }
 
+/// A device store at `path` holding one household; its id.
+fn store_with_a_household(path: &std::path::Path) -> Uuid {
+    let mut store = Store::open(path).unwrap();
+    let h = NewHousehold {
+        id: Uuid::new_v4(),
+        compound_id: Uuid::new_v4(),
+        steward_id: Some(Uuid::new_v4()),
+        profile: profile(1),
+    };
+    let d = doc::create_household(store.actor().clone(), &h, now_millis()).unwrap();
+    store.insert_new_doc(d, "create_household").unwrap();
+    h.id
+}
+
 #[test]
 fn a_device_store_killed_mid_write_keeps_every_acknowledged_edit_and_a_consistent_projection() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("device.sqlite3");
-    let household = {
-        let mut store = Store::open(&path).unwrap();
-        let h = NewHousehold {
-            id: Uuid::new_v4(),
-            compound_id: Uuid::new_v4(),
-            steward_id: Some(Uuid::new_v4()),
-            profile: profile(1),
-        };
-        let d = doc::create_household(store.actor().clone(), &h, now_millis()).unwrap();
-        store.insert_new_doc(d, "create_household").unwrap();
-        h.id
-    };
+    let household = store_with_a_household(&path);
     let writer = env!("CARGO_BIN_EXE_store-writer");
     let mut acknowledged = BTreeSet::new();
     for round in 0..4 {
@@ -196,18 +199,7 @@ async fn a_server_killed_inside_a_compaction_keeps_the_document_whole() {
 fn a_device_store_killed_inside_a_compaction_keeps_every_acknowledged_edit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("device.sqlite3");
-    let household = {
-        let mut store = Store::open(&path).unwrap();
-        let h = NewHousehold {
-            id: Uuid::new_v4(),
-            compound_id: Uuid::new_v4(),
-            steward_id: Some(Uuid::new_v4()),
-            profile: profile(1),
-        };
-        let d = doc::create_household(store.actor().clone(), &h, now_millis()).unwrap();
-        store.insert_new_doc(d, "create_household").unwrap();
-        h.id
-    };
+    let household = store_with_a_household(&path);
     let out = Command::new(env!("CARGO_BIN_EXE_store-writer"))
         .args([path.to_str().unwrap(), &household.to_string(), "1000"])
         .env("STEWARD_CRASH_AT", "device-compact-before-commit")
