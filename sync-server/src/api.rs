@@ -60,7 +60,7 @@ use edits::*;
 use exports::*;
 pub use openapi::ApiDoc;
 use reads::{pull, scope_compounds, stewards};
-use session::{login, me};
+use session::{change_password, login, logout, me};
 
 /// Largest body of `/v1/login` and `/v1/enrol`, which anyone may call.
 pub const SMALL_BODY_BYTES: usize = 4 * 1024;
@@ -160,6 +160,8 @@ routes! {
     GET "/v1/openapi.json" => openapi::serve,
     POST "/v1/enrol" => enrol,
     POST "/v1/login" => login,
+    POST "/v1/logout" => logout,
+    POST "/v1/me/password" => change_password,
     POST "/v1/sync" => sync,
     GET "/v1/me" => me,
     GET "/v1/stewards" => stewards,
@@ -420,8 +422,23 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// The name of the console's session cookie (`POST /v1/login` with `cookie: true`).
+const SESSION_COOKIE: &str = "rs_session";
+
+/// The request's credential: a bearer token, else the console's session cookie.
+fn credential(headers: &HeaderMap) -> Option<String> {
+    bearer(headers).or_else(|| {
+        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+            |pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
+            },
+        )
+    })
+}
+
 async fn principal(state: &AppState, headers: &HeaderMap) -> ApiResult<Principal> {
-    let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
+    let token = credential(headers).ok_or_else(ApiError::unauthorized)?;
     let hash = auth::secret_hash(&token);
     blocking(state, move |s| s.storage().principal_for_token(&hash, now_millis()).map_err(ApiError::from))
         .await?

@@ -370,6 +370,29 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn end_session(&self, token_hash: &str) -> Result<bool> {
+        self.write(|c| Ok(c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])? > 0))
+    }
+
+    fn set_password(&self, user_id: Uuid, password_hash: &str, keep: Option<&str>) -> Result<()> {
+        self.write(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+                params![user_id.to_string(), password_hash],
+            )?;
+            if n == 0 {
+                return Err(StorageError::NotFound(format!("user {user_id}")));
+            }
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+                params![user_id.to_string(), keep],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn create_enrolment(&self, steward_id: Uuid, code_hash: &str, expires_at: Millis) -> Result<()> {
         self.steward(steward_id)?.ok_or_else(|| StorageError::NotFound(format!("steward {steward_id}")))?;
         self.write(|c| {

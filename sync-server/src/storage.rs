@@ -235,6 +235,10 @@ pub trait Storage: Send + Sync + 'static {
     /// The user and their password hash.
     fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>>;
     fn create_session(&self, user_id: Uuid, token_hash: &str, expires_at: Millis) -> Result<()>;
+    /// Ends one session (signing out). Whether there was one.
+    fn end_session(&self, token_hash: &str) -> Result<bool>;
+    /// Sets a user's password hash and ends every session of theirs but `keep`.
+    fn set_password(&self, user_id: Uuid, password_hash: &str, keep: Option<&str>) -> Result<()>;
     fn create_enrolment(&self, steward_id: Uuid, code_hash: &str, expires_at: Millis) -> Result<()>;
     /// Redeems a one-time enrolment code: registers the device with its token hash. `None` if
     /// the code is unknown, used or expired.

@@ -33,7 +33,7 @@ use super::edits::{
 };
 use super::exports;
 use super::reads::{self, PullAnswer};
-use super::session::{self, LoginAnswer, LoginBody, MeAnswer};
+use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
 
 /// The security scheme of a steward's device token (from `POST /v1/enrol`).
 pub(super) const DEVICE_TOKEN: &str = "device_token";
@@ -58,8 +58,10 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         serve,
         device::enrol,
         session::login,
+        session::logout,
         device::sync,
         session::me,
+        session::change_password,
         reads::stewards,
         reads::pull,
         exports::report_visits,
@@ -79,7 +81,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
     components(
         schemas(
             ErrorDoc, EnrolmentDoc, UserDoc, StewardDoc, Projection, PulledDocument, EnrolBody, LoginBody,
-            LoginAnswer, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
+            LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal),
@@ -135,7 +137,9 @@ until the device is revoked.",
             SESSION_TOKEN,
             bearer(
                 "A sign-in token of a supervisor, property company or admin, from `POST /v1/login`: \
-`Authorization: Bearer <token>`. Valid for 12 hours (`expires_at`).",
+`Authorization: Bearer <token>`, or in a browser the `rs_session` cookie that `POST /v1/login` with \
+`cookie: true` sets (HttpOnly, SameSite=Strict). Valid for 12 hours (`expires_at`), until `POST /v1/logout`, \
+or until the account's password changes.",
             ),
         );
     }

@@ -1,0 +1,118 @@
+//! The console's sign-in (issue 10's first part): a session in an HttpOnly, SameSite=Strict
+//! cookie that no script can read, signing out, and changing one's own password — each checked
+//! in the server's `sessions` table too, not only by the answers.
+
+use serde_json::{json, Value};
+use steward_sync_server::admin;
+use steward_sync_server::storage::Role;
+use steward_tests::World;
+
+struct Answer {
+    status: u16,
+    set_cookie: Option<String>,
+    body: Value,
+}
+
+async fn send(w: &World, path: &str, cookie: Option<&str>, extra: &[(&str, &str)], body: Option<Value>) -> Answer {
+    let http = reqwest::Client::new();
+    let mut req = match &body {
+        Some(b) => http.post(format!("{}{path}", w.url)).json(b),
+        None => http.get(format!("{}{path}", w.url)),
+    };
+    if let Some(c) = cookie {
+        req = req.header("cookie", format!("rs_session={c}"));
+    }
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let set_cookie = resp.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+    let text = resp.text().await.unwrap();
+    Answer { status, set_cookie, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().trim_start_matches("rs_session=").to_string()
+}
+
+fn sessions(w: &World) -> i64 {
+    let db = steward_tests::sqlite::Connection::open(w.config.data_dir.join("steward.sqlite3")).unwrap();
+    db.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_session_is_an_httponly_strict_cookie_that_signs_out_and_ends_with_a_new_password() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    admin::create_user(&w.admin, "zhibu", "password-123", Role::Supervisor, Some(c)).unwrap();
+    let login = |password: &'static str, extra: &'static [(&'static str, &'static str)]| {
+        let w = &w;
+        async move {
+            send(w, "/v1/login", None, extra, Some(json!({"username": "zhibu", "password": password, "cookie": true})))
+                .await
+        }
+    };
+
+    // Signing in for the console: the token only in the cookie, and the cookie's attributes.
+    let before = sessions(&w);
+    let a = login("password-123", &[]).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["token"], "", "no token a script could read: {}", a.body);
+    assert_eq!(a.body["user"]["username"], "zhibu");
+    let set = a.set_cookie.expect("a session cookie");
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(set.split("; ").any(|p| p == attr), "{attr} in {set}");
+    }
+    assert!(!set.contains("Secure"), "plain http: no Secure (the browser would drop the cookie): {set}");
+    let session = cookie_value(&set);
+    assert_eq!(session.len(), 43);
+    assert_eq!(sessions(&w), before + 1);
+    // Behind https (as the proxy says) the cookie is Secure too.
+    let behind = login("password-123", &[("x-forwarded-proto", "https")]).await;
+    assert!(behind.set_cookie.unwrap().split("; ").any(|p| p == "Secure"));
+    // Scripts keep their bearer tokens: no cookie without asking.
+    let script = send(&w, "/v1/login", None, &[], Some(json!({"username": "zhibu", "password": "password-123"}))).await;
+    assert!(script.set_cookie.is_none());
+    let bearer = script.body["token"].as_str().unwrap().to_string();
+    assert_eq!(bearer.len(), 43);
+
+    // The cookie signs requests in; a wrong or missing one does not.
+    let me = send(&w, "/v1/me", Some(&session), &[], None).await;
+    assert_eq!((me.status, me.body["user"]["username"].as_str()), (200, Some("zhibu")));
+    assert_eq!(send(&w, "/v1/pull?since=0", Some(&session), &[], None).await.status, 200);
+    assert_eq!(send(&w, "/v1/me", Some("not-a-session"), &[], None).await.status, 401);
+    assert_eq!(send(&w, "/v1/me", None, &[], None).await.status, 401);
+
+    // Changing the password: the current one is needed, the new one has a length, every other
+    // session ends and this one goes on.
+    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let other = cookie_value(&login("password-123", &[]).await.set_cookie.unwrap());
+    let wrong =
+        send(&w, "/v1/me/password", Some(&session), &[], Some(change("password-124", "a-new-password-1"))).await;
+    assert_eq!((wrong.status, wrong.body["code"].as_str()), (401, Some("bad_login")), "{}", wrong.body);
+    let short = send(&w, "/v1/me/password", Some(&session), &[], Some(change("password-123", "short"))).await;
+    assert_eq!(short.status, 400, "{}", short.body);
+    let extra_key = json!({"current_password": "password-123", "new_password": "a-new-password-1", "admin": true});
+    assert_eq!(send(&w, "/v1/me/password", Some(&session), &[], Some(extra_key)).await.status, 400);
+    let n = sessions(&w);
+    let ok = send(&w, "/v1/me/password", Some(&session), &[], Some(change("password-123", "a-new-password-1"))).await;
+    assert_eq!(ok.status, 204, "{}", ok.body);
+    assert_eq!(sessions(&w), 1, "of {n} sessions only the one that changed the password is left");
+    assert_eq!(send(&w, "/v1/me", Some(&session), &[], None).await.status, 200, "this session goes on");
+    assert_eq!(send(&w, "/v1/me", Some(&other), &[], None).await.status, 401, "another browser's session ended");
+    let by_bearer = reqwest::Client::new().get(format!("{}/v1/me", w.url)).bearer_auth(&bearer).send().await.unwrap();
+    assert_eq!(by_bearer.status().as_u16(), 401, "a script's token ended too");
+    assert_eq!(login("password-123", &[]).await.status, 401, "the old password no longer signs in");
+    assert_eq!(login("a-new-password-1", &[]).await.status, 200, "the new one does");
+
+    // Signing out ends the session in the table and clears the cookie.
+    let n = sessions(&w);
+    let out = send(&w, "/v1/logout", Some(&session), &[], Some(json!({}))).await;
+    assert_eq!(out.status, 204);
+    let cleared = out.set_cookie.expect("the cookie cleared");
+    assert!(cleared.starts_with("rs_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(sessions(&w), n - 1);
+    assert_eq!(send(&w, "/v1/me", Some(&session), &[], None).await.status, 401, "signed out");
+    assert_eq!(send(&w, "/v1/logout", Some(&session), &[], Some(json!({}))).await.status, 401, "only once");
+}
