@@ -48,6 +48,7 @@ use crate::storage::{DocMeta, Principal, Role, Scope, StorageError, User};
 use crate::throttle::{self, Refused, Throttle};
 use crate::Config;
 
+mod audit;
 mod device;
 mod edits;
 mod exports;
@@ -55,6 +56,7 @@ mod openapi;
 mod reads;
 mod session;
 
+use audit::{access_log, household};
 use device::{enrol, sync};
 use edits::*;
 use exports::*;
@@ -166,6 +168,8 @@ routes! {
     GET "/v1/me" => me,
     GET "/v1/stewards" => stewards,
     GET "/v1/pull" => pull,
+    GET "/v1/households/{id}" => household,
+    GET "/v1/access-log" => access_log,
     GET "/v1/reports/visits" => report_visits,
     GET "/v1/reports/visit-ledger" => report_ledger,
     GET "/v1/reports/must-visits" => report_must_visits,

@@ -16,8 +16,11 @@ use crate::storage::*;
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_change_chain.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_change_chain.sql"),
+    include_str!("migrations/0003_access_log.sql"),
+];
 
 /// The change log's running digest after `hash` (migration 0002).
 fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
@@ -367,6 +370,44 @@ impl Storage for SqliteStorage {
                 params![token_hash, user_id.to_string(), expires_at],
             )?;
             Ok(())
+        })
+    }
+
+    fn log_access(&self, user: &User, action: &str, households: &[Uuid], at: Millis) -> Result<()> {
+        let records = serde_json::to_string(households).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        self.write(|c| {
+            c.prepare_cached(
+                "INSERT INTO access_log (at, user_id, username, action, records) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![at, user.id.to_string(), user.username, action, records])?;
+            Ok(())
+        })
+    }
+
+    fn access_log(&self, before: Option<i64>, limit: u32) -> Result<Vec<AccessEntry>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, at, user_id, username, action, records FROM access_log
+                 WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, at, user, username, action, records) = row?;
+                let households: Vec<Uuid> = serde_json::from_str(&records)
+                    .map_err(|e| StorageError::Corrupt(format!("access log {seq}: {e}")))?;
+                out.push(AccessEntry { seq, at, user_id: uuid_of(&user)?, username, action, households });
+            }
+            Ok(out)
         })
     }
 

@@ -134,6 +134,17 @@ pub struct User {
     pub place_id: Option<Uuid>,
 }
 
+/// One reading of household records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEntry {
+    pub seq: i64,
+    pub at: Millis,
+    pub user_id: Uuid,
+    pub username: String,
+    pub action: String,
+    pub households: Vec<Uuid>,
+}
+
 /// Who is calling, as established from a token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {
@@ -235,6 +246,10 @@ pub trait Storage: Send + Sync + 'static {
     /// The user and their password hash.
     fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>>;
     fn create_session(&self, user_id: Uuid, token_hash: &str, expires_at: Millis) -> Result<()>;
+    /// Writes who read which households' records (an audit trail; never fails silently).
+    fn log_access(&self, user: &User, action: &str, households: &[Uuid], at: Millis) -> Result<()>;
+    /// The access log, newest first: at most `limit` entries older than `before` (a `seq`).
+    fn access_log(&self, before: Option<i64>, limit: u32) -> Result<Vec<AccessEntry>>;
     /// Ends one session (signing out). Whether there was one.
     fn end_session(&self, token_hash: &str) -> Result<bool>;
     /// Sets a user's password hash and ends every session of theirs but `keep`.

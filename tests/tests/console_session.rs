@@ -116,3 +116,74 @@ async fn a_console_session_is_an_httponly_strict_cookie_that_signs_out_and_ends_
     assert_eq!(send(&w, "/v1/me", Some(&session), &[], None).await.status, 401, "signed out");
     assert_eq!(send(&w, "/v1/logout", Some(&session), &[], Some(json!({}))).await.status, 401, "only once");
 }
+
+/// Every reading of household records by an account — a household's page, a pull, a report
+/// built from them — is in the access log, once, with who and which households; refusals write
+/// nothing; only an admin reads the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn household_pages_pulls_and_reports_are_in_the_access_log_that_only_admins_read() {
+    let w = World::start().await;
+    let c = w.compound("蜀汉美郡");
+    let c2 = w.compound("汉韵华府");
+    let s = w.steward(c, "李秀英");
+    let s2 = w.steward(c2, "王建国");
+    let h = w.household(c, Some(s.id), 1);
+    let h2 = w.household(c2, Some(s2.id), 2);
+    let sup = w.supervisor(c, "shuhan-zhibu").await;
+    let property = w.user(c, "wuye", Role::Property).await;
+    admin::create_user(&w.admin, "root", "password-123", Role::Admin, None).unwrap();
+    let root = steward_tests::Supervisor::login(&w.url, "root", "password-123").await;
+    let log = || async { root.get("/v1/access-log").await.1.as_array().unwrap().clone() };
+    assert_eq!(log().await.len(), 0);
+
+    // A household's page: the whole ledger, and one entry.
+    let (code, page) = sup.get(&format!("/v1/households/{h}")).await;
+    assert_eq!(code, 200, "{page}");
+    assert_eq!(page["profile"]["head_name"], steward_tests::profile(1).head_name);
+    let entries = log().await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["username"], "shuhan-zhibu");
+    assert_eq!(entries[0]["action"], "household");
+    assert_eq!(entries[0]["households"], json!([h.to_string()]));
+
+    // Refusals read nothing and log nothing: another compound's household, a property company,
+    // an id that is no household.
+    assert_eq!(sup.get(&format!("/v1/households/{h2}")).await.0, 404);
+    assert_eq!(sup.get(&format!("/v1/households/{}", uuid::Uuid::new_v4())).await.0, 404);
+    assert_eq!(sup.get("/v1/households/not-a-uuid").await.0, 400);
+    let (code, body) = property.get(&format!("/v1/households/{h}")).await;
+    assert_eq!(code, 403, "{body}");
+    assert!(!body.to_string().contains(&steward_tests::profile(1).head_name));
+    assert_eq!(log().await.len(), 1, "no refusal was logged");
+
+    // A pull and a report that carry household records: one entry each, naming them.
+    assert_eq!(sup.get("/v1/pull?since=0").await.0, 200);
+    let (code, _) = sup.get_text("/v1/reports/visit-ledger?format=csv").await;
+    assert_eq!(code, 200);
+    // A property company's issue report carries no household: nothing logged.
+    assert_eq!(property.get_text("/v1/reports/issues?format=csv").await.0, 200);
+    let sup_id = sup.get("/v1/me").await.1["user"]["id"].clone();
+    let entries = log().await;
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.len(), 3, "one entry each: {actions:?}");
+    assert!(actions[0].starts_with("report:visit-ledger-") && actions[0].ends_with(":csv"), "{actions:?}");
+    assert_eq!(actions[1..], ["pull", "household"], "newest first");
+    for e in &entries {
+        assert_eq!(e["households"], json!([h.to_string()]), "{e}");
+        assert_eq!(e["user_id"], sup_id, "{e}");
+    }
+
+    // Only an admin reads it, a page at a time.
+    let (code, body) = sup.get("/v1/access-log").await;
+    assert_eq!(code, 403, "{body}");
+    assert_eq!(property.get("/v1/access-log").await.0, 403);
+    assert_eq!(root.get("/v1/access-log?limit=0").await.0, 400);
+    let (_, first) = root.get("/v1/access-log?limit=2").await;
+    assert_eq!(first.as_array().unwrap().len(), 2);
+    let before = first[1]["seq"].as_i64().unwrap();
+    let (_, rest) = root.get(&format!("/v1/access-log?before={before}")).await;
+    assert_eq!(
+        rest.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["household"]
+    );
+}

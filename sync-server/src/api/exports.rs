@@ -59,7 +59,12 @@ async fn report(
         if reads == Reads::Households && !Service::reads_households(&u) {
             return Err(ApiError::forbidden("a property company sees the issues in its duty, not household records"));
         }
-        let r = build(s, &q, &ledger(s, u)?)?;
+        let l = ledger(s, u.clone())?;
+        let r = build(s, &q, &l)?;
+        if reads == Reads::Households {
+            let action = format!("report:{}:{}", r.name, if csv { "csv" } else { "json" });
+            super::audit::log_access(s, &u, &action, l.households.iter().map(|h| h.id).collect())?;
+        }
         if !csv {
             return Ok(Json(r.json).into_response());
         }

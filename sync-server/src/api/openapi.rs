@@ -27,6 +27,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
 use uuid::Uuid;
 
+use super::audit;
 use super::device::{self, EnrolBody};
 use super::edits::{
     self, AssignBody, CommentBody, DeadlinesBody, HolidayAnswer, HolidayBody, MustVisitBody, PlanBody, StatusBody,
@@ -64,6 +65,8 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         session::change_password,
         reads::stewards,
         reads::pull,
+        audit::household,
+        audit::access_log,
         exports::report_visits,
         exports::report_ledger,
         exports::report_must_visits,
@@ -80,7 +83,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
     ),
     components(
         schemas(
-            ErrorDoc, EnrolmentDoc, UserDoc, StewardDoc, Projection, PulledDocument, EnrolBody, LoginBody,
+            ErrorDoc, EnrolmentDoc, UserDoc, StewardDoc, AccessEntryDoc, Projection, PulledDocument, EnrolBody, LoginBody,
             LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat,
         ),
@@ -189,6 +192,20 @@ pub(super) struct UserDoc {
     role: String,
     /// The place the account is responsible for; `null` for admins.
     place_id: Option<Uuid>,
+}
+
+/// One reading of household records (`GET /v1/access-log`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct AccessEntryDoc {
+    seq: i64,
+    /// Milliseconds since the Unix epoch.
+    at: i64,
+    user_id: Uuid,
+    username: String,
+    /// `household`, `pull`, or `report:<name>:<format>`.
+    action: String,
+    households: Vec<Uuid>,
 }
 
 /// A steward account, tied to one compound (`storage::Steward`).

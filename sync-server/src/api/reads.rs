@@ -97,6 +97,9 @@ pub(super) async fn pull(
         let rows = s.readable(&u, since)?;
         let mut docs = Vec::with_capacity(rows.len());
         let mut max = since;
+        let households: Vec<Uuid> =
+            rows.iter().filter(|r| r.seq <= cursor && r.kind == DocKind::Household).map(|r| r.doc_id).collect();
+        super::audit::log_access(s, &u, "pull", households)?;
         for r in rows.into_iter().filter(|r| r.seq <= cursor) {
             max = max.max(r.seq);
             let mut v: serde_json::Value =
