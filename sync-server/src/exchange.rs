@@ -118,8 +118,9 @@ impl Exchanges {
         inner.map.insert(key, (ex, Instant::now()));
     }
 
-    /// Changes held in all exchanges (for tests and figures).
-    pub fn held_count(&self) -> usize {
+    /// Changes held in all exchanges.
+    #[cfg(test)]
+    fn held_count(&self) -> usize {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         inner.map.values().map(|(ex, _)| ex.held.len()).sum()
     }

@@ -557,6 +557,12 @@ impl Storage for SqliteStorage {
             if !conflicts.is_empty() {
                 return Err(StorageError::Conflict(conflicts));
             }
+            // The change log's chain at its end, carried from change to change (one read).
+            let mut chain_head: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT chain FROM change_log ORDER BY seq DESC LIMIT 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?
+                .flatten();
             for w in writes {
                 let id = w.meta.id.to_string();
                 if w.expected_last_seq.is_none() {
@@ -571,12 +577,7 @@ impl Storage for SqliteStorage {
                 let mut last = None;
                 let mut added_bytes = 0i64;
                 for (hash, bytes) in &w.changes {
-                    let prev: Option<Vec<u8>> = tx
-                        .prepare_cached("SELECT chain FROM change_log ORDER BY seq DESC LIMIT 1")?
-                        .query_row([], |r| r.get(0))
-                        .optional()?
-                        .flatten();
-                    let chain = chain_after(prev.as_deref(), &hash.0);
+                    let chain = chain_after(chain_head.as_deref(), &hash.0);
                     let n = tx
                         .prepare_cached(
                             "INSERT OR IGNORE INTO change_log (doc_id, hash, received_at, chain) VALUES (?1, ?2, ?3, ?4)",
@@ -585,6 +586,7 @@ impl Storage for SqliteStorage {
                     if n == 0 {
                         continue; // already stored: a replayed or duplicated change
                     }
+                    chain_head = Some(chain);
                     let seq = tx.last_insert_rowid();
                     tx.prepare_cached("INSERT INTO increments (doc_id, seq, data) VALUES (?1, ?2, ?3)")?
                         .execute(params![id, seq, bytes])?;

@@ -90,11 +90,6 @@ impl FaultyNet {
             .collect()
     }
 
-    /// Forgets held requests (they were lost after all).
-    pub fn forget_late(&self) {
-        self.late.lock().unwrap().clear();
-    }
-
     fn count(&self, f: impl FnOnce(&mut NetStats)) {
         f(&mut self.stats.lock().unwrap())
     }

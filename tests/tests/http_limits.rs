@@ -35,11 +35,6 @@ fn count(w: &World, table: &str) -> i64 {
     db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
 }
 
-/// Everything the server stores (change log, documents, projections), to compare before and after.
-fn seq(w: &World) -> steward_tests::Stored {
-    w.stored()
-}
-
 /// A generous configuration for the limits a test does not look at.
 fn roomy(c: &mut Config) {
     c.throttle.login_per_address = Bucket { burst: 1_000, refill_every: Duration::from_millis(10) };
@@ -206,7 +201,7 @@ async fn a_login_body_is_not_read_before_its_limit_and_a_17_mb_json_body_gets_41
     let sup = Supervisor::login(&w.url, "sup", "password-123").await;
     let s1 = w.steward(c, "李秀英");
     let h = w.household(c, Some(s1.id), 1);
-    let before = seq(&w);
+    let before = w.stored();
     for token in [None, Some(sup.token.as_str())] {
         let mut s = TcpStream::connect(addr(&w)).await.unwrap();
         let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
@@ -234,7 +229,7 @@ async fn a_login_body_is_not_read_before_its_limit_and_a_17_mb_json_body_gets_41
     let (status, _, body) = read_response(&mut s, Duration::from_secs(5)).await;
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!((status, v["code"].as_str()), (413, Some("payload_too_large")), "{body}");
-    assert_eq!(seq(&w), before, "nothing was stored");
+    assert_eq!(w.stored(), before, "nothing was stored");
     assert_eq!(projection(&w, h)["must_visits"].as_array().map_or(0, |m| m.len()), 0);
 }
 
@@ -246,7 +241,7 @@ async fn a_sync_body_is_not_read_before_its_token_is_checked() {
     let d = w.device(st.id).await;
     let device_token = d.with(|s| s.identity()).unwrap().unwrap().device_token;
     let sup = w.supervisor(c, "sup").await;
-    let before = seq(&w);
+    let before = w.stored();
     let cases = [
         (None, 401),
         (Some("not-a-token".to_string()), 401),
@@ -265,7 +260,7 @@ async fn a_sync_body_is_not_read_before_its_token_is_checked() {
         let (status, _, body) = read_response(&mut s, Duration::from_secs(3)).await;
         assert_eq!(status, want, "{body}");
     }
-    assert_eq!(seq(&w), before, "nothing was stored");
+    assert_eq!(w.stored(), before, "nothing was stored");
 }
 
 // -- 2. password checks apart from the work ---------------------------------------------------
@@ -459,7 +454,7 @@ async fn unknown_keys_and_missing_fields_are_a_400_and_an_empty_assign_leaves_th
     let sup = w.supervisor(c, "sup").await;
     let code = admin::issue_enrolment_code(&w.admin, s1.id, 1).unwrap();
     let t = Some(sup.token.as_str());
-    let before = seq(&w);
+    let before = w.stored();
     let sessions = count(&w, "sessions");
     let plan = format!("/v1/plans/{}/2031-05", s1.id);
     let cases: Vec<(reqwest::Method, String, Option<&str>, Value)> = vec![
@@ -489,7 +484,7 @@ async fn unknown_keys_and_missing_fields_are_a_400_and_an_empty_assign_leaves_th
         let a = call(&w, "127.0.0.1", method.clone(), &path, token, body.clone()).await;
         assert_eq!((a.status, a.code()), (400, "bad_request"), "{method} {path} {body}: {}", a.body);
     }
-    assert_eq!(seq(&w), before, "nothing was changed");
+    assert_eq!(w.stored(), before, "nothing was changed");
     assert_eq!(projection(&w, h)["steward_id"], json!(s1.id), "still assigned");
     assert_eq!(count(&w, "sessions"), sessions, "no one was signed in");
     assert_eq!(count(&w, "devices"), 0, "no device was enrolled");
@@ -671,7 +666,7 @@ async fn answers_about_records_outside_ones_place_are_the_same_as_for_records_th
     let property = w.user(c1, "wuye", Role::Property).await;
     let nothing = Uuid::new_v4();
     let (t, p) = (Some(sup.token.as_str()), Some(property.token.as_str()));
-    let before = seq(&w);
+    let before = w.stored();
 
     /// For one endpoint: every path answers exactly as the first, with 404 and these words.
     async fn alike(
@@ -734,7 +729,7 @@ async fn answers_about_records_outside_ones_place_are_the_same_as_for_records_th
     assert_eq!(mine, none);
     assert_eq!(mine.0, 403);
 
-    assert_eq!(seq(&w), before, "nothing changed anywhere");
+    assert_eq!(w.stored(), before, "nothing changed anywhere");
     for st in [s1.id, s2.id] {
         assert!(w.admin.storage().doc_meta(doc::plan_doc_id(st, "2031-05".parse().unwrap())).unwrap().is_none());
     }
@@ -755,13 +750,13 @@ async fn a_holiday_must_visit_for_an_id_that_is_no_compound_is_a_404_and_raises_
     let s1 = w.steward(c, "李秀英");
     let h = w.household(c, Some(s1.id), 1);
     let sup = w.supervisor(c, "sup").await;
-    let before = seq(&w);
+    let before = w.stored();
     for id in [h, s1.id, Uuid::new_v4()] {
         let a = post(&w, &format!("/v1/compounds/{id}/holiday-must-visits"), Some(&sup.token), json!({})).await;
         assert_eq!(a.seen(), (404, "not_found".into(), "no such compound in your place".into()), "{}", a.body);
         assert!(a.body.get("raised").is_none());
     }
-    assert_eq!(seq(&w), before);
+    assert_eq!(w.stored(), before);
     let a = post(&w, &format!("/v1/compounds/{c}/holiday-must-visits"), Some(&sup.token), json!({})).await;
     assert_eq!((a.status, a.body["raised"].as_u64()), (200, Some(1)));
 }

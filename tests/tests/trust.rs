@@ -101,11 +101,6 @@ async fn post_sync(w: &World, token: &str, body: Vec<u8>) -> (u16, String) {
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
-/// Everything the server stores: change log, documents, read model.
-fn server_state(w: &World) -> steward_tests::Stored {
-    w.stored()
-}
-
 fn server_issue(w: &World, id: Uuid) -> steward_core::doc::IssueRecord {
     match doc::project(&w.admin.storage().load_doc(id).unwrap().unwrap().doc).unwrap() {
         Projection::Issue(i) => i,
@@ -123,7 +118,7 @@ async fn forged_push_is_refused(
     forge: impl FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>,
 ) {
     d.with(|st| st.edit(id, "forged", forge)).unwrap();
-    let before = server_state(w);
+    let before = w.stored();
     let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
     let (status, text) = post_sync(w, &token(d), protocol::encode(&req)).await;
     assert_eq!(status, 422, "{rule}: {text}");
@@ -131,7 +126,7 @@ async fn forged_push_is_refused(
     assert_eq!(body["code"], "invalid_document", "{text}");
     assert!(body["message"].as_str().unwrap().contains(rule), "want {rule:?} in {text}");
     assert_eq!(body["docs"], serde_json::json!([id.to_string()]));
-    assert_eq!(server_state(w), before, "{rule}: nothing stored");
+    assert_eq!(w.stored(), before, "{rule}: nothing stored");
 }
 
 /// As [`forged_push_is_refused`], for a forgery the phone's own store would not even write (it
@@ -153,11 +148,11 @@ async fn forged_raw_push_is_refused(
         push: vec![protocol::DocPush { id, base: heads.iter().map(|h| ByteBuf::from(h.0.to_vec())).collect(), data }],
         ..Default::default()
     };
-    let before = server_state(w);
+    let before = w.stored();
     let (status, text) = post_sync(w, &token(d), protocol::encode(&req)).await;
     assert_eq!(status, 422, "{rule}: {text}");
     assert!(text.contains(rule), "want {rule:?} in {text}");
-    assert_eq!(server_state(w), before, "{rule}: nothing stored");
+    assert_eq!(w.stored(), before, "{rule}: nothing stored");
 }
 
 fn timeline_entry(
@@ -299,7 +294,7 @@ async fn a_phone_cannot_squat_another_stewards_future_plan_id_and_a_plan_edit_ne
     d.sync().await;
     let month: steward_core::time::Month = "2027-03".parse().unwrap();
     let squat = doc::plan_doc_id(victim.id, month);
-    let before = server_state(&w);
+    let before = w.stored();
     d.with(|st| {
         let h = doc::create_household(
             st.actor().clone(),
@@ -319,7 +314,7 @@ async fn a_phone_cannot_squat_another_stewards_future_plan_id_and_a_plan_edit_ne
     let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
     assert_eq!(status, 422, "{text}");
     assert!(text.contains("version 4"), "{text}");
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 
     // Were such a document there (made by the server itself, bypassing the phone's checks), the
     // supervisor's plan edit refuses rather than editing it.
@@ -331,12 +326,12 @@ async fn a_phone_cannot_squat_another_stewards_future_plan_id_and_a_plan_edit_ne
     .unwrap();
     w.admin.create_doc(&h).unwrap();
     let sup = w.supervisor(c, "shuhan-zhibu").await;
-    let stored = server_state(&w);
+    let stored = w.stored();
     let (code, body) = sup
         .send(reqwest::Method::PUT, &format!("/v1/plans/{}/{month}", victim.id), serde_json::json!({"households": []}))
         .await;
     assert!(matches!(code, 404 | 409), "{code} {body}");
-    assert_eq!(server_state(&w), stored, "the household under the plan's id was not touched");
+    assert_eq!(w.stored(), stored, "the household under the plan's id was not touched");
 }
 
 /// Rewrites one change chunk's seq (a one-byte LEB128 number) and fixes its checksum.
@@ -359,7 +354,7 @@ async fn a_damaged_change_under_a_stale_checksum_and_a_change_whose_seq_skips_ah
     v.summary = "MARKER 老人腿脚不便".into();
     d.with(|st| st.record_visit(h, &v)).unwrap();
     let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    let before = server_state(&w);
+    let before = w.stored();
 
     // One damaged byte inside the text, the checksum left as it was.
     let mut damaged = req.clone();
@@ -371,7 +366,7 @@ async fn a_damaged_change_under_a_stale_checksum_and_a_change_whose_seq_skips_ah
     let (status, text) = post_sync(&w, &token(&d), protocol::encode(&damaged)).await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("checksum"), "{text}");
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 
     // A valid change re-encoded with seq 127 and a correct checksum: Automerge would assert.
     let mut skipped = req.clone();
@@ -379,7 +374,7 @@ async fn a_damaged_change_under_a_stale_checksum_and_a_change_whose_seq_skips_ah
     let (status, text) = post_sync(&w, &token(&d), protocol::encode(&skipped)).await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("seq"), "{text}");
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 
     // The phone's undamaged original still goes through, with its own text.
     d.sync().await;
@@ -410,7 +405,7 @@ async fn a_bloom_filter_declaring_2_29_probes_or_0_bits_per_entry_gets_400_befor
     let h = w.household(c, Some(s.id), 1);
     let d = w.device(s.id).await;
     d.sync().await;
-    let before = server_state(&w);
+    let before = w.stored();
     for (what, msg) in [
         ("2^29 probes", sync_msg_with_bloom(1, 10, 1 << 29, 2)),
         ("0 bits per entry", sync_msg_with_bloom(1, 0, 7, 0)),
@@ -427,7 +422,7 @@ async fn a_bloom_filter_declaring_2_29_probes_or_0_bits_per_entry_gets_400_befor
         assert!(text.contains("bloom"), "{what}: {text}");
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{what}: refused at once");
     }
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
     assert_eq!(reqwest::get(format!("{}/healthz", w.url)).await.unwrap().status().as_u16(), 200);
 }
 
@@ -459,7 +454,7 @@ async fn a_compressed_chunk_that_inflates_to_gigabytes_is_refused_without_being_
     doc_body.push(0); // no op columns
     doc_body.extend(&deflated);
     let document = chunk(0, &doc_body);
-    let before = server_state(&w);
+    let before = w.stored();
     for (what, item, words) in
         [("compressed change", compressed_change, "compressed"), ("document", document, "inflates")]
     {
@@ -474,7 +469,7 @@ async fn a_compressed_chunk_that_inflates_to_gigabytes_is_refused_without_being_
         assert!(text.contains(words), "{what}: {text}");
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{what}: refused at once");
     }
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -491,7 +486,7 @@ async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
     let mut state = automerge::sync::State::new();
     let msg = d.with(|st| st.generate_sync_message(h, &mut state)).unwrap().expect("a first message");
     let token = token(&d);
-    let before = server_state(&w);
+    let before = w.stored();
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed_8);
     let mut counts = std::collections::BTreeMap::new();
     for round in 0..1_500 {
@@ -521,7 +516,7 @@ async fn thousands_of_mutated_sync_messages_and_pushes_get_4xx_never_a_500() {
     }
     eprintln!("statuses of mutated requests: {counts:?}");
     // Mutated pushes that still parse could only be the phone's own visit (a no-op otherwise).
-    let seq = server_state(&w).max_seq;
+    let seq = w.stored().max_seq;
     assert!(seq <= before.max_seq + 1);
     assert_eq!(reqwest::get(format!("{}/healthz", w.url)).await.unwrap().status().as_u16(), 200);
 }
@@ -550,7 +545,7 @@ async fn texts_over_their_limit_and_dates_out_of_range_are_refused_on_the_phone_
     .await;
 
     let sup = w.supervisor(c, "shuhan-zhibu").await;
-    let before = server_state(&w);
+    let before = w.stored();
     for (path, body) in [
         (format!("/v1/households/{h}/must-visits"), serde_json::json!({"trigger": "hardship", "date": i64::MIN})),
         (
@@ -562,7 +557,7 @@ async fn texts_over_their_limit_and_dates_out_of_range_are_refused_on_the_phone_
         let (code, resp) = sup.post(&path, body).await;
         assert!((400..500).contains(&code), "{path}: {code} {resp}");
     }
-    assert_eq!(server_state(&w), before, "nothing stored");
+    assert_eq!(w.stored(), before, "nothing stored");
     let (code, _) = sup.get("/v1/reports/must-visits").await;
     assert_eq!(code, 200);
 }
@@ -701,7 +696,7 @@ async fn a_97_byte_change_declaring_ten_million_operations_is_refused_before_aut
     let s = w.steward(c, "李秀英");
     let d = w.device(s.id).await;
     d.sync().await;
-    let before = server_state(&w);
+    let before = w.stored();
     // The action column (id 4, run-length integers) as one run of ten million.
     let mut run = vec![];
     let mut v: i64 = 10_000_000;
@@ -727,7 +722,7 @@ async fn a_97_byte_change_declaring_ten_million_operations_is_refused_before_aut
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("operations"), "{text}");
     assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused at once: {:?}", started.elapsed());
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -797,7 +792,7 @@ async fn a_document_twice_in_one_request_or_in_both_push_and_sync_is_refused_who
     let mut state = automerge::sync::State::new();
     let msg = d.with(|st| st.generate_sync_message(h, &mut state)).unwrap().unwrap();
     let sync = SyncMessage { id: h, msg: Some(ByteBuf::from(msg)), start: false, heads: None };
-    let before = server_state(&w);
+    let before = w.stored();
     let cases = [
         SyncRequest { v: 1, push: req.push.clone(), sync: vec![sync.clone()], ..Default::default() },
         SyncRequest { v: 1, sync: vec![sync.clone(), sync.clone()], ..Default::default() },
@@ -806,7 +801,7 @@ async fn a_document_twice_in_one_request_or_in_both_push_and_sync_is_refused_who
     for (n, case) in cases.iter().enumerate() {
         let (status, text) = post_sync(&w, &token(&d), protocol::encode(case)).await;
         assert_eq!(status, 400, "case {n}: {text}");
-        assert_eq!(server_state(&w), before, "case {n}: nothing stored");
+        assert_eq!(w.stored(), before, "case {n}: nothing stored");
     }
     d.sync().await;
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0, "the honest sync goes through");
@@ -859,13 +854,13 @@ async fn a_change_in_a_valid_but_non_canonical_encoding_is_refused_rather_than_s
     let reencoded = with_extra_null_column(&bytes, 0x11, rows);
     assert!(automerge::Change::from_bytes(reencoded.clone()).is_ok(), "still a valid change");
     req.push[0].data[0] = ByteBuf::from(reencoded);
-    let before = server_state(&w);
+    let before = w.stored();
     let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
     assert_eq!(status, 400, "{text}");
     // Refused either by the check that each change is stored under its pushed hash, or when
     // Automerge cannot write the document's changes again (its panic caught as a 400).
     assert!(text.contains("canonical") || text.contains("could not read"), "{text}");
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 }
 
 /// Rebuilds a change chunk with one more column holding only a run of `rows` nulls.
@@ -1081,11 +1076,11 @@ async fn a_change_starting_below_the_operations_it_depends_on_is_refused_so_the_
     let (mut req, _) = d.with(|st| st.prepare_sync()).unwrap();
     let bytes = req.push[0].data[0].to_vec();
     req.push[0].data[0] = ByteBuf::from(with_start_op(&bytes, 1));
-    let before = server_state(&w);
+    let before = w.stored();
     let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("starts at operation"), "{text}");
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
     d.sync().await;
     assert_eq!(d.with(|st| st.pending_count()).unwrap(), 0, "the honest change goes through");
 }
@@ -1117,11 +1112,11 @@ async fn the_operation_order_is_checked_also_against_a_whole_document_pushed_wit
         }],
         ..Default::default()
     };
-    let before = server_state(&w);
+    let before = w.stored();
     let (status, text) = post_sync(&w, &token(&d), protocol::encode(&req)).await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("starts at operation"), "{text}");
-    assert_eq!(server_state(&w), before);
+    assert_eq!(w.stored(), before);
 }
 
 /// Pushes `doc` (a forged copy of document `id`) by the sync protocol, round by round as a

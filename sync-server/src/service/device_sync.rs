@@ -145,6 +145,37 @@ fn within_bytes(doc_id: Uuid, stored: u64, write: &DocWrite) -> Result<(), Servi
     Ok(())
 }
 
+/// Adds a payload's operations to the request's count; a request past the bound is refused.
+fn count_ops(ops: &mut u64, infos: &[gate::ChunkInfo]) -> Result<(), ServiceError> {
+    *ops = ops.saturating_add(infos.iter().map(gate::ChunkInfo::ops).sum());
+    if *ops > MAX_OPS_PER_REQUEST {
+        return Err(ServiceError::BadRequest(format!(
+            "more than {MAX_OPS_PER_REQUEST} operations in one request: send fewer documents at a time"
+        )));
+    }
+    Ok(())
+}
+
+/// The write of a judged document, by either path: its new changes stored under the hashes they
+/// came with ([`canonical`]) and within the document's byte bound.
+#[allow(clippy::too_many_arguments)]
+fn checked_write(
+    id: Uuid,
+    header: DocHeader,
+    expected: Option<i64>,
+    candidate: &Automerge,
+    before: &[ChangeHash],
+    projection: Projection,
+    fresh: &[ChangeHash],
+    stored_bytes: u64,
+) -> Result<DocWrite, ServiceError> {
+    let write = gate::guard("the changes", || make_write_with(header, expected, candidate, before, projection))
+        .map_err(|e| refused(id, e))??;
+    canonical(id, fresh, &write)?;
+    within_bytes(id, stored_bytes, &write)?;
+    Ok(write)
+}
+
 /// The pushed changes the document does not hold yet.
 fn unknown_changes(doc: &Automerge, changes: &[gate::ChangeInfo]) -> Vec<ChangeHash> {
     changes.iter().filter(|c| doc.get_change_meta_by_hash(&c.hash).is_none()).map(|c| c.hash).collect()
@@ -218,12 +249,7 @@ impl Service {
                 chunks.push(chunk);
                 infos.push(info);
             }
-            ops = ops.saturating_add(infos.iter().map(gate::ChunkInfo::ops).sum());
-            if ops > MAX_OPS_PER_REQUEST {
-                return Err(ServiceError::BadRequest(format!(
-                    "more than {MAX_OPS_PER_REQUEST} operations in one request: send fewer documents at a time"
-                )));
-            }
+            count_ops(&mut ops, &infos)?;
             let changes = change_infos(&infos);
             let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
             let (mut candidate, expected, stored_json, stored_bytes) = match loaded {
@@ -320,10 +346,7 @@ impl Service {
                 }
             };
             let write =
-                gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
-                    .map_err(|e| refused(push.id, e))??;
-            canonical(push.id, &fresh, &write)?;
-            within_bytes(push.id, stored_bytes, &write)?;
+                checked_write(push.id, header, expected, &candidate, &before, projection, &fresh, stored_bytes)?;
             exclude.extend(write.changes.iter().map(|(h, _)| *h));
             if !write.changes.is_empty() {
                 writes.push(write);
@@ -370,12 +393,7 @@ impl Service {
             let mut message = None;
             if let Some(bytes) = &m.msg {
                 let got = gate::sync_message(bytes, &self.bounds).map_err(|e| refused(m.id, e))?;
-                ops = ops.saturating_add(got.iter().map(gate::ChunkInfo::ops).sum());
-                if ops > MAX_OPS_PER_REQUEST {
-                    return Err(ServiceError::BadRequest(format!(
-                        "more than {MAX_OPS_PER_REQUEST} operations in one request: send fewer documents at a time"
-                    )));
-                }
+                count_ops(&mut ops, &got)?;
                 let decoded = gate::guard("the sync message", || {
                     am_sync::Message::decode(bytes).map_err(|e| {
                         ServiceError::BadRequest(format!("document {}: the sync message does not decode: {e}", m.id))
@@ -455,10 +473,7 @@ impl Service {
                     docs: vec![m.id],
                 })?;
                 let write =
-                    gate::guard("the changes", || make_write_with(header, expected, &candidate, &before, projection))
-                        .map_err(|e| refused(m.id, e))??;
-                canonical(m.id, &fresh, &write)?;
-                within_bytes(m.id, stored_bytes, &write)?;
+                    checked_write(m.id, header, expected, &candidate, &before, projection, &fresh, stored_bytes)?;
                 exclude.extend(write.changes.iter().map(|(h, _)| *h));
                 writes.push(write);
             }
