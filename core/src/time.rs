@@ -66,6 +66,11 @@ impl ProgramZone {
             .unwrap_or(0)
     }
 
+    /// The instant as a local date and time (to the second), for spreadsheet cells.
+    pub fn local(&self, at: Millis) -> Option<chrono::NaiveDateTime> {
+        self.0.timestamp_millis_opt(at).single().map(|t| t.naive_local())
+    }
+
     /// The instant as local `YYYY-MM-DD HH:MM` text, for exports.
     pub fn format(&self, at: Millis) -> String {
         match self.0.timestamp_millis_opt(at).single() {
@@ -83,6 +88,15 @@ pub struct Month {
 }
 
 impl Month {
+    /// The month before this one.
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month { year: self.year - 1, month: 12 }
+        } else {
+            Month { year: self.year, month: self.month - 1 }
+        }
+    }
+
     /// The month after this one.
     pub fn next(self) -> Month {
         if self.month == 12 {

@@ -159,72 +159,199 @@ fn check_quotes(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A row of an uploaded file that cannot be taken, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct BadRow {
+    /// The row's number in the file, counting the header as row 1 (as a spreadsheet shows it).
+    pub row: usize,
+    /// The column at fault (one of [`IMPORT_COLUMNS`]), or `""` for the row as a whole.
+    pub field: String,
+    pub message: String,
+}
+
+/// Why an import took nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file as a whole cannot be read.
+    #[error("nothing was imported: {0}")]
+    File(String),
+    /// Some rows are wrong; every one is named.
+    #[error("nothing was imported; fix these rows: {}", .0.iter().map(|r| format!("row {}: {}", r.row, r.message)).collect::<Vec<_>>().join("; "))]
+    Rows(Vec<BadRow>),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<crate::storage::StorageError> for ImportError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        ImportError::Service(e.into())
+    }
+}
+
+/// What an import file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// UTF-8 text (a byte-order mark is allowed), comma-separated.
+    Csv,
+    /// An Excel workbook: its first sheet.
+    Xlsx,
+}
+
+/// The most rows an import takes (a district's households fit).
+pub const MAX_IMPORT_ROWS: usize = 20_000;
+
 /// Imports households from CSV (UTF-8, header row, columns [`IMPORT_COLUMNS`]). Every row is
 /// checked first; if any is wrong nothing is imported and the errors name the rows. A file
 /// with an unclosed quote is refused whole, naming the line.
 pub fn import_households(s: &Service, compound: Uuid, mut input: impl Read) -> Result<Vec<Uuid>, ServiceError> {
-    let mut text = String::new();
-    input
-        .read_to_string(&mut text)
-        .map_err(|e| ServiceError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
-    let text = text.trim_start_matches('\u{feff}');
-    check_quotes(text).map_err(ServiceError::BadRequest)?;
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| ServiceError::BadRequest(format!("the file could not be read: {e}")))?;
+    import_file(s, compound, &bytes, ImportFormat::Csv).map_err(|e| match e {
+        ImportError::Service(e) => e,
+        e => ServiceError::BadRequest(e.to_string()),
+    })
+}
+
+/// Imports households from a CSV or XLSX file whose first row is a header and whose columns
+/// are [`IMPORT_COLUMNS`], in that order. Every row is checked first; if any is wrong nothing is
+/// imported and every wrong row is named with its column. The households are written in one
+/// commit: all of them or none.
+pub fn import_file(s: &Service, compound: Uuid, bytes: &[u8], format: ImportFormat) -> Result<Vec<Uuid>, ImportError> {
+    let place = s.storage().place(compound)?.ok_or_else(|| ServiceError::NotFound(format!("compound {compound}")))?;
+    if place.kind != PlaceKind::Compound {
+        return Err(ServiceError::BadRequest("households belong to a compound (小区)".into()).into());
+    }
+    let records = match format {
+        ImportFormat::Csv => csv_records(bytes)?,
+        ImportFormat::Xlsx => xlsx_records(bytes)?,
+    };
+    if records.len() > MAX_IMPORT_ROWS {
+        return Err(ImportError::File(format!(
+            "the file has {} rows; import at most {MAX_IMPORT_ROWS} at once",
+            records.len()
+        )));
+    }
     let stewards = s.storage().stewards(Some(&[compound]))?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let line = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("row {line}: {e}"));
-                continue;
-            }
-        };
-        let get = |n: usize| rec.get(n).unwrap_or("").trim().to_string();
-        let result = (|| -> Result<(HouseholdProfile, Option<Uuid>), String> {
-            let member_count = match get(4).as_str() {
-                "" => 0,
-                m => m
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| *n <= 99)
-                    .ok_or_else(|| format!("member_count {m:?} is not 0–99"))?,
-            };
-            let steward = match get(9).as_str() {
-                "" => None,
-                name => Some(
-                    stewards
-                        .iter()
-                        .find(|st| st.name == name || st.id.to_string() == name)
-                        .map(|st| st.id)
-                        .ok_or_else(|| format!("no steward {name:?} in this compound"))?,
-                ),
-            };
-            if get(3).is_empty() {
-                return Err("head_name is empty".into());
-            }
-            Ok((
-                HouseholdProfile {
-                    address: Address { building: get(0), unit: get(1), room: get(2) },
-                    head_name: get(3),
-                    member_count,
-                    phone: Some(get(5)).filter(|p| !p.is_empty()),
-                    party_member: parse_bool(&get(6))?,
-                    key_service: parse_reasons(&get(7))?,
-                    notes: get(8),
-                },
-                steward,
-            ))
-        })();
-        match result {
+    let mut bad = Vec::new();
+    for (line, rec) in records {
+        match check_row(&rec, &stewards) {
             Ok(r) => rows.push(r),
-            Err(e) => errors.push(format!("row {line}: {e}")),
+            Err((field, message)) => bad.push(BadRow { row: line, field: field.into(), message }),
         }
     }
-    if !errors.is_empty() {
-        return Err(ServiceError::BadRequest(format!("nothing was imported; fix these rows: {}", errors.join("; "))));
+    if !bad.is_empty() {
+        return Err(ImportError::Rows(bad));
     }
-    rows.into_iter().map(|(p, st)| create_household(s, compound, st, p)).collect()
+    let now = now_millis();
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut docs = Vec::with_capacity(rows.len());
+    for (profile, steward) in rows {
+        let h = NewHousehold { id: Uuid::new_v4(), compound_id: compound, steward_id: steward, profile };
+        docs.push(
+            doc::create_household(s.actor().clone(), &h, now).map_err(|e| ServiceError::BadRequest(e.to_string()))?,
+        );
+        ids.push(h.id);
+    }
+    s.create_docs(&docs)?;
+    Ok(ids)
+}
+
+/// The rows of a CSV file after its header, each with its line number.
+fn csv_records(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| ImportError::File(format!("the file is not UTF-8 text (save it as \"CSV UTF-8\"): {e}")))?;
+    let text = text.trim_start_matches('\u{feff}');
+    check_quotes(text).map_err(|e| ImportError::File(e.trim_start_matches("nothing was imported: ").to_string()))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let line = i + 2;
+        let rec = rec
+            .map_err(|e| ImportError::Rows(vec![BadRow { row: line, field: String::new(), message: e.to_string() }]))?;
+        out.push((line, rec.iter().map(|c| c.trim().to_string()).collect()));
+    }
+    Ok(out)
+}
+
+/// The rows of an XLSX file's first sheet after its header, each with its row number; blank
+/// rows are skipped.
+fn xlsx_records(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ImportError::File(format!("the file is not an XLSX workbook: {e}")))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| ImportError::File("the workbook has no sheet".into()))?
+        .map_err(|e| ImportError::File(format!("the first sheet cannot be read: {e}")))?;
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let mut out = Vec::new();
+    for (i, row) in range.rows().enumerate().skip(1) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.trim().to_string(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Int(n) => n.to_string(),
+                Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        out.push((first_row as usize + i + 1, cells));
+    }
+    Ok(out)
+}
+
+/// Checks one row: the household's profile and steward, or the column at fault and why.
+fn check_row(rec: &[String], stewards: &[Steward]) -> Result<(HouseholdProfile, Option<Uuid>), (&'static str, String)> {
+    let get = |n: usize| rec.get(n).map(|s| s.trim().to_string()).unwrap_or_default();
+    if get(0).is_empty() {
+        return Err(("building", "building is empty".into()));
+    }
+    if get(2).is_empty() {
+        return Err(("room", "room is empty".into()));
+    }
+    if get(3).is_empty() {
+        return Err(("head_name", "head_name is empty".into()));
+    }
+    for (n, name) in IMPORT_COLUMNS.iter().enumerate() {
+        if get(n).chars().count() > 500 {
+            return Err((name, format!("{name} is longer than 500 characters")));
+        }
+    }
+    let member_count = match get(4).as_str() {
+        "" => 0,
+        m => m
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= 99)
+            .ok_or_else(|| ("member_count", format!("member_count {m:?} is not 0–99")))?,
+    };
+    let steward = match get(9).as_str() {
+        "" => None,
+        name => Some(
+            stewards
+                .iter()
+                .find(|st| st.name == name || st.id.to_string() == name)
+                .map(|st| st.id)
+                .ok_or_else(|| ("steward", format!("no steward {name:?} in this compound")))?,
+        ),
+    };
+    Ok((
+        HouseholdProfile {
+            address: Address { building: get(0), unit: get(1), room: get(2) },
+            head_name: get(3),
+            member_count,
+            phone: Some(get(5)).filter(|p| !p.is_empty()),
+            party_member: parse_bool(&get(6)).map_err(|e| ("party_member", e))?,
+            key_service: parse_reasons(&get(7)).map_err(|e| ("key_service", e))?,
+            notes: get(8),
+        },
+        steward,
+    ))
 }

@@ -41,28 +41,38 @@ use tokio::sync::Semaphore;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::admin::BadRow;
 use crate::auth;
-use crate::reports::{self, fmt_time, to_csv, Ledger};
+use crate::reports::{self, Ledger};
 use crate::service::{DeviceCtx, Service, ServiceError};
 use crate::storage::{DocMeta, Principal, Role, Scope, StorageError, User};
 use crate::throttle::{self, Refused, Throttle};
 use crate::Config;
 
+mod admin;
 mod audit;
+mod console;
 mod device;
 mod edits;
 mod exports;
+mod households;
+mod live;
 mod openapi;
 mod reads;
 mod session;
+mod stewards;
 
+use admin::{create_place, create_steward, create_user, import_households, users};
 use audit::{access_log, household};
 use device::{enrol, sync};
 use edits::*;
 use exports::*;
+use households::households;
+use live::{events, Live};
 pub use openapi::ApiDoc;
-use reads::{pull, scope_compounds, stewards};
+use reads::{issue, pull, stewards};
 use session::{change_password, login, logout, me};
+use stewards::{devices, enrolment_code, places, revoke_device};
 
 /// Largest body of `/v1/login` and `/v1/enrol`, which anyone may call.
 pub const SMALL_BODY_BYTES: usize = 4 * 1024;
@@ -78,6 +88,8 @@ pub struct AppState {
     pub work: Arc<Semaphore>,
     /// The password checks' own lane.
     pub hash: Arc<HashLane>,
+    /// The consoles following live updates, and the one change poller.
+    live: Arc<Live>,
     /// Attempt limits on sign-in and enrolment.
     pub throttle: Arc<Throttle>,
     /// `/healthz` probes the database one at a time, apart from the work.
@@ -99,6 +111,7 @@ impl AppState {
             service: Arc::new(service),
             work: Arc::new(Semaphore::new(config.max_concurrent_work.max(1))),
             hash: Arc::new(HashLane::new(config.hash_concurrency, config.hash_queue)),
+            live: Arc::new(Live::default()),
             throttle: Throttle::new(config.throttle.clone()),
             probe: Arc::new(Semaphore::new(1)),
             bodies: Arc::new(Semaphore::new(SYNC_BODIES_IN_FLIGHT_KIB)),
@@ -166,11 +179,17 @@ routes! {
     POST "/v1/me/password" => change_password,
     POST "/v1/sync" => sync,
     GET "/v1/me" => me,
+    GET "/v1/places" => places,
     GET "/v1/stewards" => stewards,
+    GET "/v1/devices" => devices,
     GET "/v1/pull" => pull,
+    GET "/v1/events" => events,
+    GET "/v1/households" => households,
     GET "/v1/households/{id}" => household,
+    GET "/v1/issues/{id}" => issue,
     GET "/v1/access-log" => access_log,
     GET "/v1/reports/visits" => report_visits,
+    GET "/v1/reports/visit-trend" => report_visit_trend,
     GET "/v1/reports/visit-ledger" => report_ledger,
     GET "/v1/reports/must-visits" => report_must_visits,
     GET "/v1/reports/timely" => report_timely,
@@ -183,11 +202,20 @@ routes! {
     POST "/v1/compounds/{id}/holiday-must-visits" => holiday_must_visits,
     PUT "/v1/compounds/{id}/deadlines" => set_deadlines,
     PUT "/v1/plans/{steward_id}/{month}" => set_plan,
+    POST "/v1/devices/{id}/revoke" => revoke_device,
+    POST "/v1/stewards/{id}/enrolment-codes" => enrolment_code,
+    POST "/v1/places" => create_place,
+    POST "/v1/stewards" => create_steward,
+    GET "/v1/users" => users,
+    POST "/v1/users" => create_user,
+    POST "/v1/compounds/{id}/households/import" => import_households,
 }
 
 /// Builds the router from [`ROUTES`]. Tests call this directly; `serve` binds it to a port.
 pub fn app(state: AppState) -> Router {
     routed()
+        // Everything else: the console's files (GET), or a 404.
+        .fallback(console::serve)
         // Every body is read by `read_body` with its own limit; this only bounds an extractor
         // added later.
         .layer(DefaultBodyLimit::max(JSON_BODY_BYTES))
@@ -217,11 +245,39 @@ pub struct ApiError {
     docs: Vec<Uuid>,
     /// Seconds for `Retry-After`.
     retry_after: Option<u64>,
+    /// The request field that is wrong, for a form to point at.
+    field: Option<&'static str>,
+    /// The rows of an uploaded file that are wrong (an import), each named.
+    rows: Vec<BadRow>,
+}
+
+/// The JSON of an error answer: [`ErrorBody`] and, for forms and imports, what is at fault.
+#[derive(Serialize)]
+struct ErrorAnswer {
+    #[serde(flatten)]
+    body: ErrorBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rows: Vec<BadRow>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), docs: Vec::new(), retry_after: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            docs: Vec::new(),
+            retry_after: None,
+            field: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// A `400 invalid_field`: the request's `field` is missing or wrong.
+    fn field(field: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { field: Some(field), ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_field", message) }
     }
 
     fn unauthorized() -> ApiError {
@@ -272,7 +328,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { code: self.code.into(), message: self.message, docs: self.docs };
-        let mut resp = (self.status, Json(body)).into_response();
+        let mut resp = (self.status, Json(ErrorAnswer { body, field: self.field, rows: self.rows })).into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

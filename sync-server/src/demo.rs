@@ -1,7 +1,8 @@
-//! `demo`: seeds a realistic compound so the whole path can be tried at once: a district,
-//! town, community and compound (蜀汉美郡), a supervisor and a property-company account, two
-//! stewards with 15 households each, this month's plans, visits, must-visits, timely responses
-//! and issues at every stage.
+//! `demo`: seeds a realistic place so the whole path can be tried at once: a district, a town, a
+//! community and two compounds. 蜀汉美郡 has two stewards with 15 households each, this month's
+//! plans, visits, must-visits, timely responses, issues at every stage and a year of earlier
+//! visits; 汉韵花园 has one steward with 12 households. Sign-ins for every role of the console:
+//! admin, town and community staff, each compound's branch secretary and a property company.
 
 use steward_core::doc::{self, NewIssue, NewMustVisit, NewTimely, NewVisit};
 use steward_core::model::*;
@@ -14,13 +15,33 @@ use crate::storage::{PlaceKind, Role};
 
 /// The demo supervisor's sign-in.
 pub const SUPERVISOR: (&str, &str) = ("demo-supervisor", "hongse-guanjia");
-/// The demo property company's sign-in.
+/// The demo property company's sign-in (蜀汉美郡's).
 pub const PROPERTY: (&str, &str) = ("demo-property", "jiayuan-wuye");
+/// The demo admin's sign-in.
+pub const ADMIN: (&str, &str) = ("demo-admin", "hongse-admin-2026");
+/// The community's staff (艺苑社区: both compounds).
+pub const COMMUNITY: (&str, &str) = ("demo-community", "yiyuan-shequ");
+/// The town's staff (大河坎镇).
+pub const TOWN: (&str, &str) = ("demo-town", "dahekan-zhen");
+/// The second compound's branch secretary (汉韵花园).
+pub const SECOND_SUPERVISOR: (&str, &str) = ("demo-supervisor-2", "hanyun-huayuan");
+
+/// Every sign-in, with who it is, as the demo prints them.
+pub const SIGN_INS: [(&str, (&str, &str)); 6] = [
+    ("蜀汉美郡 branch secretary (compound supervisor)", SUPERVISOR),
+    ("汉韵花园 branch secretary (compound supervisor)", SECOND_SUPERVISOR),
+    ("艺苑社区 community staff (both compounds)", COMMUNITY),
+    ("大河坎镇 town staff (everything below the town)", TOWN),
+    ("蜀汉美郡 property company (its issues only)", PROPERTY),
+    ("admin (places, accounts, devices everywhere)", ADMIN),
+];
 
 /// What the demo created.
 #[derive(Debug, Clone)]
 pub struct Demo {
     pub compound_id: Uuid,
+    /// 汉韵花园, beside it in the same community.
+    pub second_compound_id: Uuid,
     pub stewards: Vec<(Uuid, String, String)>,
     pub households: Vec<Uuid>,
     pub issues: Vec<Uuid>,
@@ -83,8 +104,13 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     let town = admin::create_place(s, PlaceKind::Town, "大河坎镇", Some(district.id))?;
     let community = admin::create_place(s, PlaceKind::Community, "艺苑社区", Some(town.id))?;
     let compound = admin::create_place(s, PlaceKind::Compound, "蜀汉美郡", Some(community.id))?;
+    let second = admin::create_place(s, PlaceKind::Compound, "汉韵花园", Some(community.id))?;
     admin::create_user(s, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor, Some(compound.id))?;
     admin::create_user(s, PROPERTY.0, PROPERTY.1, Role::Property, Some(compound.id))?;
+    admin::create_user(s, SECOND_SUPERVISOR.0, SECOND_SUPERVISOR.1, Role::Supervisor, Some(second.id))?;
+    admin::create_user(s, COMMUNITY.0, COMMUNITY.1, Role::Supervisor, Some(community.id))?;
+    admin::create_user(s, TOWN.0, TOWN.1, Role::Supervisor, Some(town.id))?;
+    admin::create_user(s, ADMIN.0, ADMIN.1, Role::Admin, None)?;
 
     let mut stewards = Vec::new();
     for name in ["李秀英", "王建国"] {
@@ -203,6 +229,27 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
         }
     }
 
+    // A year of earlier visits, for the trend: most households once a month.
+    let mut earlier = month;
+    for back in 1..12i64 {
+        earlier = earlier.prev();
+        let start = s.zone().month_start(earlier);
+        for (i, h) in households.iter().enumerate().filter(|(i, _)| (*i as i64 + back) % 4 != 0) {
+            let v = NewVisit {
+                id: Uuid::new_v4(),
+                at: start + (1 + (i as i64 % 25)) * day + 10 * 3_600_000,
+                method: VisitMethod::DoorVisit,
+                summary: SUMMARIES[(i + back as usize) % SUMMARIES.len()].into(),
+                opinions: vec![],
+                hardships: String::new(),
+                answers: vec![],
+                follow_up: false,
+                by: stewards[i % 2].0,
+            };
+            s.edit(*h, |_| Ok(()), |d| doc::record_visit(d, &v))?;
+        }
+    }
+
     // Issues at every stage.
     let cases = [
         (
@@ -282,13 +329,86 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
         }
         issues.push(i.id);
     }
-    Ok(Demo { compound_id: compound.id, stewards, households, issues })
+    seed_second_compound(s, second.id)?;
+    Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
+}
+
+/// 汉韵花园: one steward, 12 households, this month's plan, a few visits and an issue.
+fn seed_second_compound(s: &Service, compound: Uuid) -> Result<(), ServiceError> {
+    const HEADS: [&str; 12] = [
+        "陈淑华",
+        "邓光明",
+        "曹桂香",
+        "彭德胜",
+        "曾丽娟",
+        "吕振华",
+        "苏秀梅",
+        "蒋国栋",
+        "蔡玉芳",
+        "贾春来",
+        "丁淑兰",
+        "魏建设",
+    ];
+    let steward = admin::create_steward(s, compound, "陈淑华")?;
+    let now = now_millis();
+    let day = 86_400_000i64;
+    let month = s.zone().month_of(now);
+    let mut households = Vec::new();
+    for (i, head) in HEADS.iter().enumerate() {
+        let profile = HouseholdProfile {
+            address: Address { building: format!("{}", 1 + i / 4), unit: "1".into(), room: format!("{}01", 1 + i % 4) },
+            head_name: head.to_string(),
+            member_count: 2 + (i as u32 % 3),
+            phone: None,
+            party_member: Some(i % 4 == 0),
+            key_service: Some(if i % 5 == 0 { vec![KeyServiceReason::Disability] } else { vec![] }),
+            notes: String::new(),
+        };
+        households.push(admin::create_household(s, compound, Some(steward.id), profile)?);
+    }
+    let plan = doc::create_plan(s.actor().clone(), steward.id, compound, month, now).map_err(seed_err)?;
+    s.create_doc(&plan)?;
+    s.edit(
+        doc::plan_doc_id(steward.id, month),
+        |_| Ok(()),
+        |d| doc::plan_households(d, &households, &[], steward.id, now),
+    )?;
+    let month_start = s.zone().month_start(month);
+    for (i, h) in households.iter().enumerate().take(5) {
+        let v = NewVisit {
+            id: Uuid::new_v4(),
+            at: month_start + (now - month_start).max(day) * (i as i64 + 1) / 7,
+            method: VisitMethod::DoorVisit,
+            summary: SUMMARIES[(i + 2) % SUMMARIES.len()].into(),
+            opinions: vec![],
+            hardships: String::new(),
+            answers: vec![],
+            follow_up: false,
+            by: steward.id,
+        };
+        s.edit(*h, |_| Ok(()), |d| doc::record_visit(d, &v))?;
+    }
+    let i = NewIssue {
+        id: Uuid::new_v4(),
+        compound_id: compound,
+        reporter_id: steward.id,
+        reported_at: now - 2 * day,
+        category: IssueCategory::OccupiedPublicSpace,
+        place: "2栋架空层".into(),
+        description: "架空层被堆放杂物，居民无法使用。".into(),
+        route: IssueRoute::CommunityCoordination,
+    };
+    s.create_doc(&doc::create_issue(s.actor().clone(), &i).map_err(seed_err)?)?;
+    Ok(())
 }
 
 /// The words printed after seeding.
 pub fn instructions(demo: &Demo, listen: &str) -> String {
     let mut out = String::new();
-    out.push_str("红色管家 demo data is ready: 蜀汉美郡 (Shuhan Meijun), 2 stewards, 30 households.\n\n");
+    out.push_str(
+        "红色管家 demo data is ready: 蜀汉美郡 (Shuhan Meijun), 2 stewards, 30 households; 汉韵花园 (Hanyun Huayuan), \
+         1 steward, 12 households.\n\n",
+    );
     out.push_str("Enrolment codes for the stewards' phones (one-time, valid 30 days):\n");
     for (id, name, code) in &demo.stewards {
         out.push_str(&format!("  {name}  code {code}  (steward {id})\n"));
@@ -300,10 +420,10 @@ pub fn instructions(demo: &Demo, listen: &str) -> String {
             listen.replace(':', "%3A")
         ));
     }
-    out.push_str(&format!(
-        "\nSupervisor sign-in: {} / {}    Property company: {} / {}\n",
-        SUPERVISOR.0, SUPERVISOR.1, PROPERTY.0, PROPERTY.1
-    ));
+    out.push_str(&format!("\nThe supervisors' console: http://{listen}/  (sign in as any of these)\n"));
+    for (who, (user, password)) in SIGN_INS {
+        out.push_str(&format!("  {user:<18} {password:<18} {who}\n"));
+    }
     out.push_str(&format!(
         "\nTry it:\n  TOKEN=$(curl -s -X POST http://{listen}/v1/login -H 'content-type: application/json' \\\n     -d '{{\"username\":\"{}\",\"password\":\"{}\"}}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n",
         SUPERVISOR.0, SUPERVISOR.1

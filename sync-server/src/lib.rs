@@ -23,11 +23,13 @@ pub mod exchange;
 pub mod fuzzing;
 pub mod gate;
 pub mod journal;
+pub mod read_model;
 pub mod reports;
 pub mod schema;
 pub mod service;
 pub mod sqlite;
 pub mod storage;
+pub mod table;
 pub mod throttle;
 
 use std::io;

@@ -49,6 +49,15 @@ impl Ledger {
         (l, bad)
     }
 
+    /// Keeps only what one steward is responsible for: their households, plans and the issues
+    /// they reported, and them alone among the stewards.
+    pub fn narrow_to_steward(&mut self, steward: Uuid) {
+        self.households.retain(|h| h.steward_id == Some(steward));
+        self.plans.retain(|p| p.steward_id == steward);
+        self.issues.retain(|i| i.reporter_id == steward);
+        self.stewards.retain(|id, _| *id == steward);
+    }
+
     fn steward_name(&self, id: Option<Uuid>) -> String {
         id.and_then(|i| self.stewards.get(&i).cloned()).unwrap_or_default()
     }
@@ -118,6 +127,45 @@ pub fn visits(l: &Ledger, zone: ProgramZone, month: Month) -> Vec<VisitsRow> {
     }
     rows.sort_by(|a, b| a.steward.cmp(&b.steward));
     rows
+}
+
+/// Visits in one month of a trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendRow {
+    pub month: Month,
+    pub visits: u32,
+    pub households_visited: u32,
+}
+
+/// Visits per month for the `months` months ending with `last`, oldest first.
+pub fn visit_trend(l: &Ledger, zone: ProgramZone, last: Month, months: u32) -> Vec<TrendRow> {
+    let mut first = last;
+    for _ in 1..months.max(1) {
+        first = first.prev();
+    }
+    let mut rows: BTreeMap<Month, TrendRow> = BTreeMap::new();
+    let mut m = first;
+    loop {
+        rows.insert(m, TrendRow { month: m, visits: 0, households_visited: 0 });
+        if m == last {
+            break;
+        }
+        m = m.next();
+    }
+    for h in &l.households {
+        let mut seen: Vec<Month> = Vec::new();
+        for v in &h.visits {
+            let m = zone.month_of(v.at);
+            if let Some(r) = rows.get_mut(&m) {
+                r.visits += 1;
+                if !seen.contains(&m) {
+                    seen.push(m);
+                    r.households_visited += 1;
+                }
+            }
+        }
+    }
+    rows.into_values().collect()
 }
 
 /// An open must-visit and how long it has waited.
@@ -319,36 +367,6 @@ pub fn visit_ledger(l: &Ledger, zone: ProgramZone, month: Month, seen: &HashMap<
     }
     rows.sort_by_key(|r| r.at);
     rows
-}
-
-/// Renders rows as CSV for Excel: UTF-8 with a byte-order mark (so Excel reads the Chinese),
-/// bilingual headers, local times.
-pub fn to_csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut out = vec![0xEF, 0xBB, 0xBF];
-    let mut w = csv::Writer::from_writer(&mut out);
-    // Writing to memory cannot fail.
-    let _ = w.write_record(headers);
-    for r in rows {
-        let _ = w.write_record(r.iter().map(|c| inert_cell(c).into_owned()));
-    }
-    drop(w);
-    out
-}
-
-/// A cell that Excel and WPS show as text, never run: a cell beginning with `=`, `+`, `-`, `@`
-/// (or a tab or carriage return, which some spreadsheets skip before those) is a formula to them,
-/// so such a cell gets a leading apostrophe, as OWASP's advice on CSV injection has it. Texts
-/// typed by stewards and imported rows reach these exports.
-pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-/// A local time for CSV cells.
-pub fn fmt_time(zone: ProgramZone, at: Option<Millis>) -> String {
-    at.map(|t| zone.format(t)).unwrap_or_default()
 }
 
 /// The three clears (三清) of one steward, computed from their households.

@@ -284,7 +284,21 @@ impl Service {
     /// their place; a property company reads only the issues of its compounds that are within its
     /// duty — never a household, a visit or a plan.
     pub fn readable(&self, u: &User, since: i64) -> Result<Vec<ProjectionRow>, ServiceError> {
-        let scope = self.user_scope(&Principal::User(u.clone()))?;
+        let compounds = self.reach(u, None)?;
+        self.readable_in(u, compounds, since)
+    }
+
+    /// As [`Service::readable`], within compounds the caller reaches (from [`Service::reach`]).
+    pub fn readable_in(
+        &self,
+        u: &User,
+        compounds: Option<Vec<Uuid>>,
+        since: i64,
+    ) -> Result<Vec<ProjectionRow>, ServiceError> {
+        let scope = match compounds {
+            None => Scope::All,
+            Some(c) => Scope::Compounds(c),
+        };
         if u.role != Role::Property {
             return Ok(self.storage.projections(&scope, None, since)?);
         }
@@ -308,6 +322,43 @@ impl Service {
         u.role != Role::Property
     }
 
+    /// The places a user works in: their place and everything below it (admins: every place),
+    /// in the order stored.
+    pub fn places_within(&self, u: &User) -> Result<Vec<crate::storage::Place>, ServiceError> {
+        let places = self.storage.places()?;
+        if u.role == Role::Admin {
+            return Ok(places);
+        }
+        let Some(root) = u.place_id else { return Ok(Vec::new()) };
+        Ok(places.iter().filter(|p| is_within(&places, p.id, root)).cloned().collect())
+    }
+
+    /// The compounds a user reads, narrowed to `place` when one is given; `None` means every
+    /// compound (an admin, not narrowed). A place outside the user's own is `NotFound`, the same
+    /// answer as for one that does not exist.
+    pub fn reach(&self, u: &User, place: Option<Uuid>) -> Result<Option<Vec<Uuid>>, ServiceError> {
+        let not_found = || ServiceError::NotFound("no such place in your place".into());
+        let places = self.storage.places()?;
+        let root = match (u.role, u.place_id) {
+            (Role::Admin, _) => None,
+            (_, Some(root)) => Some(root),
+            (_, None) => {
+                return Err(ServiceError::Forbidden { message: "this account has no place".into(), docs: vec![] })
+            }
+        };
+        match (place, root) {
+            (None, None) => Ok(None),
+            (None, Some(root)) => Ok(Some(self.compounds_under(root)?)),
+            (Some(p), root) => {
+                let known = places.iter().any(|x| x.id == p);
+                if !known || root.is_some_and(|root| !is_within(&places, p, root)) {
+                    return Err(not_found());
+                }
+                Ok(Some(self.compounds_under(p)?))
+            }
+        }
+    }
+
     /// The compounds at or below a place.
     pub fn compounds_under(&self, root: Uuid) -> Result<Vec<Uuid>, ServiceError> {
         let places = self.storage.places()?;
@@ -324,4 +375,18 @@ impl Service {
         }
         Ok(compounds)
     }
+}
+
+/// Whether `place` is `root` or below it.
+fn is_within(places: &[crate::storage::Place], place: Uuid, root: Uuid) -> bool {
+    let mut at = Some(place);
+    // The tree has at most five levels; the bound guards against a damaged (cyclic) one.
+    for _ in 0..16 {
+        match at {
+            Some(p) if p == root => return true,
+            Some(p) => at = places.iter().find(|x| x.id == p).and_then(|x| x.parent_id),
+            None => return false,
+        }
+    }
+    false
 }

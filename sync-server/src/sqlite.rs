@@ -11,6 +11,7 @@ use steward_core::doc::{DocHeader, DocKind};
 use steward_core::time::Millis;
 use uuid::Uuid;
 
+use crate::read_model::{HouseholdQuery, HouseholdSort, HouseholdSummary, HouseholdTag};
 use crate::storage::*;
 
 /// Increments must reach this many before a compaction is considered.
@@ -20,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_change_chain.sql"),
     include_str!("migrations/0003_access_log.sql"),
+    include_str!("migrations/0004_device_last_sync.sql"),
+    include_str!("migrations/0005_household_index.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -32,6 +35,58 @@ fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
 }
 
 /// Gives rows written before migration 0002 their chain, in order.
+/// Writes a household's row of the read model from its projection.
+fn index_household(tx: &Connection, projection_json: &str) -> Result<()> {
+    let h = HouseholdSummary::from_json(projection_json)
+        .ok_or_else(|| StorageError::Invalid("a household's projection does not read as a household".into()))?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO household_index (doc_id, compound_id, steward_id, head_name, address, address_key,
+         party_member, key_service, open_must_visits, visits, last_visit_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        h.id.to_string(),
+        h.compound_id.to_string(),
+        h.steward_id.map(|s| s.to_string()),
+        h.head_name,
+        h.address,
+        h.address_key(),
+        h.party_member,
+        h.key_service_column(),
+        h.open_must_visits,
+        h.visits,
+        h.last_visit_at,
+    ])?;
+    Ok(())
+}
+
+/// Fills the household index from the projections when it holds fewer rows than there are
+/// household projections (a database from before it, migration 0005).
+fn fill_household_index(conn: &mut Connection) -> Result<()> {
+    let (indexed, households): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM household_index), (SELECT count(*) FROM projections WHERE kind = 'household')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if indexed == households {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM household_index", [])?;
+    {
+        let mut stmt = tx.prepare("SELECT json FROM projections WHERE kind = 'household'")?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        for json in rows {
+            // A projection that does not read is skipped here as the reports skip it.
+            if HouseholdSummary::from_json(&json).is_some() {
+                index_household(&tx, &json)?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 fn fill_chains(conn: &mut Connection) -> Result<()> {
     let first_missing: Option<i64> =
         conn.query_row("SELECT MIN(seq) FROM change_log WHERE chain IS NULL", [], |r| r.get(0))?;
@@ -118,6 +173,7 @@ impl SqliteStorage {
         let mut writer = open_conn(&path)?;
         migrate(&mut writer)?;
         fill_chains(&mut writer)?;
+        fill_household_index(&mut writer)?;
         Ok(SqliteStorage { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
 
@@ -525,6 +581,167 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn search_households(&self, q: &HouseholdQuery) -> Result<(u64, Vec<HouseholdSummary>)> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut arg = |v: rusqlite::types::Value| {
+            args.push(v);
+            format!("?{}", args.len())
+        };
+        if let Some(compounds) = &q.compounds {
+            if compounds.is_empty() {
+                return Ok((0, Vec::new()));
+            }
+            let list: Vec<String> = compounds.iter().map(|c| arg(c.to_string().into())).collect();
+            clauses.push(format!("h.compound_id IN ({})", list.join(",")));
+        }
+        if let Some(s) = q.steward_id {
+            clauses.push(format!("h.steward_id = {}", arg(s.to_string().into())));
+        }
+        if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let p = arg(format!("%{escaped}%").into());
+            clauses.push(format!("(h.head_name LIKE {p} ESCAPE '\\' OR h.address LIKE {p} ESCAPE '\\')"));
+        }
+        match q.tag {
+            None => {}
+            Some(HouseholdTag::PartyMember) => clauses.push("h.party_member = 1".into()),
+            Some(HouseholdTag::KeyService) => clauses.push("length(h.key_service) > 1".into()),
+            Some(HouseholdTag::Reason(r)) => {
+                clauses.push(format!("h.key_service LIKE {}", arg(format!("%,{},%", r.as_code()).into())))
+            }
+        }
+        if q.open_must_visit {
+            clauses.push("h.open_must_visits > 0".into());
+        }
+        let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        let order = match q.sort {
+            HouseholdSort::Address => format!("h.address_key {dir}"),
+            HouseholdSort::HeadName => format!("h.head_name {dir}, h.address_key"),
+            HouseholdSort::Steward => format!("s.name {dir}, h.address_key"),
+            HouseholdSort::OpenMustVisits => format!("h.open_must_visits {dir}, h.address_key"),
+            HouseholdSort::Visits => format!("h.visits {dir}, h.address_key"),
+            HouseholdSort::LastVisitAt => format!("h.last_visit_at {dir} NULLS LAST, h.address_key"),
+        };
+        self.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let out = (|| {
+                let total: i64 = c.query_row(
+                    &format!("SELECT count(*) FROM household_index h {filter}"),
+                    rusqlite::params_from_iter(args.iter()),
+                    |r| r.get(0),
+                )?;
+                let limit = args.len() + 1;
+                let sql = format!(
+                    "SELECT h.doc_id, h.compound_id, h.steward_id, h.head_name, h.address, h.party_member, h.key_service,
+                            h.open_must_visits, h.visits, h.last_visit_at
+                     FROM household_index h LEFT JOIN stewards s ON s.id = h.steward_id {filter}
+                     ORDER BY {order}, h.doc_id LIMIT ?{limit} OFFSET ?{}",
+                    limit + 1
+                );
+                let mut all = args.clone();
+                all.push((q.limit.min(i64::MAX as u64) as i64).into());
+                all.push((q.offset.min(i64::MAX as u64) as i64).into());
+                let mut stmt = c.prepare(&sql)?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(all.iter()), |r| {
+                        let id: String = r.get(0)?;
+                        let compound: String = r.get(1)?;
+                        let steward: Option<String> = r.get(2)?;
+                        let key_service: Option<String> = r.get(6)?;
+                        Ok((id, compound, steward, r.get(3)?, r.get(4)?, r.get(5)?, key_service, r.get(7)?, r.get(8)?, r.get(9)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let rows = rows
+                    .into_iter()
+                    .map(|(id, compound, steward, head_name, address, party_member, key_service, open, visits, last)| {
+                        Ok(HouseholdSummary {
+                            id: uuid_of(&id)?,
+                            compound_id: uuid_of(&compound)?,
+                            steward_id: steward.as_deref().map(uuid_of).transpose()?,
+                            head_name,
+                            address,
+                            party_member,
+                            key_service: HouseholdSummary::key_service_of_column(key_service.as_deref()),
+                            open_must_visits: open,
+                            visits,
+                            last_visit_at: last,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((total.max(0) as u64, rows))
+            })();
+            c.execute_batch("COMMIT")?;
+            out
+        })
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT id, username, role, place_id FROM users ORDER BY username")?;
+            let rows: Vec<(String, String, String, Option<String>)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(id, username, role, place)| {
+                    Ok(User {
+                        id: uuid_of(&id)?,
+                        username,
+                        role: Role::from_code(&role).ok_or_else(|| StorageError::Corrupt("role".into()))?,
+                        place_id: place.as_deref().map(uuid_of).transpose()?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn devices(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Device>> {
+        let all = self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT d.id, d.steward_id, s.compound_id, d.name, d.created_at, d.last_sync_at, d.revoked_at
+                 FROM devices d JOIN stewards s ON s.id = d.steward_id ORDER BY d.created_at DESC, d.id",
+            )?;
+            let rows = stmt.query_map([], device_row)?.collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().collect::<Result<Vec<Device>>>()
+        })?;
+        Ok(match compound_ids {
+            None => all,
+            Some(ids) => all.into_iter().filter(|d| ids.contains(&d.compound_id)).collect(),
+        })
+    }
+
+    fn device(&self, id: Uuid) -> Result<Option<Device>> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT d.id, d.steward_id, s.compound_id, d.name, d.created_at, d.last_sync_at, d.revoked_at
+                 FROM devices d JOIN stewards s ON s.id = d.steward_id WHERE d.id = ?1",
+            )?
+            .query_row([id.to_string()], device_row)
+            .optional()?
+            .transpose()
+        })
+    }
+
+    fn revoke_device(&self, id: Uuid, at: Millis) -> Result<bool> {
+        self.write(|c| {
+            let n = c.execute(
+                "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                params![id.to_string(), at],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn touch_device(&self, id: Uuid, at: Millis) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "UPDATE devices SET last_sync_at = max(coalesce(last_sync_at, 0), ?2) WHERE id = ?1",
+                params![id.to_string(), at],
+            )?;
+            Ok(())
+        })
+    }
+
     fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>> {
         self.read(|c| {
             let row: Option<(String, String, Option<String>)> = c
@@ -611,6 +828,9 @@ impl Storage for SqliteStorage {
                      ON CONFLICT(doc_id) DO UPDATE SET steward_id = excluded.steward_id, seq = excluded.seq, json = excluded.json",
                 )?
                 .execute(params![id, w.meta.kind.as_code(), w.meta.compound_id.to_string(), new_steward, last, w.projection_json])?;
+                if w.meta.kind == DocKind::Household {
+                    index_household(&tx, &w.projection_json)?;
+                }
                 let mut seen = tx.prepare_cached("INSERT OR IGNORE INTO first_seen (record_id, at) VALUES (?1, ?2)")?;
                 for r in &w.record_ids {
                     seen.execute(params![r.to_string(), now])?;
@@ -833,6 +1053,28 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn changed_between(&self, after: i64, upto: i64, most: usize) -> Result<Option<Vec<(Uuid, DocKind)>>> {
+        if upto.saturating_sub(after) as u64 > most as u64 {
+            return Ok(None);
+        }
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT DISTINCT d.compound_id, d.kind FROM change_log l JOIN docs d ON d.id = l.doc_id
+                 WHERE l.seq > ?1 AND l.seq <= ?2",
+            )?;
+            let rows: Vec<(String, String)> =
+                stmt.query_map(params![after, upto], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(compound, kind)| {
+                    let kind = DocKind::from_code(&kind)
+                        .ok_or_else(|| StorageError::Corrupt(format!("unknown kind {kind}")))?;
+                    Ok((uuid_of(&compound)?, kind))
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Some)
+        })
+    }
+
     fn max_seq(&self) -> Result<i64> {
         self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| r.get(0))?))
     }
@@ -903,4 +1145,22 @@ mod tests {
         let change_cursor = format!("3.{}", hex::encode(&hashes[2][..8]));
         assert_eq!(parse_cursor(&c, Some(&change_cursor)).unwrap(), None);
     }
+}
+
+/// A row of `devices` joined with its steward's compound.
+#[allow(clippy::type_complexity)]
+fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Device>> {
+    let (id, steward, compound): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let (name, enrolled_at, last_sync_at, revoked_at) = (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+    Ok((|| {
+        Ok(Device {
+            id: uuid_of(&id)?,
+            steward_id: uuid_of(&steward)?,
+            compound_id: uuid_of(&compound)?,
+            name,
+            enrolled_at,
+            last_sync_at,
+            revoked_at,
+        })
+    })())
 }

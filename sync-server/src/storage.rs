@@ -134,6 +134,21 @@ pub struct User {
     pub place_id: Option<Uuid>,
 }
 
+/// A steward's enrolled phone, as the console lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Device {
+    pub id: Uuid,
+    pub steward_id: Uuid,
+    pub compound_id: Uuid,
+    /// What the phone called itself when it enrolled.
+    pub name: String,
+    pub enrolled_at: Millis,
+    /// When it last synced (any answered `/v1/sync`); `None` before its first.
+    pub last_sync_at: Option<Millis>,
+    /// When a supervisor revoked it; its token is refused from then on.
+    pub revoked_at: Option<Millis>,
+}
+
 /// One reading of household records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccessEntry {
@@ -265,6 +280,15 @@ pub trait Storage: Send + Sync + 'static {
         now: Millis,
     ) -> Result<Option<(Uuid, Steward)>>;
     fn principal_for_token(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>>;
+    /// Every user account, by username.
+    fn users(&self) -> Result<Vec<User>>;
+    /// The devices of the stewards of these compounds (`None`: everywhere), newest first.
+    fn devices(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Device>>;
+    fn device(&self, id: Uuid) -> Result<Option<Device>>;
+    /// Revokes a device: its token is refused from now on. Whether it was live before.
+    fn revoke_device(&self, id: Uuid, at: Millis) -> Result<bool>;
+    /// Notes that a device synced at `at`.
+    fn touch_device(&self, id: Uuid, at: Millis) -> Result<()>;
 
     // -- documents
     fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>>;
@@ -288,8 +312,16 @@ pub trait Storage: Send + Sync + 'static {
     // -- read model
     /// Projections in a scope changed after `since` (a change sequence number), oldest first.
     fn projections(&self, scope: &Scope, kind: Option<DocKind>, since: i64) -> Result<Vec<ProjectionRow>>;
+    /// A page of the household list and how many households match in all.
+    fn search_households(
+        &self,
+        q: &crate::read_model::HouseholdQuery,
+    ) -> Result<(u64, Vec<crate::read_model::HouseholdSummary>)>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
+    /// The (compound, kind) of every document that changed after change `after` up to `upto`;
+    /// `None` when more than `most` changes lie between (then treat everything as changed).
+    fn changed_between(&self, after: i64, upto: i64, most: usize) -> Result<Option<Vec<(Uuid, DocKind)>>>;
     /// The highest change sequence number stored.
     fn max_seq(&self) -> Result<i64>;
 

@@ -91,8 +91,11 @@ fn the_command_line_administers_and_the_demo_seeds_a_compound_with_enrolment_cod
 
     let s = service(&demo_dir);
     let households = s.storage().doc_ids(&Scope::All, Some(steward_core::doc::DocKind::Household)).unwrap();
-    assert_eq!(households.len(), 30);
-    assert_eq!(s.storage().stewards(None).unwrap().len(), 2);
+    assert_eq!(households.len(), 30 + 12, "蜀汉美郡's 30 and 汉韵花园's 12");
+    assert_eq!(s.storage().stewards(None).unwrap().len(), 3);
+    for (_, (user, password)) in steward_sync_server::demo::SIGN_INS {
+        assert!(out.contains(user) && out.contains(password), "the demo prints the sign-in {user}: {out}");
+    }
     let (ok, config, _) = run(&["default-config"]);
     assert!(ok && config.contains("STEWARD_LISTEN"));
 }

@@ -160,10 +160,17 @@ async fn every_operation_gives_its_answers_errors_as_error_bodies_and_the_sync_a
         }
         if path.starts_with("/v1/reports/") {
             let ok = &responses["200"]["content"];
-            assert!(ok.get("application/json").is_some() && ok.get("text/csv").is_some(), "{at}: JSON and CSV");
+            let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            assert!(
+                ok.get("application/json").is_some() && ok.get("text/csv").is_some() && ok.get(xlsx).is_some(),
+                "{at}: JSON, CSV and XLSX"
+            );
             let format = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "format");
             let format = format.unwrap_or_else(|| panic!("{at}: no format parameter"));
-            assert_eq!(resolve(&doc, format["schema"]["$ref"].as_str().unwrap())["enum"], json!(["json", "csv"]));
+            assert_eq!(
+                resolve(&doc, format["schema"]["$ref"].as_str().unwrap())["enum"],
+                json!(["json", "csv", "xlsx"])
+            );
         }
     }
 

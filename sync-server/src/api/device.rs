@@ -152,7 +152,15 @@ pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResu
     let req: SyncRequest =
         protocol::decode(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
     let pushed = req.push.len();
-    let resp = blocking(&state, move |s| Ok(s.sync(&device, req)?)).await?;
+    let resp = blocking(&state, move |s| {
+        let resp = s.sync(&device, req)?;
+        // When it last synced, for the console; a failure here does not fail the sync.
+        if let Err(e) = s.storage().touch_device(device.device_id, now_millis()) {
+            tracing::warn!(error = %e, "the device's last sync time could not be written");
+        }
+        Ok(resp)
+    })
+    .await?;
     tracing::info!(device = %device.device_id, pushed, pulled = resp.pull.len(), need_sync = resp.need_sync.len(), "sync");
     Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], protocol::encode(&resp)).into_response())
 }

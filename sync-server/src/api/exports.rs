@@ -1,51 +1,98 @@
-//! The reports, each as JSON or as CSV for Excel, built from what the caller may read.
+//! The reports, each as JSON, as CSV for Excel or as XLSX, built from what the caller may read,
+//! narrowed to a place below theirs or to one steward.
 
+use super::stewards::query_id;
 use super::*;
+use crate::table::{Cell, Table};
 
 #[derive(Deserialize)]
 pub(super) struct ReportQuery {
     month: Option<String>,
     format: Option<String>,
+    place: Option<String>,
+    steward_id: Option<String>,
+    months: Option<String>,
+}
+
+/// How a report or list is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub(super) fn parse(format: Option<&str>) -> ApiResult<Format> {
+        match format {
+            None | Some("") | Some("json") => Ok(Format::Json),
+            Some("csv") => Ok(Format::Csv),
+            Some("xlsx") => Ok(Format::Xlsx),
+            Some(f) => Err(ApiError::field("format", format!("format {f:?} is not offered: use json, csv or xlsx"))),
+        }
+    }
+
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// The media type of an XLSX file.
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A table as a download: CSV or XLSX.
+pub(super) fn download(table: &Table, format: Format, zone: steward_core::time::ProgramZone) -> ApiResult<Response> {
+    let (body, mime, ext) = match format {
+        Format::Json | Format::Csv => (table.csv(zone), "text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (table.xlsx(zone).map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?, XLSX, "xlsx"),
+    };
+    attachment(body, mime, &table.name, ext)
+}
+
+/// A file answer with its name (ASCII, so every browser keeps it).
+pub(super) fn attachment(body: Vec<u8>, mime: &str, name: &str, ext: &str) -> ApiResult<Response> {
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{ext}\"")),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 impl ReportQuery {
-    fn csv(&self) -> ApiResult<bool> {
-        match self.format.as_deref() {
-            None | Some("json") => Ok(false),
-            Some("csv") => Ok(true),
-            Some(f) => Err(ApiError::bad_request(format!("format {f:?} is not offered: use json or csv"))),
-        }
+    fn format(&self) -> ApiResult<Format> {
+        Format::parse(self.format.as_deref())
     }
 
     fn month(&self, service: &Service) -> ApiResult<Month> {
         match self.month.as_deref() {
-            None => Ok(service.zone().month_of(now_millis())),
-            Some(m) => m.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string())),
+            None | Some("") => Ok(service.zone().month_of(now_millis())),
+            Some(m) => m.parse().map_err(|e: steward_core::Error| ApiError::field("month", e.to_string())),
         }
     }
 }
 
-/// A report as both answers: JSON, and a table for CSV.
+/// A report as both answers: JSON, and a table for CSV and XLSX.
 pub(super) struct Report {
-    name: String,
     json: serde_json::Value,
-    headers: &'static [&'static str],
-    cells: Vec<Vec<String>>,
+    table: Table,
 }
 
 impl Report {
-    fn new<T: Serialize>(
-        name: String,
-        json: &T,
-        headers: &'static [&'static str],
-        cells: Vec<Vec<String>>,
-    ) -> ApiResult<Report> {
+    fn new<T: Serialize>(json: &T, table: Table) -> ApiResult<Report> {
         let json = serde_json::to_value(json).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        Ok(Report { name, json, headers, cells })
+        Ok(Report { json, table })
     }
 }
 
-/// What every report shares: a signed-in user, the ledger of their place, JSON or CSV.
+/// What every report shares: a signed-in user, the ledger of their place (or of a place below
+/// it, or of one steward), JSON, CSV or XLSX.
 async fn report(
     state: AppState,
     headers: HeaderMap,
@@ -54,29 +101,23 @@ async fn report(
     build: fn(&Service, &ReportQuery, &Ledger) -> ApiResult<Report>,
 ) -> ApiResult<Response> {
     let u = user(&state, &headers).await?;
-    let csv = q.csv()?;
+    let format = q.format()?;
+    let place = query_id("place", q.place.as_deref())?;
+    let steward = query_id("steward_id", q.steward_id.as_deref())?;
     blocking(&state, move |s| {
         if reads == Reads::Households && !Service::reads_households(&u) {
             return Err(ApiError::forbidden("a property company sees the issues in its duty, not household records"));
         }
-        let l = ledger(s, u.clone())?;
+        let l = ledger(s, &u, place, steward)?;
         let r = build(s, &q, &l)?;
         if reads == Reads::Households {
-            let action = format!("report:{}:{}", r.name, if csv { "csv" } else { "json" });
+            let action = format!("report:{}:{}", r.table.name, format.code());
             super::audit::log_access(s, &u, &action, l.households.iter().map(|h| h.id).collect())?;
         }
-        if !csv {
-            return Ok(Json(r.json).into_response());
+        match format {
+            Format::Json => Ok(Json(r.json).into_response()),
+            f => download(&r.table, f, s.zone()),
         }
-        let body = to_csv(r.headers, r.cells);
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.csv\"", r.name)),
-            ],
-            body,
-        )
-            .into_response())
     })
     .await
 }
@@ -89,23 +130,26 @@ pub(super) enum Reads {
     Issues,
 }
 
-fn ledger(service: &Service, u: User) -> Result<Ledger, ApiError> {
-    let rows = service.readable(&u, -1)?;
-    let scope = service.user_scope(&Principal::User(u))?;
-    let stewards = service.storage().stewards(scope_compounds(&scope).as_deref())?;
-    let (ledger, bad) = Ledger::from_rows(&rows, &stewards);
+/// The ledger of what `u` may read in `place` (theirs by default), of one steward if given.
+pub(super) fn ledger(service: &Service, u: &User, place: Option<Uuid>, steward: Option<Uuid>) -> ApiResult<Ledger> {
+    let compounds = service.reach(u, place)?;
+    let rows = service.readable_in(u, compounds.clone(), -1)?;
+    let stewards = service.storage().stewards(compounds.as_deref())?;
+    let (mut ledger, bad) = Ledger::from_rows(&rows, &stewards);
     if bad > 0 {
         tracing::error!(bad, "projections that do not parse were skipped");
+    }
+    if let Some(st) = steward {
+        if !ledger.stewards.contains_key(&st) {
+            return Err(ServiceError::NotFound("no such steward in your place".into()).into());
+        }
+        ledger.narrow_to_steward(st);
     }
     Ok(ledger)
 }
 
 fn seen_for(service: &Service, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, Millis>, ApiError> {
     Ok(service.storage().first_seen(&ids)?)
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "是" } else { "否" }.into()
 }
 
 #[utoipa::path(
@@ -115,15 +159,15 @@ fn yes_no(b: bool) -> String {
     params(
         ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
             description = "The month, YYYY-MM (2000–2099), in the program's time zone; the current month by default."),
-        ("format" = Option<openapi::ReportFormat>, Query,
-            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+        openapi::ReportParams,
     ),
     responses(
-        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
-            content((openapi::VisitsReport = "application/json"), (String = "text/csv")),
+        (status = 200, description = "The report: JSON, or a CSV or XLSX file.",
+            content((openapi::VisitsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
-                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
-        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`, or `month` is not YYYY-MM between 2000 and 2099.", body = openapi::ErrorDoc),
+                description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
+        (status = 400, description = "`invalid_field`: `format`, `month`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
 `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
@@ -140,23 +184,9 @@ pub(super) async fn report_visits(
     report(state, headers, q, Reads::Households, |s, q, l| {
         let month = q.month(s)?;
         let rows = reports::visits(l, s.zone(), month);
-        let cells = rows
-            .iter()
-            .map(|r| {
-                vec![
-                    r.month.to_string(),
-                    r.steward.clone(),
-                    r.planned.to_string(),
-                    r.planned_visited.to_string(),
-                    r.visits.to_string(),
-                    r.households_visited.to_string(),
-                    yes_no(r.plan_out_of_range),
-                ]
-            })
-            .collect();
-        Report::new(
+        let mut t = Table::new(
             format!("visits-{month}"),
-            &rows,
+            format!("走访进度 {month}"),
             &[
                 "月份/month",
                 "管家/steward",
@@ -166,8 +196,22 @@ pub(super) async fn report_visits(
                 "走访户数/households visited",
                 "超出10-20户/out of range",
             ],
-            cells,
-        )
+        );
+        t.rows = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.month.to_string()),
+                    Cell::text(&r.steward),
+                    Cell::Int(r.planned.into()),
+                    Cell::Int(r.planned_visited.into()),
+                    Cell::Int(r.visits.into()),
+                    Cell::Int(r.households_visited.into()),
+                    Cell::YesNo(r.plan_out_of_range),
+                ]
+            })
+            .collect();
+        Report::new(&rows, t)
     })
     .await
 }
@@ -179,15 +223,15 @@ pub(super) async fn report_visits(
     params(
         ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
             description = "The month, YYYY-MM (2000–2099), in the program's time zone; the current month by default."),
-        ("format" = Option<openapi::ReportFormat>, Query,
-            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+        openapi::ReportParams,
     ),
     responses(
-        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
-            content((openapi::VisitLedgerReport = "application/json"), (String = "text/csv")),
+        (status = 200, description = "The report: JSON, or a CSV or XLSX file.",
+            content((openapi::VisitLedgerReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
-                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
-        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`, or `month` is not YYYY-MM between 2000 and 2099.", body = openapi::ErrorDoc),
+                description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
+        (status = 400, description = "`invalid_field`: `format`, `month`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
 `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
@@ -201,49 +245,89 @@ pub(super) async fn report_ledger(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |s, q, l| {
+    let u = user(&state, &headers).await?;
+    let format = q.format()?;
+    if format != Format::Xlsx {
+        return report(state, headers, q, Reads::Households, |s, q, l| {
+            let month = q.month(s)?;
+            let rows = ledger_rows(s, l, month)?;
+            let t = ledger_table(month, &rows);
+            Report::new(&rows, t)
+        })
+        .await;
+    }
+    // As one XLSX in the paper handbook's layout: a title, who and when, then the visits.
+    let place = query_id("place", q.place.as_deref())?;
+    let steward = query_id("steward_id", q.steward_id.as_deref())?;
+    blocking(&state, move |s| {
+        if !Service::reads_households(&u) {
+            return Err(ApiError::forbidden("a property company sees the issues in its duty, not household records"));
+        }
         let month = q.month(s)?;
-        let ids = l.households.iter().flat_map(|h| h.visits.iter().map(|v| v.id)).collect();
-        let rows = reports::visit_ledger(l, s.zone(), month, &seen_for(s, ids)?);
-        let z = s.zone();
-        let cells = rows
-            .iter()
-            .map(|r| {
-                vec![
-                    fmt_time(z, Some(r.at)),
-                    r.steward.clone(),
-                    r.address.clone(),
-                    r.head_name.clone(),
-                    r.method.clone(),
-                    r.summary.clone(),
-                    r.opinions.clone(),
-                    r.hardships.clone(),
-                    yes_no(r.follow_up),
-                    fmt_time(z, Some(r.recorded_at)),
-                    fmt_time(z, r.server_seen_at),
-                ]
-            })
-            .collect();
-        Report::new(
-            format!("visit-ledger-{month}"),
-            &rows,
-            &[
-                "走访时间/visited at",
-                "管家/steward",
-                "地址/address",
-                "户主/head of household",
-                "方式/method",
-                "情况/summary",
-                "意见建议/opinions",
-                "困难/hardships",
-                "需跟进/follow-up",
-                "录入时间/entered at",
-                "服务器收到/server received",
-            ],
-            cells,
-        )
+        let l = ledger(s, &u, place, steward)?;
+        let rows = ledger_rows(s, &l, month)?;
+        let t = ledger_table(month, &rows);
+        super::audit::log_access(
+            s,
+            &u,
+            &format!("report:{}:xlsx", t.name),
+            l.households.iter().map(|h| h.id).collect(),
+        )?;
+        let unit = match (steward, place.or(u.place_id)) {
+            (Some(st), _) => format!("管家：{}", l.stewards.get(&st).cloned().unwrap_or_default()),
+            (None, Some(p)) => format!("单位：{}", s.storage().place(p)?.map(|p| p.name).unwrap_or_default()),
+            (None, None) => "单位：全部".into(),
+        };
+        let subtitle = format!("{unit}    月份：{}年{}月    共 {} 次走访", month.year, month.month, rows.len());
+        let body = crate::table::handbook_xlsx("遍访纪实台账", &subtitle, &t, s.zone())
+            .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
+        attachment(body, XLSX, &t.name, "xlsx")
     })
     .await
+}
+
+fn ledger_rows(s: &Service, l: &Ledger, month: Month) -> ApiResult<Vec<reports::LedgerRow>> {
+    let ids = l.households.iter().flat_map(|h| h.visits.iter().map(|v| v.id)).collect();
+    Ok(reports::visit_ledger(l, s.zone(), month, &seen_for(s, ids)?))
+}
+
+fn ledger_table(month: Month, rows: &[reports::LedgerRow]) -> Table {
+    let mut t = Table::new(
+        format!("visit-ledger-{month}"),
+        format!("遍访纪实台账 {month}"),
+        &[
+            "走访时间/visited at",
+            "管家/steward",
+            "地址/address",
+            "户主/head of household",
+            "方式/method",
+            "情况/summary",
+            "意见建议/opinions",
+            "困难/hardships",
+            "需跟进/follow-up",
+            "录入时间/entered at",
+            "服务器收到/server received",
+        ],
+    );
+    t.rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Time(Some(r.at)),
+                Cell::text(&r.steward),
+                Cell::text(&r.address),
+                Cell::text(&r.head_name),
+                Cell::text(&r.method),
+                Cell::text(&r.summary),
+                Cell::text(&r.opinions),
+                Cell::text(&r.hardships),
+                Cell::YesNo(r.follow_up),
+                Cell::Time(Some(r.recorded_at)),
+                Cell::Time(r.server_seen_at),
+            ]
+        })
+        .collect();
+    t
 }
 
 #[utoipa::path(
@@ -251,15 +335,15 @@ pub(super) async fn report_ledger(
     summary = "Open must-visits and how long each has waited",
     description = "From the household records of the caller's place; a property company may not read it.",
     params(
-        ("format" = Option<openapi::ReportFormat>, Query,
-            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+        openapi::ReportParams,
     ),
     responses(
-        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
-            content((openapi::MustVisitsReport = "application/json"), (String = "text/csv")),
+        (status = 200, description = "The report: JSON, or a CSV or XLSX file.",
+            content((openapi::MustVisitsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
-                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
-        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`.", body = openapi::ErrorDoc),
+                description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
+        (status = 400, description = "`invalid_field`: `format`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
 `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
@@ -276,24 +360,9 @@ pub(super) async fn report_must_visits(
     report(state, headers, q, Reads::Households, |s, _, l| {
         let ids = l.households.iter().flat_map(|h| h.must_visits.iter().map(|m| m.id)).collect();
         let rows = reports::open_must_visits(l, now_millis(), &seen_for(s, ids)?);
-        let z = s.zone();
-        let cells = rows
-            .iter()
-            .map(|r| {
-                vec![
-                    r.address.clone(),
-                    r.head_name.clone(),
-                    r.steward.clone(),
-                    r.trigger_zh.clone(),
-                    fmt_time(z, Some(r.date)),
-                    r.age_days.to_string(),
-                    fmt_time(z, r.server_seen_at),
-                ]
-            })
-            .collect();
-        Report::new(
-            "open-must-visits".into(),
-            &rows,
+        let mut t = Table::new(
+            "open-must-visits",
+            "未完成必访",
             &[
                 "地址/address",
                 "户主/head of household",
@@ -303,8 +372,22 @@ pub(super) async fn report_must_visits(
                 "已等待天数/age (days)",
                 "服务器收到/server received",
             ],
-            cells,
-        )
+        );
+        t.rows = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(&r.address),
+                    Cell::text(&r.head_name),
+                    Cell::text(&r.steward),
+                    Cell::text(&r.trigger_zh),
+                    Cell::Date(r.date),
+                    Cell::Int(r.age_days),
+                    Cell::Time(r.server_seen_at),
+                ]
+            })
+            .collect();
+        Report::new(&rows, t)
     })
     .await
 }
@@ -317,15 +400,15 @@ pub(super) async fn report_must_visits(
         ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
             description = "Only the timely responses raised in this month, YYYY-MM (2000–2099), in the program's time \
 zone; every month by default."),
-        ("format" = Option<openapi::ReportFormat>, Query,
-            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+        openapi::ReportParams,
     ),
     responses(
-        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
-            content((openapi::TimelyReport = "application/json"), (String = "text/csv")),
+        (status = 200, description = "The report: JSON, or a CSV or XLSX file.",
+            content((openapi::TimelyReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
-                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
-        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`, or `month` is not YYYY-MM between 2000 and 2099.", body = openapi::ErrorDoc),
+                description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
+        (status = 400, description = "`invalid_field`: `format`, `month`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
 `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
@@ -341,36 +424,14 @@ pub(super) async fn report_timely(
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, l| {
         let month = match q.month.as_deref() {
-            None => None,
+            None | Some("") => None,
             Some(_) => Some((s.zone(), q.month(s)?)),
         };
         let ids = l.households.iter().flat_map(|h| h.timely.iter().map(|t| t.id)).collect();
         let (summary, rows) = reports::timely(l, now_millis(), month, &seen_for(s, ids)?);
-        let z = s.zone();
-        let cells = rows
-            .iter()
-            .map(|r| {
-                let outcome = match r.timeliness {
-                    steward_core::time::Timeliness::OnTime => "按时/on time",
-                    steward_core::time::Timeliness::Late => "超时/late",
-                    steward_core::time::Timeliness::Open => "办理中/open",
-                    steward_core::time::Timeliness::Overdue => "已超时未办结/overdue",
-                };
-                vec![
-                    r.address.clone(),
-                    r.steward.clone(),
-                    r.kind_zh.clone(),
-                    fmt_time(z, Some(r.raised_at)),
-                    fmt_time(z, Some(r.deadline)),
-                    fmt_time(z, r.resolved_at),
-                    outcome.into(),
-                    fmt_time(z, r.server_seen_at),
-                ]
-            })
-            .collect();
-        Report::new(
-            "timely-responses".into(),
-            &serde_json::json!({ "summary": summary, "rows": rows }),
+        let mut t = Table::new(
+            "timely-responses",
+            "四及时",
             &[
                 "地址/address",
                 "管家/steward",
@@ -381,8 +442,29 @@ pub(super) async fn report_timely(
                 "结果/outcome",
                 "服务器收到/server received",
             ],
-            cells,
-        )
+        );
+        t.rows = rows
+            .iter()
+            .map(|r| {
+                let outcome = match r.timeliness {
+                    steward_core::time::Timeliness::OnTime => "按时/on time",
+                    steward_core::time::Timeliness::Late => "超时/late",
+                    steward_core::time::Timeliness::Open => "办理中/open",
+                    steward_core::time::Timeliness::Overdue => "已超时未办结/overdue",
+                };
+                vec![
+                    Cell::text(&r.address),
+                    Cell::text(&r.steward),
+                    Cell::text(&r.kind_zh),
+                    Cell::Time(Some(r.raised_at)),
+                    Cell::Time(Some(r.deadline)),
+                    Cell::Time(r.resolved_at),
+                    Cell::text(outcome),
+                    Cell::Time(r.server_seen_at),
+                ]
+            })
+            .collect();
+        Report::new(&serde_json::json!({ "summary": summary, "rows": rows }), t)
     })
     .await
 }
@@ -392,15 +474,15 @@ pub(super) async fn report_timely(
     summary = "Issues by status and route",
     description = "From the issues the caller may read: a property company gets the issues within its duty.",
     params(
-        ("format" = Option<openapi::ReportFormat>, Query,
-            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+        openapi::ReportParams,
     ),
     responses(
-        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
-            content((openapi::IssuesReport = "application/json"), (String = "text/csv")),
+        (status = 200, description = "The report: JSON, or a CSV or XLSX file.",
+            content((openapi::IssuesReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
-                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
-        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`.", body = openapi::ErrorDoc),
+                description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
+        (status = 400, description = "`invalid_field`: `format`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token; `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
         (status = 500, response = openapi::Internal),
@@ -413,28 +495,11 @@ pub(super) async fn report_issues(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Issues, |s, _, l| {
+    report(state, headers, q, Reads::Issues, |_, _, l| {
         let (counts, issues) = reports::issues(l);
-        let z = s.zone();
-        let cells = issues
-            .iter()
-            .map(|r| {
-                vec![
-                    fmt_time(z, Some(r.reported_at)),
-                    r.reporter.clone(),
-                    r.category_zh.clone(),
-                    r.place.clone(),
-                    r.description.clone(),
-                    r.route.label_zh().into(),
-                    r.status.label_zh().into(),
-                    r.comments.to_string(),
-                    fmt_time(z, Some(r.last_update_at)),
-                ]
-            })
-            .collect();
-        Report::new(
-            "issues".into(),
-            &serde_json::json!({ "counts": counts, "issues": issues }),
+        let mut t = Table::new(
+            "issues",
+            "问题",
             &[
                 "上报时间/reported at",
                 "上报人/reporter",
@@ -446,8 +511,24 @@ pub(super) async fn report_issues(
                 "留言数/comments",
                 "最近更新/last update",
             ],
-            cells,
-        )
+        );
+        t.rows = issues
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Time(Some(r.reported_at)),
+                    Cell::text(&r.reporter),
+                    Cell::text(&r.category_zh),
+                    Cell::text(&r.place),
+                    Cell::text(&r.description),
+                    Cell::text(r.route.label_zh()),
+                    Cell::text(r.status.label_zh()),
+                    Cell::Int(r.comments.into()),
+                    Cell::Time(Some(r.last_update_at)),
+                ]
+            })
+            .collect();
+        Report::new(&serde_json::json!({ "counts": counts, "issues": issues }), t)
     })
     .await
 }
@@ -457,15 +538,15 @@ pub(super) async fn report_issues(
     summary = "The three clears (三清) per steward",
     description = "From the household records of the caller's place; a property company may not read it.",
     params(
-        ("format" = Option<openapi::ReportFormat>, Query,
-            description = "`json` (the default) or `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel."),
+        openapi::ReportParams,
     ),
     responses(
-        (status = 200, description = "The report: JSON, or CSV with `format=csv`.",
-            content((openapi::ThreeClearsReport = "application/json"), (String = "text/csv")),
+        (status = 200, description = "The report: JSON, or a CSV or XLSX file.",
+            content((openapi::ThreeClearsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
-                description = "With `format=csv`: `attachment; filename=\"<report>.csv\"`."))),
-        (status = 400, description = "`bad_request`: `format` is neither `json` nor `csv`.", body = openapi::ErrorDoc),
+                description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
+        (status = 400, description = "`invalid_field`: `format`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
 `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
@@ -481,16 +562,9 @@ pub(super) async fn report_three_clears(
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |_, _, l| {
         let rows = reports::three_clears(l);
-        let cells = rows
-            .iter()
-            .map(|r| {
-                let [p, b, k] = r.percent;
-                vec![r.steward.clone(), r.clears.households.to_string(), p.to_string(), b.to_string(), k.to_string()]
-            })
-            .collect();
-        Report::new(
-            "three-clears".into(),
-            &rows,
+        let mut t = Table::new(
+            "three-clears",
+            "三清",
             &[
                 "管家/steward",
                 "户数/households",
@@ -498,8 +572,77 @@ pub(super) async fn report_three_clears(
                 "基本情况清/basic profile %",
                 "重点对象清/key service %",
             ],
-            cells,
-        )
+        );
+        t.rows = rows
+            .iter()
+            .map(|r| {
+                let [p, b, k] = r.percent;
+                vec![
+                    Cell::text(&r.steward),
+                    Cell::Int(r.clears.households.into()),
+                    Cell::Int(p.into()),
+                    Cell::Int(b.into()),
+                    Cell::Int(k.into()),
+                ]
+            })
+            .collect();
+        Report::new(&rows, t)
+    })
+    .await
+}
+
+#[utoipa::path(
+    get, path = "/v1/reports/visit-trend", tag = "reports",
+    summary = "Visits per month, for the months up to this one",
+    description = "From the household records of the caller's place; a property company may not read it.",
+    params(
+        ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
+            description = "The last month of the trend, YYYY-MM; the current month by default."),
+        ("months" = Option<u32>, Query, description = "How many months, 1 to 36 (default 12)."),
+        openapi::ReportParams,
+    ),
+    responses(
+        (status = 200, description = "One row per month, oldest first: `month`, `visits`, `households_visited`.",
+            content((openapi::TrendReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, description = "`invalid_field`: `format`, `month`, `months`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token, or a property company.", body = openapi::ErrorDoc),
+        (status = 404, response = openapi::PlaceNotFound),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
+pub(super) async fn report_visit_trend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Response> {
+    report(state, headers, q, Reads::Households, |s, q, l| {
+        let last = q.month(s)?;
+        let months = match q.months.as_deref() {
+            None | Some("") => 12,
+            Some(m) => m.parse::<u32>().ok().filter(|m| (1..=36).contains(m)).ok_or_else(|| {
+                ApiError::field("months", format!("months must be a whole number from 1 to 36, not {m:?}"))
+            })?,
+        };
+        let rows = reports::visit_trend(l, s.zone(), last, months);
+        let mut t = Table::new(
+            format!("visit-trend-{last}"),
+            "走访趋势",
+            &["月份/month", "走访次数/visits", "走访户数/households visited"],
+        );
+        t.rows = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.month.to_string()),
+                    Cell::Int(r.visits.into()),
+                    Cell::Int(r.households_visited.into()),
+                ]
+            })
+            .collect();
+        Report::new(&rows, t)
     })
     .await
 }

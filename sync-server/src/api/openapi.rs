@@ -24,17 +24,22 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
-use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
+use utoipa::{IntoParams, Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
 use uuid::Uuid;
 
+use super::admin::{self, ImportAnswer, PlaceBody, StewardBody, UserBody};
 use super::audit;
 use super::device::{self, EnrolBody};
 use super::edits::{
     self, AssignBody, CommentBody, DeadlinesBody, HolidayAnswer, HolidayBody, MustVisitBody, PlanBody, StatusBody,
 };
 use super::exports;
+use super::households;
+use super::live;
 use super::reads::{self, PullAnswer};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
+use super::stewards::{self, CodeAnswer, CodeBody};
+use crate::admin::BadRow;
 
 /// The security scheme of a steward's device token (from `POST /v1/enrol`).
 pub(super) const DEVICE_TOKEN: &str = "device_token";
@@ -63,11 +68,17 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         device::sync,
         session::me,
         session::change_password,
+        stewards::places,
         reads::stewards,
+        stewards::devices,
         reads::pull,
+        live::events,
+        households::households,
         audit::household,
+        reads::issue,
         audit::access_log,
         exports::report_visits,
+        exports::report_visit_trend,
         exports::report_ledger,
         exports::report_must_visits,
         exports::report_timely,
@@ -80,14 +91,22 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         edits::holiday_must_visits,
         edits::set_deadlines,
         edits::set_plan,
+        stewards::revoke_device,
+        stewards::enrolment_code,
+        admin::create_place,
+        admin::create_steward,
+        admin::users,
+        admin::create_user,
+        admin::import_households,
     ),
     components(
         schemas(
             ErrorDoc, EnrolmentDoc, UserDoc, StewardDoc, AccessEntryDoc, Projection, PulledDocument, EnrolBody, LoginBody,
             LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
-            HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat,
+            HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat, PlaceDoc, DeviceDoc, HouseholdRowDoc,
+            HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
         ),
-        responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal),
+        responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
     modifiers(&Tokens),
     tags(
@@ -98,6 +117,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         (name = "reads", description = "The merged read model, through the one role-aware read path."),
         (name = "reports", description = "Reports, as JSON or as CSV for Excel (UTF-8 with BOM, bilingual headers, local times)."),
         (name = "edits", description = "Supervisors' and property companies' edits, each an Automerge change by the server's actor."),
+        (name = "admin", description = "Admins only: the org tree, accounts, stewards, household imports."),
     ),
 )]
 pub struct ApiDoc;
@@ -162,6 +182,12 @@ pub(super) struct ErrorDoc {
     /// The documents the error is about, where it is about documents; absent otherwise.
     #[schema(required = false)]
     docs: Vec<Uuid>,
+    /// For `invalid_field`: the request field (query parameter or body key) at fault, for a form to point at.
+    #[schema(required = false)]
+    field: Option<String>,
+    /// For `bad_rows` (an import): every row of the file that is wrong; absent otherwise.
+    #[schema(required = false)]
+    rows: Vec<BadRow>,
 }
 
 /// Who an enrolled device now is (`steward_core::protocol::Enrolment`).
@@ -216,6 +242,96 @@ pub(super) struct StewardDoc {
     id: Uuid,
     compound_id: Uuid,
     name: String,
+}
+
+/// A place in the org tree (`storage::Place`).
+#[derive(ToSchema)]
+#[schema(as = Place)]
+#[allow(dead_code)]
+pub(super) struct PlaceDoc {
+    id: Uuid,
+    #[schema(schema_with = place_kind)]
+    kind: String,
+    name: String,
+    /// The place above; `null` for a district.
+    parent_id: Option<Uuid>,
+}
+
+fn place_kind() -> Object {
+    use crate::storage::PlaceKind;
+    codes(
+        [PlaceKind::District, PlaceKind::Town, PlaceKind::Community, PlaceKind::Compound, PlaceKind::Building]
+            .map(PlaceKind::as_code),
+        "district > town > community > compound > building.",
+    )
+}
+
+/// A steward's enrolled phone (`storage::Device`, with its steward's name).
+#[derive(ToSchema)]
+#[schema(as = Device)]
+#[allow(dead_code)]
+pub(super) struct DeviceDoc {
+    id: Uuid,
+    steward_id: Uuid,
+    steward: String,
+    compound_id: Uuid,
+    /// What the phone called itself when it enrolled.
+    name: String,
+    /// Milliseconds since the Unix epoch.
+    enrolled_at: i64,
+    /// When it last synced; `null` before its first sync.
+    last_sync_at: Option<i64>,
+    /// When it was revoked; `null` while it may sync.
+    revoked_at: Option<i64>,
+}
+
+/// A household as the list shows it (`read_model::HouseholdSummary`, with names).
+#[derive(ToSchema)]
+#[schema(as = HouseholdRow)]
+#[allow(dead_code)]
+pub(super) struct HouseholdRowDoc {
+    id: Uuid,
+    compound_id: Uuid,
+    compound: String,
+    steward_id: Option<Uuid>,
+    steward: Option<String>,
+    head_name: String,
+    /// `5栋1单元202室`.
+    address: String,
+    /// `null` while the steward has not found out.
+    party_member: Option<bool>,
+    /// Key-service reason codes; `null` while unknown, empty for "none".
+    key_service: Option<Vec<String>>,
+    open_must_visits: u32,
+    visits: u32,
+    /// Milliseconds since the Unix epoch; `null` before the first visit.
+    last_visit_at: Option<i64>,
+}
+
+/// A page of the household list.
+#[derive(ToSchema)]
+#[schema(as = HouseholdPage)]
+#[allow(dead_code)]
+pub(super) struct HouseholdPageDoc {
+    /// How many households match in all.
+    total: u64,
+    page: u64,
+    per_page: u64,
+    rows: Vec<HouseholdRowDoc>,
+}
+
+/// What every report takes besides its own parameters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(super) struct ReportParams {
+    /// `json` (the default); `csv`: UTF-8 with BOM, bilingual headers, local times, for Excel; `xlsx`: typed cells,
+    /// dates as dates, a frozen header, Chinese headers.
+    format: Option<ReportFormat>,
+    /// Only the compounds at or below this place (it must be within the caller's; else `404`).
+    place: Option<Uuid>,
+    /// Only this steward's households, plans and reported issues.
+    steward_id: Option<Uuid>,
 }
 
 /// What a user account may do (`storage::Role`, by its code).
@@ -384,6 +500,9 @@ milliseconds since the Unix epoch; `server_seen_at` may be null).",
         .required("counts")
         .required("issues")
         .description(Some("Issues by status and route, and each issue."));
+    TrendReport => rows(
+        "One row per month, oldest first: `month` (YYYY-MM), `visits`, `households_visited`.",
+    );
     ThreeClearsReport => rows(
         "The three clears (三清) per steward: `steward_id`, `steward`, `households`, `party_member_known`, \
 `basic_profile_complete`, `key_service_known`, `percent` (three shares in percent: party members, basic \
@@ -391,13 +510,14 @@ profile, key service).",
     );
 }
 
-/// `format` of a report: `json` (the default) or `csv`.
+/// `format` of a report or list: `json` (the default), `csv` or `xlsx`.
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
 #[allow(dead_code)]
 pub(super) enum ReportFormat {
     Json,
     Csv,
+    Xlsx,
 }
 
 // -- answers every endpoint may give ----------------------------------------------------------------
@@ -432,4 +552,8 @@ or enrol the device again.";
 before a byte is read.";
     ShuttingDown => "`shutting_down`: the server is stopping; retry with backoff.";
     Internal => "`internal`: a server fault, logged; retry with backoff.";
+    PlaceNotFound => "`not_found`: `place` (or `steward_id`) is not within the caller's place: the same answer whether \
+it exists elsewhere or not.";
+    AdminOnly => "`forbidden`: only an admin may do this (or a device token).";
+    BadId => "`bad_request`: the id in the path is not a uuid.";
 }

@@ -112,3 +112,51 @@ pub(super) async fn pull(
     .await?;
     Ok(Json(answer))
 }
+
+const NO_ISSUE: &str = "no such issue in your place";
+
+#[utoipa::path(
+    get, path = "/v1/issues/{id}", tag = "reads",
+    summary = "An issue with its whole timeline",
+    description = "For a supervisor or admin of its place; for a property company only an issue of its compounds within \
+its duty.",
+    params(("id" = Uuid, Path, description = "The issue's id.")),
+    responses(
+        (status = 200, description = "The issue's projection (docs/documents.md, section 5).", body = openapi::Projection),
+        (status = 400, response = openapi::BadId),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token.", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such issue in the caller's place (or, for a property company, \
+within its duty): the same answer whether it exists elsewhere or not.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
+pub(super) async fn issue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let u = user(&state, &headers).await?;
+    let id = super::stewards::path_id("issue", &id)?;
+    let page = blocking(&state, move |s| {
+        let not_found = || ApiError::from(ServiceError::NotFound(NO_ISSUE.into()));
+        let meta = s.storage().doc_meta(id)?.ok_or_else(not_found)?;
+        if meta.kind != DocKind::Issue || !s.reach(&u, None)?.is_none_or(|c| c.contains(&meta.compound_id)) {
+            return Err(not_found());
+        }
+        // The one read path decides, as for the lists: a property company's duty included.
+        let row = s
+            .readable_in(&u, Some(vec![meta.compound_id]), -1)
+            .map_err(|_| not_found())?
+            .into_iter()
+            .find(|r| r.doc_id == id)
+            .ok_or_else(not_found)?;
+        let v: serde_json::Value =
+            serde_json::from_str(&row.json).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(v)
+    })
+    .await?;
+    Ok(Json(page))
+}

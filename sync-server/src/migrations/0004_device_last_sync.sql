@@ -1,0 +1,2 @@
+-- When each device last synced, so supervisors see a phone that has gone quiet.
+ALTER TABLE devices ADD COLUMN last_sync_at INTEGER;

@@ -1,0 +1,183 @@
+//! The relational read model beside the JSON projections: what the console's lists filter, sort
+//! and page without parsing every projection of a place. Derived here from a projection (pure);
+//! the storage backend writes it in the same transaction as the projection, so the two never
+//! disagree, and rebuilds it from the projections when it falls behind them (an older database).
+
+use serde::Serialize;
+use steward_core::doc::{HouseholdRecord, Projection};
+use steward_core::model::KeyServiceReason;
+use steward_core::time::Millis;
+use uuid::Uuid;
+
+/// A household as the console lists it (`GET /v1/households`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HouseholdSummary {
+    pub id: Uuid,
+    pub compound_id: Uuid,
+    pub steward_id: Option<Uuid>,
+    pub head_name: String,
+    /// `5栋1单元202室`.
+    pub address: String,
+    /// `None` while the steward has not found out.
+    pub party_member: Option<bool>,
+    /// Key-service reason codes; `None` while unknown, empty for "none".
+    pub key_service: Option<Vec<String>>,
+    pub open_must_visits: u32,
+    pub visits: u32,
+    pub last_visit_at: Option<Millis>,
+}
+
+impl HouseholdSummary {
+    pub fn of(h: &HouseholdRecord) -> HouseholdSummary {
+        let a = &h.profile.address;
+        HouseholdSummary {
+            id: h.id,
+            compound_id: h.compound_id,
+            steward_id: h.steward_id,
+            head_name: h.profile.head_name.clone(),
+            address: format!("{}栋{}单元{}室", a.building, a.unit, a.room),
+            party_member: h.profile.party_member,
+            key_service: h.profile.key_service.as_ref().map(|r| r.iter().map(|k| k.as_code().to_string()).collect()),
+            open_must_visits: h.must_visits.iter().filter(|m| m.answered_by.is_none()).count() as u32,
+            visits: h.visits.len() as u32,
+            last_visit_at: h.visits.iter().map(|v| v.at).max(),
+        }
+    }
+
+    /// The summary of a stored projection, if it is a household's.
+    pub fn from_json(json: &str) -> Option<HouseholdSummary> {
+        match serde_json::from_str::<Projection>(json) {
+            Ok(Projection::Household(h)) => Some(HouseholdSummary::of(&h)),
+            _ => None,
+        }
+    }
+
+    /// The address with each run of digits zero-padded to 6, for sorting.
+    pub fn address_key(&self) -> String {
+        pad_numbers(&self.address)
+    }
+
+    /// The reasons as stored: between commas, so `LIKE '%,code,%'` finds one.
+    pub fn key_service_column(&self) -> Option<String> {
+        self.key_service.as_ref().map(|r| format!(",{}", r.iter().map(|c| format!("{c},")).collect::<String>()))
+    }
+
+    /// Reads the reasons column back.
+    pub fn key_service_of_column(column: Option<&str>) -> Option<Vec<String>> {
+        column.map(|c| c.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
+    }
+}
+
+fn pad_numbers(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut digits = String::new();
+    for ch in s.chars().chain(std::iter::once('\0')) {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{digits:0>6}"));
+            digits.clear();
+        }
+        if ch != '\0' {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// A tag a household list is filtered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdTag {
+    PartyMember,
+    /// Any key-service reason.
+    KeyService,
+    Reason(KeyServiceReason),
+}
+
+impl HouseholdTag {
+    pub fn parse(s: &str) -> Option<HouseholdTag> {
+        match s {
+            "party_member" => Some(HouseholdTag::PartyMember),
+            "key_service" => Some(HouseholdTag::KeyService),
+            other => KeyServiceReason::from_code(other).map(HouseholdTag::Reason),
+        }
+    }
+}
+
+/// What a household list may be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HouseholdSort {
+    #[default]
+    Address,
+    HeadName,
+    Steward,
+    OpenMustVisits,
+    Visits,
+    LastVisitAt,
+}
+
+impl HouseholdSort {
+    pub fn parse(s: &str) -> Option<HouseholdSort> {
+        Some(match s {
+            "address" => HouseholdSort::Address,
+            "head_name" => HouseholdSort::HeadName,
+            "steward" | "steward_id" => HouseholdSort::Steward,
+            "open_must_visits" => HouseholdSort::OpenMustVisits,
+            "visits" => HouseholdSort::Visits,
+            "last_visit_at" => HouseholdSort::LastVisitAt,
+            _ => return None,
+        })
+    }
+}
+
+/// A search of the household list, already checked against the caller's place.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdQuery {
+    /// The compounds searched; `None` for every compound.
+    pub compounds: Option<Vec<Uuid>>,
+    pub steward_id: Option<Uuid>,
+    /// Matched against the head's name and the address (a substring).
+    pub text: Option<String>,
+    pub tag: Option<HouseholdTag>,
+    pub open_must_visit: bool,
+    pub sort: HouseholdSort,
+    pub descending: bool,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_sort_by_their_numbers() {
+        assert_eq!(pad_numbers("10栋2单元301室"), "000010栋000002单元000301室");
+        assert!(pad_numbers("9栋1单元101室") < pad_numbers("10栋1单元101室"));
+        assert_eq!(pad_numbers("A"), "A");
+    }
+
+    #[test]
+    fn reasons_round_trip_through_their_column() {
+        let mut s = HouseholdSummary {
+            id: Uuid::nil(),
+            compound_id: Uuid::nil(),
+            steward_id: None,
+            head_name: String::new(),
+            address: String::new(),
+            party_member: None,
+            key_service: Some(vec!["elderly_alone".into(), "illness".into()]),
+            open_must_visits: 0,
+            visits: 0,
+            last_visit_at: None,
+        };
+        assert_eq!(s.key_service_column().as_deref(), Some(",elderly_alone,illness,"));
+        assert_eq!(HouseholdSummary::key_service_of_column(s.key_service_column().as_deref()), s.key_service);
+        s.key_service = Some(vec![]);
+        assert_eq!(s.key_service_column().as_deref(), Some(","));
+        assert_eq!(HouseholdSummary::key_service_of_column(Some(",")), Some(vec![]));
+        assert_eq!(HouseholdSummary::key_service_of_column(None), None);
+    }
+}
