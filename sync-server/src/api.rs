@@ -69,8 +69,8 @@ use edits::*;
 use exports::*;
 use households::households;
 use live::{events, Live};
-pub use openapi::ApiDoc;
-use reads::{issue, pull, stewards};
+pub use openapi::{document as openapi_document, ApiDoc};
+use reads::{compound, issue, plan, pull, stewards};
 use session::{change_password, login, logout, me};
 use stewards::{devices, enrolment_code, places, revoke_device};
 
@@ -187,6 +187,8 @@ routes! {
     GET "/v1/households" => households,
     GET "/v1/households/{id}" => household,
     GET "/v1/issues/{id}" => issue,
+    GET "/v1/plans/{steward_id}/{month}" => plan,
+    GET "/v1/compounds/{id}" => compound,
     GET "/v1/access-log" => access_log,
     GET "/v1/reports/visits" => report_visits,
     GET "/v1/reports/visit-trend" => report_visit_trend,

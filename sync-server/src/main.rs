@@ -99,6 +99,9 @@ enum Command {
     },
     /// Print the example configuration.
     DefaultConfig,
+    /// Print the HTTP API's OpenAPI document (as served at /v1/openapi.json); the console's typed
+    /// client is generated from it (dashboard/openapi.json).
+    Openapi,
     /// Copy the database to a file while the server runs (a consistent snapshot). To restore:
     /// stop the server, replace DIR/steward.sqlite3 with the copy (removing any
     /// steward.sqlite3-wal and -shm beside it), start the server; phones then reconcile what the
@@ -263,6 +266,7 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::DefaultConfig => print!("{EXAMPLE_CONFIG}"),
+        Command::Openapi => println!("{}", steward_sync_server::api::openapi_document()),
         Command::Serve { data, serve } => rt.block_on(run_server(config(&data, &serve)))?,
         Command::Backup { data, to } => {
             let cfg = Config { data_dir: data.data.clone(), time_zone: data.time_zone.clone(), ..Default::default() };

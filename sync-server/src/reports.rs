@@ -231,6 +231,22 @@ pub struct TimelySummary {
     pub overdue: u32,
 }
 
+impl TimelySummary {
+    /// The counts of these rows.
+    pub fn of(rows: &[TimelyRow]) -> TimelySummary {
+        let mut sum = TimelySummary::default();
+        for r in rows {
+            match r.timeliness {
+                Timeliness::OnTime => sum.on_time += 1,
+                Timeliness::Late => sum.late += 1,
+                Timeliness::Open => sum.open += 1,
+                Timeliness::Overdue => sum.overdue += 1,
+            }
+        }
+        sum
+    }
+}
+
 pub fn timely(
     l: &Ledger,
     now: Millis,
@@ -299,11 +315,18 @@ pub struct IssueCount {
     pub count: u32,
 }
 
-pub fn issues(l: &Ledger) -> (Vec<IssueCount>, Vec<IssueRow>) {
+/// Issues counted by status and route.
+pub fn issue_counts(rows: &[IssueRow]) -> Vec<IssueCount> {
     let mut counts: BTreeMap<(IssueStatus, IssueRoute), u32> = BTreeMap::new();
+    for r in rows {
+        *counts.entry((r.status, r.route)).or_default() += 1;
+    }
+    counts.into_iter().map(|((status, route), count)| IssueCount { status, route, count }).collect()
+}
+
+pub fn issues(l: &Ledger) -> (Vec<IssueCount>, Vec<IssueRow>) {
     let mut rows = Vec::new();
     for i in &l.issues {
-        *counts.entry((i.status, i.route)).or_default() += 1;
         rows.push(IssueRow {
             id: i.id,
             compound_id: i.compound_id,
@@ -320,7 +343,7 @@ pub fn issues(l: &Ledger) -> (Vec<IssueCount>, Vec<IssueRow>) {
         });
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.reported_at));
-    (counts.into_iter().map(|((status, route), count)| IssueCount { status, route, count }).collect(), rows)
+    (issue_counts(&rows), rows)
 }
 
 /// One visit in the ledger (遍访纪实台账).

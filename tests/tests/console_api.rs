@@ -731,3 +731,87 @@ async fn the_admins_forms_name_the_field_at_fault_and_save_nothing_half() {
     let (_, v) = root.get("/v1/users").await;
     assert_eq!(v.as_array().unwrap().len(), users());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_filters_apply_to_the_json_the_counts_and_every_export_alike() {
+    use steward_core::model::TimelyKind;
+    let p = place().await;
+    let w = &p.w;
+    let sup = w.supervisor(p.x, "zhibu").await;
+    let day = 86_400_000;
+    for (h, trigger, days) in [(0, "hardship", 0), (1, "illness_or_death", 3), (2, "hardship", 5)] {
+        let date = now_millis() - days * day;
+        let (s, v) = sup
+            .post(
+                &format!("/v1/households/{}/must-visits", p.x_households[h]),
+                json!({"trigger": trigger, "date": date}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
+    for (h, kind, resolved) in
+        [(0, TimelyKind::UrgentHelp, true), (1, TimelyKind::UrgentHelp, false), (2, TimelyKind::Dispute, false)]
+    {
+        let t = steward_core::doc::NewTimely {
+            id: Uuid::new_v4(),
+            kind,
+            raised_at: now_millis() - day / 2,
+            note: String::new(),
+            raised_by: p.x_steward,
+        };
+        let id = p.x_households[h];
+        w.admin.edit(id, |_| Ok(()), |d| steward_core::doc::raise_timely(d, &t)).unwrap();
+        if resolved {
+            w.admin
+                .edit(id, |_| Ok(()), |d| steward_core::doc::resolve_timely(d, t.id, now_millis(), p.x_steward))
+                .unwrap();
+        }
+    }
+
+    // Each filter: the JSON rows, the CSV lines and the XLSX rows are the same count.
+    for (path, key, want) in [
+        ("/v1/reports/must-visits?trigger=hardship", "", 2),
+        ("/v1/reports/must-visits?trigger=hardship&min_age_days=2", "", 1),
+        ("/v1/reports/must-visits?min_age_days=10", "", 0),
+        ("/v1/reports/timely?kind=urgent_help", "rows", 2),
+        ("/v1/reports/timely?kind=urgent_help&timeliness=on_time", "rows", 1),
+        ("/v1/reports/timely?timeliness=open", "rows", 2),
+        ("/v1/reports/issues?route=property_duty", "issues", 1),
+        ("/v1/reports/issues?status=reported&category=safety_hazard", "issues", 2),
+        ("/v1/reports/issues?status=accepted", "issues", 0),
+        ("/v1/reports/issues?min_age_days=1", "issues", 0),
+    ] {
+        let (s, v) = sup.get(path).await;
+        assert_eq!(s, 200, "{path}: {v}");
+        let rows = if key.is_empty() { &v } else { &v[key] };
+        assert_eq!(rows.as_array().unwrap().len(), want, "{path}: {v}");
+        let (_, csv) = sup.get_text(&format!("{path}&format=csv")).await;
+        assert_eq!(csv.lines().count(), 1 + want, "{path} as CSV");
+        let (_, _, bytes) = download(&sup, &format!("{path}&format=xlsx")).await;
+        assert_eq!(sheet(&bytes).0.height(), 1 + want, "{path} as XLSX");
+        // The counts beside the rows count the same rows.
+        if key == "issues" {
+            let counted: u64 = v["counts"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+            assert_eq!(counted, want as u64, "{path}");
+        }
+        if key == "rows" {
+            let s = &v["summary"];
+            let counted: u64 = ["on_time", "late", "open", "overdue"].iter().map(|k| s[*k].as_u64().unwrap()).sum();
+            assert_eq!(counted, want as u64, "{path}");
+        }
+    }
+    for (path, field) in [
+        ("/v1/reports/must-visits?trigger=flood", "trigger"),
+        ("/v1/reports/must-visits?min_age_days=-1", "min_age_days"),
+        ("/v1/reports/timely?kind=x", "kind"),
+        ("/v1/reports/timely?timeliness=soon", "timeliness"),
+        ("/v1/reports/issues?status=done", "status"),
+        ("/v1/reports/issues?route=x", "route"),
+        ("/v1/reports/issues?category=x", "category"),
+        ("/v1/reports/visit-trend?months=37", "months"),
+        ("/v1/reports/visits?month=2026-13", "month"),
+    ] {
+        let (s, v) = sup.get(path).await;
+        assert_eq!((s, v["field"].as_str()), (400, Some(field)), "{path}: {v}");
+    }
+}

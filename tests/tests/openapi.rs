@@ -343,3 +343,18 @@ async fn real_answers_carry_exactly_the_keys_the_document_gives_them() {
     assert_eq!(status, 200, "{v}");
     check(&doc, "put", "/v1/compounds/{id}/deadlines", &v);
 }
+
+/// The console's typed client is generated from `dashboard/openapi.json`: it must be the document
+/// this server serves, or the console would be type-checked against an API that is not there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consoles_copy_of_the_document_is_the_served_one() {
+    let w = World::start().await;
+    let served = document(&w).await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboard/openapi.json");
+    let copy: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("dashboard/openapi.json")).unwrap();
+    assert!(
+        copy == served,
+        "dashboard/openapi.json is not the served document: run \
+         `cargo run -p steward-sync-server -- openapi > dashboard/openapi.json`, then `npm --prefix dashboard run build`"
+    );
+}

@@ -1,7 +1,8 @@
 //! The supervisors' console (`dashboard/`), built into static files and embedded in the binary,
 //! served at `/` from the same origin as `/v1`, so its session cookie (SameSite=Strict) and its
-//! requests need no cross-origin rules. Release builds embed the files; debug builds embed them
-//! too (`debug-embed`), so tests serve exactly what a release serves.
+//! requests need no cross-origin rules. Release builds embed the files; debug builds read them
+//! from `dashboard/dist` at each request, so a console rebuilt while a test server runs shows at
+//! the next page load.
 //!
 //! Every answer carries a strict Content-Security-Policy (scripts and connections to this origin
 //! only; Element Plus sets inline styles, so styles allow them), `nosniff`, no framing and no

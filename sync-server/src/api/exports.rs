@@ -12,6 +12,24 @@ pub(super) struct ReportQuery {
     place: Option<String>,
     steward_id: Option<String>,
     months: Option<String>,
+    // Row filters of the lists (each report takes those it names).
+    trigger: Option<String>,
+    kind: Option<String>,
+    timeliness: Option<String>,
+    status: Option<String>,
+    route: Option<String>,
+    category: Option<String>,
+    min_age_days: Option<String>,
+}
+
+/// Parses an optional code of a closed list: `field` names it in the 400.
+fn code<T: std::str::FromStr>(field: &'static str, value: Option<&str>) -> ApiResult<Option<T>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            v.parse().map(Some).map_err(|_| ApiError::field(field, format!("{field} {v:?} is not a known code")))
+        }
+    }
 }
 
 /// How a report or list is answered.
@@ -66,6 +84,32 @@ pub(super) fn attachment(body: Vec<u8>, mime: &str, name: &str, ext: &str) -> Ap
 }
 
 impl ReportQuery {
+    fn min_age_days(&self) -> ApiResult<Option<i64>> {
+        match self.min_age_days.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse::<i64>().ok().filter(|d| (0..=36_500).contains(d)).map(Some).ok_or_else(|| {
+                ApiError::field("min_age_days", format!("min_age_days must be a whole number of days, not {v:?}"))
+            }),
+        }
+    }
+
+    fn timeliness(&self) -> ApiResult<Option<steward_core::time::Timeliness>> {
+        use steward_core::time::Timeliness::*;
+        Ok(match self.timeliness.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("on_time") => Some(OnTime),
+            Some("late") => Some(Late),
+            Some("open") => Some(Open),
+            Some("overdue") => Some(Overdue),
+            Some(v) => {
+                return Err(ApiError::field(
+                    "timeliness",
+                    format!("timeliness {v:?} is not on_time, late, open or overdue"),
+                ))
+            }
+        })
+    }
+
     fn format(&self) -> ApiResult<Format> {
         Format::parse(self.format.as_deref())
     }
@@ -166,7 +210,7 @@ fn seen_for(service: &Service, ids: Vec<Uuid>) -> Result<std::collections::HashM
             content((openapi::VisitsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
                 description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
-        (status = 400, description = "`invalid_field`: `format`, `month`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 400, description = "`invalid_field`: a query parameter is not what it takes (`field` names it).", body = openapi::ErrorDoc),
         (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
@@ -230,7 +274,7 @@ pub(super) async fn report_visits(
             content((openapi::VisitLedgerReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
                 description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
-        (status = 400, description = "`invalid_field`: `format`, `month`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 400, description = "`invalid_field`: a query parameter is not what it takes (`field` names it).", body = openapi::ErrorDoc),
         (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
@@ -335,6 +379,8 @@ fn ledger_table(month: Month, rows: &[reports::LedgerRow]) -> Table {
     summary = "Open must-visits and how long each has waited",
     description = "From the household records of the caller's place; a property company may not read it.",
     params(
+        ("trigger" = Option<String>, Query, description = "Only must-visits of this trigger (a code, e.g. `illness_or_death`)."),
+        ("min_age_days" = Option<u32>, Query, description = "Only must-visits waiting at least this many days."),
         openapi::ReportParams,
     ),
     responses(
@@ -342,7 +388,7 @@ fn ledger_table(month: Month, rows: &[reports::LedgerRow]) -> Table {
             content((openapi::MustVisitsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
                 description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
-        (status = 400, description = "`invalid_field`: `format`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 400, description = "`invalid_field`: a query parameter is not what it takes (`field` names it).", body = openapi::ErrorDoc),
         (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
@@ -357,9 +403,12 @@ pub(super) async fn report_must_visits(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |s, _, l| {
+    report(state, headers, q, Reads::Households, |s, q, l| {
         let ids = l.households.iter().flat_map(|h| h.must_visits.iter().map(|m| m.id)).collect();
-        let rows = reports::open_must_visits(l, now_millis(), &seen_for(s, ids)?);
+        let trigger: Option<MustVisitTrigger> = code("trigger", q.trigger.as_deref())?;
+        let min_age = q.min_age_days()?;
+        let mut rows = reports::open_must_visits(l, now_millis(), &seen_for(s, ids)?);
+        rows.retain(|r| trigger.is_none_or(|t| r.trigger == t.as_code()) && min_age.is_none_or(|d| r.age_days >= d));
         let mut t = Table::new(
             "open-must-visits",
             "未完成必访",
@@ -400,6 +449,8 @@ pub(super) async fn report_must_visits(
         ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
             description = "Only the timely responses raised in this month, YYYY-MM (2000–2099), in the program's time \
 zone; every month by default."),
+        ("kind" = Option<String>, Query, description = "Only this kind (a code, e.g. `urgent_help`)."),
+        ("timeliness" = Option<String>, Query, description = "Only this outcome: `on_time`, `late`, `open`, `overdue`."),
         openapi::ReportParams,
     ),
     responses(
@@ -407,7 +458,7 @@ zone; every month by default."),
             content((openapi::TimelyReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
                 description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
-        (status = 400, description = "`invalid_field`: `format`, `month`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 400, description = "`invalid_field`: a query parameter is not what it takes (`field` names it).", body = openapi::ErrorDoc),
         (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \
@@ -428,7 +479,11 @@ pub(super) async fn report_timely(
             Some(_) => Some((s.zone(), q.month(s)?)),
         };
         let ids = l.households.iter().flat_map(|h| h.timely.iter().map(|t| t.id)).collect();
-        let (summary, rows) = reports::timely(l, now_millis(), month, &seen_for(s, ids)?);
+        let kind: Option<TimelyKind> = code("kind", q.kind.as_deref())?;
+        let timeliness = q.timeliness()?;
+        let (_, mut rows) = reports::timely(l, now_millis(), month, &seen_for(s, ids)?);
+        rows.retain(|r| kind.is_none_or(|k| r.kind == k.as_code()) && timeliness.is_none_or(|t| r.timeliness == t));
+        let summary = reports::TimelySummary::of(&rows);
         let mut t = Table::new(
             "timely-responses",
             "四及时",
@@ -474,6 +529,10 @@ pub(super) async fn report_timely(
     summary = "Issues by status and route",
     description = "From the issues the caller may read: a property company gets the issues within its duty.",
     params(
+        ("status" = Option<String>, Query, description = "Only issues in this status (a code)."),
+        ("route" = Option<String>, Query, description = "`property_duty` or `community_coordination`."),
+        ("category" = Option<String>, Query, description = "Only this category (a code, e.g. `safety_hazard`)."),
+        ("min_age_days" = Option<u32>, Query, description = "Only issues reported at least this many days ago."),
         openapi::ReportParams,
     ),
     responses(
@@ -481,7 +540,7 @@ pub(super) async fn report_timely(
             content((openapi::IssuesReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
                 description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
-        (status = 400, description = "`invalid_field`: `format`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 400, description = "`invalid_field`: a query parameter is not what it takes (`field` names it).", body = openapi::ErrorDoc),
         (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token; `forbidden_document`: the account has no place.", body = openapi::ErrorDoc),
@@ -495,8 +554,20 @@ pub(super) async fn report_issues(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Issues, |_, _, l| {
-        let (counts, issues) = reports::issues(l);
+    report(state, headers, q, Reads::Issues, |_, q, l| {
+        let status: Option<IssueStatus> = code("status", q.status.as_deref())?;
+        let route: Option<IssueRoute> = code("route", q.route.as_deref())?;
+        let category: Option<steward_core::model::IssueCategory> = code("category", q.category.as_deref())?;
+        let min_age = q.min_age_days()?;
+        let now = now_millis();
+        let (_, mut issues) = reports::issues(l);
+        issues.retain(|r| {
+            status.is_none_or(|s| r.status == s)
+                && route.is_none_or(|x| r.route == x)
+                && category.is_none_or(|c| r.category == c.as_code())
+                && min_age.is_none_or(|d| now.saturating_sub(r.reported_at) >= d * 86_400_000)
+        });
+        let counts = reports::issue_counts(&issues);
         let mut t = Table::new(
             "issues",
             "问题",
@@ -545,7 +616,7 @@ pub(super) async fn report_issues(
             content((openapi::ThreeClearsReport = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
             headers(("Content-Disposition" = String,
                 description = "With `format=csv` or `xlsx`: `attachment; filename=\"<report>.<format>\"`."))),
-        (status = 400, description = "`invalid_field`: `format`, `place` or `steward_id` is not what it takes (`field` names it).", body = openapi::ErrorDoc),
+        (status = 400, description = "`invalid_field`: a query parameter is not what it takes (`field` names it).", body = openapi::ErrorDoc),
         (status = 404, response = openapi::PlaceNotFound),
         (status = 401, response = openapi::Unauthorized),
         (status = 403, description = "`forbidden`: a device token, or a property company (it reads no household records); \

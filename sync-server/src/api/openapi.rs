@@ -76,6 +76,8 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         households::households,
         audit::household,
         reads::issue,
+        reads::plan,
+        reads::compound,
         audit::access_log,
         exports::report_visits,
         exports::report_visit_trend,
@@ -121,6 +123,11 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
     ),
 )]
 pub struct ApiDoc;
+
+/// The document as served.
+pub fn document() -> &'static str {
+    DOCUMENT.as_str()
+}
 
 /// The document as served: built once.
 static DOCUMENT: LazyLock<String> =

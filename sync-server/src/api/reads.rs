@@ -160,3 +160,104 @@ pub(super) async fn issue(
     .await?;
     Ok(Json(page))
 }
+
+/// A document's projection for a supervisor of its place: `NotFound(missing)` for a document
+/// of another kind, outside the place, or missing.
+fn projection_in_place(
+    s: &Service,
+    u: &User,
+    id: Uuid,
+    kind: DocKind,
+    missing: &'static str,
+) -> ApiResult<Option<serde_json::Value>> {
+    let Some(loaded) = s.storage().load_doc(id)? else { return Ok(None) };
+    if loaded.meta.kind != kind || !s.reach(u, None)?.is_none_or(|c| c.contains(&loaded.meta.compound_id)) {
+        return Err(ServiceError::NotFound(missing.into()).into());
+    }
+    let json = match loaded.projection_json {
+        Some(j) => j,
+        None => serde_json::to_string(&doc::project(&loaded.doc).map_err(|e| ServiceError::Internal(e.to_string()))?)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+    };
+    Ok(Some(serde_json::from_str(&json).map_err(|e| ServiceError::Internal(e.to_string()))?))
+}
+
+const NO_STEWARD: &str = "no such steward in your place";
+
+#[utoipa::path(
+    get, path = "/v1/plans/{steward_id}/{month}", tag = "reads",
+    summary = "A steward's plan for a month",
+    description = "The plan's projection (docs/documents.md, section 4); a plan not yet made is answered as an empty one \
+(`households: []`). Names no household's personal fields.",
+    params(
+        ("steward_id" = Uuid, Path, description = "The steward."),
+        ("month" = String, Path, description = "YYYY-MM.", example = "2026-11"),
+    ),
+    responses(
+        (status = 200, description = "The plan.", body = openapi::Projection),
+        (status = 400, description = "`bad_request`: the id is not a uuid, or the month not YYYY-MM.", body = openapi::ErrorDoc),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token or a property company.", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such steward in the caller's place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
+pub(super) async fn plan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((steward_id, month)): Path<(String, String)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let u = supervisor(&state, &headers).await?;
+    let steward_id = super::stewards::path_id("steward", &steward_id)?;
+    let month: Month = month.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string()))?;
+    let plan = blocking(&state, move |s| {
+        let steward = s.storage().steward(steward_id)?.ok_or_else(|| ServiceError::NotFound(NO_STEWARD.into()))?;
+        if !s.reach(&u, None)?.is_none_or(|c| c.contains(&steward.compound_id)) {
+            return Err(ServiceError::NotFound(NO_STEWARD.into()).into());
+        }
+        let id = doc::plan_doc_id(steward_id, month);
+        Ok(projection_in_place(s, &u, id, DocKind::Plan, NO_STEWARD)?.unwrap_or_else(|| {
+            serde_json::json!({
+                "kind": "plan", "id": id, "steward_id": steward_id, "compound_id": steward.compound_id,
+                "month": month.to_string(), "households": [],
+            })
+        }))
+    })
+    .await?;
+    Ok(Json(plan))
+}
+
+const NO_COMPOUND: &str = "no such compound in your place";
+
+#[utoipa::path(
+    get, path = "/v1/compounds/{id}", tag = "reads",
+    summary = "A compound's settings: its name and the four timelies' deadlines",
+    params(("id" = Uuid, Path, description = "The compound.")),
+    responses(
+        (status = 200, description = "The compound's projection (docs/documents.md, section 6): `deadlines.minutes` per \
+timely kind.", body = openapi::Projection),
+        (status = 400, response = openapi::BadId),
+        (status = 401, response = openapi::Unauthorized),
+        (status = 403, description = "`forbidden`: a device token or a property company.", body = openapi::ErrorDoc),
+        (status = 404, description = "`not_found`: no such compound in the caller's place.", body = openapi::ErrorDoc),
+        (status = 500, response = openapi::Internal),
+        (status = 503, response = openapi::ShuttingDown),
+    ),
+    security(("session_token" = []))
+)]
+pub(super) async fn compound(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let u = supervisor(&state, &headers).await?;
+    let id = super::stewards::path_id("compound", &id)?;
+    let c = blocking(&state, move |s| {
+        projection_in_place(s, &u, id, DocKind::Compound, NO_COMPOUND)?
+            .ok_or_else(|| ServiceError::NotFound(NO_COMPOUND.into()).into())
+    })
+    .await?;
+    Ok(Json(c))
+}
