@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: the sync server on its embedded SQLite default, seeded with a demo compound
 # (蜀汉美郡: 2 stewards, 30 households, a month of visits, must-visits and issues), and the
-# steward's app window, enrolled to it as the first demo steward. Prints the enrolment codes and
-# the supervisor's sign-in. Closing the window stops the server. State is kept in ./demo-data
+# steward's app window, enrolled to it as the first demo steward. Prints the enrolment codes, the
+# console's address and a sign-in for each role. Closing the window stops the server. State is kept in ./demo-data
 # (delete it to start over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ SERVER="./target/release/steward-sync-server"
 APP="./target/release/steward-app"
 
 npm --prefix ui run build
+npm --prefix dashboard run build
 cargo build --release --locked -p steward-sync-server -p steward-app
 
 mkdir -p "$DATA"
@@ -23,6 +24,9 @@ if [[ ! -f "$DATA/.seeded" ]]; then
   touch "$DATA/.seeded"
   CODE=$(grep -m1 ' code ' "$DATA/demo.txt" | sed 's/.* code \([^ ]*\) .*/\1/')
 fi
+
+echo "==> the supervisors' console: http://$LISTEN/  (sign-ins below; all demo passwords are in $DATA/demo.txt)"
+sed -n '/^  demo-/p' "$DATA/demo.txt"
 
 "$SERVER" serve --data "$DATA/server" --listen "$LISTEN" &
 SERVER_PID=$!

@@ -7,11 +7,13 @@ SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 
 # Build tools, the Tauri 2 libraries (WebKitGTK 4.1 and friends), and for running the app window
-# headless in tests: Xvfb, Debian's WebKitWebDriver and CJK fonts for the Chinese UI.
+# headless in tests: Xvfb, Debian's WebKitWebDriver and CJK fonts for the Chinese UI; Debian's
+# Chromium for the console's end-to-end test (driven by playwright-core).
 apt_packages=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver fonts-noto-cjk procps
+  chromium
 )
 need_apt=()
 for p in "${apt_packages[@]}"; do
@@ -72,9 +74,13 @@ if ! node_ok; then
   node_ok || { echo "Node.js >= 20.19 could not be installed" >&2; exit 1; }
 fi
 
-# The UI's packages, exactly as locked.
-ui_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../ui" && pwd)"
-if [[ ! -d "$ui_dir/node_modules" ]] || [[ "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]]; then
-  echo "==> installing the UI's npm packages"
-  (cd "$ui_dir" && npm ci --no-audit --no-fund)
-fi
+# The npm packages of the app's UI, the console and the console's end-to-end test, exactly as locked.
+root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for dir in ui dashboard tests/console-e2e; do
+  d="$root_dir/$dir"
+  [[ -f "$d/package-lock.json" ]] || continue
+  if [[ ! -d "$d/node_modules" ]] || [[ "$d/package-lock.json" -nt "$d/node_modules/.package-lock.json" ]]; then
+    echo "==> installing the npm packages of $dir"
+    (cd "$d" && npm ci --no-audit --no-fund)
+  fi
+done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: the UI's unit tests, documentation examples, a bounded fuzzing run, unit tests
+# Runs every test: the UI's and the console's unit tests, documentation examples, a bounded fuzzing run, unit tests
 # and cross-crate tests (real servers, real stores, and the real app window driven over
 # WebDriver). The test runner's summary is the last thing printed.
 set -euo pipefail
@@ -11,6 +11,12 @@ npm --prefix ui test
 
 echo "==> building the UI (embedded in the app binary)"
 npm --prefix ui run build
+
+echo "==> console unit tests (Vitest)"
+npm --prefix dashboard test
+
+echo "==> building the console (embedded in the server binary)"
+npm --prefix dashboard run build
 
 echo "==> building the workspace (binaries are used by the kill and window tests)"
 cargo build --workspace --bins --tests --locked

@@ -43,7 +43,7 @@ use uuid::Uuid;
 
 use crate::admin::BadRow;
 use crate::auth;
-use crate::reports::{self, Ledger};
+use crate::reports;
 use crate::service::{DeviceCtx, Service, ServiceError};
 use crate::storage::{DocMeta, Principal, Role, Scope, StorageError, User};
 use crate::throttle::{self, Refused, Throttle};

@@ -4,10 +4,14 @@
 //! disagree, and rebuilds it from the projections when it falls behind them (an older database).
 
 use serde::Serialize;
-use steward_core::doc::{HouseholdRecord, Projection};
+use steward_core::doc::{HouseholdRecord, IssueRecord, PlanRecord, Projection};
 use steward_core::model::KeyServiceReason;
 use steward_core::time::Millis;
 use uuid::Uuid;
+
+/// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
+/// older has its rows rebuilt from the projections at start.
+pub const VERSION: i64 = 2;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,6 +29,9 @@ pub struct HouseholdSummary {
     pub open_must_visits: u32,
     pub visits: u32,
     pub last_visit_at: Option<Millis>,
+    /// Head of household, member count and full address filled in (基本情况清).
+    #[serde(skip)]
+    pub profile_complete: bool,
 }
 
 impl HouseholdSummary {
@@ -41,6 +48,7 @@ impl HouseholdSummary {
             open_must_visits: h.must_visits.iter().filter(|m| m.answered_by.is_none()).count() as u32,
             visits: h.visits.len() as u32,
             last_visit_at: h.visits.iter().map(|v| v.at).max(),
+            profile_complete: steward_core::clears::basic_profile_complete(&h.profile),
         }
     }
 
@@ -85,6 +93,194 @@ fn pad_numbers(s: &str) -> String {
         }
     }
     out
+}
+
+/// A visit as the reports read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedVisit {
+    pub visit_id: Uuid,
+    pub household_id: Uuid,
+    pub compound_id: Uuid,
+    pub by: Option<Uuid>,
+    pub at: Millis,
+    pub recorded_at: Millis,
+    /// The method's code.
+    pub method: String,
+    pub summary: String,
+    /// `[类别] 文字；[类别] 文字`.
+    pub opinions: String,
+    pub hardships: String,
+    pub follow_up: bool,
+}
+
+/// A must-visit as the reports read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedMustVisit {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub compound_id: Uuid,
+    pub trigger: String,
+    pub date: Millis,
+    pub answered: bool,
+}
+
+/// A timely response as the reports read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedTimely {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub compound_id: Uuid,
+    pub kind: String,
+    pub raised_at: Millis,
+    pub resolved_at: Option<Millis>,
+}
+
+/// An issue as the reports read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedIssue {
+    pub id: Uuid,
+    pub compound_id: Uuid,
+    pub reporter_id: Uuid,
+    pub reported_at: Millis,
+    pub category: String,
+    pub place: String,
+    pub description: String,
+    pub route: String,
+    pub status: String,
+    pub comments: u32,
+    pub last_update_at: Millis,
+}
+
+impl IndexedIssue {
+    pub fn of(i: &IssueRecord) -> IndexedIssue {
+        IndexedIssue {
+            id: i.id,
+            compound_id: i.compound_id,
+            reporter_id: i.reporter_id,
+            reported_at: i.reported_at,
+            category: i.category.as_code().into(),
+            place: i.place.clone(),
+            description: i.description.clone(),
+            route: i.route.as_code().into(),
+            status: i.status.as_code().into(),
+            comments: i.timeline.iter().filter(|e| e.status.is_none()).count() as u32,
+            last_update_at: i.timeline.iter().map(|e| e.at).max().unwrap_or(i.reported_at),
+        }
+    }
+}
+
+/// What one document contributes to the read model's rows.
+#[derive(Debug, Clone)]
+pub enum Rows {
+    Household {
+        summary: HouseholdSummary,
+        visits: Vec<IndexedVisit>,
+        must_visits: Vec<IndexedMustVisit>,
+        timely: Vec<IndexedTimely>,
+    },
+    Issue(IndexedIssue),
+    Plan(PlanRecord),
+    /// A compound's settings: read from its projection (there are few).
+    Compound,
+}
+
+impl Rows {
+    /// The rows of a stored projection; `None` when it does not read as its kind.
+    pub fn of_json(json: &str) -> Option<Rows> {
+        Some(match serde_json::from_str::<Projection>(json).ok()? {
+            Projection::Household(h) => Rows::of_household(&h),
+            Projection::Issue(i) => Rows::Issue(IndexedIssue::of(&i)),
+            Projection::Plan(p) => Rows::Plan(p),
+            Projection::Compound(_) => Rows::Compound,
+        })
+    }
+
+    pub fn of_household(h: &HouseholdRecord) -> Rows {
+        Rows::Household {
+            summary: HouseholdSummary::of(h),
+            visits: h
+                .visits
+                .iter()
+                .map(|v| IndexedVisit {
+                    visit_id: v.id,
+                    household_id: h.id,
+                    compound_id: h.compound_id,
+                    by: v.by,
+                    at: v.at,
+                    recorded_at: v.recorded_at,
+                    method: v.method.as_code().into(),
+                    summary: v.summary.clone(),
+                    opinions: v
+                        .opinions
+                        .iter()
+                        .map(|o| format!("[{}] {}", o.category.label_zh(), o.text))
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                    hardships: v.hardships.clone(),
+                    follow_up: v.follow_up,
+                })
+                .collect(),
+            must_visits: h
+                .must_visits
+                .iter()
+                .map(|m| IndexedMustVisit {
+                    id: m.id,
+                    household_id: h.id,
+                    compound_id: h.compound_id,
+                    trigger: m.trigger.as_code().into(),
+                    date: m.date,
+                    answered: m.answered_by.is_some(),
+                })
+                .collect(),
+            timely: h
+                .timely
+                .iter()
+                .map(|t| IndexedTimely {
+                    id: t.id,
+                    household_id: h.id,
+                    compound_id: h.compound_id,
+                    kind: t.kind.as_code().into(),
+                    raised_at: t.raised_at,
+                    resolved_at: t.resolved_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which records a report reads: a place's compounds, one steward's, and for a property
+/// company only the issues in its duty.
+#[derive(Debug, Clone, Default)]
+pub struct Slice {
+    /// `None` for every compound.
+    pub compounds: Option<Vec<Uuid>>,
+    /// Only this steward's households (and the issues they reported).
+    pub steward_id: Option<Uuid>,
+}
+
+/// A row joined with its household: where it is, whose it is, when the server first saw it.
+#[derive(Debug, Clone)]
+pub struct AtHousehold<T> {
+    pub row: T,
+    pub address: String,
+    pub head_name: String,
+    /// The household's steward now.
+    pub steward_id: Option<Uuid>,
+    pub server_seen_at: Option<Millis>,
+}
+
+/// Visits and visited households of one steward in a time range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StewardTally {
+    pub steward_id: Uuid,
+    /// Visits made (by the steward who made them, else the household's).
+    pub visits: u32,
+    /// The steward's households with a visit.
+    pub households_visited: u32,
+    /// Households in the steward's plan for the month.
+    pub planned: u32,
+    /// Of those, visited in the range.
+    pub planned_visited: u32,
 }
 
 /// A tag a household list is filtered by.
@@ -172,6 +368,7 @@ mod tests {
             open_must_visits: 0,
             visits: 0,
             last_visit_at: None,
+            profile_complete: false,
         };
         assert_eq!(s.key_service_column().as_deref(), Some(",elderly_alone,illness,"));
         assert_eq!(HouseholdSummary::key_service_of_column(s.key_service_column().as_deref()), s.key_service);

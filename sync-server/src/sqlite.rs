@@ -1,7 +1,7 @@
 //! The embedded SQLite backend: one file in the data directory, WAL mode, one writer connection
 //! and a few readers. It carries and runs its own migrations.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -11,7 +11,10 @@ use steward_core::doc::{DocHeader, DocKind};
 use steward_core::time::Millis;
 use uuid::Uuid;
 
-use crate::read_model::{HouseholdQuery, HouseholdSort, HouseholdSummary, HouseholdTag};
+use crate::read_model::{
+    AtHousehold, HouseholdQuery, HouseholdSort, HouseholdSummary, HouseholdTag, IndexedIssue, IndexedMustVisit,
+    IndexedTimely, IndexedVisit, Rows, Slice, StewardTally,
+};
 use crate::storage::*;
 
 /// Increments must reach this many before a compaction is considered.
@@ -23,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_access_log.sql"),
     include_str!("migrations/0004_device_last_sync.sql"),
     include_str!("migrations/0005_household_index.sql"),
+    include_str!("migrations/0006_report_index.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -35,54 +39,152 @@ fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
 }
 
 /// Gives rows written before migration 0002 their chain, in order.
-/// Writes a household's row of the read model from its projection.
-fn index_household(tx: &Connection, projection_json: &str) -> Result<()> {
-    let h = HouseholdSummary::from_json(projection_json)
-        .ok_or_else(|| StorageError::Invalid("a household's projection does not read as a household".into()))?;
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO household_index (doc_id, compound_id, steward_id, head_name, address, address_key,
-         party_member, key_service, open_must_visits, visits, last_visit_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        h.id.to_string(),
-        h.compound_id.to_string(),
-        h.steward_id.map(|s| s.to_string()),
-        h.head_name,
-        h.address,
-        h.address_key(),
-        h.party_member,
-        h.key_service_column(),
-        h.open_must_visits,
-        h.visits,
-        h.last_visit_at,
-    ])?;
+/// Writes a document's rows of the read model from its projection (docs/architecture.md, "The
+/// console"): in the transaction that writes the projection, so the two never disagree.
+fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) -> Result<()> {
+    let rows = Rows::of_json(projection_json)
+        .ok_or_else(|| StorageError::Invalid(format!("a {}'s projection does not read as one", kind.as_code())))?;
+    match rows {
+        Rows::Household { summary: h, visits, must_visits, timely } => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO household_index (doc_id, compound_id, steward_id, head_name, address, address_key,
+                 party_member, key_service, open_must_visits, visits, last_visit_at, profile_complete)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                h.id.to_string(),
+                h.compound_id.to_string(),
+                h.steward_id.map(|s| s.to_string()),
+                h.head_name,
+                h.address,
+                h.address_key(),
+                h.party_member,
+                h.key_service_column(),
+                h.open_must_visits,
+                h.visits,
+                h.last_visit_at,
+                h.profile_complete,
+            ])?;
+            for table in ["visit_index", "must_visit_index", "timely_index"] {
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE household_id = ?1"))?.execute([id])?;
+            }
+            let mut ins = tx.prepare_cached(
+                "INSERT OR REPLACE INTO visit_index (visit_id, household_id, compound_id, by_steward, at, recorded_at, method,
+                 summary, opinions, hardships, follow_up) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for v in visits {
+                ins.execute(params![
+                    v.visit_id.to_string(),
+                    id,
+                    v.compound_id.to_string(),
+                    v.by.map(|b| b.to_string()),
+                    v.at,
+                    v.recorded_at,
+                    v.method,
+                    v.summary,
+                    v.opinions,
+                    v.hardships,
+                    v.follow_up
+                ])?;
+            }
+            let mut ins = tx.prepare_cached(
+                "INSERT OR REPLACE INTO must_visit_index (id, household_id, compound_id, trigger, date, answered)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for m in must_visits {
+                ins.execute(params![m.id.to_string(), id, m.compound_id.to_string(), m.trigger, m.date, m.answered])?;
+            }
+            let mut ins = tx.prepare_cached(
+                "INSERT OR REPLACE INTO timely_index (id, household_id, compound_id, kind, raised_at, resolved_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for t in timely {
+                ins.execute(params![
+                    t.id.to_string(),
+                    id,
+                    t.compound_id.to_string(),
+                    t.kind,
+                    t.raised_at,
+                    t.resolved_at
+                ])?;
+            }
+        }
+        Rows::Issue(i) => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO issue_index (id, compound_id, reporter_id, reported_at, category, place, description,
+                 route, status, comments, last_update_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                id,
+                i.compound_id.to_string(),
+                i.reporter_id.to_string(),
+                i.reported_at,
+                i.category,
+                i.place,
+                i.description,
+                i.route,
+                i.status,
+                i.comments,
+                i.last_update_at
+            ])?;
+        }
+        Rows::Plan(p) => {
+            tx.prepare_cached("DELETE FROM plan_index WHERE plan_id = ?1")?.execute([id])?;
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO plan_index (plan_id, steward_id, compound_id, month, household_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for h in &p.households {
+                ins.execute(params![
+                    id,
+                    p.steward_id.to_string(),
+                    p.compound_id.to_string(),
+                    p.month.to_string(),
+                    h.to_string()
+                ])?;
+            }
+        }
+        Rows::Compound => {}
+    }
     Ok(())
 }
 
-/// Fills the household index from the projections when it holds fewer rows than there are
-/// household projections (a database from before it, migration 0005).
-fn fill_household_index(conn: &mut Connection) -> Result<()> {
+/// Rebuilds the read model's rows from the projections when they are of an older version
+/// (`read_model` in `server_meta`, [`crate::read_model::VERSION`]) or fewer than the household
+/// projections: a database from before them.
+fn fill_read_model(conn: &mut Connection) -> Result<()> {
+    let version: Option<i64> = conn
+        .query_row("SELECT value FROM server_meta WHERE key = 'read_model'", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok());
     let (indexed, households): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM household_index), (SELECT count(*) FROM projections WHERE kind = 'household')",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    if indexed == households {
+    if version == Some(crate::read_model::VERSION) && indexed == households {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    tx.execute("DELETE FROM household_index", [])?;
+    for table in ["household_index", "visit_index", "must_visit_index", "timely_index", "issue_index", "plan_index"] {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
     {
-        let mut stmt = tx.prepare("SELECT json FROM projections WHERE kind = 'household'")?;
-        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        for json in rows {
-            // A projection that does not read is skipped here as the reports skip it.
-            if HouseholdSummary::from_json(&json).is_some() {
-                index_household(&tx, &json)?;
+        let mut stmt = tx.prepare("SELECT doc_id, kind, json FROM projections")?;
+        let rows: Vec<(String, String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        for (id, kind, json) in rows {
+            // A projection that does not read is skipped here, as the reports always skipped it.
+            let Some(kind) = DocKind::from_code(&kind) else { continue };
+            if Rows::of_json(&json).is_some() {
+                index_doc(&tx, &id, kind, &json)?;
             }
         }
     }
+    tx.execute(
+        "INSERT OR REPLACE INTO server_meta (key, value) VALUES ('read_model', ?1)",
+        [crate::read_model::VERSION.to_string()],
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -173,7 +275,7 @@ impl SqliteStorage {
         let mut writer = open_conn(&path)?;
         migrate(&mut writer)?;
         fill_chains(&mut writer)?;
-        fill_household_index(&mut writer)?;
+        fill_read_model(&mut writer)?;
         Ok(SqliteStorage { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
 
@@ -667,6 +769,7 @@ impl Storage for SqliteStorage {
                             open_must_visits: open,
                             visits,
                             last_visit_at: last,
+                            profile_complete: false,
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
@@ -674,6 +777,311 @@ impl Storage for SqliteStorage {
             })();
             c.execute_batch("COMMIT")?;
             out
+        })
+    }
+
+    fn visit_tallies(&self, slice: &Slice, from: Millis, to: Millis, month: &str) -> Result<Vec<StewardTally>> {
+        let mut by: BTreeMap<Uuid, StewardTally> = BTreeMap::new();
+        fn tally(by: &mut BTreeMap<Uuid, StewardTally>, s: Uuid) -> &mut StewardTally {
+            by.entry(s).or_insert(StewardTally {
+                steward_id: s,
+                visits: 0,
+                households_visited: 0,
+                planned: 0,
+                planned_visited: 0,
+            })
+        }
+        let mut args = vec![from.into(), to.into()];
+        let Some(filter) = slice_filter(slice, "v.compound_id", "h.steward_id", &mut args) else {
+            return Ok(Vec::new());
+        };
+        self.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let out = (|| {
+                let sql = format!(
+                    "SELECT coalesce(v.by_steward, h.steward_id), count(*)
+                     FROM visit_index v JOIN household_index h ON h.doc_id = v.household_id
+                     WHERE v.at >= ?1 AND v.at < ?2 {filter} GROUP BY 1"
+                );
+                let rows: Vec<(Option<String>, u32)> = c
+                    .prepare_cached(&sql)?
+                    .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (s, visits) in rows {
+                    if let Some(s) = s {
+                        tally(&mut by, uuid_of(&s)?).visits += visits;
+                    }
+                }
+                let sql = format!(
+                    "SELECT h.steward_id, count(DISTINCT v.household_id)
+                     FROM visit_index v JOIN household_index h ON h.doc_id = v.household_id
+                     WHERE v.at >= ?1 AND v.at < ?2 AND h.steward_id IS NOT NULL {filter} GROUP BY 1"
+                );
+                let rows: Vec<(String, u32)> = c
+                    .prepare_cached(&sql)?
+                    .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (s, n) in rows {
+                    tally(&mut by, uuid_of(&s)?).households_visited = n;
+                }
+                let mut plan_args = vec![from.into(), to.into(), month.to_string().into()];
+                let plan_filter = slice_filter(slice, "p.compound_id", "p.steward_id", &mut plan_args).unwrap_or_default();
+                let sql = format!(
+                    "SELECT p.steward_id, count(*),
+                            sum(EXISTS (SELECT 1 FROM visit_index v WHERE v.household_id = p.household_id AND v.at >= ?1 AND v.at < ?2))
+                     FROM plan_index p WHERE p.month = ?3 {plan_filter} GROUP BY 1"
+                );
+                let rows: Vec<(String, u32, u32)> = c
+                    .prepare_cached(&sql)?
+                    .query_map(rusqlite::params_from_iter(plan_args.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (s, planned, visited) in rows {
+                    let t = tally(&mut by, uuid_of(&s)?);
+                    t.planned = planned;
+                    t.planned_visited = visited;
+                }
+                Ok(by.into_values().collect())
+            })();
+            c.execute_batch("COMMIT")?;
+            out
+        })
+    }
+
+    fn clears(&self, slice: &Slice) -> Result<Vec<(Uuid, steward_core::clears::ThreeClears)>> {
+        let mut args = Vec::new();
+        let Some(filter) = slice_filter(slice, "h.compound_id", "h.steward_id", &mut args) else {
+            return Ok(Vec::new());
+        };
+        self.read(|c| {
+            let sql = format!(
+                "SELECT h.steward_id, count(*), sum(h.party_member IS NOT NULL), sum(h.profile_complete),
+                        sum(h.key_service IS NOT NULL)
+                 FROM household_index h WHERE h.steward_id IS NOT NULL {filter} GROUP BY 1"
+            );
+            let rows: Vec<(String, u32, u32, u32, u32)> = c
+                .prepare_cached(&sql)?
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(s, households, party_member_known, basic_profile_complete, key_service_known)| {
+                    Ok((
+                        uuid_of(&s)?,
+                        steward_core::clears::ThreeClears {
+                            households,
+                            party_member_known,
+                            basic_profile_complete,
+                            key_service_known,
+                        },
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    fn visit_trend(&self, slice: &Slice, ranges: &[(Millis, Millis)]) -> Result<Vec<(u32, u32)>> {
+        let mut args: Vec<rusqlite::types::Value> = vec![0.into(), 0.into()];
+        let Some(filter) = slice_filter(slice, "v.compound_id", "h.steward_id", &mut args) else {
+            return Ok(vec![(0, 0); ranges.len()]);
+        };
+        self.read(|c| {
+            let sql = format!(
+                "SELECT count(*), count(DISTINCT v.household_id)
+                 FROM visit_index v JOIN household_index h ON h.doc_id = v.household_id
+                 WHERE v.at >= ?1 AND v.at < ?2 {filter}"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let mut out = Vec::with_capacity(ranges.len());
+            for (from, to) in ranges {
+                args[0] = (*from).into();
+                args[1] = (*to).into();
+                out.push(stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn open_must_visits(&self, slice: &Slice) -> Result<Vec<AtHousehold<IndexedMustVisit>>> {
+        let mut args = Vec::new();
+        let Some(filter) = slice_filter(slice, "m.compound_id", "h.steward_id", &mut args) else {
+            return Ok(Vec::new());
+        };
+        self.read(|c| {
+            let sql = format!(
+                "SELECT m.id, m.household_id, m.compound_id, m.trigger, m.date, h.address, h.head_name, h.steward_id, f.at
+                 FROM must_visit_index m JOIN household_index h ON h.doc_id = m.household_id
+                 LEFT JOIN first_seen f ON f.record_id = m.id
+                 WHERE m.answered = 0 {filter} ORDER BY m.date, m.id"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok((
+                        (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?),
+                        (r.get(5)?, r.get(6)?, r.get::<_, Option<String>>(7)?, r.get(8)?),
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|((id, h, comp, trigger, date), (address, head_name, steward, seen))| {
+                    Ok(AtHousehold {
+                        row: IndexedMustVisit {
+                            id: uuid_of(&id)?,
+                            household_id: uuid_of(&h)?,
+                            compound_id: uuid_of(&comp)?,
+                            trigger,
+                            date,
+                            answered: false,
+                        },
+                        address,
+                        head_name,
+                        steward_id: steward.as_deref().map(uuid_of).transpose()?,
+                        server_seen_at: seen,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn timely_rows(&self, slice: &Slice, raised: Option<(Millis, Millis)>) -> Result<Vec<AtHousehold<IndexedTimely>>> {
+        let (from, to) = raised.unwrap_or((i64::MIN, i64::MAX));
+        let mut args = vec![from.into(), to.into()];
+        let Some(filter) = slice_filter(slice, "t.compound_id", "h.steward_id", &mut args) else {
+            return Ok(Vec::new());
+        };
+        self.read(|c| {
+            let sql = format!(
+                "SELECT t.id, t.household_id, t.compound_id, t.kind, t.raised_at, t.resolved_at, h.address, h.head_name,
+                        h.steward_id, f.at
+                 FROM timely_index t JOIN household_index h ON h.doc_id = t.household_id
+                 LEFT JOIN first_seen f ON f.record_id = t.id
+                 WHERE t.raised_at >= ?1 AND t.raised_at < ?2 {filter} ORDER BY t.raised_at DESC, t.id"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok((
+                        (
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                        ),
+                        (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get::<_, Option<String>>(8)?, r.get(9)?),
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|((id, h, comp, kind), (raised_at, resolved_at, address, head_name, steward, seen))| {
+                    Ok(AtHousehold {
+                        row: IndexedTimely {
+                            id: uuid_of(&id)?,
+                            household_id: uuid_of(&h)?,
+                            compound_id: uuid_of(&comp)?,
+                            kind,
+                            raised_at,
+                            resolved_at,
+                        },
+                        address,
+                        head_name,
+                        steward_id: steward.as_deref().map(uuid_of).transpose()?,
+                        server_seen_at: seen,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn issue_rows(&self, slice: &Slice, route: Option<&str>) -> Result<Vec<IndexedIssue>> {
+        let mut args = Vec::new();
+        let Some(mut filter) = slice_filter(slice, "i.compound_id", "i.reporter_id", &mut args) else {
+            return Ok(Vec::new());
+        };
+        if let Some(route) = route {
+            args.push(route.to_string().into());
+            filter.push_str(&format!(" AND i.route = ?{}", args.len()));
+        }
+        self.read(|c| {
+            let sql = format!(
+                "SELECT i.id, i.compound_id, i.reporter_id, i.reported_at, i.category, i.place, i.description, i.route,
+                        i.status, i.comments, i.last_update_at
+                 FROM issue_index i WHERE 1 = 1 {filter} ORDER BY i.reported_at DESC, i.id"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok((
+                        (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?),
+                        (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?),
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(
+                    |(
+                        (id, comp, reporter, reported_at),
+                        (category, place, description, route, status, comments, last),
+                    )| {
+                        Ok(IndexedIssue {
+                            id: uuid_of(&id)?,
+                            compound_id: uuid_of(&comp)?,
+                            reporter_id: uuid_of(&reporter)?,
+                            reported_at,
+                            category,
+                            place,
+                            description,
+                            route,
+                            status,
+                            comments,
+                            last_update_at: last,
+                        })
+                    },
+                )
+                .collect()
+        })
+    }
+
+    fn ledger_rows(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<AtHousehold<IndexedVisit>>> {
+        let mut args = vec![from.into(), to.into()];
+        let Some(filter) = slice_filter(slice, "v.compound_id", "h.steward_id", &mut args) else {
+            return Ok(Vec::new());
+        };
+        self.read(|c| {
+            let sql = format!(
+                "SELECT v.visit_id, v.household_id, v.compound_id, v.by_steward, v.at, v.recorded_at, v.method, v.summary,
+                        v.opinions, v.hardships, v.follow_up, h.address, h.head_name, h.steward_id, f.at
+                 FROM visit_index v JOIN household_index h ON h.doc_id = v.household_id
+                 LEFT JOIN first_seen f ON f.record_id = v.visit_id
+                 WHERE v.at >= ?1 AND v.at < ?2 {filter} ORDER BY v.at, v.visit_id"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let mut out = Vec::new();
+            let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                let by: Option<String> = r.get(3)?;
+                let steward: Option<String> = r.get(13)?;
+                out.push(AtHousehold {
+                    row: IndexedVisit {
+                        visit_id: uuid_of(&r.get::<_, String>(0)?)?,
+                        household_id: uuid_of(&r.get::<_, String>(1)?)?,
+                        compound_id: uuid_of(&r.get::<_, String>(2)?)?,
+                        by: by.as_deref().map(uuid_of).transpose()?,
+                        at: r.get(4)?,
+                        recorded_at: r.get(5)?,
+                        method: r.get(6)?,
+                        summary: r.get(7)?,
+                        opinions: r.get(8)?,
+                        hardships: r.get(9)?,
+                        follow_up: r.get(10)?,
+                    },
+                    address: r.get(11)?,
+                    head_name: r.get(12)?,
+                    steward_id: steward.as_deref().map(uuid_of).transpose()?,
+                    server_seen_at: r.get(14)?,
+                });
+            }
+            Ok(out)
         })
     }
 
@@ -828,9 +1236,7 @@ impl Storage for SqliteStorage {
                      ON CONFLICT(doc_id) DO UPDATE SET steward_id = excluded.steward_id, seq = excluded.seq, json = excluded.json",
                 )?
                 .execute(params![id, w.meta.kind.as_code(), w.meta.compound_id.to_string(), new_steward, last, w.projection_json])?;
-                if w.meta.kind == DocKind::Household {
-                    index_household(&tx, &w.projection_json)?;
-                }
+                index_doc(&tx, &id, w.meta.kind, &w.projection_json)?;
                 let mut seen = tx.prepare_cached("INSERT OR IGNORE INTO first_seen (record_id, at) VALUES (?1, ?2)")?;
                 for r in &w.record_ids {
                     seen.execute(params![r.to_string(), now])?;
@@ -1163,4 +1569,29 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Device>> {
             revoked_at,
         })
     })())
+}
+
+/// The `AND …` of a read-model query for a slice, its values appended to `args`; `None` when the
+/// slice holds no compound (nothing can match).
+fn slice_filter(
+    slice: &Slice,
+    compound_col: &str,
+    steward_col: &str,
+    args: &mut Vec<rusqlite::types::Value>,
+) -> Option<String> {
+    let mut out = String::new();
+    if let Some(compounds) = &slice.compounds {
+        if compounds.is_empty() {
+            return None;
+        }
+        let start = args.len();
+        args.extend(compounds.iter().map(|c| rusqlite::types::Value::from(c.to_string())));
+        let list: Vec<String> = (start + 1..=args.len()).map(|n| format!("?{n}")).collect();
+        out.push_str(&format!(" AND {compound_col} IN ({})", list.join(",")));
+    }
+    if let Some(s) = slice.steward_id {
+        args.push(s.to_string().into());
+        out.push_str(&format!(" AND {steward_col} = ?{}", args.len()));
+    }
+    Some(out)
 }

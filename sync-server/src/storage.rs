@@ -317,6 +317,43 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         q: &crate::read_model::HouseholdQuery,
     ) -> Result<(u64, Vec<crate::read_model::HouseholdSummary>)>;
+    /// Per steward: visits between `from` and `to`, households visited, and the plan of `month`
+    /// (YYYY-MM) with how much of it was visited.
+    fn visit_tallies(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+        month: &str,
+    ) -> Result<Vec<crate::read_model::StewardTally>>;
+    /// The three clears per steward, over their households.
+    fn clears(&self, slice: &crate::read_model::Slice) -> Result<Vec<(Uuid, steward_core::clears::ThreeClears)>>;
+    /// Visits and visited households in each time range.
+    fn visit_trend(&self, slice: &crate::read_model::Slice, ranges: &[(Millis, Millis)]) -> Result<Vec<(u32, u32)>>;
+    /// Must-visits not yet answered, oldest first.
+    fn open_must_visits(
+        &self,
+        slice: &crate::read_model::Slice,
+    ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedMustVisit>>>;
+    /// Timely responses raised within a range (every one for `None`), newest first.
+    fn timely_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        raised: Option<(Millis, Millis)>,
+    ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedTimely>>>;
+    /// Issues, newest first; only those of `route` when given (a property company's duty).
+    fn issue_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        route: Option<&str>,
+    ) -> Result<Vec<crate::read_model::IndexedIssue>>;
+    /// The visits between `from` and `to`, oldest first, with their households.
+    fn ledger_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedVisit>>>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The (compound, kind) of every document that changed after change `after` up to `upto`;

@@ -29,6 +29,7 @@ use steward_core::model::*;
 use steward_core::time::now_millis;
 use steward_sync_server::storage::PlaceKind;
 use steward_sync_server::{admin, Config};
+use steward_tests::process::{cpu_seconds, peak_rss_kib, reset_peak_rss};
 use steward_tests::{visit, ServerProcess};
 use uuid::Uuid;
 
@@ -163,29 +164,6 @@ fn seed(config: &Config, n: usize, with_households: bool) -> Vec<Steward> {
     out
 }
 
-/// A process's CPU time so far (user + system), in seconds.
-fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name (which may hold spaces) start at the last ')'.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    static TCK: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
-    let tck = *TCK.get_or_init(|| {
-        Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
-            .unwrap_or(100.0)
-    });
-    Some(ticks / tck)
-}
-
-fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
-}
-
 struct Outcome {
     wall: Duration,
     errors: u64,
@@ -287,11 +265,6 @@ fn missing_on_server(config: &Config, stewards: &[Steward], months: &[(Uuid, Mon
         }
     }
     missing
-}
-
-/// Resets a process's peak resident set size (VmHWM), so the next reading covers what follows.
-fn reset_peak_rss(pid: u32) -> bool {
-    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }
 
 /// Starts every device's sync at once and waits for all of them.

@@ -6,6 +6,7 @@ pub use rusqlite as sqlite;
 
 pub mod app;
 pub mod net;
+pub mod process;
 pub mod webdriver;
 
 use std::net::SocketAddr;

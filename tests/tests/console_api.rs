@@ -815,3 +815,50 @@ async fn list_filters_apply_to_the_json_the_counts_and_every_export_alike() {
         assert_eq!((s, v["field"].as_str()), (400, Some(field)), "{path}: {v}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_read_model_is_rebuilt_from_the_projections_when_it_is_behind_them() {
+    let mut p = place().await;
+    let sup = p.w.supervisor(p.x, "zhibu").await;
+    let d = p.w.device(p.x_steward).await;
+    d.sync().await;
+    for (k, h) in p.x_households.iter().take(5).enumerate() {
+        d.with(|st| st.record_visit(*h, &visit(p.x_steward, now_millis() - (k as i64 + 1) * 3_600_000))).unwrap();
+    }
+    d.sync().await;
+    let (s, v) =
+        sup.post(&format!("/v1/households/{}/must-visits", p.x_households[7]), json!({"trigger": "hardship"})).await;
+    assert_eq!(s, 200, "{v}");
+    let reports = [
+        "/v1/reports/visits",
+        "/v1/reports/visit-ledger",
+        "/v1/reports/must-visits",
+        "/v1/reports/issues",
+        "/v1/reports/three-clears",
+        "/v1/reports/visit-trend",
+        "/v1/households?per_page=200",
+    ];
+    let mut before = Vec::new();
+    for r in reports {
+        before.push(sup.get(r).await.1);
+    }
+    assert_eq!(before[1].as_array().unwrap().len(), 5, "{}", before[1]);
+
+    // A database whose rows are of an older version (the household index is whole, the rest is
+    // not there), then one from before the household index: each is rebuilt at start.
+    let db_path = p.w.config.data_dir.join("steward.sqlite3");
+    for wipe in [
+        "DELETE FROM visit_index; DELETE FROM must_visit_index; DELETE FROM timely_index; DELETE FROM issue_index;
+         DELETE FROM plan_index; UPDATE server_meta SET value = '1' WHERE key = 'read_model';",
+        "DELETE FROM household_index;",
+    ] {
+        p.w.stop().await;
+        steward_tests::sqlite::Connection::open(&db_path).unwrap().execute_batch(wipe).unwrap();
+        p.w.restart().await;
+        let sup = Supervisor::login(&p.w.url, "zhibu", "password-123").await;
+        for (r, want) in reports.iter().zip(&before) {
+            let (_, got) = sup.get(r).await;
+            assert_eq!(&got, want, "{r} after the rebuild ({wipe})");
+        }
+    }
+}

@@ -118,8 +118,8 @@ async fn a_console_session_is_an_httponly_strict_cookie_that_signs_out_and_ends_
 }
 
 /// Every reading of household records by an account — a household's page, a pull, a report
-/// built from them — is in the access log, once, with who and which households; refusals write
-/// nothing; only an admin reads the log.
+/// that shows them — is in the access log, once, with who and which households; refusals and
+/// reports of counts only write nothing; only an admin reads the log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn household_pages_pulls_and_reports_are_in_the_access_log_that_only_admins_read() {
     let w = World::start().await;
@@ -129,6 +129,8 @@ async fn household_pages_pulls_and_reports_are_in_the_access_log_that_only_admin
     let s2 = w.steward(c2, "王建国");
     let h = w.household(c, Some(s.id), 1);
     let h2 = w.household(c2, Some(s2.id), 2);
+    let v = steward_tests::visit(s.id, steward_core::time::now_millis() - 60_000);
+    w.admin.edit(h, |_| Ok(()), |d| steward_core::doc::record_visit(d, &v)).unwrap();
     let sup = w.supervisor(c, "shuhan-zhibu").await;
     let property = w.user(c, "wuye", Role::Property).await;
     admin::create_user(&w.admin, "root", "password-123", Role::Admin, None).unwrap();
@@ -160,8 +162,11 @@ async fn household_pages_pulls_and_reports_are_in_the_access_log_that_only_admin
     assert_eq!(sup.get("/v1/pull?since=0").await.0, 200);
     let (code, _) = sup.get_text("/v1/reports/visit-ledger?format=csv").await;
     assert_eq!(code, 200);
-    // A property company's issue report carries no household: nothing logged.
+    // A property company's issue report carries no household, the visits report only counts:
+    // nothing logged.
     assert_eq!(property.get_text("/v1/reports/issues?format=csv").await.0, 200);
+    assert_eq!(sup.get("/v1/reports/visits").await.0, 200);
+    assert_eq!(sup.get("/v1/reports/three-clears").await.0, 200);
     let sup_id = sup.get("/v1/me").await.1["user"]["id"].clone();
     let entries = log().await;
     let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();

@@ -3,6 +3,7 @@
 
 use super::stewards::query_id;
 use super::*;
+use crate::read_model::Slice;
 use crate::table::{Cell, Table};
 
 #[derive(Deserialize)]
@@ -126,13 +127,32 @@ impl ReportQuery {
 pub(super) struct Report {
     json: serde_json::Value,
     table: Table,
+    /// The households whose personal fields (name, address) the report shows, for the access log.
+    shows: Vec<Uuid>,
 }
 
 impl Report {
     fn new<T: Serialize>(json: &T, table: Table) -> ApiResult<Report> {
         let json = serde_json::to_value(json).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        Ok(Report { json, table })
+        Ok(Report { json, table, shows: Vec::new() })
     }
+
+    fn showing(mut self, households: impl IntoIterator<Item = Uuid>) -> Report {
+        self.shows = households.into_iter().collect();
+        self.shows.sort();
+        self.shows.dedup();
+        self
+    }
+}
+
+/// What a report reads: the caller's place (or a place below it, or one steward's), the names
+/// of its stewards, and for a property company only the issues in its duty.
+pub(super) struct Within {
+    slice: Slice,
+    stewards: Vec<crate::storage::Steward>,
+    names: reports::Names,
+    /// `Some("property_duty")` for a property company.
+    issues_route: Option<&'static str>,
 }
 
 /// What every report shares: a signed-in user, the ledger of their place (or of a place below
@@ -142,7 +162,7 @@ async fn report(
     headers: HeaderMap,
     q: ReportQuery,
     reads: Reads,
-    build: fn(&Service, &ReportQuery, &Ledger) -> ApiResult<Report>,
+    build: fn(&Service, &ReportQuery, &Within) -> ApiResult<Report>,
 ) -> ApiResult<Response> {
     let u = user(&state, &headers).await?;
     let format = q.format()?;
@@ -152,12 +172,10 @@ async fn report(
         if reads == Reads::Households && !Service::reads_households(&u) {
             return Err(ApiError::forbidden("a property company sees the issues in its duty, not household records"));
         }
-        let l = ledger(s, &u, place, steward)?;
-        let r = build(s, &q, &l)?;
-        if reads == Reads::Households {
-            let action = format!("report:{}:{}", r.table.name, format.code());
-            super::audit::log_access(s, &u, &action, l.households.iter().map(|h| h.id).collect())?;
-        }
+        let w = within(s, &u, place, steward)?;
+        let r = build(s, &q, &w)?;
+        let action = format!("report:{}:{}", r.table.name, format.code());
+        super::audit::log_access(s, &u, &action, r.shows.clone())?;
         match format {
             Format::Json => Ok(Json(r.json).into_response()),
             f => download(&r.table, f, s.zone()),
@@ -174,26 +192,40 @@ pub(super) enum Reads {
     Issues,
 }
 
-/// The ledger of what `u` may read in `place` (theirs by default), of one steward if given.
-pub(super) fn ledger(service: &Service, u: &User, place: Option<Uuid>, steward: Option<Uuid>) -> ApiResult<Ledger> {
+/// What `u` may read in `place` (theirs by default), of one steward if given: a steward outside
+/// it is `404`, as for a place.
+pub(super) fn within(service: &Service, u: &User, place: Option<Uuid>, steward: Option<Uuid>) -> ApiResult<Within> {
     let compounds = service.reach(u, place)?;
-    let rows = service.readable_in(u, compounds.clone(), -1)?;
-    let stewards = service.storage().stewards(compounds.as_deref())?;
-    let (mut ledger, bad) = Ledger::from_rows(&rows, &stewards);
-    if bad > 0 {
-        tracing::error!(bad, "projections that do not parse were skipped");
-    }
+    let mut stewards = service.storage().stewards(compounds.as_deref())?;
     if let Some(st) = steward {
-        if !ledger.stewards.contains_key(&st) {
+        stewards.retain(|x| x.id == st);
+        if stewards.is_empty() {
             return Err(ServiceError::NotFound("no such steward in your place".into()).into());
         }
-        ledger.narrow_to_steward(st);
     }
-    Ok(ledger)
+    let names = reports::Names::of(&stewards);
+    let issues_route = (u.role == Role::Property).then_some(IssueRoute::PropertyDuty.as_code());
+    Ok(Within { slice: Slice { compounds, steward_id: steward }, stewards, names, issues_route })
 }
 
-fn seen_for(service: &Service, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, Millis>, ApiError> {
-    Ok(service.storage().first_seen(&ids)?)
+/// The deadlines of the compounds a report reads (the program's defaults for one without).
+fn deadlines(service: &Service, w: &Within) -> ApiResult<std::collections::HashMap<Uuid, DeadlinePolicy>> {
+    let scope = match &w.slice.compounds {
+        None => Scope::All,
+        Some(c) => Scope::Compounds(c.clone()),
+    };
+    let mut out = std::collections::HashMap::new();
+    for r in service.storage().projections(&scope, Some(DocKind::Compound), -1)? {
+        if let Ok(Projection::Compound(c)) = serde_json::from_str::<Projection>(&r.json) {
+            out.insert(c.id, c.deadlines);
+        }
+    }
+    Ok(out)
+}
+
+/// A month's first and last instants (exclusive), in the program's zone.
+fn range(service: &Service, month: Month) -> (Millis, Millis) {
+    (service.zone().month_start(month), service.zone().month_start(month.next()))
 }
 
 #[utoipa::path(
@@ -225,9 +257,11 @@ pub(super) async fn report_visits(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |s, q, l| {
+    report(state, headers, q, Reads::Households, |s, q, w| {
         let month = q.month(s)?;
-        let rows = reports::visits(l, s.zone(), month);
+        let (from, to) = range(s, month);
+        let tallies = s.storage().visit_tallies(&w.slice, from, to, &month.to_string())?;
+        let rows = reports::visits(tallies, &w.stewards, month);
         let mut t = Table::new(
             format!("visits-{month}"),
             format!("走访进度 {month}"),
@@ -292,11 +326,11 @@ pub(super) async fn report_ledger(
     let u = user(&state, &headers).await?;
     let format = q.format()?;
     if format != Format::Xlsx {
-        return report(state, headers, q, Reads::Households, |s, q, l| {
+        return report(state, headers, q, Reads::Households, |s, q, w| {
             let month = q.month(s)?;
-            let rows = ledger_rows(s, l, month)?;
+            let (rows, shows) = ledger_rows(s, w, month)?;
             let t = ledger_table(month, &rows);
-            Report::new(&rows, t)
+            Ok(Report::new(&rows, t)?.showing(shows))
         })
         .await;
     }
@@ -308,17 +342,12 @@ pub(super) async fn report_ledger(
             return Err(ApiError::forbidden("a property company sees the issues in its duty, not household records"));
         }
         let month = q.month(s)?;
-        let l = ledger(s, &u, place, steward)?;
-        let rows = ledger_rows(s, &l, month)?;
+        let w = within(s, &u, place, steward)?;
+        let (rows, shows) = ledger_rows(s, &w, month)?;
         let t = ledger_table(month, &rows);
-        super::audit::log_access(
-            s,
-            &u,
-            &format!("report:{}:xlsx", t.name),
-            l.households.iter().map(|h| h.id).collect(),
-        )?;
+        super::audit::log_access(s, &u, &format!("report:{}:xlsx", t.name), shows)?;
         let unit = match (steward, place.or(u.place_id)) {
-            (Some(st), _) => format!("管家：{}", l.stewards.get(&st).cloned().unwrap_or_default()),
+            (Some(_), _) => format!("管家：{}", w.stewards.first().map(|s| s.name.clone()).unwrap_or_default()),
             (None, Some(p)) => format!("单位：{}", s.storage().place(p)?.map(|p| p.name).unwrap_or_default()),
             (None, None) => "单位：全部".into(),
         };
@@ -330,9 +359,14 @@ pub(super) async fn report_ledger(
     .await
 }
 
-fn ledger_rows(s: &Service, l: &Ledger, month: Month) -> ApiResult<Vec<reports::LedgerRow>> {
-    let ids = l.households.iter().flat_map(|h| h.visits.iter().map(|v| v.id)).collect();
-    Ok(reports::visit_ledger(l, s.zone(), month, &seen_for(s, ids)?))
+/// The month's visits, and the households they show.
+fn ledger_rows(s: &Service, w: &Within, month: Month) -> ApiResult<(Vec<reports::LedgerRow>, Vec<Uuid>)> {
+    let (from, to) = range(s, month);
+    let rows = s.storage().ledger_rows(&w.slice, from, to)?;
+    let mut shows: Vec<Uuid> = rows.iter().map(|r| r.row.household_id).collect();
+    shows.sort();
+    shows.dedup();
+    Ok((reports::visit_ledger(rows, &w.names), shows))
 }
 
 fn ledger_table(month: Month, rows: &[reports::LedgerRow]) -> Table {
@@ -403,11 +437,10 @@ pub(super) async fn report_must_visits(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |s, q, l| {
-        let ids = l.households.iter().flat_map(|h| h.must_visits.iter().map(|m| m.id)).collect();
+    report(state, headers, q, Reads::Households, |s, q, w| {
         let trigger: Option<MustVisitTrigger> = code("trigger", q.trigger.as_deref())?;
         let min_age = q.min_age_days()?;
-        let mut rows = reports::open_must_visits(l, now_millis(), &seen_for(s, ids)?);
+        let mut rows = reports::open_must_visits(s.storage().open_must_visits(&w.slice)?, &w.names, now_millis());
         rows.retain(|r| trigger.is_none_or(|t| r.trigger == t.as_code()) && min_age.is_none_or(|d| r.age_days >= d));
         let mut t = Table::new(
             "open-must-visits",
@@ -436,7 +469,8 @@ pub(super) async fn report_must_visits(
                 ]
             })
             .collect();
-        Report::new(&rows, t)
+        let shows: Vec<Uuid> = rows.iter().map(|r| r.household_id).collect();
+        Ok(Report::new(&rows, t)?.showing(shows))
     })
     .await
 }
@@ -473,15 +507,16 @@ pub(super) async fn report_timely(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |s, q, l| {
+    report(state, headers, q, Reads::Households, |s, q, w| {
         let month = match q.month.as_deref() {
             None | Some("") => None,
             Some(_) => Some((s.zone(), q.month(s)?)),
         };
-        let ids = l.households.iter().flat_map(|h| h.timely.iter().map(|t| t.id)).collect();
         let kind: Option<TimelyKind> = code("kind", q.kind.as_deref())?;
         let timeliness = q.timeliness()?;
-        let (_, mut rows) = reports::timely(l, now_millis(), month, &seen_for(s, ids)?);
+        let raised = month.map(|(_, m)| range(s, m));
+        let mut rows =
+            reports::timely(s.storage().timely_rows(&w.slice, raised)?, &w.names, &deadlines(s, w)?, now_millis());
         rows.retain(|r| kind.is_none_or(|k| r.kind == k.as_code()) && timeliness.is_none_or(|t| r.timeliness == t));
         let summary = reports::TimelySummary::of(&rows);
         let mut t = Table::new(
@@ -519,7 +554,8 @@ pub(super) async fn report_timely(
                 ]
             })
             .collect();
-        Report::new(&serde_json::json!({ "summary": summary, "rows": rows }), t)
+        let shows: Vec<Uuid> = rows.iter().map(|r| r.household_id).collect();
+        Ok(Report::new(&serde_json::json!({ "summary": summary, "rows": rows }), t)?.showing(shows))
     })
     .await
 }
@@ -554,13 +590,13 @@ pub(super) async fn report_issues(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Issues, |_, q, l| {
+    report(state, headers, q, Reads::Issues, |s, q, w| {
         let status: Option<IssueStatus> = code("status", q.status.as_deref())?;
         let route: Option<IssueRoute> = code("route", q.route.as_deref())?;
         let category: Option<steward_core::model::IssueCategory> = code("category", q.category.as_deref())?;
         let min_age = q.min_age_days()?;
         let now = now_millis();
-        let (_, mut issues) = reports::issues(l);
+        let mut issues = reports::issues(s.storage().issue_rows(&w.slice, w.issues_route)?, &w.names);
         issues.retain(|r| {
             status.is_none_or(|s| r.status == s)
                 && route.is_none_or(|x| r.route == x)
@@ -631,8 +667,8 @@ pub(super) async fn report_three_clears(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |_, _, l| {
-        let rows = reports::three_clears(l);
+    report(state, headers, q, Reads::Households, |s, _, w| {
+        let rows = reports::three_clears(s.storage().clears(&w.slice)?, &w.stewards);
         let mut t = Table::new(
             "three-clears",
             "三清",
@@ -689,7 +725,7 @@ pub(super) async fn report_visit_trend(
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Households, |s, q, l| {
+    report(state, headers, q, Reads::Households, |s, q, w| {
         let last = q.month(s)?;
         let months = match q.months.as_deref() {
             None | Some("") => 12,
@@ -697,7 +733,14 @@ pub(super) async fn report_visit_trend(
                 ApiError::field("months", format!("months must be a whole number from 1 to 36, not {m:?}"))
             })?,
         };
-        let rows = reports::visit_trend(l, s.zone(), last, months);
+        let list = reports::trend_months(last, months);
+        let ranges: Vec<_> = list.iter().map(|m| range(s, *m)).collect();
+        let counts = s.storage().visit_trend(&w.slice, &ranges)?;
+        let rows: Vec<reports::TrendRow> = list
+            .into_iter()
+            .zip(counts)
+            .map(|(month, (visits, households_visited))| reports::TrendRow { month, visits, households_visited })
+            .collect();
         let mut t = Table::new(
             format!("visit-trend-{last}"),
             "走访趋势",

@@ -96,18 +96,18 @@ pub(super) async fn pull(
         let cursor = s.storage().max_seq()?;
         let rows = s.readable(&u, since)?;
         let mut docs = Vec::with_capacity(rows.len());
-        let mut max = since;
         let households: Vec<Uuid> =
             rows.iter().filter(|r| r.seq <= cursor && r.kind == DocKind::Household).map(|r| r.doc_id).collect();
         super::audit::log_access(s, &u, "pull", households)?;
         for r in rows.into_iter().filter(|r| r.seq <= cursor) {
-            max = max.max(r.seq);
             let mut v: serde_json::Value =
                 serde_json::from_str(&r.json).map_err(|e| ServiceError::Internal(e.to_string()))?;
             v["seq"] = r.seq.into();
             docs.push(v);
         }
-        Ok(PullAnswer { cursor: cursor.max(max).to_string(), docs })
+        // The server's own position, even when `since` is past it (a server restored from an
+        // older copy): the next pull then starts from what this server has.
+        Ok(PullAnswer { cursor: cursor.to_string(), docs })
     })
     .await?;
     Ok(Json(answer))
