@@ -1,0 +1,164 @@
+// Every call the console makes, one line each, through the typed openapi-fetch client over the
+// generated schema (`paths`). Where the document describes an answer only as a free-form object
+// (the reports' rows, the projections), the answer is given its shape from `types.ts`.
+// `/v1/events` is an EventSource (src/lib/live.ts); downloads are plain fetches (`download`).
+import { api, call } from './client'
+import type { paths } from './schema'
+import type {
+  AccessEntry, CompoundDoc, Device, EnrolmentCode, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc, IssueStatus,
+  IssuesReport, MeAnswer, MustVisitRow, MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, Steward, ThreeClearsRow,
+  TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
+} from './types'
+import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
+
+export const HOUSEHOLDS_PATH = '/v1/households'
+/** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
+export const EVENTS_PATH = '/v1/events'
+
+/** `place` and `steward_id`, which every report takes. */
+export interface ReportScope {
+  place?: string | null
+  steward_id?: string | null
+}
+
+function scope(s: ReportScope): { place?: string; steward_id?: string } {
+  const out: { place?: string; steward_id?: string } = {}
+  if (s.place) out.place = s.place
+  if (s.steward_id) out.steward_id = s.steward_id
+  return out
+}
+
+// -- session --------------------------------------------------------------------------------------
+
+export async function login(username: string, password: string): Promise<User> {
+  const a = await call(api.POST('/v1/login', { body: { username, password, cookie: true } }), { noRedirect: true })
+  return a.user
+}
+
+export const logout = () => call(api.POST('/v1/logout'), { noRedirect: true })
+
+export const getMe = (opts: { noRedirect?: boolean } = {}) => call(api.GET('/v1/me'), opts) as Promise<MeAnswer>
+
+export const changePassword = (current: string, next: string) =>
+  call(api.POST('/v1/me/password', { body: { current_password: current, new_password: next } }))
+
+// -- places, stewards, users --------------------------------------------------------------------------
+
+/** The caller's place and everything below it (admins: all). */
+export const getPlaces = () => call(api.GET('/v1/places')) as Promise<Place[]>
+
+export const createPlace = (body: { kind: PlaceKind; name: string; parent_id: string | null }) =>
+  call(api.POST('/v1/places', { body })) as Promise<Place>
+
+export const getStewards = () => call(api.GET('/v1/stewards')) as Promise<Steward[]>
+
+export const createSteward = (body: { compound_id: string; name: string }) => call(api.POST('/v1/stewards', { body })) as Promise<Steward>
+
+export const listUsers = () => call(api.GET('/v1/users')) as Promise<User[]>
+
+export const createUser = (body: { username: string; password: string; role: Role; place_id: string | null }) =>
+  call(api.POST('/v1/users', { body })) as Promise<User>
+
+// -- devices and enrolment ------------------------------------------------------------------------------
+
+export const listDevices = (s: ReportScope = {}) => call(api.GET('/v1/devices', { params: { query: scope(s) } })) as Promise<Device[]>
+
+export const revokeDevice = (id: string) => call(api.POST('/v1/devices/{id}/revoke', { params: { path: { id } } }))
+
+export const issueEnrolmentCode = (stewardId: string, days?: number) =>
+  call(api.POST('/v1/stewards/{id}/enrolment-codes', { params: { path: { id: stewardId } }, body: days ? { days } : {} })) as Promise<EnrolmentCode>
+
+// -- reports ----------------------------------------------------------------------------------------
+
+export const reportVisits = (month: string, s: ReportScope = {}) =>
+  call(api.GET('/v1/reports/visits', { params: { query: { month, ...scope(s) } } })) as Promise<unknown> as Promise<VisitsRow[]>
+
+// The filters beyond `place`/`steward_id` (trigger, min_age_days; kind, timeliness; status, route,
+// category) are the server's contract; the query types below carry them.
+export const reportMustVisits = (query: MustVisitsQuery = {}) =>
+  call(api.GET('/v1/reports/must-visits', { params: { query } })) as Promise<unknown> as Promise<MustVisitRow[]>
+
+export const reportTimely = (query: TimelyQuery) =>
+  call(api.GET('/v1/reports/timely', { params: { query } })) as Promise<unknown> as Promise<TimelyReport>
+
+export const reportIssues = (query: IssuesQuery = {}) =>
+  call(api.GET('/v1/reports/issues', { params: { query } })) as Promise<unknown> as Promise<IssuesReport>
+
+export const reportThreeClears = (s: ReportScope = {}) =>
+  call(api.GET('/v1/reports/three-clears', { params: { query: scope(s) } })) as Promise<unknown> as Promise<ThreeClearsRow[]>
+
+/** Visits per month, oldest first. */
+export const reportVisitTrend = (months: number, s: ReportScope = {}) =>
+  call(api.GET('/v1/reports/visit-trend', { params: { query: { months, ...scope(s) } } })) as Promise<unknown> as Promise<TrendPoint[]>
+
+// -- households ------------------------------------------------------------------------------------
+
+export type HouseholdsQuery = NonNullable<paths['/v1/households']['get']['parameters']['query']>
+
+export const listHouseholds = (query: HouseholdsQuery) => call(api.GET('/v1/households', { params: { query } })) as Promise<HouseholdPage>
+
+export const getHousehold = (id: string) =>
+  call(api.GET('/v1/households/{id}', { params: { path: { id } } })) as Promise<unknown> as Promise<HouseholdDoc>
+
+export const assignHousehold = (id: string, steward_id: string | null) =>
+  call(api.POST('/v1/households/{id}/assign', { params: { path: { id } }, body: { steward_id } }))
+
+export const raiseMustVisit = (id: string, body: { trigger: MustVisitTrigger; date?: number | null; note?: string }) =>
+  call(api.POST('/v1/households/{id}/must-visits', { params: { path: { id } }, body }))
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** The upload's content type, from the file's name (CSV or Excel), or null for anything else. */
+export function importContentType(fileName: string): 'text/csv' | typeof XLSX_TYPE | null {
+  const n = fileName.toLowerCase()
+  if (n.endsWith('.csv')) return 'text/csv'
+  if (n.endsWith('.xlsx')) return XLSX_TYPE
+  return null
+}
+
+/** Imports households from the raw file, sent as it is; a 422 `bad_rows` carries every refused row. */
+export const importHouseholds = (compoundId: string, file: Blob, contentType: string) =>
+  call(
+    api.POST('/v1/compounds/{id}/households/import', {
+      params: { path: { id: compoundId } },
+      // The body is the file's bytes, not JSON.
+      body: file as unknown as string,
+      bodySerializer: (b: unknown) => b as BodyInit,
+      headers: { 'Content-Type': contentType },
+    }),
+  ) as Promise<ImportAnswer>
+
+// -- issues ---------------------------------------------------------------------------------------
+
+/** The issue's projection, with its timeline. */
+export const getIssue = (id: string) => call(api.GET('/v1/issues/{id}', { params: { path: { id } } })) as Promise<unknown> as Promise<IssueDoc>
+
+export const moveIssue = (id: string, status: IssueStatus, comment = '') =>
+  call(api.POST('/v1/issues/{id}/status', { params: { path: { id } }, body: { status, comment } }))
+
+export const commentIssue = (id: string, text: string) =>
+  call(api.POST('/v1/issues/{id}/comments', { params: { path: { id } }, body: { text } }))
+
+// -- plans and compounds ----------------------------------------------------------------------------
+
+/** A steward's plan for a month (an empty plan when none was made). */
+export const getPlan = (stewardId: string, month: string) =>
+  call(api.GET('/v1/plans/{steward_id}/{month}', { params: { path: { steward_id: stewardId, month } } })) as Promise<unknown> as Promise<PlanDoc>
+
+export const setPlan = (stewardId: string, month: string, households: string[]) =>
+  call(api.PUT('/v1/plans/{steward_id}/{month}', { params: { path: { steward_id: stewardId, month } }, body: { households } }))
+
+/** A compound's projection: its name and deadlines. */
+export const getCompound = (id: string) =>
+  call(api.GET('/v1/compounds/{id}', { params: { path: { id } } })) as Promise<unknown> as Promise<CompoundDoc>
+
+export const holidayMustVisits = (compoundId: string, body: { date?: number | null; note?: string }) =>
+  call(api.POST('/v1/compounds/{id}/holiday-must-visits', { params: { path: { id: compoundId } }, body }))
+
+export const setDeadlines = (compoundId: string, body: Partial<Record<TimelyKind, number>>) =>
+  call(api.PUT('/v1/compounds/{id}/deadlines', { params: { path: { id: compoundId } }, body }))
+
+// -- access log -------------------------------------------------------------------------------------
+
+export const accessLog = (before?: number, limit = 50) =>
+  call(api.GET('/v1/access-log', { params: { query: { before, limit } } })) as Promise<AccessEntry[]>

@@ -1,0 +1,220 @@
+// The schema's types under short names, and the shapes the OpenAPI document describes only in
+// words (report rows are `{type: object}` there, projections `additionalProperties: true`). Field lists follow the schema descriptions in
+// openapi.json and docs/documents.md; names and codes are the server's.
+import type { components } from './schema'
+
+export type Schemas = components['schemas']
+export type User = Schemas['User']
+export type Role = User['role']
+export type MeAnswer = Schemas['MeAnswer']
+export type Steward = Schemas['Steward']
+export type AccessEntry = Schemas['AccessEntryDoc']
+export type IssueStatus = Schemas['StatusBody']['status']
+export type MustVisitTrigger = Schemas['MustVisitBody']['trigger']
+export type TimelyKind = keyof Schemas['DeadlinesBody']
+
+export type Place = Schemas['Place']
+export type PlaceKind = Place['kind']
+export type Device = Schemas['Device']
+export type HouseholdRow = Schemas['HouseholdRow']
+export type HouseholdPage = Schemas['HouseholdPage']
+/** A new one-time enrolment code (`CodeAnswer`). */
+export type EnrolmentCode = Schemas['CodeAnswer']
+export type ImportAnswer = Schemas['ImportAnswer']
+export type BadRow = Schemas['BadRow']
+export type ErrorBody = Schemas['ErrorBody']
+
+export type IssueRoute = 'property_duty' | 'community_coordination'
+export type Timeliness = 'on_time' | 'late' | 'open' | 'overdue'
+
+/** `GET /v1/reports/visit-trend`: visits per month, oldest first. */
+export interface TrendPoint {
+  month: string
+  visits: number
+  households_visited: number
+}
+
+/** `GET /v1/reports/visits`: one row per steward and month. */
+export interface VisitsRow {
+  steward_id: string
+  steward: string
+  month: string
+  planned: number
+  planned_visited: number
+  visits: number
+  households_visited: number
+  plan_out_of_range: boolean
+}
+
+/** `GET /v1/reports/must-visits`: open must-visits, longest waiting first. */
+export interface MustVisitRow {
+  id: string
+  household_id: string
+  address: string
+  head_name: string
+  steward: string | null
+  trigger: MustVisitTrigger
+  trigger_zh?: string
+  date: number
+  age_days: number
+  server_seen_at: number | null
+}
+
+/** `GET /v1/reports/timely`. */
+export interface TimelyRow {
+  id: string
+  household_id: string
+  address: string
+  steward: string | null
+  kind: TimelyKind
+  kind_zh?: string
+  raised_at: number
+  deadline: number
+  resolved_at: number | null
+  timeliness: Timeliness
+  server_seen_at: number | null
+}
+export interface TimelyReport {
+  summary: Record<Timeliness, number>
+  rows: TimelyRow[]
+}
+
+/** `GET /v1/reports/issues`. */
+export interface IssueRow {
+  id: string
+  compound_id: string
+  reporter: string
+  reported_at: number
+  category: string
+  category_zh?: string
+  place: string
+  description: string
+  route: IssueRoute
+  status: IssueStatus
+  comments: number
+  last_update_at: number
+}
+export interface IssueCount {
+  status: IssueStatus
+  route: IssueRoute
+  count: number
+}
+export interface IssuesReport {
+  counts: IssueCount[]
+  issues: IssueRow[]
+}
+
+/** `GET /v1/reports/three-clears`: `percent` is [party members, basic profile, key service]. */
+export interface ThreeClearsRow {
+  steward_id: string
+  steward: string
+  households: number
+  party_member_known: number
+  basic_profile_complete: number
+  key_service_known: number
+  percent: [number, number, number]
+}
+
+// -- projections (docs/documents.md sections 3 to 6) ---------------------------------------------
+
+export interface Address {
+  building: string
+  unit: string
+  room: string
+}
+export interface Opinion {
+  category: string
+  text: string
+}
+export interface Visit {
+  id: string
+  at: number
+  recorded_at?: number
+  method: string
+  summary: string
+  opinions?: Opinion[]
+  hardships?: string
+  answers?: string[]
+  follow_up?: boolean
+  by?: string | null
+}
+export interface MustVisit {
+  id: string
+  trigger: MustVisitTrigger
+  date: number
+  note?: string
+  raised_by?: string | null
+  raised_at?: number
+  answered_at?: number | null
+  answered_by?: string | null
+}
+export interface TimelyResponse {
+  id: string
+  kind: TimelyKind
+  raised_at: number
+  note?: string
+  raised_by?: string | null
+  resolved_at?: number | null
+  resolved_by?: string | null
+}
+export interface PairingNote {
+  id: string
+  at: number
+  text: string
+  by?: string | null
+}
+export interface HouseholdDoc {
+  kind: 'household'
+  id: string
+  compound_id: string
+  steward_id: string | null
+  profile: {
+    address: Address
+    head_name: string
+    member_count: number
+    phone?: string | null
+    party_member: boolean | null
+    key_service: string[] | null
+    notes: string
+  }
+  visits: Visit[]
+  must_visits: MustVisit[]
+  timely: TimelyResponse[]
+  pairing: PairingNote[]
+}
+export interface TimelineEntry {
+  id?: string
+  at: number
+  by: string
+  role: 'steward' | 'property_company' | 'supervisor'
+  text: string
+  status?: IssueStatus | '' | null
+}
+export interface IssueDoc {
+  kind: 'issue'
+  id: string
+  compound_id: string
+  reporter_id: string
+  reported_at: number
+  category: string
+  place: string
+  description: string
+  route: IssueRoute
+  status: IssueStatus
+  timeline: TimelineEntry[]
+}
+export interface PlanDoc {
+  kind: 'plan'
+  id: string
+  compound_id: string
+  steward_id: string
+  month: string
+  households: string[]
+}
+export interface CompoundDoc {
+  kind: 'compound'
+  id: string
+  name: string
+  deadlines: { minutes: Partial<Record<TimelyKind, number>> }
+}
+

@@ -1,0 +1,50 @@
+// Words for the program's codes (statuses, routes, categories, triggers, kinds, reasons…). One
+// place: the `codes` section of the i18n messages, keyed by list and code. Where the server sends
+// its own Chinese label (`trigger_zh`, `kind_zh`, `category_zh`) the Chinese UI shows that one.
+import { i18n } from '../i18n'
+
+export const CODES = {
+  status: ['reported', 'accepted', 'in_progress', 'resolved', 'verified', 'reopened'],
+  route: ['property_duty', 'community_coordination'],
+  issueCategory: [
+    'sanitation_dead_corner', 'illegal_construction', 'safety_hazard', 'occupied_public_space', 'ebike_parking',
+    'flying_wire_charging', 'other',
+  ],
+  trigger: ['major_holiday', 'illness_or_death', 'disaster_or_accident', 'hardship', 'strong_emotions'],
+  timelyKind: ['follow_up_visit', 'urgent_help', 'dispute', 'major_incident'],
+  keyService: ['elderly_alone', 'illness', 'disability', 'hardship', 'other'],
+  visitMethod: ['door_visit', 'individual_talk', 'group_discussion'],
+  opinionCategory: ['property_service', 'sanitation', 'safety', 'facilities', 'neighbourhood', 'livelihood', 'other'],
+  partyRole: ['steward', 'property_company', 'supervisor'],
+  timeliness: ['on_time', 'late', 'open', 'overdue'],
+  role: ['admin', 'supervisor', 'property'],
+  placeKind: ['district', 'town', 'community', 'compound', 'building'],
+} as const
+
+export type CodeList = keyof typeof CODES
+
+/** The words for `code` in `list`; the server's Chinese label when given and the UI is Chinese. */
+export function codeLabel(list: CodeList, code: string | null | undefined, serverZh?: string | null): string {
+  if (code === null || code === undefined || code === '') return '—'
+  const g = i18n.global
+  if (serverZh && g.locale.value === 'zh-CN') return serverZh
+  const key = `codes.${list}.${code}`
+  return g.te(key) ? g.t(key) : code
+}
+
+/** The list's codes with their words, for selects and filters. */
+export function codeOptions(list: CodeList): { value: string; label: string }[] {
+  return CODES[list].map((value) => ({ value, label: codeLabel(list, value) }))
+}
+
+/** An access-log action (`household`, `pull`, `report:<name>:<format>`) in words. */
+export function actionLabel(action: string): string {
+  const g = i18n.global
+  const m = /^report:([^:]+):(.+)$/.exec(action)
+  if (m) {
+    const key = `codes.report.${m[1]}`
+    return g.t('accessLog.report', { name: g.te(key) ? g.t(key) : m[1], format: m[2].toUpperCase() })
+  }
+  const key = `codes.action.${action}`
+  return g.te(key) ? g.t(key) : action
+}

@@ -1,0 +1,53 @@
+// Which screens each role sees. A property company works only on the issues in its duty; admins
+// also manage places and accounts and read the access log.
+import type { Role } from '../api/types'
+
+export interface MenuItem {
+  /** The route name, also the `data-test` suffix (`menu-<name>`). */
+  name: string
+  path: string
+  /** i18n key. */
+  label: string
+  icon: string
+  roles: readonly Role[]
+}
+
+const ALL: readonly Role[] = ['admin', 'supervisor', 'property']
+const STAFF: readonly Role[] = ['admin', 'supervisor']
+const ADMIN: readonly Role[] = ['admin']
+
+export const MENU: readonly MenuItem[] = [
+  { name: 'overview', path: '/overview', label: 'menu.overview', icon: 'DataAnalysis', roles: STAFF },
+  { name: 'stewards', path: '/stewards', label: 'menu.stewards', icon: 'User', roles: STAFF },
+  { name: 'households', path: '/households', label: 'menu.households', icon: 'House', roles: STAFF },
+  { name: 'plans', path: '/plans', label: 'menu.plans', icon: 'Calendar', roles: STAFF },
+  { name: 'issues', path: '/issues', label: 'menu.issues', icon: 'Warning', roles: ALL },
+  { name: 'admin', path: '/admin', label: 'menu.admin', icon: 'Setting', roles: ADMIN },
+  { name: 'access-log', path: '/access-log', label: 'menu.accessLog', icon: 'Document', roles: ADMIN },
+]
+
+export function menuFor(role: Role | null | undefined): MenuItem[] {
+  if (!role) return []
+  return MENU.filter((m) => m.roles.includes(role))
+}
+
+/** Routes reached by drilling down, and who may open them. */
+const EXTRA: Record<string, readonly Role[]> = {
+  household: STAFF,
+  'must-visits': STAFF,
+  timely: STAFF,
+  'enrol-print': STAFF,
+}
+
+/** Whether `role` may open the route called `name` (routes not listed are open to everyone). */
+export function mayOpen(role: Role | null | undefined, name: string): boolean {
+  const item = MENU.find((m) => m.name === name)
+  const roles = item?.roles ?? EXTRA[name]
+  if (!roles) return true
+  return !!role && roles.includes(role)
+}
+
+/** Where a role lands after signing in. */
+export function homeFor(role: Role | null | undefined): string {
+  return menuFor(role)[0]?.path ?? '/login'
+}

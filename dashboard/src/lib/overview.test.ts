@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { issuesTable, mustVisitsTable, stewardIdsByName, trendTable, visitsTable } from './overview'
+import type { MustVisitRow } from '../api/types'
+
+const P = { place: 'c1' }
+
+describe("the overview's tables beside the charts", () => {
+  it("link each steward's row to that steward's households", () => {
+    const rows = visitsTable([{ steward_id: 's1', steward: '李秀英', month: '2026-12', planned: 12, planned_visited: 5, visits: 9, households_visited: 7, plan_out_of_range: false }], P)
+    expect(rows).toEqual([
+      { key: 's1', test: 'overview-steward-row', attrs: { 'steward-id': 's1' }, to: { name: 'households', query: { steward_id: 's1', place: 'c1' } }, cells: ['李秀英', 12, 5, 7] },
+    ])
+  })
+
+  it('count open must-visits per steward, by name, and leave a shared or missing name unlinked', () => {
+    const ids = stewardIdsByName([
+      { id: 's1', compound_id: 'c1', name: '李秀英' },
+      { id: 's2', compound_id: 'c1', name: '王建国' },
+      { id: 's3', compound_id: 'c2', name: '王建国' },
+    ])
+    const mv = (steward: string | null, age_days: number) => ({ steward, age_days }) as MustVisitRow
+    const rows = mustVisitsTable([mv('李秀英', 3), mv('李秀英', 20), mv('王建国', 1), mv(null, 40)], ids, {}, '未分配')
+    expect(rows.map((r) => [r.test, r.attrs?.['steward-id'], r.cells])).toEqual([
+      ['overview-steward-row', 's1', ['李秀英', 2, 1]],
+      ['overview-row', undefined, ['未分配', 1, 1]],
+      ['overview-row', undefined, ['王建国', 1, 0]],
+    ])
+    expect(rows[0].to).toEqual({ name: 'households', query: { open_must_visit: 'true', steward_id: 's1' } })
+  })
+
+  it('link issue statuses to the board and months to the overview', () => {
+    const rows = issuesTable([{ status: 'reported', route: 'property_duty', count: 2 }, { status: 'reported', route: 'community_coordination', count: 1 }], {})
+    expect(rows[0]).toMatchObject({ test: 'overview-status-row', attrs: { status: 'reported' }, to: { name: 'issues', query: { status: 'reported' } } })
+    expect(rows[0].cells.slice(1)).toEqual([2, 1])
+    expect(trendTable([{ month: '2026-11', visits: 3, households_visited: 2 }, { month: '2026-12', visits: 5, households_visited: 4 }], {}).map((r) => r.key)).toEqual(['2026-12', '2026-11'])
+  })
+})

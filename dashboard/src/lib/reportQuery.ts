@@ -1,0 +1,173 @@
+// The report lists' filters (must-visits, timely, the issue board), kept in the page's URL under
+// the server's own parameter names, and the query they become. The list asks the report with
+// that query and the export buttons download the same query plus `format`, so an export is
+// exactly the filtered list. Every filter is applied by the server (to the JSON, the files and
+// the counts alike); the browser only groups the board's issues into status columns.
+import type { LocationQuery } from 'vue-router'
+import { exportUrl, type ExportFormat } from '../api/client'
+import { CODES, type CodeList } from './labels'
+import { currentMonth, isMonth } from './format'
+
+export const REPORT_PATHS = {
+  visits: '/v1/reports/visits',
+  mustVisits: '/v1/reports/must-visits',
+  timely: '/v1/reports/timely',
+  issues: '/v1/reports/issues',
+  threeClears: '/v1/reports/three-clears',
+  ledger: '/v1/reports/visit-ledger',
+  trend: '/v1/reports/visit-trend',
+} as const
+
+// -- reading the URL ------------------------------------------------------------------------------
+
+function one(q: LocationQuery, k: string): string {
+  const v = q[k]
+  if (Array.isArray(v)) return v[0] ?? ''
+  return v ?? ''
+}
+
+/** A code of `list`, or `''` for anything else. */
+function code(q: LocationQuery, k: string, list: CodeList): string {
+  const v = one(q, k)
+  return (CODES[list] as readonly string[]).includes(v) ? v : ''
+}
+
+/** A whole number of days ≥ 0 (0: no filter). */
+function days(q: LocationQuery, k: string): number {
+  const n = Number(one(q, k))
+  return Number.isInteger(n) && n > 0 ? n : 0
+}
+
+function set(out: Record<string, string | number>, k: string, v: string | number) {
+  if (v !== '' && v !== 0) out[k] = v
+}
+
+// -- must-visits ----------------------------------------------------------------------------------
+
+export interface MustVisitFilters {
+  place: string
+  steward_id: string
+  /** A must-visit trigger code. */
+  trigger: string
+  /** Only those waiting at least this many days (0: all). */
+  min_age_days: number
+}
+
+/** `GET /v1/reports/must-visits`'s query (unset filters left out). */
+export type MustVisitsQuery = { place?: string; steward_id?: string; trigger?: string; min_age_days?: number }
+
+export function mustVisitFilters(q: LocationQuery): MustVisitFilters {
+  return { place: one(q, 'place'), steward_id: one(q, 'steward_id'), trigger: code(q, 'trigger', 'trigger'), min_age_days: days(q, 'min_age_days') }
+}
+
+export function mustVisitsQuery(f: MustVisitFilters): MustVisitsQuery {
+  const out: Record<string, string | number> = {}
+  set(out, 'place', f.place)
+  set(out, 'steward_id', f.steward_id)
+  set(out, 'trigger', f.trigger)
+  set(out, 'min_age_days', f.min_age_days)
+  return out as MustVisitsQuery
+}
+
+// -- timely responses -------------------------------------------------------------------------------
+
+export interface TimelyFilters {
+  month: string
+  place: string
+  steward_id: string
+  /** A timely kind code. */
+  kind: string
+  /** `on_time`, `late`, `open` or `overdue`. */
+  timeliness: string
+}
+
+export type TimelyQuery = { month: string; place?: string; steward_id?: string; kind?: string; timeliness?: string }
+
+export function timelyFilters(q: LocationQuery, now: number = Date.now()): TimelyFilters {
+  const m = one(q, 'month')
+  return {
+    month: isMonth(m) ? m : currentMonth(now),
+    place: one(q, 'place'),
+    steward_id: one(q, 'steward_id'),
+    kind: code(q, 'kind', 'timelyKind'),
+    timeliness: code(q, 'timeliness', 'timeliness'),
+  }
+}
+
+export function timelyQuery(f: TimelyFilters): TimelyQuery {
+  const out: Record<string, string | number> = { month: f.month }
+  set(out, 'place', f.place)
+  set(out, 'steward_id', f.steward_id)
+  set(out, 'kind', f.kind)
+  set(out, 'timeliness', f.timeliness)
+  return out as TimelyQuery
+}
+
+// -- the issue board ----------------------------------------------------------------------------------
+
+export interface IssueFilters {
+  /** A place; a compound id narrows to that compound. */
+  place: string
+  steward_id: string
+  /** An issue status (a drill-down: only that column). */
+  status: string
+  /** `property_duty` or `community_coordination`. */
+  route: string
+  /** An issue category code. */
+  category: string
+  /** Only issues reported at least this many days ago (0: all). */
+  min_age_days: number
+}
+
+export type IssuesQuery = {
+  place?: string
+  steward_id?: string
+  status?: string
+  route?: string
+  category?: string
+  min_age_days?: number
+}
+
+export function issueFilters(q: LocationQuery): IssueFilters {
+  return {
+    place: one(q, 'place'),
+    steward_id: one(q, 'steward_id'),
+    status: code(q, 'status', 'status'),
+    route: code(q, 'route', 'route'),
+    category: code(q, 'category', 'issueCategory'),
+    min_age_days: days(q, 'min_age_days'),
+  }
+}
+
+export function issuesQuery(f: IssueFilters): IssuesQuery {
+  const out: Record<string, string | number> = {}
+  set(out, 'place', f.place)
+  set(out, 'steward_id', f.steward_id)
+  set(out, 'status', f.status)
+  set(out, 'route', f.route)
+  set(out, 'category', f.category)
+  set(out, 'min_age_days', f.min_age_days)
+  return out as IssuesQuery
+}
+
+// -- both ways --------------------------------------------------------------------------------------
+
+/** A list's query as the page's URL query (what the `…Filters` readers take back). */
+export function toRoute(q: object): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') out[k] = String(v)
+  return out
+}
+
+/** The export of a report list: exactly its query plus `format`. */
+export function reportExportUrl(path: string, query: object, format: ExportFormat): string {
+  return exportUrl(path, query as Record<string, string | number>, format)
+}
+
+/** The month's visit ledger (遍访纪实台账) as Excel, for a place and, optionally, one steward. */
+export function ledgerQuery(month: string, place?: string | null, stewardId?: string | null): Record<string, string> {
+  const out: Record<string, string> = { month }
+  if (place) out.place = place
+  if (stewardId) out.steward_id = stewardId
+  return out
+}
