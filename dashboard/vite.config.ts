@@ -33,6 +33,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/testSetup.ts'],
     css: false,
+    // Mounting a page of Element Plus tables takes seconds on a busy 2-core machine (CI runs the
+    // Rust build beside nothing, but a developer's benchmark may); no test waits on a clock.
+    testTimeout: 30_000,
     server: { deps: { inline: ['element-plus'] } },
   },
 })
