@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_device_last_sync.sql"),
     include_str!("migrations/0005_household_index.sql"),
     include_str!("migrations/0006_report_index.sql"),
+    include_str!("migrations/0007_read_indexes.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -1422,6 +1423,15 @@ impl Storage for SqliteStorage {
                     (format!("SELECT doc_id, kind, compound_id, steward_id, seq, json FROM projections WHERE seq > ?1 AND compound_id IN ({list})"), vec![])
                 }
             };
+            // The kind is filtered in SQL: a town's rows of one kind, not all its projections.
+            let (sql, args) = match &kind_code {
+                None => (sql, args),
+                Some(k) => {
+                    let mut args = args;
+                    args.push(k.clone());
+                    (format!("{sql} AND kind = ?{}", args.len() + 1), args)
+                }
+            };
             let mut stmt = c.prepare(&format!("{sql} ORDER BY seq"))?;
             let mut params_vec: Vec<&dyn rusqlite::ToSql> = vec![&since];
             for a in &args {
@@ -1431,7 +1441,6 @@ impl Storage for SqliteStorage {
                 .query_map(params_vec.as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
                 .collect::<Result<_, _>>()?;
             rows.into_iter()
-                .filter(|r| kind_code.as_deref().is_none_or(|k| k == r.1))
                 .map(|(id, kind, comp, steward, seq, json)| {
                     Ok(ProjectionRow {
                         doc_id: uuid_of(&id)?,

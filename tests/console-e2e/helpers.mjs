@@ -283,7 +283,7 @@ export async function newPage(browser, { viewport = DESKTOP, phone = false } = {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
-    ...(phone ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
+    ...(phone ? { deviceScaleFactor: 1, isMobile: true, hasTouch: true } : {}),
   })
   context.setDefaultTimeout(10_000)
   const page = await context.newPage()
@@ -320,10 +320,26 @@ export async function menuNames(page) {
   return (await m.evaluateAll((els) => els.map((e) => e.getAttribute('data-test')))).map((s) => s.replace(/^menu-/, ''))
 }
 
-export async function screenshot(page, name) {
+/** Waits until the element has stopped moving (a drawer or dialog at the end of its transition). */
+export async function settled(locator, { timeout = 5000 } = {}) {
+  let last = ''
+  await until(
+    async () => {
+      const b = await locator.boundingBox()
+      const now = b ? `${Math.round(b.x)},${Math.round(b.y)},${Math.round(b.width)},${Math.round(b.height)}` : ''
+      const same = now !== '' && now === last
+      last = now
+      return same
+    },
+    { timeout, interval: 120, what: 'the element to settle' },
+  )
+}
+
+/** `target/console-screens/<name>.png`: the whole page, or (`fullPage: false`) what the window shows, for overlays. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   fs.mkdirSync(SCREENS, { recursive: true })
   const file = path.join(SCREENS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
+  await page.screenshot({ path: file, fullPage, animations: 'disabled' })
   return file
 }
 

@@ -800,7 +800,14 @@ async fn list_filters_apply_to_the_json_the_counts_and_every_export_alike() {
             assert_eq!(counted, want as u64, "{path}");
         }
     }
+    // The overview's figure: every issue counted, none listed; a file still holds every row.
+    let (_, v) = sup.get("/v1/reports/issues?counts_only=true&route=property_duty").await;
+    assert_eq!(v["issues"].as_array().map(Vec::len), Some(0), "{v}");
+    assert_eq!(v["counts"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>(), 1);
+    let (_, csv) = sup.get_text("/v1/reports/issues?counts_only=true&format=csv").await;
+    assert_eq!(csv.lines().count(), 1 + 2);
     for (path, field) in [
+        ("/v1/reports/issues?counts_only=yes", "counts_only"),
         ("/v1/reports/must-visits?trigger=flood", "trigger"),
         ("/v1/reports/must-visits?min_age_days=-1", "min_age_days"),
         ("/v1/reports/timely?kind=x", "kind"),

@@ -126,6 +126,8 @@ export type IssuesQuery = {
   route?: string
   category?: string
   min_age_days?: number
+  /** The overview's figure: counts only, no rows (a district has tens of thousands of issues). */
+  counts_only?: boolean
 }
 
 export function issueFilters(q: LocationQuery): IssueFilters {

@@ -21,6 +21,7 @@ pub(super) struct ReportQuery {
     route: Option<String>,
     category: Option<String>,
     min_age_days: Option<String>,
+    counts_only: Option<String>,
 }
 
 /// Parses an optional code of a closed list: `field` names it in the 400.
@@ -569,6 +570,8 @@ pub(super) async fn report_timely(
         ("route" = Option<String>, Query, description = "`property_duty` or `community_coordination`."),
         ("category" = Option<String>, Query, description = "Only this category (a code, e.g. `safety_hazard`)."),
         ("min_age_days" = Option<u32>, Query, description = "Only issues reported at least this many days ago."),
+        ("counts_only" = Option<bool>, Query, description = "`true`: the JSON's `issues` is empty, `counts` counts them \
+all (an overview's figure; a district has tens of thousands of issues). Files always hold every row."),
         openapi::ReportParams,
     ),
     responses(
@@ -604,6 +607,13 @@ pub(super) async fn report_issues(
                 && min_age.is_none_or(|d| now.saturating_sub(r.reported_at) >= d * 86_400_000)
         });
         let counts = reports::issue_counts(&issues);
+        let counts_only = match q.counts_only.as_deref().map(str::trim) {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(v) => {
+                return Err(ApiError::field("counts_only", format!("counts_only {v:?} is neither true nor false")))
+            }
+        };
         let mut t = Table::new(
             "issues",
             "问题",
@@ -635,7 +645,8 @@ pub(super) async fn report_issues(
                 ]
             })
             .collect();
-        Report::new(&serde_json::json!({ "counts": counts, "issues": issues }), t)
+        let listed: &[reports::IssueRow] = if counts_only { &[] } else { &issues };
+        Report::new(&serde_json::json!({ "counts": counts, "issues": listed }), t)
     })
     .await
 }

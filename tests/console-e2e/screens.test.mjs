@@ -1,0 +1,230 @@
+// Screenshots of every screen of the console at 1366×768 and on a phone (390×844), into
+// target/console-screens/<screen>-<width>.png, against its own demo server. Each screen is shot
+// once its data is on it; the text of each is checked for untranslated i18n keys.
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, afterEach, before, describe, test } from 'node:test'
+import {
+  DESKTOP, PHONE, SCREENS, USERS, apiGet, apiSignIn, goHash, launchBrowser, log, newPage, screenshot, sel, settled, signIn, startServer, step, until,
+} from './helpers.mjs'
+
+/** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|admin|accessLog|fields|clears|password|codes)\.[a-zA-Z][\w.]*/g
+
+/** Waits until the page's ECharts canvases stop changing (their animations have ended). */
+async function chartsSettled(page) {
+  let last = ''
+  let same = 0
+  await until(
+    async () => {
+      const now = await page.evaluate(() =>
+        [...document.querySelectorAll('canvas')].map((c) => {
+          const d = c.toDataURL()
+          let h = 0
+          for (let i = 0; i < d.length; i += 7) h = (h * 31 + d.charCodeAt(i)) | 0
+          return `${c.width}x${c.height}:${h}`
+        }).join(','),
+      )
+      same = now && now === last ? same + 1 : 0
+      last = now
+      return same >= 2
+    },
+    { timeout: 8000, interval: 200, what: 'the charts to settle' },
+  )
+}
+
+describe('screens of the console', { timeout: 180_000 }, () => {
+  let tmp, server, browser, url
+  const contexts = new Set()
+  const open = () => [...contexts].flatMap((c) => c.pages())
+  const shot = []
+  const rawKeys = new Map()
+  const untranslatedActions = new Set()
+
+  async function as(user, viewport) {
+    const s = await newPage(browser, { viewport, phone: viewport.width < 768 })
+    contexts.add(s.context)
+    await signIn(s.page, url, user)
+    return s
+  }
+  const overflow = new Map()
+  async function take(page, screen, width, { overlay = false } = {}) {
+    const file = await screenshot(page, `${screen}-${width}`, { fullPage: !overlay })
+    shot.push(path.basename(file))
+    const text = await page.locator('body').innerText()
+    const keys = [...new Set(text.match(RAW_KEY) ?? [])]
+    if (keys.length) rawKeys.set(`${screen}-${width}`, keys)
+    // Wider than the window: the page scrolls sideways (a phone zooms it out).
+    const wide = await page.evaluate((w) => {
+      const sw = document.documentElement.scrollWidth
+      if (sw <= w + 1) return null
+      const out = []
+      for (const e of document.querySelectorAll('body *')) {
+        const r = e.getBoundingClientRect()
+        const pr = e.parentElement?.getBoundingClientRect()
+        if (r.width > 0 && r.right > w + 1 && pr && pr.right <= w + 1 && getComputedStyle(e.parentElement).overflowX === 'visible')
+          out.push(`${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/)[0] : ''}${e.dataset.test ? `[data-test=${e.dataset.test}]` : ''} to ${Math.round(r.right)} px`)
+      }
+      return `${sw} px wide: ${[...new Set(out)].slice(0, 3).join(', ')}`
+    }, width)
+    if (wide) {
+      overflow.set(`${screen}-${width}`, wide)
+      log(`  ${screen}-${width}: ${wide}`)
+    }
+  }
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'console-screens-'))
+    await step('screens-start: demo server and Chromium', [], async () => {
+      ;[server, browser] = await Promise.all([startServer(tmp), launchBrowser()])
+      url = server.url
+      fs.mkdirSync(SCREENS, { recursive: true })
+    })
+  })
+  afterEach(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    contexts.clear()
+  })
+  after(async () => {
+    await browser?.close().catch(() => {})
+    await server?.stop()
+    if (shot.length) log(`${shot.length} screenshots in ${SCREENS}`)
+    if (tmp && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true })
+  })
+
+  for (const viewport of [DESKTOP, PHONE]) {
+    const w = viewport.width
+    test(`every screen at ${w}×${viewport.height}`, async () => {
+      const cookie = await apiSignIn(url, USERS.community)
+      const households = await apiGet(url, cookie, '/v1/households?per_page=50&sort=visits&order=desc')
+      const household = households.rows[0]
+      const stewards = await apiGet(url, cookie, '/v1/stewards')
+
+      await step(`screen-login-${w}: the sign-in page`, open, async () => {
+        const s = await newPage(browser, { viewport, phone: w < 768 })
+        contexts.add(s.context)
+        await s.page.goto(`${url}/#/login`)
+        await s.page.locator(sel('login-submit')).waitFor()
+        await take(s.page, 'login', w)
+        // A wrong password is refused in words.
+        await s.page.locator(sel('login-username')).fill('demo-supervisor')
+        await s.page.locator(sel('login-password')).fill('wrong-password')
+        await s.page.locator(sel('login-submit')).click()
+        await s.page.locator(sel('login-error')).waitFor()
+        await take(s.page, 'login-error', w)
+      })
+
+      const { page } = await as(USERS.community, viewport)
+
+      await step(`screen-overview-${w}: overview`, open, async () => {
+        await page.waitForURL(/#\/overview/)
+        for (const c of ['chart-visits', 'chart-must-visits', 'chart-timely', 'chart-issues', 'chart-clears', 'chart-trend']) await page.locator(`${sel(c)} canvas`).first().waitFor()
+        await page.locator(sel('overview-steward-row')).first().waitFor()
+        await page.locator(sel('live-status', { state: 'open' })).waitFor()
+        await chartsSettled(page)
+        await take(page, 'overview', w)
+      })
+
+      if (w < 768) {
+        await step(`screen-menu-${w}: the phone menu`, open, async () => {
+          await page.locator(sel('menu-toggle')).click()
+          const drawer = page.locator(sel('menu-drawer'))
+          await drawer.locator(sel('menu-stewards')).waitFor()
+          assert.equal(await page.locator(sel('menu')).count(), 0, 'no side menu on a phone')
+          await settled(page.locator('.el-drawer').filter({ has: drawer }))
+          await take(page, 'menu', w, { overlay: true })
+          await drawer.locator(sel('menu-stewards')).click()
+          await page.waitForURL(/#\/stewards/)
+          await drawer.waitFor({ state: 'hidden' })
+        })
+      }
+
+      await step(`screen-stewards-${w}: stewards, and the enrolment code's QR dialog`, open, async () => {
+        await goHash(page, '/stewards')
+        const rows = page.locator(sel('steward-row'))
+        await until(async () => (await rows.count()) === stewards.length, { what: `${stewards.length} steward rows` })
+        await page.locator(`${sel('steward-row')} td`).filter({ hasText: '%' }).first().waitFor()
+        await take(page, 'stewards', w)
+        await rows.first().locator(sel('issue-enrolment')).click()
+        const dialog = page.locator(sel('enrol-dialog'))
+        await dialog.locator(`${sel('enrol-qr')} svg`).waitFor()
+        assert.match(await dialog.locator(sel('enrol-code')).innerText(), /[0-9A-Z]{4}/)
+        assert.match(await dialog.locator(sel('enrol-qr')).getAttribute('data-uri'), /^redsteward:\/\/enrol\?server=/)
+        await settled(dialog)
+        await take(page, 'enrol', w, { overlay: true })
+        await page.keyboard.press('Escape')
+        await dialog.waitFor({ state: 'hidden' })
+      })
+
+      await step(`screen-households-${w}: households`, open, async () => {
+        await goHash(page, '/households')
+        await until(async () => (await page.locator(sel('households-total')).getAttribute('data-total')) === String(households.total), { what: 'the total' })
+        await page.locator(sel('household-row')).first().waitFor()
+        await take(page, 'households', w)
+      })
+
+      await step(`screen-household-${w}: a household's page`, open, async () => {
+        await goHash(page, `/households/${household.id}`)
+        await page.locator(sel('household-title')).filter({ hasText: household.head_name }).waitFor()
+        await page.locator(sel('household-visit')).first().waitFor()
+        await take(page, 'household', w)
+      })
+
+      await step(`screen-plans-${w}: plans (a steward's month)`, open, async () => {
+        await goHash(page, `/plans?steward_id=${stewards[0].id}`)
+        await page.locator(sel('plan-row')).first().waitFor()
+        await page.locator(sel('plan-count')).waitFor()
+        await take(page, 'plans', w)
+        await page.locator('#tab-holiday').click()
+        await page.locator(sel('holiday-submit')).waitFor()
+        await take(page, 'plans-holiday', w)
+      })
+
+      await step(`screen-issues-${w}: the issue board with the drawer open`, open, async () => {
+        await goHash(page, '/issues')
+        const card = page.locator(sel('issue-card')).first()
+        await card.waitFor()
+        await take(page, 'issues', w)
+        await card.click()
+        const drawer = page.locator(sel('issue-drawer'))
+        await drawer.locator(sel('issue-description')).waitFor()
+        await drawer.locator(`${sel('issue-timeline')} .el-timeline-item`).first().waitFor()
+        await settled(drawer)
+        await take(page, 'issue-drawer', w, { overlay: true })
+      })
+
+      const admin = await as(USERS.admin, viewport)
+      await step(`screen-admin-${w}: places and accounts`, open, async () => {
+        await goHash(admin.page, '/admin')
+        await admin.page.locator(sel('place-tree')).getByText('蜀汉美郡').first().waitFor()
+        await take(admin.page, 'admin', w)
+        // The tabs have no data-test of their own: Element Plus names them #tab-<name>.
+        await admin.page.locator('#tab-users').click()
+        await admin.page.locator(`${sel('users-table')} tbody tr`).filter({ hasText: 'demo-property' }).waitFor()
+        await take(admin.page, 'admin-users', w)
+      })
+      await step(`screen-access-log-${w}: the access log`, open, async () => {
+        await goHash(admin.page, '/access-log')
+        await admin.page.locator(`${sel('access-log-table')} tbody tr`).first().waitFor()
+        await take(admin.page, 'access-log', w)
+        // The action column in words: only the format may be in Latin letters.
+        const actions = await admin.page.locator(`${sel('access-log-table')} tbody tr td:nth-child(4)`).allInnerTexts()
+        for (const a of actions) if (/[a-z]{3,}/.test(a.replace(/JSON|CSV|XLSX/g, ''))) untranslatedActions.add(a.trim())
+      })
+    })
+  }
+
+  test('no screen shows an untranslated i18n key', () => {
+    assert.deepEqual(Object.fromEntries(rawKeys), {}, 'raw i18n keys on the screens')
+  })
+
+  // Known console bugs, kept visible as TODO (reported, not failing the run).
+  test('the access log names every action in Chinese', { todo: 'codes.report (i18n/zh-CN.ts) lacks the server\'s table names open-must-visits, timely-responses, visits-<month>, visit-ledger-<month>, visit-trend-<month>' }, () => {
+    assert.deepEqual([...untranslatedActions], [])
+  })
+  test('no screen is wider than the window', { todo: 'the header (user menu) is 433 px wide on a 390 px phone: LayoutView.vue' }, () => {
+    assert.deepEqual(Object.fromEntries(overflow), {})
+  })
+})
