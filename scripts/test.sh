@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the UI's and the console's unit tests, documentation examples, a bounded fuzzing run, unit tests
 # and cross-crate tests (real servers, real stores, and the real app window driven over
-# WebDriver). The test runner's summary is the last thing printed.
+# WebDriver), and the console in Chromium (playwright-core). The test runner's summary is the
+# last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-tools.sh
@@ -26,6 +27,9 @@ cargo test --workspace --doc --locked
 
 echo "==> fuzzing the sync envelope, the gate in front of Automerge and the push path (${STEWARD_FUZZ_SECONDS:-60} s each)"
 ./scripts/fuzz.sh "${STEWARD_FUZZ_SECONDS:-60}"
+
+echo "==> the console end to end in a real browser (Chromium; screens under target/console-screens/)"
+npm --prefix tests/console-e2e test
 
 echo "==> tests (screens of the app window are saved under target/e2e-screens/)"
 cargo nextest run --workspace --locked --no-fail-fast

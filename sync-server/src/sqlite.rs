@@ -882,22 +882,36 @@ impl Storage for SqliteStorage {
     }
 
     fn visit_trend(&self, slice: &Slice, ranges: &[(Millis, Millis)]) -> Result<Vec<(u32, u32)>> {
-        let mut args: Vec<rusqlite::types::Value> = vec![0.into(), 0.into()];
-        let Some(filter) = slice_filter(slice, "v.compound_id", "h.steward_id", &mut args) else {
-            return Ok(vec![(0, 0); ranges.len()]);
+        let (Some(first), Some(last)) = (ranges.first(), ranges.last()) else { return Ok(Vec::new()) };
+        // One pass over the index: each visit falls into the range its time opens (the ranges
+        // are consecutive months, oldest first).
+        let mut args: Vec<rusqlite::types::Value> = vec![first.0.into(), last.1.into()];
+        let mut case = String::from("CASE");
+        for (k, (_, to)) in ranges.iter().enumerate() {
+            args.push((*to).into());
+            case.push_str(&format!(" WHEN v.at < ?{} THEN {k}", args.len()));
+        }
+        case.push_str(" END");
+        let mut out = vec![(0, 0); ranges.len()];
+        let (join, steward_col) = if slice.steward_id.is_some() {
+            ("JOIN household_index h ON h.doc_id = v.household_id", "h.steward_id")
+        } else {
+            ("", "v.by_steward")
         };
+        let Some(filter) = slice_filter(slice, "v.compound_id", steward_col, &mut args) else { return Ok(out) };
         self.read(|c| {
             let sql = format!(
-                "SELECT count(*), count(DISTINCT v.household_id)
-                 FROM visit_index v JOIN household_index h ON h.doc_id = v.household_id
-                 WHERE v.at >= ?1 AND v.at < ?2 {filter}"
+                "SELECT {case} AS k, count(*), count(DISTINCT v.household_id)
+                 FROM visit_index v {join} WHERE v.at >= ?1 AND v.at < ?2 {filter} GROUP BY k"
             );
-            let mut stmt = c.prepare_cached(&sql)?;
-            let mut out = Vec::with_capacity(ranges.len());
-            for (from, to) in ranges {
-                args[0] = (*from).into();
-                args[1] = (*to).into();
-                out.push(stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?);
+            let rows: Vec<(Option<usize>, u32, u32)> = c
+                .prepare_cached(&sql)?
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            for (k, visits, households) in rows {
+                if let Some(slot) = k.and_then(|k| out.get_mut(k)) {
+                    *slot = (visits, households);
+                }
             }
             Ok(out)
         })

@@ -101,8 +101,11 @@ impl Table {
 
     pub fn xlsx(&self, zone: ProgramZone) -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
-        let sheet = book.add_worksheet();
+        // Rows go to a temporary file as they are written, not into memory: a district's ledger
+        // is tens of thousands of rows.
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(sheet_name(&self.sheet))?;
+        fit_columns(sheet, &self.headers, &self.rows)?;
         let styles = Styles::new();
         for (c, h) in self.headers.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
@@ -114,7 +117,6 @@ impl Table {
         if !self.rows.is_empty() && !self.headers.is_empty() {
             sheet.autofilter(0, 0, self.rows.len() as u32, self.headers.len() as u16 - 1)?;
         }
-        fit_columns(sheet, &self.headers, &self.rows)?;
         book.save_to_buffer()
     }
 }
@@ -124,8 +126,9 @@ impl Table {
 /// wide, the header repeated on every page.
 pub fn handbook_xlsx(title: &str, subtitle: &str, t: &Table, zone: ProgramZone) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
+    let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(sheet_name(&t.sheet))?;
+    fit_columns(sheet, &t.headers, &t.rows)?;
     let styles = Styles::new();
     let last = t.headers.len().max(1) as u16 - 1;
     sheet.merge_range(0, 0, 0, last, title, &styles.title)?;
@@ -138,7 +141,6 @@ pub fn handbook_xlsx(title: &str, subtitle: &str, t: &Table, zone: ProgramZone) 
     for (r, row) in t.rows.iter().enumerate() {
         write_row(sheet, r as u32 + 3, row, zone, &styles)?;
     }
-    fit_columns(sheet, &t.headers, &t.rows)?;
     sheet.set_landscape();
     sheet.set_paper_size(9); // A4
     sheet.set_print_fit_to_pages(1, 0);

@@ -258,7 +258,7 @@ async fn main() {
         format!("/v1/reports/visits?month={month}&place={place}"),
         format!("/v1/reports/must-visits?place={place}"),
         format!("/v1/reports/timely?month={month}&place={place}"),
-        format!("/v1/reports/issues?place={place}"),
+        format!("/v1/reports/issues?place={place}&counts_only=true"),
         format!("/v1/reports/three-clears?place={place}"),
         format!("/v1/reports/visit-trend?month={month}&place={place}"),
     ];

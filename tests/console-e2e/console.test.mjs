@@ -1,6 +1,14 @@
-// The supervisors' console end to end: a demo server and a steward's phone (device-sim) started
-// here, Debian's Chromium driven by playwright-core. Each step checks the data on the page
-// against the API. Run: npm --prefix tests/console-e2e test
+// The supervisors' console end to end: a demo server and a steward's phone (device-sim, the real
+// client crate) started here in a temp directory, Debian's Chromium driven by playwright-core.
+// Each step checks the data on the page against the API (scope by role, a refused household,
+// drilling down, the holiday must-visit, an issue's move and comment, a synced visit shown live,
+// the XLSX ledger, revoking the phone). A failed step leaves target/console-screens/failure-<step>.png.
+//
+//   npm --prefix tests/console-e2e ci && npm --prefix tests/console-e2e test
+//
+// Needs target/debug/steward-sync-server and target/debug/device-sim (cargo build -p
+// steward-sync-server -p steward-tests), /usr/bin/chromium, Node >= 20.19; builds dashboard/dist
+// when it is older than dashboard/src. KEEP_TMP=1 keeps the temp directory (server log, phone store).
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -9,7 +17,7 @@ import path from 'node:path'
 import { after, afterEach, before, describe, test } from 'node:test'
 import ExcelJS from 'exceljs'
 import {
-  USERS, allHouseholds, api, apiGet, apiSignIn, contextCookie, deviceSim, goHash, launchBrowser, log, menuNames, newPage, sel, signIn,
+  USERS, allHouseholds, api, apiGet, apiSignIn, clearFailures, contextCookie, deviceSim, goHash, launchBrowser, log, menuNames, newPage, sel, signIn,
   startServer, step, until,
 } from './helpers.mjs'
 
@@ -22,7 +30,8 @@ describe('supervisors\' console', { timeout: 180_000 }, () => {
   /** Pages open now, shot on failure. */
   const open = new Set()
   const pages = () => [...open]
-  const ids = {} // what later steps need: compounds, the phone's store, the live visit
+  /** The compounds' ids by name. */
+  const ids = {}
   const timings = {}
 
   const contexts = new Set()
@@ -49,6 +58,7 @@ describe('supervisors\' console', { timeout: 180_000 }, () => {
   })
 
   before(async () => {
+    clearFailures((f) => f.startsWith('failure-screen')) // screens.test.mjs's are its own
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'console-e2e-'))
     await step('start: demo server and Chromium', [], async () => {
       ;[server, browser] = await Promise.all([startServer(tmp), launchBrowser()])

@@ -320,6 +320,12 @@ export async function menuNames(page) {
   return (await m.evaluateAll((els) => els.map((e) => e.getAttribute('data-test')))).map((s) => s.replace(/^menu-/, ''))
 }
 
+/** Removes the failure screenshots a previous run of this file left (`failure-<prefix>…png`). */
+export function clearFailures(keep = () => false) {
+  fs.mkdirSync(SCREENS, { recursive: true })
+  for (const f of fs.readdirSync(SCREENS)) if (/^failure-.*\.png$/.test(f) && !keep(f)) fs.rmSync(path.join(SCREENS, f), { force: true })
+}
+
 /** Waits until the element has stopped moving (a drawer or dialog at the end of its transition). */
 export async function settled(locator, { timeout = 5000 } = {}) {
   let last = ''

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, afterEach, before, describe, test } from 'node:test'
 import {
-  DESKTOP, PHONE, SCREENS, USERS, apiGet, apiSignIn, goHash, launchBrowser, log, newPage, screenshot, sel, settled, signIn, startServer, step, until,
+  DESKTOP, PHONE, SCREENS, USERS, apiGet, apiSignIn, clearFailures, goHash, launchBrowser, log, newPage, screenshot, sel, settled, signIn, startServer, step, until,
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
@@ -76,6 +76,7 @@ describe('screens of the console', { timeout: 180_000 }, () => {
   }
 
   before(async () => {
+    clearFailures((f) => !f.startsWith('failure-screen'))
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'console-screens-'))
     await step('screens-start: demo server and Chromium', [], async () => {
       ;[server, browser] = await Promise.all([startServer(tmp), launchBrowser()])
