@@ -476,6 +476,24 @@ async fn read_json<T: DeserializeOwned>(
     })
 }
 
+/// A query string read into `T`; one that does not read (a repeated or malformed parameter) is a
+/// `400` in the API's own shape, like every other refusal.
+struct ApiQuery<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(q)) => Ok(ApiQuery(q)),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "the query string is not what this endpoint takes: {}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
 // -- auth -----------------------------------------------------------------------------------------
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

@@ -289,6 +289,9 @@ async fn the_household_list_filters_sorts_and_pages_from_its_index_and_follows_e
         let (s, v) = sup.get(&format!("/v1/households?{q}")).await;
         assert_eq!((s, v["code"].as_str(), v["field"].as_str()), (400, Some("invalid_field"), Some(field)), "{q}");
     }
+    // A query string that does not read at all: a 400 in the API's shape too.
+    let (s, v) = sup.get("/v1/households?page=1&page=2").await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("bad_request")), "{v}");
     let long = "字".repeat(51);
     let (s, v) = sup.get(&format!("/v1/households?q={long}")).await;
     assert_eq!((s, v["field"].as_str()), (400, Some("q")));

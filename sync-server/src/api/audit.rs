@@ -95,7 +95,7 @@ pub(super) struct AccessLogQuery {
 pub(super) async fn access_log(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<AccessLogQuery>,
+    ApiQuery(q): ApiQuery<AccessLogQuery>,
 ) -> ApiResult<Json<Vec<AccessEntry>>> {
     let u = user(&state, &headers).await?;
     if u.role != Role::Admin {

@@ -256,7 +256,7 @@ fn range(service: &Service, month: Month) -> (Millis, Millis) {
 pub(super) async fn report_visits(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, w| {
         let month = q.month(s)?;
@@ -322,7 +322,7 @@ pub(super) async fn report_visits(
 pub(super) async fn report_ledger(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let u = user(&state, &headers).await?;
     let format = q.format()?;
@@ -436,7 +436,7 @@ fn ledger_table(month: Month, rows: &[reports::LedgerRow]) -> Table {
 pub(super) async fn report_must_visits(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, w| {
         let trigger: Option<MustVisitTrigger> = code("trigger", q.trigger.as_deref())?;
@@ -506,7 +506,7 @@ zone; every month by default."),
 pub(super) async fn report_timely(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, w| {
         let month = match q.month.as_deref() {
@@ -591,7 +591,7 @@ all (an overview's figure; a district has tens of thousands of issues). Files al
 pub(super) async fn report_issues(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Issues, |s, q, w| {
         let status: Option<IssueStatus> = code("status", q.status.as_deref())?;
@@ -676,7 +676,7 @@ pub(super) async fn report_issues(
 pub(super) async fn report_three_clears(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, _, w| {
         let rows = reports::three_clears(s.storage().clears(&w.slice)?, &w.stewards);
@@ -734,7 +734,7 @@ pub(super) async fn report_three_clears(
 pub(super) async fn report_visit_trend(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, w| {
         let last = q.month(s)?;

@@ -143,7 +143,7 @@ every household the filters match (up to 50,000, no paging) as a file, written t
 pub(super) async fn households(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
     let u = supervisor(&state, &headers).await?;
     let (mut query, place, format, page) = q.parse()?;

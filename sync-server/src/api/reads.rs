@@ -84,7 +84,7 @@ has no place.", body = openapi::ErrorDoc),
 pub(super) async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<PullQuery>,
+    ApiQuery(q): ApiQuery<PullQuery>,
 ) -> ApiResult<Response> {
     let u = user(&state, &headers).await?;
     let since: i64 = match q.since.as_deref() {

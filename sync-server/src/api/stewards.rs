@@ -73,7 +73,7 @@ newest first, revoked ones included, so a supervisor sees who has not synced for
 pub(super) async fn devices(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<PlaceQuery>,
+    ApiQuery(q): ApiQuery<PlaceQuery>,
 ) -> ApiResult<Json<Vec<DeviceRow>>> {
     let u = supervisor(&state, &headers).await?;
     let place = query_id("place", q.place.as_deref())?;
