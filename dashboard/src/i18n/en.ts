@@ -43,6 +43,7 @@ export default {
     exportXlsx: 'Export Excel',
     exportCsv: 'Export CSV',
     exportLedger: 'Visit ledger (Excel)',
+    more: 'More',
     otherLanguage: '中文',
   },
   login: {
@@ -249,6 +250,8 @@ export default {
     page: 'Page {n}',
     perPage: '{n} a page',
     report: 'Report: {name} ({format})',
+    reportMonth: 'Report: {name}, {month} ({format})',
+    export: 'Export: {name} ({format})',
   },
   fields: {
     head_name: 'Head of household',
@@ -367,12 +370,13 @@ export default {
     placeKind: { district: 'District', town: 'Town', community: 'Community', compound: 'Compound', building: 'Building' },
     action: { household: 'Household page', pull: 'Pull' },
     report: {
+      'open-must-visits': 'Open must-visits',
+      'timely-responses': 'Timely responses',
       visits: 'Visits planned and done',
-      'must-visits': 'Open must-visits',
-      timely: 'Timely responses',
+      'visit-ledger': 'Visit ledger',
+      'visit-trend': 'Visit trend',
       issues: 'Issues',
       'three-clears': 'Three clears',
-      'visit-ledger': 'Visit ledger',
       households: 'Households',
     },
   },

@@ -39,7 +39,34 @@ describe('labels', () => {
 
   it('names access-log actions', () => {
     expect(actionLabel('household')).toBe('查看住户台账')
-    expect(actionLabel('report:must-visits:csv')).toBe('报表：未完成必访（CSV）')
+    expect(actionLabel('pull')).toBe('同步拉取')
     expect(actionLabel('something_new')).toBe('something_new')
+  })
+
+  // Every action the server writes (sync-server/src/api/exports.rs, households.rs, reads.rs, audit.rs).
+  const ACTIONS: [string, string, string][] = [
+    ['household', '查看住户台账', 'Household page'],
+    ['pull', '同步拉取', 'Pull'],
+    ['households:csv', '导出：住户（CSV）', 'Export: Households (CSV)'],
+    ['households:xlsx', '导出：住户（XLSX）', 'Export: Households (XLSX)'],
+    ['report:open-must-visits:json', '报表：未完成必访（JSON）', 'Report: Open must-visits (JSON)'],
+    ['report:open-must-visits:csv', '报表：未完成必访（CSV）', 'Report: Open must-visits (CSV)'],
+    ['report:timely-responses:xlsx', '报表：四及时（XLSX）', 'Report: Timely responses (XLSX)'],
+    ['report:issues:json', '报表：问题（JSON）', 'Report: Issues (JSON)'],
+    ['report:three-clears:csv', '报表：三清（CSV）', 'Report: Three clears (CSV)'],
+    ['report:visits-2026-12:json', '报表：走访进度 2026-12（JSON）', 'Report: Visits planned and done, 2026-12 (JSON)'],
+    ['report:visit-ledger-2026-01:xlsx', '报表：遍访纪实台账 2026-01（XLSX）', 'Report: Visit ledger, 2026-01 (XLSX)'],
+    ['report:visit-trend-2026-12:json', '报表：走访趋势 2026-12（JSON）', 'Report: Visit trend, 2026-12 (JSON)'],
+  ]
+
+  it.each(ACTIONS)('names %s in Chinese and English', (action, zh, en) => {
+    expect(actionLabel(action)).toBe(zh)
+    i18n.global.locale.value = 'en'
+    expect(actionLabel(action)).toBe(en)
+  })
+
+  it('keeps an unknown report name, with its month, rather than hiding it', () => {
+    expect(actionLabel('report:new-table-2026-03:csv')).toBe('报表：new-table 2026-03（CSV）')
+    expect(actionLabel('report:new-table:json')).toBe('报表：new-table（JSON）')
   })
 })

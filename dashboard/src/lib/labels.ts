@@ -37,14 +37,34 @@ export function codeOptions(list: CodeList): { value: string; label: string }[] 
   return CODES[list].map((value) => ({ value, label: codeLabel(list, value) }))
 }
 
-/** An access-log action (`household`, `pull`, `report:<name>:<format>`) in words. */
+/** `<name>-YYYY-MM` → `[name, month]`; a name without a month → `[name, null]`. */
+function splitMonth(name: string): [string, string | null] {
+  const m = /^(.+)-(\d{4}-\d{2})$/.exec(name)
+  return m ? [m[1], m[2]] : [name, null]
+}
+
+/**
+ * An access-log action in words. The server writes `household` (a household's page), `pull`
+ * (a phone's pull), `households:<format>` (the households list exported) and
+ * `report:<table>:<format>`, the table being `open-must-visits`, `timely-responses`, `issues`,
+ * `three-clears` or a month's `visits-YYYY-MM`, `visit-ledger-YYYY-MM`, `visit-trend-YYYY-MM`.
+ */
 export function actionLabel(action: string): string {
   const g = i18n.global
-  const m = /^report:([^:]+):(.+)$/.exec(action)
-  if (m) {
-    const key = `codes.report.${m[1]}`
-    return g.t('accessLog.report', { name: g.te(key) ? g.t(key) : m[1], format: m[2].toUpperCase() })
+  const tableName = (name: string) => {
+    const key = `codes.report.${name}`
+    return g.te(key) ? g.t(key) : name
   }
+  const report = /^report:([^:]+):([^:]+)$/.exec(action)
+  if (report) {
+    const [name, month] = splitMonth(report[1])
+    const format = report[2].toUpperCase()
+    return month
+      ? g.t('accessLog.reportMonth', { name: tableName(name), month, format })
+      : g.t('accessLog.report', { name: tableName(report[1]), format })
+  }
+  const list = /^households:([^:]+)$/.exec(action)
+  if (list) return g.t('accessLog.export', { name: tableName('households'), format: list[1].toUpperCase() })
   const key = `codes.action.${action}`
   return g.te(key) ? g.t(key) : action
 }

@@ -43,6 +43,8 @@ export function mustVisitsOption(rows: MustVisitRow[], t: T): EChartsCoreOption 
   return {
     ...base,
     color: ['#16a34a', '#d97706', '#ea580c', RED],
+    // Four buckets take two legend lines on a phone: room for both above the axis.
+    grid: { ...base.grid, top: 60 },
     xAxis: { type: 'category', data: triggers.map((c) => codeLabel('trigger', c)), ...rotated },
     yAxis: { type: 'value', minInterval: 1 },
     series: AGE_BUCKETS.map((b) => ({
@@ -95,6 +97,9 @@ export function threeClearsOption(rows: ThreeClearsRow[], t: T): EChartsCoreOpti
   const names = [t('clears.party'), t('clears.basic'), t('clears.keyService')]
   return {
     ...base,
+    // Three long names: on a phone the legend takes two lines, so it goes below the chart.
+    legend: { bottom: 0 },
+    grid: { ...base.grid, top: 20, bottom: 64 },
     xAxis: { type: 'category', data: rows.map((r) => r.steward), ...rotated },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: names.map((name, i) => ({ name, type: 'bar', data: rows.map((r) => r.percent[i] ?? 0) })),
