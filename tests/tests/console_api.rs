@@ -162,6 +162,29 @@ async fn every_console_read_is_bounded_by_place_and_role() {
         }
     }
 
+    // A steward's plan and a compound's settings: the caller's place only; a property company
+    // reads neither.
+    let month = steward_core::time::ProgramZone::default().month_of(now_millis()).to_string();
+    for (who, path, want) in [
+        (&x_sup, format!("/v1/plans/{}/{month}", p.x_steward), 200),
+        (&x_sup, format!("/v1/plans/{}/{month}", p.y_steward), 404),
+        (&community, format!("/v1/plans/{}/{month}", p.y_steward), 200),
+        (&property, format!("/v1/plans/{}/{month}", p.x_steward), 403),
+        (&x_sup, format!("/v1/compounds/{}", p.x), 200),
+        (&x_sup, format!("/v1/compounds/{}", p.y), 404),
+        (&x_sup, format!("/v1/compounds/{}", community_of(w, p.x)), 404),
+        (&property, format!("/v1/compounds/{}", p.x), 403),
+    ] {
+        let (s, v) = who.get(&path).await;
+        assert_eq!(s, want, "{path}: {v}");
+        if s == 200 && path.contains("/plans/") {
+            assert_eq!((v["kind"].as_str(), v["month"].as_str()), (Some("plan"), Some(month.as_str())), "{v}");
+        }
+        if s == 200 && path.contains("/compounds/") {
+            assert!(v["deadlines"]["minutes"].is_object(), "{v}");
+        }
+    }
+
     // Devices: the compound's only; a property company none.
     let (s, v) = x_sup.get("/v1/devices").await;
     assert_eq!((s, ids(&v, "id")), (200, vec![dx.client_device_id()]));
