@@ -248,7 +248,7 @@ pub struct ApiError {
     /// Seconds for `Retry-After`.
     retry_after: Option<u64>,
     /// The request field that is wrong, for a form to point at.
-    field: Option<&'static str>,
+    field: Option<String>,
     /// The rows of an uploaded file that are wrong (an import), each named.
     rows: Vec<BadRow>,
 }
@@ -259,7 +259,7 @@ struct ErrorAnswer {
     #[serde(flatten)]
     body: ErrorBody,
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'static str>,
+    field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rows: Vec<BadRow>,
 }
@@ -279,7 +279,7 @@ impl ApiError {
 
     /// A `400 invalid_field`: the request's `field` is missing or wrong.
     fn field(field: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { field: Some(field), ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_field", message) }
+        ApiError { field: Some(field.into()), ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_field", message) }
     }
 
     fn unauthorized() -> ApiError {
@@ -469,11 +469,26 @@ async fn read_json<T: DeserializeOwned>(
     }
     let bytes = read_body(state, headers, body, limit).await?;
     Json::<T>::from_bytes(&bytes).map(|Json(b)| b).map_err(|e| {
-        ApiError::bad_request(format!(
-            "the request body is not what this endpoint takes ({example}): {}",
-            e.body_text()
-        ))
+        let text = e.body_text();
+        ApiError {
+            field: field_named(&text),
+            ..ApiError::bad_request(format!("the request body is not what this endpoint takes ({example}): {text}"))
+        }
     })
+}
+
+/// The body key a JSON error is about, for a form to point at: the path axum puts before the
+/// error (`trigger: unknown variant …`), or the key serde names (missing, unknown, duplicate).
+fn field_named(text: &str) -> Option<String> {
+    let detail = text.split_once("target type: ").map_or(text, |(_, d)| d);
+    for marker in ["missing field `", "unknown field `", "duplicate field `"] {
+        if let Some(rest) = detail.split_once(marker).map(|(_, r)| r) {
+            return rest.split('`').next().map(str::to_string);
+        }
+    }
+    let (path, _) = detail.split_once(": ")?;
+    let plain = !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c));
+    (plain && path != ".").then(|| path.to_string())
 }
 
 /// A query string read into `T`; one that does not read (a repeated or malformed parameter) is a

@@ -896,3 +896,24 @@ async fn the_read_model_is_rebuilt_from_the_projections_when_it_is_behind_them()
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_body_that_does_not_read_names_its_field_and_changes_nothing() {
+    let p = place().await;
+    let w = &p.w;
+    let sup = w.supervisor(p.x, "zhibu").await;
+    let before = w.stored();
+    let h = p.x_households[0];
+    for (path, body, field) in [
+        (format!("/v1/households/{h}/must-visits"), json!({"note": "住院"}), "trigger"),
+        (format!("/v1/households/{h}/must-visits"), json!({"trigger": "flood"}), "trigger"),
+        (format!("/v1/households/{h}/must-visits"), json!({"trigger": "hardship", "urgent": true}), "urgent"),
+        (format!("/v1/households/{h}/must-visits"), json!({"trigger": "hardship", "date": "tomorrow"}), "date"),
+        (format!("/v1/issues/{}/status", p.x_duty_issue), json!({"status": "done"}), "status"),
+        (format!("/v1/households/{h}/assign"), json!({}), "steward_id"),
+    ] {
+        let (s, v) = sup.post(&path, body.clone()).await;
+        assert_eq!((s, v["field"].as_str()), (400, Some(field)), "{path} {body}: {v}");
+    }
+    assert_eq!(w.stored(), before, "nothing was written");
+}
