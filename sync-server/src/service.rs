@@ -288,6 +288,43 @@ impl Service {
         self.readable_in(u, compounds, since)
     }
 
+    /// A page of [`Service::readable`]: at most `limit` documents changed after `since`, oldest
+    /// change first; with the last sequence number the page covers and whether more wait.
+    pub fn readable_page(
+        &self,
+        u: &User,
+        since: i64,
+        limit: usize,
+    ) -> Result<(Vec<ProjectionRow>, Option<i64>, bool), ServiceError> {
+        let scope = match self.reach(u, None)? {
+            None => Scope::All,
+            Some(c) => Scope::Compounds(c),
+        };
+        let kind = (u.role == Role::Property).then_some(DocKind::Issue);
+        let mut rows = self.storage.projections_page(&scope, kind, since, Some(limit + 1))?;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let last = rows.last().map(|r| r.seq);
+        Ok((self.only_readable(u, rows), last, more))
+    }
+
+    /// Of some projections, those `u` may read: a property company only the issues in its duty.
+    fn only_readable(&self, u: &User, rows: Vec<ProjectionRow>) -> Vec<ProjectionRow> {
+        if u.role != Role::Property {
+            return rows;
+        }
+        #[derive(serde::Deserialize)]
+        struct Route {
+            route: IssueRoute,
+        }
+        rows.into_iter()
+            .filter(|r| {
+                r.kind == DocKind::Issue
+                    && serde_json::from_str::<Route>(&r.json).is_ok_and(|x| x.route == IssueRoute::PropertyDuty)
+            })
+            .collect()
+    }
+
     /// As [`Service::readable`], within compounds the caller reaches (from [`Service::reach`]).
     pub fn readable_in(
         &self,
@@ -299,21 +336,9 @@ impl Service {
             None => Scope::All,
             Some(c) => Scope::Compounds(c),
         };
-        if u.role != Role::Property {
-            return Ok(self.storage.projections(&scope, None, since)?);
-        }
-        #[derive(serde::Deserialize)]
-        struct Route {
-            route: IssueRoute,
-        }
-        let rows = self.storage.projections(&scope, Some(DocKind::Issue), since)?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| {
-                r.kind == DocKind::Issue
-                    && serde_json::from_str::<Route>(&r.json).is_ok_and(|x| x.route == IssueRoute::PropertyDuty)
-            })
-            .collect())
+        let kind = (u.role == Role::Property).then_some(DocKind::Issue);
+        let rows = self.storage.projections(&scope, kind, since)?;
+        Ok(self.only_readable(u, rows))
     }
 
     /// Whether a user may read household records (names, visits, hardships): supervisors and

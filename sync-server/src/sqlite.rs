@@ -1421,7 +1421,13 @@ impl Storage for SqliteStorage {
         Ok(self.projections(scope, kind, -1)?.into_iter().map(|r| r.doc_id).collect())
     }
 
-    fn projections(&self, scope: &Scope, kind: Option<DocKind>, since: i64) -> Result<Vec<ProjectionRow>> {
+    fn projections_page(
+        &self,
+        scope: &Scope,
+        kind: Option<DocKind>,
+        since: i64,
+        limit: Option<usize>,
+    ) -> Result<Vec<ProjectionRow>> {
         let kind_code = kind.map(|k| k.as_code().to_string());
         self.read(|c| {
             let (sql, args): (String, Vec<String>) = match scope {
@@ -1446,7 +1452,8 @@ impl Storage for SqliteStorage {
                     (format!("{sql} AND kind = ?{}", args.len() + 1), args)
                 }
             };
-            let mut stmt = c.prepare(&format!("{sql} ORDER BY seq"))?;
+            let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+            let mut stmt = c.prepare(&format!("{sql} ORDER BY seq{limit}"))?;
             let mut params_vec: Vec<&dyn rusqlite::ToSql> = vec![&since];
             for a in &args {
                 params_vec.push(a);

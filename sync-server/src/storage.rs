@@ -311,7 +311,17 @@ pub trait Storage: Send + Sync + 'static {
 
     // -- read model
     /// Projections in a scope changed after `since` (a change sequence number), oldest first.
-    fn projections(&self, scope: &Scope, kind: Option<DocKind>, since: i64) -> Result<Vec<ProjectionRow>>;
+    fn projections(&self, scope: &Scope, kind: Option<DocKind>, since: i64) -> Result<Vec<ProjectionRow>> {
+        self.projections_page(scope, kind, since, None)
+    }
+    /// As [`Storage::projections`], at most `limit` of them (the oldest changed first).
+    fn projections_page(
+        &self,
+        scope: &Scope,
+        kind: Option<DocKind>,
+        since: i64,
+        limit: Option<usize>,
+    ) -> Result<Vec<ProjectionRow>>;
     /// A page of the household list and how many households match in all.
     fn search_households(
         &self,

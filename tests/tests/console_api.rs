@@ -917,3 +917,41 @@ async fn a_form_body_that_does_not_read_names_its_field_and_changes_nothing() {
     }
     assert_eq!(w.stored(), before, "nothing was written");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_incremental_pull_pages_and_every_document_comes_exactly_once() {
+    let p = place().await;
+    let sup = p.w.supervisor(p.x, "zhibu").await;
+    let (_, all) = sup.get("/v1/pull").await;
+    let whole = all["docs"].as_array().unwrap().len();
+    assert_eq!(all["more"], false);
+    assert!(whole >= 12 + 2 + 1, "households, issues and the compound: {whole}");
+    let mut seen = Vec::new();
+    let mut cursor = "0".to_string();
+    let mut pages = 0;
+    loop {
+        let (s, v) = sup.get(&format!("/v1/pull?since={cursor}&limit=5")).await;
+        assert_eq!(s, 200, "{v}");
+        let docs = v["docs"].as_array().unwrap();
+        assert!(docs.len() <= 5);
+        seen.extend(docs.iter().map(|d| d["id"].as_str().unwrap().to_string()));
+        cursor = v["cursor"].as_str().unwrap().to_string();
+        pages += 1;
+        if v["more"] == false {
+            break;
+        }
+        assert!(pages < 20, "the pages end");
+    }
+    assert_eq!(pages, whole.div_ceil(5));
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (whole, whole), "every document once");
+    // Nothing changed since: an empty page at the same cursor.
+    let (_, v) = sup.get(&format!("/v1/pull?since={cursor}&limit=5")).await;
+    assert_eq!((v["docs"].as_array().unwrap().len(), v["more"].as_bool()), (0, Some(false)));
+    for bad in ["0", "5001", "x"] {
+        let (s, v) = sup.get(&format!("/v1/pull?limit={bad}")).await;
+        assert_eq!((s, v["field"].as_str()), (400, Some("limit")), "{bad}: {v}");
+    }
+}

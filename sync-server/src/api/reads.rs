@@ -47,7 +47,13 @@ pub(super) async fn stewards(
 pub(super) struct PullQuery {
     #[serde(default)]
     since: Option<String>,
+    #[serde(default)]
+    limit: Option<String>,
 }
+
+/// Documents in one pull answer by default, and at most.
+pub const PULL_PAGE: usize = 1_000;
+pub const PULL_PAGE_MAX: usize = 5_000;
 
 /// The projections changed since a cursor.
 #[derive(Serialize, ToSchema)]
@@ -55,6 +61,8 @@ pub(super) struct PullQuery {
 pub(super) struct PullAnswer {
     /// Pass back as `since` to get only what changed after this answer.
     cursor: String,
+    /// Whether more changed documents wait beyond `limit`: pull again from `cursor` at once.
+    more: bool,
     /// Each document the caller may read that changed since `since`, in its latest version.
     #[schema(value_type = Vec<openapi::PulledDocument>)]
     docs: Vec<serde_json::Value>,
@@ -68,6 +76,8 @@ place; a property company only the issues of its compounds within its duty, neve
     params(
         ("since" = Option<String>, Query, description = "The `cursor` of an earlier pull (a whole number); \
 absent or empty for everything.", example = "0"),
+        ("limit" = Option<u32>, Query, description = "At most this many documents, oldest change first: 1 to 5,000 \
+(default 1,000). With `more: true` the answer's `cursor` continues where it stopped."),
     ),
     responses(
         (status = 200, description = "What changed, and the cursor to pass next.", body = PullAnswer),
@@ -93,18 +103,28 @@ pub(super) async fn pull(
             .parse()
             .map_err(|_| ApiError::bad_request("since must be the cursor from an earlier pull (a whole number)"))?,
     };
+    let limit = match q.limit.as_deref().map(str::trim) {
+        None | Some("") => PULL_PAGE,
+        Some(v) => v.parse::<usize>().ok().filter(|n| (1..=PULL_PAGE_MAX).contains(n)).ok_or_else(|| {
+            ApiError::field("limit", format!("limit must be a whole number from 1 to {PULL_PAGE_MAX}"))
+        })?,
+    };
     let body = blocking(&state, move |s| {
-        let cursor = s.storage().max_seq()?;
-        let rows = s.readable(&u, since)?;
+        let max = s.storage().max_seq()?;
+        let (rows, last, more) = s.readable_page(&u, since, limit)?;
+        // Where the next pull starts: after this page when more wait; else the server's own
+        // position, even when `since` is past it (a server restored from an older copy).
+        let cursor = match (more, last) {
+            (true, Some(last)) => last,
+            _ => max,
+        };
         let households: Vec<Uuid> =
             rows.iter().filter(|r| r.seq <= cursor && r.kind == DocKind::Household).map(|r| r.doc_id).collect();
         super::audit::log_access(s, &u, "pull", households)?;
         // The stored projections are JSON objects already: each gets its `seq` spliced in as its
         // first key, so a pull never parses and re-serialises them.
         let mut body = String::with_capacity(rows.iter().map(|r| r.json.len() + 24).sum::<usize>() + 64);
-        // The server's own position, even when `since` is past it (a server restored from an
-        // older copy): the next pull then starts from what this server has.
-        body.push_str(&format!("{{\"cursor\":\"{cursor}\",\"docs\":["));
+        body.push_str(&format!("{{\"cursor\":\"{cursor}\",\"more\":{more},\"docs\":["));
         let mut first = true;
         for r in rows.into_iter().filter(|r| r.seq <= cursor) {
             let rest = r.json.trim_start().strip_prefix('{').ok_or_else(|| {
