@@ -827,6 +827,33 @@ async fn list_filters_apply_to_the_json_the_counts_and_every_export_alike() {
             assert_eq!(counted, want as u64, "{path}");
         }
     }
+    // Pages of a list report: with per_page, a page and the total; files still hold every row.
+    let (_, v) = sup.get("/v1/reports/must-visits?per_page=2&page=1").await;
+    assert_eq!((v["total"].as_u64(), v["rows"].as_array().map(Vec::len)), (Some(3), Some(2)), "{v}");
+    let (_, v2) = sup.get("/v1/reports/must-visits?per_page=2&page=2").await;
+    assert_eq!(v2["rows"].as_array().map(Vec::len), Some(1));
+    let mut ids: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v2["rows"].as_array().unwrap())
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "every must-visit once over the pages");
+    let (_, csv) = sup.get_text("/v1/reports/must-visits?per_page=2&format=csv").await;
+    assert_eq!(csv.lines().count(), 1 + 3);
+    let (_, v) = sup.get("/v1/reports/issues?per_page=1").await;
+    assert_eq!((v["total"].as_u64(), v["issues"].as_array().map(Vec::len)), (Some(2), Some(1)), "{v}");
+    let (_, v) = sup.get("/v1/reports/timely?per_page=1&page=3").await;
+    assert_eq!((v["total"].as_u64(), v["rows"].as_array().map(Vec::len)), (Some(3), Some(1)), "{v}");
+    let (_, v) = sup.get("/v1/reports/visit-ledger?per_page=10").await;
+    assert_eq!((v["total"].as_u64(), v["page"].as_u64()), (Some(0), Some(1)), "{v}");
+    // Issues reported at most a day ago: both (they were just made); at least a day: none.
+    let (_, v) = sup.get("/v1/reports/issues?max_age_days=1").await;
+    assert_eq!(v["issues"].as_array().map(Vec::len), Some(2));
+
     // The overview's figure: every issue counted, none listed; a file still holds every row.
     let (_, v) = sup.get("/v1/reports/issues?counts_only=true&route=property_duty").await;
     assert_eq!(v["issues"].as_array().map(Vec::len), Some(0), "{v}");
@@ -835,6 +862,9 @@ async fn list_filters_apply_to_the_json_the_counts_and_every_export_alike() {
     assert_eq!(csv.lines().count(), 1 + 2);
     for (path, field) in [
         ("/v1/reports/issues?counts_only=yes", "counts_only"),
+        ("/v1/reports/issues?max_age_days=x", "max_age_days"),
+        ("/v1/reports/must-visits?per_page=501", "per_page"),
+        ("/v1/reports/must-visits?page=0", "page"),
         ("/v1/reports/must-visits?trigger=flood", "trigger"),
         ("/v1/reports/must-visits?min_age_days=-1", "min_age_days"),
         ("/v1/reports/timely?kind=x", "kind"),

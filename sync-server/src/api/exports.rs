@@ -21,7 +21,39 @@ pub(super) struct ReportQuery {
     route: Option<String>,
     category: Option<String>,
     min_age_days: Option<String>,
+    max_age_days: Option<String>,
     counts_only: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+/// A page of a report's rows, when the caller asks for one (`per_page`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Paging {
+    page: u64,
+    per_page: u64,
+}
+
+impl Paging {
+    /// This page of `rows`.
+    fn of<'a, T>(self, rows: &'a [T]) -> &'a [T] {
+        let start = ((self.page - 1) * self.per_page).min(rows.len() as u64) as usize;
+        let end = (start as u64 + self.per_page).min(rows.len() as u64) as usize;
+        &rows[start..end]
+    }
+}
+
+/// The most rows a report's page holds.
+pub const REPORT_PAGE_MAX: u64 = 500;
+
+/// A list report's JSON: every row, or with `per_page` a page of them with the total.
+fn rows_json<T: Serialize>(rows: &[T], paging: Option<Paging>) -> serde_json::Value {
+    match paging {
+        None => serde_json::json!(rows),
+        Some(p) => {
+            serde_json::json!({ "total": rows.len(), "page": p.page, "per_page": p.per_page, "rows": p.of(rows) })
+        }
+    }
 }
 
 /// Parses an optional code of a closed list: `field` names it in the 400.
@@ -86,6 +118,32 @@ pub(super) fn attachment(body: Vec<u8>, mime: &str, name: &str, ext: &str) -> Ap
 }
 
 impl ReportQuery {
+    fn paging(&self) -> ApiResult<Option<Paging>> {
+        let number = |field: &'static str, v: &str, max: u64| {
+            v.trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| ApiError::field(field, format!("{field} must be a whole number from 1 to {max}")))
+        };
+        match (self.page.as_deref().filter(|p| !p.is_empty()), self.per_page.as_deref().filter(|p| !p.is_empty())) {
+            (None, None) => Ok(None),
+            (page, per_page) => Ok(Some(Paging {
+                page: page.map(|p| number("page", p, 1_000_000)).transpose()?.unwrap_or(1),
+                per_page: per_page.map(|p| number("per_page", p, REPORT_PAGE_MAX)).transpose()?.unwrap_or(50),
+            })),
+        }
+    }
+
+    fn max_age_days(&self) -> ApiResult<Option<i64>> {
+        match self.max_age_days.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse::<i64>().ok().filter(|d| (0..=36_500).contains(d)).map(Some).ok_or_else(|| {
+                ApiError::field("max_age_days", format!("max_age_days must be a whole number of days, not {v:?}"))
+            }),
+        }
+    }
+
     fn min_age_days(&self) -> ApiResult<Option<i64>> {
         match self.min_age_days.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
@@ -302,6 +360,8 @@ pub(super) async fn report_visits(
     params(
         ("month" = Option<String>, Query, pattern = "^[0-9]{4}-[0-9]{2}$", example = "2026-11",
             description = "The month, YYYY-MM (2000–2099), in the program's time zone; the current month by default."),
+        ("page" = Option<u64>, Query, description = "With `per_page`: this page of the rows, from 1 (JSON only; files hold every row)."),
+        ("per_page" = Option<u64>, Query, description = "1 to 500: the JSON answers a page, with `total`, instead of every row."),
         openapi::ReportParams,
     ),
     responses(
@@ -329,9 +389,10 @@ pub(super) async fn report_ledger(
     if format != Format::Xlsx {
         return report(state, headers, q, Reads::Households, |s, q, w| {
             let month = q.month(s)?;
+            let paging = q.paging()?;
             let (rows, shows) = ledger_rows(s, w, month)?;
             let t = ledger_table(month, &rows);
-            Ok(Report::new(&rows, t)?.showing(shows))
+            Ok(Report::new(&rows_json(&rows, paging), t)?.showing(shows))
         })
         .await;
     }
@@ -416,6 +477,8 @@ fn ledger_table(month: Month, rows: &[reports::LedgerRow]) -> Table {
     params(
         ("trigger" = Option<String>, Query, description = "Only must-visits of this trigger (a code, e.g. `illness_or_death`)."),
         ("min_age_days" = Option<u32>, Query, description = "Only must-visits waiting at least this many days."),
+        ("page" = Option<u64>, Query, description = "With `per_page`: this page of the rows, from 1 (JSON only; files hold every row)."),
+        ("per_page" = Option<u64>, Query, description = "1 to 500: the JSON answers a page, with `total`, instead of every row."),
         openapi::ReportParams,
     ),
     responses(
@@ -439,6 +502,7 @@ pub(super) async fn report_must_visits(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, w| {
+        let paging = q.paging()?;
         let trigger: Option<MustVisitTrigger> = code("trigger", q.trigger.as_deref())?;
         let min_age = q.min_age_days()?;
         let mut rows = reports::open_must_visits(s.storage().open_must_visits(&w.slice)?, &w.names, now_millis());
@@ -471,7 +535,7 @@ pub(super) async fn report_must_visits(
             })
             .collect();
         let shows: Vec<Uuid> = rows.iter().map(|r| r.household_id).collect();
-        Ok(Report::new(&rows, t)?.showing(shows))
+        Ok(Report::new(&rows_json(&rows, paging), t)?.showing(shows))
     })
     .await
 }
@@ -486,6 +550,8 @@ pub(super) async fn report_must_visits(
 zone; every month by default."),
         ("kind" = Option<String>, Query, description = "Only this kind (a code, e.g. `urgent_help`)."),
         ("timeliness" = Option<String>, Query, description = "Only this outcome: `on_time`, `late`, `open`, `overdue`."),
+        ("page" = Option<u64>, Query, description = "With `per_page`: this page of the rows, from 1 (JSON only; files hold every row)."),
+        ("per_page" = Option<u64>, Query, description = "1 to 500: the JSON answers a page, with `total`, instead of every row."),
         openapi::ReportParams,
     ),
     responses(
@@ -513,6 +579,7 @@ pub(super) async fn report_timely(
             None | Some("") => None,
             Some(_) => Some((s.zone(), q.month(s)?)),
         };
+        let paging = q.paging()?;
         let kind: Option<TimelyKind> = code("kind", q.kind.as_deref())?;
         let timeliness = q.timeliness()?;
         let raised = month.map(|(_, m)| range(s, m));
@@ -556,7 +623,9 @@ pub(super) async fn report_timely(
             })
             .collect();
         let shows: Vec<Uuid> = rows.iter().map(|r| r.household_id).collect();
-        Ok(Report::new(&serde_json::json!({ "summary": summary, "rows": rows }), t)?.showing(shows))
+        let listed = paging.map_or(&rows[..], |p| p.of(&rows));
+        let json = serde_json::json!({ "summary": summary, "total": rows.len(), "rows": listed });
+        Ok(Report::new(&json, t)?.showing(shows))
     })
     .await
 }
@@ -570,8 +639,11 @@ pub(super) async fn report_timely(
         ("route" = Option<String>, Query, description = "`property_duty` or `community_coordination`."),
         ("category" = Option<String>, Query, description = "Only this category (a code, e.g. `safety_hazard`)."),
         ("min_age_days" = Option<u32>, Query, description = "Only issues reported at least this many days ago."),
+        ("max_age_days" = Option<u32>, Query, description = "Only issues reported at most this many days ago."),
         ("counts_only" = Option<bool>, Query, description = "`true`: the JSON's `issues` is empty, `counts` counts them \
 all (an overview's figure; a district has tens of thousands of issues). Files always hold every row."),
+        ("page" = Option<u64>, Query, description = "With `per_page`: this page of the rows, from 1 (JSON only; files hold every row)."),
+        ("per_page" = Option<u64>, Query, description = "1 to 500: the JSON answers a page, with `total`, instead of every row."),
         openapi::ReportParams,
     ),
     responses(
@@ -598,6 +670,8 @@ pub(super) async fn report_issues(
         let route: Option<IssueRoute> = code("route", q.route.as_deref())?;
         let category: Option<steward_core::model::IssueCategory> = code("category", q.category.as_deref())?;
         let min_age = q.min_age_days()?;
+        let max_age = q.max_age_days()?;
+        let paging = q.paging()?;
         let now = now_millis();
         let mut issues = reports::issues(s.storage().issue_rows(&w.slice, w.issues_route)?, &w.names);
         issues.retain(|r| {
@@ -605,6 +679,7 @@ pub(super) async fn report_issues(
                 && route.is_none_or(|x| r.route == x)
                 && category.is_none_or(|c| r.category == c.as_code())
                 && min_age.is_none_or(|d| now.saturating_sub(r.reported_at) >= d * 86_400_000)
+                && max_age.is_none_or(|d| now.saturating_sub(r.reported_at) <= d * 86_400_000)
         });
         let counts = reports::issue_counts(&issues);
         let counts_only = match q.counts_only.as_deref().map(str::trim) {
@@ -645,8 +720,12 @@ pub(super) async fn report_issues(
                 ]
             })
             .collect();
-        let listed: &[reports::IssueRow] = if counts_only { &[] } else { &issues };
-        Report::new(&serde_json::json!({ "counts": counts, "issues": listed }), t)
+        let listed: &[reports::IssueRow] = match (counts_only, paging) {
+            (true, _) => &[],
+            (false, None) => &issues,
+            (false, Some(p)) => p.of(&issues),
+        };
+        Report::new(&serde_json::json!({ "counts": counts, "total": issues.len(), "issues": listed }), t)
     })
     .await
 }

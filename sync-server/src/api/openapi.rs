@@ -473,11 +473,13 @@ milliseconds since the Unix epoch.",
     VisitLedgerReport => rows(
         "The month's visits (遍访纪实台账), one row each: `visit_id`, `at`, `steward`, `address`, `head_name`, \
 `method`, `summary`, `opinions`, `hardships`, `follow_up`, `recorded_at`, `server_seen_at` (times in \
-milliseconds since the Unix epoch; `server_seen_at` may be null).",
+milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page` the answer is an object \
+`{total, page, per_page, rows}` holding one page of these rows.",
     );
     MustVisitsReport => rows(
         "Open must-visits, longest waiting first: `id`, `household_id`, `address`, `head_name`, `steward`, \
-`trigger`, `trigger_zh`, `date`, `age_days`, `server_seen_at`.",
+`trigger`, `trigger_zh`, `date`, `age_days`, `server_seen_at`. With `per_page` the answer is an object \
+`{total, page, per_page, rows}` holding one page of these rows.",
     );
     TimelyReport => ObjectBuilder::new()
         .property(
@@ -492,6 +494,7 @@ milliseconds since the Unix epoch; `server_seen_at` may be null).",
 `server_seen_at`.",
             ),
         )
+        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("How many rows match in all (`rows` holds a page of them with `per_page`).")))
         .required("summary")
         .required("rows")
         .description(Some("Timely responses (四及时) judged against their compound's deadlines."));
@@ -504,6 +507,7 @@ milliseconds since the Unix epoch; `server_seen_at` may be null).",
 `place`, `description`, `route`, `status`, `comments`, `last_update_at`.",
             ),
         )
+        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("How many issues match in all (`issues` holds a page of them with `per_page`, none with `counts_only`).")))
         .required("counts")
         .required("issues")
         .description(Some("Issues by status and route, and each issue."));
