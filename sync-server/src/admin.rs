@@ -199,6 +199,37 @@ pub enum ImportFormat {
 
 /// The most rows an import takes (a district's households fit).
 pub const MAX_IMPORT_ROWS: usize = 20_000;
+/// The most an uploaded workbook may inflate to (all its parts together), and the most parts it
+/// may have: checked before the workbook is parsed, so a small file that unpacks to gigabytes is
+/// refused at the cost of reading it once.
+pub const MAX_XLSX_INFLATED: u64 = 64 * 1024 * 1024;
+pub const MAX_XLSX_PARTS: usize = 200;
+
+/// Refuses a workbook that unpacks to more than [`MAX_XLSX_INFLATED`] or has more than
+/// [`MAX_XLSX_PARTS`] parts, measuring what each part really inflates to (not what it says).
+fn check_inflation(bytes: &[u8]) -> Result<(), ImportError> {
+    use std::io::Read as _;
+    let not_xlsx = |e: zip::result::ZipError| ImportError::File(format!("the file is not an XLSX workbook: {e}"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(not_xlsx)?;
+    if archive.len() > MAX_XLSX_PARTS {
+        return Err(ImportError::File(format!("the workbook has more than {MAX_XLSX_PARTS} parts")));
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).map_err(not_xlsx)?;
+        let room = MAX_XLSX_INFLATED - total;
+        let n = std::io::copy(&mut part.take(room + 1), &mut std::io::sink())
+            .map_err(|e| ImportError::File(format!("the workbook cannot be unpacked: {e}")))?;
+        total += n;
+        if total > MAX_XLSX_INFLATED {
+            return Err(ImportError::File(format!(
+                "the workbook unpacks to more than {} MiB; import at most {MAX_IMPORT_ROWS} rows at once",
+                MAX_XLSX_INFLATED >> 20
+            )));
+        }
+    }
+    Ok(())
+}
 
 /// Imports households from CSV (UTF-8, header row, columns [`IMPORT_COLUMNS`]). Every row is
 /// checked first; if any is wrong nothing is imported and the errors name the rows. A file
@@ -278,6 +309,7 @@ fn csv_records(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
 /// rows are skipped.
 fn xlsx_records(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     use calamine::{Data, Reader, Xlsx};
+    check_inflation(bytes)?;
     let mut book = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| ImportError::File(format!("the file is not an XLSX workbook: {e}")))?;
     let range = book

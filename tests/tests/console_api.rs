@@ -501,6 +501,27 @@ async fn an_import_takes_every_row_or_none_and_names_each_bad_one() {
     let (_, list) = sup.get("/v1/households?q=张桂兰").await;
     assert_eq!(list["rows"][0]["steward"].as_str(), Some("李秀英"));
 
+    // A small workbook that unpacks to more than the server takes (100 MiB of one sheet): refused
+    // before it is parsed, in words.
+    let bomb = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("[Content_Types].xml", deflated).unwrap();
+        std::io::Write::write_all(&mut zip, b"<Types/>").unwrap();
+        zip.start_file("xl/worksheets/sheet1.xml", deflated).unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..100 {
+            std::io::Write::write_all(&mut zip, &chunk).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    };
+    assert!(bomb.len() < 1 << 20, "a small file: {} bytes", bomb.len());
+    let (s, v) = upload(&root, ct, bomb).await;
+    assert_eq!((s, v["code"].as_str()), (400, Some("bad_request")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("unpacks to more than"), "{v}");
+
     // A file that is not what it says: a 400 in words, nothing imported.
     let (s, v) = upload(&root, ct, b"not a workbook".to_vec()).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("bad_request")));

@@ -6,7 +6,7 @@ import { api, call } from './client'
 import type { paths } from './schema'
 import type {
   AccessEntry, CompoundDoc, Device, EnrolmentCode, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc, IssueStatus,
-  IssuesReport, MeAnswer, MustVisitRow, MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, Steward, ThreeClearsRow,
+  IssuesReport, MeAnswer, MustVisitRow, ReportPage, MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, Steward, ThreeClearsRow,
   TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
@@ -77,6 +77,10 @@ export const reportVisits = (month: string, s: ReportScope = {}) =>
 // category) are the server's contract; the query types below carry them.
 export const reportMustVisits = (query: MustVisitsQuery = {}) =>
   call(api.GET('/v1/reports/must-visits', { params: { query } })) as Promise<unknown> as Promise<MustVisitRow[]>
+
+/** One page of the open must-visits (`query` has `per_page`), with the total. */
+export const reportMustVisitsPage = (query: MustVisitsQuery & { per_page: number }) =>
+  call(api.GET('/v1/reports/must-visits', { params: { query } })) as Promise<unknown> as Promise<ReportPage<MustVisitRow>>
 
 export const reportTimely = (query: TimelyQuery) =>
   call(api.GET('/v1/reports/timely', { params: { query } })) as Promise<unknown> as Promise<TimelyReport>

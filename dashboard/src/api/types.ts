@@ -77,6 +77,16 @@ export interface TimelyRow {
 export interface TimelyReport {
   summary: Record<Timeliness, number>
   rows: TimelyRow[]
+  /** How many rows match in all (`rows` holds one page of them with `per_page`). */
+  total?: number
+}
+
+/** A list report asked with `per_page` (must-visits, the visit ledger): one page and the total. */
+export interface ReportPage<T> {
+  total: number
+  page: number
+  per_page: number
+  rows: T[]
 }
 
 /** `GET /v1/reports/issues`. */
@@ -102,6 +112,8 @@ export interface IssueCount {
 export interface IssuesReport {
   counts: IssueCount[]
   issues: IssueRow[]
+  /** How many issues match in all (`issues` holds a page with `per_page`, none with `counts_only`). */
+  total?: number
 }
 
 /** `GET /v1/reports/three-clears`: `percent` is [party members, basic profile, key service]. */

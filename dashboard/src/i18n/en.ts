@@ -193,6 +193,10 @@ export default {
     deadlineRange: 'The deadline for {kind} must be between 1 minute and 60 days',
   },
   issues: {
+    window: 'Reported',
+    lastDays: 'Last {n} days',
+    lastYear: 'Last year',
+    truncated: '{total} issues match; only the newest {n} are shown. Narrow the filters (report time, category, place…).',
     title: 'Issues',
     allCategories: 'All categories',
     allCompounds: 'All compounds',

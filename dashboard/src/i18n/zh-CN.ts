@@ -194,6 +194,10 @@ export default {
     deadlineRange: '{kind} 的时限需在 1 分钟到 60 天之间',
   },
   issues: {
+    window: '报告时间',
+    lastDays: '近{n}天',
+    lastYear: '近一年',
+    truncated: '共 {total} 条，只显示最新的 {n} 条，请缩小筛选范围（报告时间、类别、地点等）。',
     title: '问题',
     allCategories: '全部类别',
     allCompounds: '全部小区',

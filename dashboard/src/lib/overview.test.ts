@@ -30,7 +30,8 @@ describe("the overview's tables beside the charts", () => {
 
   it('link issue statuses to the board and months to the overview', () => {
     const rows = issuesTable([{ status: 'reported', route: 'property_duty', count: 2 }, { status: 'reported', route: 'community_coordination', count: 1 }], {})
-    expect(rows[0]).toMatchObject({ test: 'overview-status-row', attrs: { status: 'reported' }, to: { name: 'issues', query: { status: 'reported' } } })
+    // To every issue of that status, as the figure counts them, not the board's default 90 days.
+    expect(rows[0]).toMatchObject({ test: 'overview-status-row', attrs: { status: 'reported' }, to: { name: 'issues', query: { status: 'reported', max_age_days: '0' } } })
     expect(rows[0].cells.slice(1)).toEqual([2, 1])
     expect(trendTable([{ month: '2026-11', visits: 3, households_visited: 2 }, { month: '2026-12', visits: 5, households_visited: 4 }], {}).map((r) => r.key)).toEqual(['2026-12', '2026-11'])
   })

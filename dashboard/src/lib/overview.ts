@@ -206,7 +206,8 @@ export function issuesTable(counts: IssueCount[], scope: Place): DrillRow[] {
       key: status,
       test: 'overview-status-row',
       attrs: { status },
-      to: { name: 'issues', query: { status, ...(scope.place ? { place: scope.place } : {}) } },
+      // Every issue, as the figure counts them (the board's own default is the last 90 days).
+      to: { name: 'issues', query: { status, max_age_days: '0', ...(scope.place ? { place: scope.place } : {}) } },
       cells: [codeLabel('status', status), n('property_duty'), n('community_coordination')],
     }
   })

@@ -38,6 +38,15 @@ function days(q: LocationQuery, k: string): number {
   return Number.isInteger(n) && n > 0 ? n : 0
 }
 
+/** A page number from 1 (1 for anything else). */
+function pageOf(q: LocationQuery): number {
+  const n = Number(one(q, 'page'))
+  return Number.isInteger(n) && n > 0 ? n : 1
+}
+
+/** Rows per page of the paged report lists (must-visits, timely). */
+export const LIST_PER_PAGE = 50
+
 function set(out: Record<string, string | number>, k: string, v: string | number) {
   if (v !== '' && v !== 0) out[k] = v
 }
@@ -51,13 +60,15 @@ export interface MustVisitFilters {
   trigger: string
   /** Only those waiting at least this many days (0: all). */
   min_age_days: number
+  /** The page of the list shown, from 1 (not a filter: never in the export). */
+  page: number
 }
 
-/** `GET /v1/reports/must-visits`'s query (unset filters left out). */
-export type MustVisitsQuery = { place?: string; steward_id?: string; trigger?: string; min_age_days?: number }
+/** `GET /v1/reports/must-visits`'s query (unset filters left out; paging only for the list). */
+export type MustVisitsQuery = { place?: string; steward_id?: string; trigger?: string; min_age_days?: number; page?: number; per_page?: number }
 
 export function mustVisitFilters(q: LocationQuery): MustVisitFilters {
-  return { place: one(q, 'place'), steward_id: one(q, 'steward_id'), trigger: code(q, 'trigger', 'trigger'), min_age_days: days(q, 'min_age_days') }
+  return { place: one(q, 'place'), steward_id: one(q, 'steward_id'), trigger: code(q, 'trigger', 'trigger'), min_age_days: days(q, 'min_age_days'), page: pageOf(q) }
 }
 
 export function mustVisitsQuery(f: MustVisitFilters): MustVisitsQuery {
@@ -67,6 +78,16 @@ export function mustVisitsQuery(f: MustVisitFilters): MustVisitsQuery {
   set(out, 'trigger', f.trigger)
   set(out, 'min_age_days', f.min_age_days)
   return out as MustVisitsQuery
+}
+
+/** The list's request: the filters plus one page of `LIST_PER_PAGE` (the export has no paging). */
+export function mustVisitsListQuery(f: MustVisitFilters): MustVisitsQuery & { page: number; per_page: number } {
+  return { ...mustVisitsQuery(f), page: f.page, per_page: LIST_PER_PAGE }
+}
+
+/** The page's URL: the filters, and the page when not the first. */
+export function mustVisitsRoute(f: MustVisitFilters): Record<string, string> {
+  return { ...toRoute(mustVisitsQuery(f)), ...(f.page > 1 ? { page: String(f.page) } : {}) }
 }
 
 // -- timely responses -------------------------------------------------------------------------------
@@ -79,9 +100,11 @@ export interface TimelyFilters {
   kind: string
   /** `on_time`, `late`, `open` or `overdue`. */
   timeliness: string
+  /** The page of the list shown, from 1 (not a filter: never in the export). */
+  page: number
 }
 
-export type TimelyQuery = { month: string; place?: string; steward_id?: string; kind?: string; timeliness?: string }
+export type TimelyQuery = { month: string; place?: string; steward_id?: string; kind?: string; timeliness?: string; page?: number; per_page?: number }
 
 export function timelyFilters(q: LocationQuery, now: number = Date.now()): TimelyFilters {
   const m = one(q, 'month')
@@ -91,6 +114,7 @@ export function timelyFilters(q: LocationQuery, now: number = Date.now()): Timel
     steward_id: one(q, 'steward_id'),
     kind: code(q, 'kind', 'timelyKind'),
     timeliness: code(q, 'timeliness', 'timeliness'),
+    page: pageOf(q),
   }
 }
 
@@ -101,6 +125,16 @@ export function timelyQuery(f: TimelyFilters): TimelyQuery {
   set(out, 'kind', f.kind)
   set(out, 'timeliness', f.timeliness)
   return out as TimelyQuery
+}
+
+/** The list's request: the filters plus one page of `LIST_PER_PAGE` (the export has no paging). */
+export function timelyListQuery(f: TimelyFilters): TimelyQuery & { page: number; per_page: number } {
+  return { ...timelyQuery(f), page: f.page, per_page: LIST_PER_PAGE }
+}
+
+/** The page's URL: the filters, and the page when not the first. */
+export function timelyRoute(f: TimelyFilters): Record<string, string> {
+  return { ...toRoute(timelyQuery(f)), ...(f.page > 1 ? { page: String(f.page) } : {}) }
 }
 
 // -- the issue board ----------------------------------------------------------------------------------
@@ -117,7 +151,17 @@ export interface IssueFilters {
   category: string
   /** Only issues reported at least this many days ago (0: all). */
   min_age_days: number
+  /** The report-time window (报告时间): only issues reported at most this many days ago (0: all). */
+  max_age_days: number
 }
+
+/** The board's report-time windows (0: 全部); `DEFAULT_MAX_AGE_DAYS` when the URL names none. */
+export const MAX_AGE_WINDOWS = [30, 90, 365, 0] as const
+export const DEFAULT_MAX_AGE_DAYS = 90
+/** The board shows at most the newest this many issues (in pages of `REPORT_PAGE_MAX`). */
+export const BOARD_LIMIT = 1000
+/** The server's largest `per_page` for a report. */
+export const REPORT_PAGE_MAX = 500
 
 export type IssuesQuery = {
   place?: string
@@ -126,6 +170,9 @@ export type IssuesQuery = {
   route?: string
   category?: string
   min_age_days?: number
+  max_age_days?: number
+  page?: number
+  per_page?: number
   /** The overview's figure: counts only, no rows (a district has tens of thousands of issues). */
   counts_only?: boolean
 }
@@ -138,7 +185,16 @@ export function issueFilters(q: LocationQuery): IssueFilters {
     route: code(q, 'route', 'route'),
     category: code(q, 'category', 'issueCategory'),
     min_age_days: days(q, 'min_age_days'),
+    max_age_days: maxAgeWindow(q),
   }
+}
+
+/** `max_age_days` in the URL: absent (or not a whole number) is the default window, `0` is 全部. */
+function maxAgeWindow(q: LocationQuery): number {
+  const v = one(q, 'max_age_days').trim()
+  if (v === '') return DEFAULT_MAX_AGE_DAYS
+  const n = Number(v)
+  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_MAX_AGE_DAYS
 }
 
 export function issuesQuery(f: IssueFilters): IssuesQuery {
@@ -149,7 +205,30 @@ export function issuesQuery(f: IssueFilters): IssuesQuery {
   set(out, 'route', f.route)
   set(out, 'category', f.category)
   set(out, 'min_age_days', f.min_age_days)
+  set(out, 'max_age_days', f.max_age_days)
   return out as IssuesQuery
+}
+
+/**
+ * The board's requests: its query and a page of `REPORT_PAGE_MAX`, `page` 1 first; when the
+ * answer's `total` is more, the next pages up to the newest `BOARD_LIMIT` (the exports have no
+ * paging and hold every matching issue).
+ */
+export function issuesBoardQuery(f: IssueFilters, page = 1): IssuesQuery {
+  return { ...issuesQuery(f), page, per_page: REPORT_PAGE_MAX }
+}
+
+/** How many pages of `REPORT_PAGE_MAX` the board asks for, given the answer's `total`. */
+export function boardPages(total: number): number {
+  return Math.max(1, Math.ceil(Math.min(total, BOARD_LIMIT) / REPORT_PAGE_MAX))
+}
+
+/** The board's URL: the filters; the window only when not the default (`0` for 全部). */
+export function issuesRoute(f: IssueFilters): Record<string, string> {
+  const out = toRoute(issuesQuery(f))
+  delete out.max_age_days
+  if (f.max_age_days !== DEFAULT_MAX_AGE_DAYS) out.max_age_days = String(f.max_age_days)
+  return out
 }
 
 // -- both ways --------------------------------------------------------------------------------------

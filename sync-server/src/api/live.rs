@@ -14,7 +14,7 @@ use std::convert::Infallible;
 use std::sync::atomic::AtomicBool;
 
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast;
 
 use super::*;
@@ -198,5 +198,3 @@ pub(super) async fn events(
     let stream = stream::once(async move { Ok(first) }).chain(changes);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
-
-use futures_util::StreamExt;
