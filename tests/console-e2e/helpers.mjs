@@ -345,6 +345,8 @@ export async function settled(locator, { timeout = 5000 } = {}) {
 export async function screenshot(page, name, { fullPage = true } = {}) {
   fs.mkdirSync(SCREENS, { recursive: true })
   const file = path.join(SCREENS, `${name}.png`)
+  // Not while a list is still loading: Element Plus's loading mask fades out after the data shows.
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 10_000 }).catch(() => {})
   await page.screenshot({ path: file, fullPage, animations: 'disabled' })
   return file
 }
