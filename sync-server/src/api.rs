@@ -90,6 +90,8 @@ pub struct AppState {
     pub hash: Arc<HashLane>,
     /// The consoles following live updates, and the one change poller.
     live: Arc<Live>,
+    /// When this node last wrote each device's last sync time (see `device::note_sync`).
+    synced: Arc<std::sync::Mutex<std::collections::HashMap<Uuid, Instant>>>,
     /// Attempt limits on sign-in and enrolment.
     pub throttle: Arc<Throttle>,
     /// `/healthz` probes the database one at a time, apart from the work.
@@ -112,6 +114,7 @@ impl AppState {
             work: Arc::new(Semaphore::new(config.max_concurrent_work.max(1))),
             hash: Arc::new(HashLane::new(config.hash_concurrency, config.hash_queue)),
             live: Arc::new(Live::default()),
+            synced: Arc::default(),
             throttle: Throttle::new(config.throttle.clone()),
             probe: Arc::new(Semaphore::new(1)),
             bodies: Arc::new(Semaphore::new(SYNC_BODIES_IN_FLIGHT_KIB)),
@@ -507,6 +510,11 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
             ))),
         }
     }
+}
+
+/// Parses an id in a path: `what` names the record in the 400.
+fn path_id(what: &str, id: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::bad_request(format!("{what} id {id:?} is not a uuid")))
 }
 
 // -- auth -----------------------------------------------------------------------------------------

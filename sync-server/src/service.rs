@@ -358,6 +358,16 @@ impl Service {
         Ok(places.iter().filter(|p| is_within(&places, p.id, root)).cloned().collect())
     }
 
+    /// Whether a user reaches a compound: admins every one, others those at or below their place
+    /// (an account with no place reaches none).
+    pub fn reaches(&self, u: &User, compound_id: Uuid) -> Result<bool, ServiceError> {
+        match (u.role, u.place_id) {
+            (Role::Admin, _) => Ok(true),
+            (_, None) => Ok(false),
+            (_, Some(root)) => Ok(self.compounds_under(root)?.contains(&compound_id)),
+        }
+    }
+
     /// The compounds a user reads, narrowed to `place` when one is given; `None` means every
     /// compound (an admin, not narrowed). A place outside the user's own is `NotFound`, the same
     /// answer as for one that does not exist.

@@ -267,7 +267,7 @@ pub(super) async fn import_households(
     body: Body,
 ) -> ApiResult<Json<ImportAnswer>> {
     admin(&state, &headers).await?;
-    let compound = super::stewards::path_id("compound", &id)?;
+    let compound = path_id("compound", &id)?;
     let mime = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -42,16 +42,10 @@ pub(super) async fn household(
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let u = supervisor(&state, &headers).await?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::bad_request(format!("household id {id:?} is not a uuid")))?;
+    let id = path_id("household", &id)?;
     let page = blocking(&state, move |s| {
         let loaded = s.storage().load_doc(id)?.ok_or_else(|| ServiceError::NotFound(NO_HOUSEHOLD.into()))?;
-        let in_place = loaded.meta.kind == DocKind::Household
-            && match (u.role, u.place_id) {
-                (Role::Admin, _) => true,
-                (_, None) => false,
-                (_, Some(root)) => s.compounds_under(root)?.contains(&loaded.meta.compound_id),
-            };
-        if !in_place {
+        if loaded.meta.kind != DocKind::Household || !s.reaches(&u, loaded.meta.compound_id)? {
             return Err(ServiceError::NotFound(NO_HOUSEHOLD.into()).into());
         }
         let page: serde_json::Value = match loaded.projection_json {

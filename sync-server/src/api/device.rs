@@ -95,6 +95,28 @@ pub(super) async fn enrol(
     }
 }
 
+/// How stale a device's last sync time in the console may be: a phone syncs every minute, and
+/// a durable write for each of those syncs would cost an fsync per sync for a figure read in days.
+const LAST_SYNC_RESOLUTION: Duration = Duration::from_secs(300);
+
+/// Writes when a device last synced, at most once per [`LAST_SYNC_RESOLUTION`] per device on
+/// this node. A failure does not fail the sync.
+fn note_sync(s: &Service, synced: &std::sync::Mutex<std::collections::HashMap<Uuid, Instant>>, device: Uuid) {
+    {
+        let mut seen = synced.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.get(&device).is_some_and(|at| at.elapsed() < LAST_SYNC_RESOLUTION) {
+            return;
+        }
+        if seen.len() >= 100_000 {
+            seen.clear();
+        }
+        seen.insert(device, Instant::now());
+    }
+    if let Err(e) = s.storage().touch_device(device, now_millis()) {
+        tracing::warn!(error = %e, "the device's last sync time could not be written");
+    }
+}
+
 /// The token is checked before a byte of the body is read; the body is then read without a
 /// work slot (a phone uploading slowly must not hold one), and only the work takes its turn.
 #[utoipa::path(
@@ -152,12 +174,10 @@ pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResu
     let req: SyncRequest =
         protocol::decode(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
     let pushed = req.push.len();
+    let synced = state.synced.clone();
     let resp = blocking(&state, move |s| {
         let resp = s.sync(&device, req)?;
-        // When it last synced, for the console; a failure here does not fail the sync.
-        if let Err(e) = s.storage().touch_device(device.device_id, now_millis()) {
-            tracing::warn!(error = %e, "the device's last sync time could not be written");
-        }
+        note_sync(s, &synced, device.device_id);
         Ok(resp)
     })
     .await?;

@@ -16,10 +16,6 @@ const NO_STEWARD_OF_COMPOUND: &str =
     "no such steward in the household's compound: a household goes only to a steward of its own compound";
 const PLAN_OUTSIDE: &str = "a plan names only households of the steward's compound";
 
-fn parse_id(s: &str, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(s).map_err(|_| ApiError::bad_request(format!("{what} id {s:?} is not a uuid")))
-}
-
 fn role_of(u: &User) -> PartyRole {
     match u.role {
         Role::Property => PartyRole::PropertyCompany,
@@ -27,19 +23,9 @@ fn role_of(u: &User) -> PartyRole {
     }
 }
 
-/// Whether a user reaches a compound: admins every one, others those under their place (an
-/// account with no place reaches none).
-fn reaches(service: &Service, u: &User, compound_id: Uuid) -> Result<bool, ServiceError> {
-    match (u.role, u.place_id) {
-        (Role::Admin, _) => Ok(true),
-        (_, None) => Ok(false),
-        (_, Some(root)) => Ok(service.compounds_under(root)?.contains(&compound_id)),
-    }
-}
-
 /// A document of `kind` in the user's place, or `not found` in the endpoint's words.
 fn in_place(s: &Service, u: &User, meta: &DocMeta, kind: DocKind, missing: &str) -> Result<(), ServiceError> {
-    if meta.kind == kind && reaches(s, u, meta.compound_id)? {
+    if meta.kind == kind && s.reaches(u, meta.compound_id)? {
         Ok(())
     } else {
         Err(ServiceError::NotFound(missing.into()))
@@ -109,7 +95,7 @@ pub(super) async fn issue_status(
     body: Body,
 ) -> ApiResult<Json<Projection>> {
     let u = user(&state, &headers).await?;
-    let id = parse_id(&id, "issue")?;
+    let id = path_id("issue", &id)?;
     let body: StatusBody =
         read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"status": "...", "comment": "..."}"#).await?;
     let p = blocking(&state, move |s| {
@@ -167,7 +153,7 @@ pub(super) async fn issue_comment(
     body: Body,
 ) -> ApiResult<Json<Projection>> {
     let u = user(&state, &headers).await?;
-    let id = parse_id(&id, "issue")?;
+    let id = path_id("issue", &id)?;
     let body: CommentBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"text": "..."}"#).await?;
     let p = blocking(&state, move |s| {
         let role = role_of(&u);
@@ -232,7 +218,7 @@ pub(super) async fn raise_must_visit(
     body: Body,
 ) -> ApiResult<Json<Projection>> {
     let u = supervisor(&state, &headers).await?;
-    let id = parse_id(&id, "household")?;
+    let id = path_id("household", &id)?;
     let body: MustVisitBody =
         read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"trigger": "...", "date": 0, "note": "..."}"#).await?;
     let p = blocking(&state, move |s| {
@@ -301,11 +287,11 @@ pub(super) async fn holiday_must_visits(
     body: Body,
 ) -> ApiResult<Json<HolidayAnswer>> {
     let u = supervisor(&state, &headers).await?;
-    let compound = parse_id(&id, "compound")?;
+    let compound = path_id("compound", &id)?;
     let body: HolidayBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"date": 0, "note": "..."}"#).await?;
     let raised = blocking(&state, move |s| {
         let is_compound = s.storage().place(compound)?.is_some_and(|p| p.kind == crate::storage::PlaceKind::Compound);
-        if !is_compound || !reaches(s, &u, compound)? {
+        if !is_compound || !s.reaches(&u, compound)? {
             return Err(ServiceError::NotFound(NO_COMPOUND.into()).into());
         }
         let date = body.date.unwrap_or_else(now_millis);
@@ -381,7 +367,7 @@ pub(super) async fn assign_household(
     body: Body,
 ) -> ApiResult<Json<Projection>> {
     let u = supervisor(&state, &headers).await?;
-    let id = parse_id(&id, "household")?;
+    let id = path_id("household", &id)?;
     let body: AssignBody =
         read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"steward_id": "<uuid>"} or {"steward_id": null}"#)
             .await?;
@@ -451,7 +437,7 @@ pub(super) async fn set_deadlines(
     body: Body,
 ) -> ApiResult<Json<Projection>> {
     let u = supervisor(&state, &headers).await?;
-    let id = parse_id(&id, "compound")?;
+    let id = path_id("compound", &id)?;
     let body: DeadlinesBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"urgent_help": 720}"#).await?;
     let p = blocking(&state, move |s| {
         let policy = DeadlinePolicy { minutes: body.minutes };
@@ -509,12 +495,12 @@ pub(super) async fn set_plan(
     body: Body,
 ) -> ApiResult<Json<Projection>> {
     let u = supervisor(&state, &headers).await?;
-    let steward_id = parse_id(&steward_id, "steward")?;
+    let steward_id = path_id("steward", &steward_id)?;
     let month: Month = month.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string()))?;
     let body: PlanBody = read_json(&state, &headers, body, JSON_BODY_BYTES, r#"{"households": ["<uuid>"]}"#).await?;
     let p = blocking(&state, move |s| {
         let steward = match s.storage().steward(steward_id)? {
-            Some(st) if reaches(s, &u, st.compound_id)? => st,
+            Some(st) if s.reaches(&u, st.compound_id)? => st,
             _ => return Err(ServiceError::NotFound(NO_STEWARD.into()).into()),
         };
         for h in &body.households {

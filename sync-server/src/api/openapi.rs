@@ -286,7 +286,8 @@ pub(super) struct DeviceDoc {
     name: String,
     /// Milliseconds since the Unix epoch.
     enrolled_at: i64,
-    /// When it last synced; `null` before its first sync.
+    /// When it last synced (to within 5 minutes: the server writes it at most that often per device); `null`
+    /// before its first sync.
     last_sync_at: Option<i64>,
     /// When it was revoked; `null` while it may sync.
     revoked_at: Option<i64>,

@@ -173,11 +173,11 @@ pub(super) async fn issue(
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let u = user(&state, &headers).await?;
-    let id = super::stewards::path_id("issue", &id)?;
+    let id = path_id("issue", &id)?;
     let page = blocking(&state, move |s| {
         let not_found = || ApiError::from(ServiceError::NotFound(NO_ISSUE.into()));
         let meta = s.storage().doc_meta(id)?.ok_or_else(not_found)?;
-        if meta.kind != DocKind::Issue || !s.reach(&u, None)?.is_none_or(|c| c.contains(&meta.compound_id)) {
+        if meta.kind != DocKind::Issue || !s.reaches(&u, meta.compound_id)? {
             return Err(not_found());
         }
         // The one read path decides, as for the lists: a property company's duty included.
@@ -205,7 +205,7 @@ fn projection_in_place(
     missing: &'static str,
 ) -> ApiResult<Option<serde_json::Value>> {
     let Some(loaded) = s.storage().load_doc(id)? else { return Ok(None) };
-    if loaded.meta.kind != kind || !s.reach(u, None)?.is_none_or(|c| c.contains(&loaded.meta.compound_id)) {
+    if loaded.meta.kind != kind || !s.reaches(u, loaded.meta.compound_id)? {
         return Err(ServiceError::NotFound(missing.into()).into());
     }
     let json = match loaded.projection_json {
@@ -244,11 +244,11 @@ pub(super) async fn plan(
     Path((steward_id, month)): Path<(String, String)>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let u = supervisor(&state, &headers).await?;
-    let steward_id = super::stewards::path_id("steward", &steward_id)?;
+    let steward_id = path_id("steward", &steward_id)?;
     let month: Month = month.parse().map_err(|e: steward_core::Error| ApiError::bad_request(e.to_string()))?;
     let plan = blocking(&state, move |s| {
         let steward = s.storage().steward(steward_id)?.ok_or_else(|| ServiceError::NotFound(NO_STEWARD.into()))?;
-        if !s.reach(&u, None)?.is_none_or(|c| c.contains(&steward.compound_id)) {
+        if !s.reaches(&u, steward.compound_id)? {
             return Err(ServiceError::NotFound(NO_STEWARD.into()).into());
         }
         let id = doc::plan_doc_id(steward_id, month);
@@ -287,7 +287,7 @@ pub(super) async fn compound(
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let u = supervisor(&state, &headers).await?;
-    let id = super::stewards::path_id("compound", &id)?;
+    let id = path_id("compound", &id)?;
     let c = blocking(&state, move |s| {
         projection_in_place(s, &u, id, DocKind::Compound, NO_COMPOUND)?
             .ok_or_else(|| ServiceError::NotFound(NO_COMPOUND.into()).into())

@@ -122,7 +122,7 @@ pub(super) async fn revoke_device(
     let id = path_id("device", &id)?;
     blocking(&state, move |s| {
         let device = s.storage().device(id)?.ok_or_else(|| ServiceError::NotFound(NO_DEVICE.into()))?;
-        if !s.reach(&u, None)?.is_none_or(|c| c.contains(&device.compound_id)) {
+        if !s.reaches(&u, device.compound_id)? {
             return Err(ServiceError::NotFound(NO_DEVICE.into()).into());
         }
         if s.storage().revoke_device(id, now_millis())? {
@@ -191,7 +191,7 @@ pub(super) async fn enrolment_code(
     blocking(&state, move |s| {
         let not_found = || ServiceError::NotFound("no such steward in your place".into());
         let steward = s.storage().steward(id)?.ok_or_else(not_found)?;
-        if !s.reach(&u, None)?.is_none_or(|c| c.contains(&steward.compound_id)) {
+        if !s.reaches(&u, steward.compound_id)? {
             return Err(not_found().into());
         }
         let code = crate::admin::issue_enrolment_code(s, id, days)?;
@@ -222,9 +222,4 @@ fn percent_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Parses an id in a path: `what` names the record in the 400.
-pub(super) fn path_id(what: &str, id: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::bad_request(format!("{what} id {id:?} is not a uuid")))
 }
