@@ -1,7 +1,7 @@
 //! The steward's actions, each one edit of one document. These are what the app's commands call.
 
-use steward_core::doc::{self, NewIssue, NewMustVisit, NewTimely, NewVisit};
-use steward_core::model::{HouseholdProfile, IssueStatus, PartyRole};
+use steward_core::doc::{self, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit, NewTimely, NewVisit};
+use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PartyRole};
 use steward_core::time::{now_millis, Month};
 use uuid::Uuid;
 
@@ -100,6 +100,40 @@ impl Store {
         let (me, _) = self.me()?;
         self.edit(issue, "issue_status", |d| {
             doc::set_issue_status(d, Uuid::new_v4(), to, comment, me, PartyRole::Steward, now_millis())
+        })
+    }
+
+    /// Records a joint meeting this steward called: the convener is this steward and the compound
+    /// theirs, whatever `meeting` says.
+    pub fn record_meeting(&mut self, meeting: &NewMeeting) -> Result<Uuid, StoreError> {
+        let (me, compound) = self.me()?;
+        let m = NewMeeting { convener_id: me, compound_id: compound, ..meeting.clone() };
+        let d = doc::create_meeting(self.actor().clone(), &m, now_millis())?;
+        self.insert_new_doc(d, "record_meeting")
+    }
+
+    /// Corrects a meeting's date, place, topics and attendees.
+    pub fn edit_meeting(&mut self, meeting: Uuid, basics: &MeetingBasics) -> Result<(), StoreError> {
+        self.edit(meeting, "edit_meeting", |d| doc::edit_meeting(d, basics, now_millis()))
+    }
+
+    /// Adds a decision to a meeting.
+    pub fn add_decision(&mut self, meeting: Uuid, decision: &NewDecision) -> Result<(), StoreError> {
+        let (me, _) = self.me()?;
+        self.edit(meeting, "add_decision", |d| doc::add_decision(d, decision, me, now_millis()))
+    }
+
+    /// Follows up a decision (监督落实): a note, and with `status` marks it done or reopens it.
+    pub fn follow_up_decision(
+        &mut self,
+        meeting: Uuid,
+        decision: Uuid,
+        text: &str,
+        status: Option<DecisionStatus>,
+    ) -> Result<(), StoreError> {
+        let (me, _) = self.me()?;
+        self.edit(meeting, "follow_up_decision", |d| {
+            doc::follow_up_decision(d, Uuid::new_v4(), decision, text, status, me, PartyRole::Steward, now_millis())
         })
     }
 

@@ -22,6 +22,7 @@ pub(crate) fn delete(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError> {
         "DELETE FROM issue_events WHERE issue_id = ?1",
         "DELETE FROM plan_items WHERE plan_id = ?1",
         "DELETE FROM compounds WHERE id = ?1",
+        "DELETE FROM meetings WHERE id = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([id])?;
     }
@@ -141,6 +142,24 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
             for h in &p.households {
                 item.execute(params![id, p.month.to_string(), h.to_string()])?;
             }
+        }
+        Projection::Meeting(m) => {
+            let open: Vec<_> =
+                m.decisions.iter().filter(|d| d.status == steward_core::model::DecisionStatus::Open).collect();
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO meetings (id, compound_id, held_at, place, attendees, decisions, open, next_deadline)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                id,
+                m.compound_id.to_string(),
+                m.held_at,
+                m.place,
+                m.attendees.len(),
+                m.decisions.len(),
+                open.len(),
+                open.iter().filter_map(|d| d.deadline).min(),
+            ])?;
         }
         Projection::Compound(c) => {
             tx.prepare_cached("INSERT OR REPLACE INTO compounds (id, name, deadlines) VALUES (?1, ?2, ?3)")?

@@ -72,6 +72,20 @@ pub struct IssueLine {
     pub reported_at: Millis,
 }
 
+/// A joint meeting in the steward's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingLine {
+    pub id: Uuid,
+    pub held_at: Millis,
+    pub place: String,
+    pub attendees: u32,
+    pub decisions: u32,
+    /// Decisions not yet done.
+    pub open: u32,
+    /// The earliest deadline of those.
+    pub next_deadline: Option<Millis>,
+}
+
 fn uuid(s: String) -> rusqlite::Result<Uuid> {
     Uuid::parse_str(&s)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
@@ -206,6 +220,25 @@ impl Store {
                 place: r.get(2)?,
                 status: code(r.get(3)?, IssueStatus::from_code)?,
                 reported_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The steward's joint meetings, newest first.
+    pub fn meetings(&self) -> Result<Vec<MeetingLine>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, held_at, place, attendees, decisions, open, next_deadline FROM meetings ORDER BY held_at DESC, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(MeetingLine {
+                id: uuid(r.get(0)?)?,
+                held_at: r.get(1)?,
+                place: r.get(2)?,
+                attendees: r.get(3)?,
+                decisions: r.get(4)?,
+                open: r.get(5)?,
+                next_deadline: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -133,6 +133,20 @@ CREATE TABLE IF NOT EXISTS compounds (
     deadlines TEXT NOT NULL
 );
 
+-- Joint meetings the steward called: one row each, for the list (the meeting screen reads the
+-- document's projection whole).
+CREATE TABLE IF NOT EXISTS meetings (
+    id          TEXT PRIMARY KEY,
+    compound_id TEXT NOT NULL,
+    held_at     INTEGER NOT NULL,
+    place       TEXT NOT NULL,
+    attendees   INTEGER NOT NULL,
+    decisions   INTEGER NOT NULL,
+    -- Decisions not yet done, and of those the ones past their deadline's instant.
+    open        INTEGER NOT NULL,
+    next_deadline INTEGER
+);
+
 -- Half-filled forms, so a visit being typed survives the app being killed. Personal data:
 -- cleared on sign-out with everything else.
 CREATE TABLE IF NOT EXISTS drafts (

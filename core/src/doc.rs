@@ -18,6 +18,9 @@ use crate::model::*;
 use crate::time::{DeadlinePolicy, Millis};
 use crate::Error;
 
+mod meeting;
+pub use meeting::*;
+
 /// The schema version written into every document's root.
 pub const SCHEMA_VERSION: u64 = 1;
 
@@ -29,6 +32,8 @@ pub enum DocKind {
     Issue,
     Plan,
     Compound,
+    /// A compound's joint meeting (联席会议), its decisions and their follow-through.
+    Meeting,
 }
 
 impl DocKind {
@@ -39,6 +44,7 @@ impl DocKind {
             DocKind::Issue => "issue",
             DocKind::Plan => "plan",
             DocKind::Compound => "compound",
+            DocKind::Meeting => "meeting",
         }
     }
 
@@ -49,6 +55,7 @@ impl DocKind {
             "issue" => DocKind::Issue,
             "plan" => DocKind::Plan,
             "compound" => DocKind::Compound,
+            "meeting" => DocKind::Meeting,
             _ => return None,
         })
     }
@@ -61,7 +68,8 @@ pub struct DocHeader {
     pub kind: DocKind,
     pub compound_id: Uuid,
     /// The steward the document belongs to: a household's assigned steward, an issue's reporter,
-    /// a plan's steward. `None` for compound settings and unassigned households.
+    /// a plan's steward, a meeting's convener. `None` for compound settings and unassigned
+    /// households.
     pub steward_id: Option<Uuid>,
 }
 
@@ -195,6 +203,7 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let steward_id = match kind {
         DocKind::Household | DocKind::Plan => get_uuid(doc, &ROOT, "steward_id")?,
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
+        DocKind::Meeting => get_uuid(doc, &ROOT, "convener_id")?,
         DocKind::Compound => None,
     };
     Ok(DocHeader { id, kind, compound_id, steward_id })
@@ -841,6 +850,7 @@ pub enum Projection {
     Issue(IssueRecord),
     Plan(PlanRecord),
     Compound(CompoundRecord),
+    Meeting(MeetingRecord),
 }
 
 impl Projection {
@@ -851,6 +861,7 @@ impl Projection {
             Projection::Issue(i) => i.id,
             Projection::Plan(p) => p.id,
             Projection::Compound(c) => c.id,
+            Projection::Meeting(m) => m.id,
         }
     }
 }
@@ -1044,7 +1055,7 @@ fn read_compound(doc: &Automerge, h: DocHeader) -> Result<CompoundRecord, Error>
 }
 
 /// The ids of the records (visits, must-visits, timely responses, pairing notes, timeline
-/// entries) added since `before`, and the document's own id if it is new. Cheaper than
+/// entries, a meeting's decisions and follow-ups) added since `before`, and the document's own id if it is new. Cheaper than
 /// comparing projections: it reads only the keys of those maps.
 pub fn records_added(doc: &Automerge, before: &[automerge::ChangeHash]) -> Vec<Uuid> {
     let mut out = Vec::new();
@@ -1053,7 +1064,7 @@ pub fn records_added(doc: &Automerge, before: &[automerge::ChangeHash]) -> Vec<U
             out.push(h.id);
         }
     }
-    for key in ["visits", "must_visits", "timely", "pairing", "timeline"] {
+    for key in ["visits", "must_visits", "timely", "pairing", "timeline", "decisions", "follow_ups"] {
         let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, key) else { continue };
         let old: std::collections::HashSet<String> =
             if before.is_empty() { Default::default() } else { doc.keys_at(&obj, before).collect() };
@@ -1070,6 +1081,7 @@ pub fn project(doc: &Automerge) -> Result<Projection, Error> {
         DocKind::Issue => Projection::Issue(read_issue(doc, h)?),
         DocKind::Plan => Projection::Plan(read_plan(doc, h)?),
         DocKind::Compound => Projection::Compound(read_compound(doc, h)?),
+        DocKind::Meeting => Projection::Meeting(meeting::read(doc, h)?),
     })
 }
 

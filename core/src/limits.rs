@@ -6,7 +6,10 @@
 //! program's use — a visit summary of a few hundred characters, a note of a page — and small
 //! enough that one steward cannot make every other steward's next sync megabytes long.
 
-use crate::doc::{HouseholdRecord, IssueEvent, IssueRecord, MustVisitRecord, PairingNote, TimelyRecord, VisitRecord};
+use crate::doc::{
+    DecisionRecord, FollowUpRecord, HouseholdRecord, IssueEvent, IssueRecord, MeetingRecord, MustVisitRecord,
+    PairingNote, TimelyRecord, VisitRecord,
+};
 use crate::model::HouseholdProfile;
 use crate::time::Millis;
 use crate::Error;
@@ -29,6 +32,10 @@ pub const MAX_RECORDS: usize = 5_000;
 pub const MAX_TIMELINE: usize = 1_000;
 /// Households in one plan.
 pub const MAX_PLAN_ITEMS: usize = 200;
+/// People recorded as attending one joint meeting.
+pub const MAX_ATTENDEES: usize = 100;
+/// Decisions of one joint meeting.
+pub const MAX_DECISIONS: usize = 100;
 
 /// The earliest instant any record may carry: 2000-01-01T00:00:00Z. The program began in 2021;
 /// older dates are typing mistakes or crafted input.
@@ -120,6 +127,44 @@ pub fn issue(i: &IssueRecord) -> Result<(), Error> {
 pub fn issue_event(e: &IssueEvent) -> Result<(), Error> {
     instant("the time of the entry", e.at)?;
     text("the comment", &e.text, LONG_TEXT)
+}
+
+/// Checks a meeting's own fields.
+pub fn meeting_fields(held_at: Millis, place: &str, topics: &str) -> Result<(), Error> {
+    instant("the meeting's date", held_at)?;
+    text("the meeting's place", place, SHORT_TEXT)?;
+    text("the meeting's topics", topics, LONG_TEXT)
+}
+
+/// Checks a meeting as stored: its fields, counts and every attendee's name.
+pub fn meeting(m: &MeetingRecord) -> Result<(), Error> {
+    meeting_fields(m.held_at, &m.place, &m.topics)?;
+    count("attendees of one meeting", m.attendees.len(), MAX_ATTENDEES)?;
+    count("decisions of one meeting", m.decisions.len(), MAX_DECISIONS)?;
+    count("follow-ups of one meeting", m.follow_ups.len(), MAX_TIMELINE)?;
+    for a in &m.attendees {
+        text("an attendee's name", &a.name, SHORT_TEXT)?;
+    }
+    Ok(())
+}
+
+/// Checks a decision as stored.
+pub fn decision(d: &DecisionRecord) -> Result<(), Error> {
+    text("the decision", &d.text, LONG_TEXT)?;
+    instant("the time the decision was recorded", d.added_at)?;
+    if let Some(at) = d.deadline {
+        instant("the decision's deadline", at)?;
+    }
+    if let Some(at) = d.done_at {
+        instant("the time the decision was done", at)?;
+    }
+    Ok(())
+}
+
+/// Checks a follow-up as stored.
+pub fn follow_up(f: &FollowUpRecord) -> Result<(), Error> {
+    instant("the time of the follow-up", f.at)?;
+    text("the follow-up", &f.text, LONG_TEXT)
 }
 
 /// Checks the counts of a household's records.

@@ -196,6 +196,42 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// The parties of a compound's joint meeting (联席会议), and who is responsible for a
+    /// decision it takes (商定事项).
+    MeetingParty {
+        Community => "community", "社区党组织", "Community party organisation";
+        Branch => "branch", "小区党支部", "Compound party branch";
+        PropertyCompany => "property_company", "物业服务企业", "Property company";
+        OwnersCommittee => "owners_committee", "业主委员会", "Owners' committee";
+        Steward => "steward", "红色管家", "Steward";
+    }
+}
+
+vocabulary! {
+    /// Where a joint meeting's decision is on its way to done (监督落实). Late is not a status:
+    /// it is an open decision past its deadline.
+    DecisionStatus {
+        Open => "open", "落实中", "Being carried out";
+        Done => "done", "已落实", "Done";
+    }
+}
+
+impl DecisionStatus {
+    /// Whether a party in `role` may move a decision from `self` to `to`: anyone following it
+    /// marks it done; only the steward who follows it up, or a supervisor, reopens a done one
+    /// (with a reason). Who may touch which decision at all (a property company: its own) is
+    /// the server's check.
+    pub fn may_move(self, to: DecisionStatus, role: PartyRole) -> bool {
+        use DecisionStatus::*;
+        match (self, to) {
+            (Open, Done) => true,
+            (Done, Open) => matches!(role, PartyRole::Steward | PartyRole::Supervisor),
+            _ => false,
+        }
+    }
+}
+
 /// A household's address inside its compound.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {

@@ -146,6 +146,69 @@ impl<'de> Deserialize<'de> for Month {
     }
 }
 
+/// A quarter of a year (季度), the period of joint meetings and scoring: `2026-Q4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1 to 4.
+    pub quarter: u32,
+}
+
+impl Quarter {
+    /// The quarter a month is in.
+    pub fn of(month: Month) -> Quarter {
+        Quarter { year: month.year, quarter: (month.month - 1) / 3 + 1 }
+    }
+
+    /// Its first month.
+    pub fn first_month(self) -> Month {
+        Month { year: self.year, month: (self.quarter - 1) * 3 + 1 }
+    }
+
+    /// The quarter after this one.
+    pub fn next(self) -> Quarter {
+        if self.quarter == 4 {
+            Quarter { year: self.year + 1, quarter: 1 }
+        } else {
+            Quarter { year: self.year, quarter: self.quarter + 1 }
+        }
+    }
+
+    /// Its first and last instants (exclusive) in `zone`.
+    pub fn range(self, zone: &ProgramZone) -> (Millis, Millis) {
+        (zone.month_start(self.first_month()), zone.month_start(self.next().first_month()))
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-Q{}", self.year, self.quarter)
+    }
+}
+
+impl std::str::FromStr for Quarter {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = || Error::Invalid(format!("quarter {s:?} is not of the form YYYY-Qn, e.g. 2026-Q4"));
+        let (y, q) = s.split_once("-Q").ok_or_else(bad)?;
+        let month: Month = format!("{y}-01").parse().map_err(|_| bad())?;
+        let quarter = match q {
+            "1" => 1,
+            "2" => 2,
+            "3" => 3,
+            "4" => 4,
+            _ => return Err(bad()),
+        };
+        Ok(Quarter { year: month.year, quarter })
+    }
+}
+
+impl Serialize for Quarter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// How long each kind of timely response may take, in minutes. A supervisor may change these
 /// per compound; the defaults are the program's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +268,24 @@ impl Timeliness {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn quarters_parse_print_and_cover_their_three_months() {
+        let q: Quarter = "2026-Q4".parse().unwrap();
+        assert_eq!((q.year, q.quarter, q.to_string()), (2026, 4, "2026-Q4".to_string()));
+        assert_eq!(Quarter::of("2026-11".parse().unwrap()), q);
+        assert_eq!(Quarter::of("2026-03".parse().unwrap()).to_string(), "2026-Q1");
+        assert_eq!(q.next().to_string(), "2027-Q1");
+        for bad in ["2026-Q5", "2026-Q0", "2026Q1", "26-Q1", "2026-Q12", "1999-Q1"] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+        let zone = ProgramZone::default();
+        let (from, to) = q.range(&zone);
+        assert_eq!(zone.month_of(from).to_string(), "2026-10");
+        assert_eq!(zone.month_of(to - 1).to_string(), "2026-12");
+        assert_eq!(zone.month_of(to).to_string(), "2027-01");
+    }
+
     use super::*;
 
     #[test]

@@ -16,6 +16,9 @@ use uuid::Uuid;
 use crate::error::{CmdError, CmdResult};
 use crate::AppState;
 
+mod meetings;
+pub use meetings::*;
+
 fn with<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> CmdResult<T> {
     let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());
     Ok(f(&mut store)?)
@@ -90,7 +93,9 @@ pub fn vocabulary() -> Value {
         IssueCategory,
         IssueRoute,
         IssueStatus,
-        PartyRole
+        PartyRole,
+        MeetingParty,
+        DecisionStatus
     )
 }
 

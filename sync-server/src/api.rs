@@ -57,6 +57,7 @@ mod edits;
 mod exports;
 mod households;
 mod live;
+mod meetings;
 mod openapi;
 mod reads;
 mod session;
@@ -69,6 +70,7 @@ use edits::*;
 use exports::*;
 use households::households;
 use live::{events, Live};
+use meetings::{decision_follow_up, meeting, report_decisions, report_meetings};
 pub use openapi::{document as openapi_document, ApiDoc};
 use reads::{compound, issue, plan, pull, stewards};
 use session::{change_password, login, logout, me};
@@ -200,6 +202,10 @@ routes! {
     GET "/v1/reports/timely" => report_timely,
     GET "/v1/reports/issues" => report_issues,
     GET "/v1/reports/three-clears" => report_three_clears,
+    GET "/v1/reports/meetings" => report_meetings,
+    GET "/v1/reports/decisions" => report_decisions,
+    GET "/v1/meetings/{id}" => meeting,
+    POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,
     POST "/v1/issues/{id}/status" => issue_status,
     POST "/v1/issues/{id}/comments" => issue_comment,
     POST "/v1/households/{id}/must-visits" => raise_must_visit,

@@ -14,6 +14,7 @@
 //! | issue     | report it (status `reported`, route and texts its own, no status entries); add timeline entries with role steward signed by the steward; move `resolved` → `verified`, or → `reopened` with a reason, each with its entry. Route, category, place, description, reporter and stored entries never change. |
 //! | plan      | add and remove households of its own plan (the id is derived from steward and month). |
 //! | compound  | nothing (settings are the supervisors').                                   |
+//! | meeting   | record it as its convener; correct its date, place, topics and attendees; add decisions (open, signed by the steward) and follow-ups in the steward's role signed by the steward; mark a decision done, or reopen a done one with a reason, each with its follow-up. Stored decisions' text, party, deadline and author, and stored follow-ups, never change. |
 //!
 //! A new document other than a plan has a random (version 4) id: derived ids are plans', so no
 //! phone can take another steward's future plan id. Texts, counts and times are within
@@ -21,9 +22,11 @@
 
 use std::collections::HashMap;
 
-use steward_core::doc::{HouseholdRecord, IssueRecord, MustVisitRecord, PlanRecord, Projection, TimelyRecord};
+use steward_core::doc::{
+    DecisionRecord, HouseholdRecord, IssueRecord, MeetingRecord, MustVisitRecord, PlanRecord, Projection, TimelyRecord,
+};
 use steward_core::limits;
-use steward_core::model::{IssueStatus, PartyRole};
+use steward_core::model::{DecisionStatus, IssueStatus, PartyRole};
 use uuid::Uuid;
 
 /// Checks what a steward's phone changed in one document. `before` is the document as stored
@@ -40,6 +43,8 @@ pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Pro
         (None, Projection::Plan(a)) => plan(a),
         (Some(Projection::Plan(_)), Projection::Plan(a)) => plan(a),
         (_, Projection::Compound(_)) => Err("a steward cannot change compound settings".into()),
+        (None, Projection::Meeting(a)) => meeting(steward, &empty_meeting(a), a),
+        (Some(Projection::Meeting(b)), Projection::Meeting(a)) => meeting(steward, b, a),
         _ => Err("a change may not alter what a document is".into()),
     }
 }
@@ -188,6 +193,61 @@ fn issue(steward: Uuid, b: &IssueRecord, a: &IssueRecord) -> Result<(), String> 
     Ok(())
 }
 
+fn empty_meeting(a: &MeetingRecord) -> MeetingRecord {
+    MeetingRecord { attendees: vec![], decisions: vec![], follow_ups: vec![], ..a.clone() }
+}
+
+fn meeting(steward: Uuid, b: &MeetingRecord, a: &MeetingRecord) -> Result<(), String> {
+    limit(limits::meeting(a))?;
+    // What a meeting agreed stays as agreed: its status moves only with a follow-up.
+    let agreed = |d: &DecisionRecord| (d.text.clone(), d.party, d.deadline, d.added_by, d.added_at);
+    let added = kept(&b.decisions, &a.decisions, |d| d.id, |x, y| agreed(x) == agreed(y), "a decision")?;
+    for d in &added {
+        signed(d.added_by, steward, "a decision")?;
+        limit(limits::decision(d))?;
+    }
+    let follow_ups = kept(&b.follow_ups, &a.follow_ups, |f| f.id, |x, y| x == y, "a follow-up")?;
+    let mut moves: HashMap<Uuid, Vec<DecisionStatus>> = HashMap::new();
+    for f in &follow_ups {
+        if f.role != PartyRole::Steward {
+            return Err("a steward's phone may write follow-ups only in the steward's role".into());
+        }
+        signed(f.by, steward, "a follow-up")?;
+        limit(limits::follow_up(f))?;
+        if let Some(to) = f.status {
+            if to == DecisionStatus::Open && f.text.trim().is_empty() {
+                return Err("a decision is reopened only with a reason".into());
+            }
+            moves.entry(f.decision_id).or_default().push(to);
+        }
+    }
+    let before: HashMap<Uuid, &DecisionRecord> = b.decisions.iter().map(|d| (d.id, d)).collect();
+    for d in &a.decisions {
+        let was = before.get(&d.id).map_or(DecisionStatus::Open, |o| o.status);
+        let moved = moves.get(&d.id).map(Vec::as_slice).unwrap_or_default();
+        if let Some(to) = moved.iter().find(|to| !was.may_move(**to, PartyRole::Steward) && **to != was) {
+            return Err(format!(
+                "a steward may not move a decision that is {} to {} ({} → {})",
+                was.label_en().to_lowercase(),
+                to.label_en().to_lowercase(),
+                was.label_zh(),
+                to.label_zh()
+            ));
+        }
+        if d.status != was && !moved.contains(&d.status) {
+            return Err("a decision's status changes only with the follow-up that moves it".into());
+        }
+        let done_at_kept = before.get(&d.id).is_some_and(|o| o.done_at == d.done_at);
+        if !done_at_kept && d.done_at.is_some() && !moved.contains(&DecisionStatus::Done) {
+            return Err("a decision's time of being done is set only when it is marked done".into());
+        }
+        if d.done_at.is_some() {
+            limit(limits::decision(d))?;
+        }
+    }
+    Ok(())
+}
+
 fn plan(a: &PlanRecord) -> Result<(), String> {
     limit(limits::count("households in one plan", a.households.len(), limits::MAX_PLAN_ITEMS))
 }
@@ -274,5 +334,81 @@ mod tests {
         let mut removed = after.clone();
         removed.visits.clear();
         assert!(household(s, &after, &removed).unwrap_err().contains("removed"));
+    }
+
+    fn meeting_rec(convener: Uuid) -> MeetingRecord {
+        MeetingRecord {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            convener_id: convener,
+            held_at: T,
+            place: "党群服务站".into(),
+            topics: String::new(),
+            attendees: vec![],
+            decisions: vec![DecisionRecord {
+                id: Uuid::new_v4(),
+                text: "建充电棚".into(),
+                party: steward_core::model::MeetingParty::PropertyCompany,
+                deadline: Some(T + 86_400_000),
+                status: DecisionStatus::Open,
+                done_at: None,
+                added_by: Some(convener),
+                added_at: T,
+            }],
+            follow_ups: vec![],
+        }
+    }
+
+    fn follow(
+        s: Uuid,
+        d: &DecisionRecord,
+        role: PartyRole,
+        status: Option<DecisionStatus>,
+    ) -> steward_core::doc::FollowUpRecord {
+        steward_core::doc::FollowUpRecord {
+            id: Uuid::new_v4(),
+            decision_id: d.id,
+            at: T + 1,
+            by: Some(s),
+            role,
+            text: "已督促".into(),
+            status,
+        }
+    }
+
+    #[test]
+    fn a_steward_marks_a_decision_done_with_a_follow_up_but_cannot_rewrite_it_or_sign_as_the_company() {
+        let s = Uuid::new_v4();
+        let before = meeting_rec(s);
+        let d = before.decisions[0].clone();
+        let mut done = before.clone();
+        done.decisions[0].status = DecisionStatus::Done;
+        done.decisions[0].done_at = Some(T + 1);
+        done.follow_ups.push(follow(s, &d, PartyRole::Steward, Some(DecisionStatus::Done)));
+        assert!(meeting(s, &before, &done).is_ok());
+
+        let mut silent = done.clone();
+        silent.follow_ups.clear();
+        assert!(meeting(s, &before, &silent).unwrap_err().contains("only with the follow-up"));
+
+        let mut forged = before.clone();
+        forged.follow_ups.push(follow(s, &d, PartyRole::PropertyCompany, None));
+        assert!(meeting(s, &before, &forged).unwrap_err().contains("role"));
+
+        let mut rewritten = before.clone();
+        rewritten.decisions[0].party = steward_core::model::MeetingParty::Steward;
+        assert!(meeting(s, &before, &rewritten).unwrap_err().contains("may not be changed"));
+
+        let mut later = before.clone();
+        later.decisions[0].deadline = Some(T + 30 * 86_400_000);
+        assert!(meeting(s, &before, &later).unwrap_err().contains("may not be changed"));
+
+        let mut theirs = before.clone();
+        theirs.decisions.push(DecisionRecord { id: Uuid::new_v4(), added_by: Some(Uuid::new_v4()), ..d.clone() });
+        assert!(meeting(s, &before, &theirs).unwrap_err().contains("signed"));
+
+        let mut gone = done.clone();
+        gone.follow_ups.clear();
+        assert!(meeting(s, &done, &gone).unwrap_err().contains("removed"));
     }
 }

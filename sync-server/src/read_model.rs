@@ -4,14 +4,14 @@
 //! disagree, and rebuilds it from the projections when it falls behind them (an older database).
 
 use serde::Serialize;
-use steward_core::doc::{HouseholdRecord, IssueRecord, PlanRecord, Projection};
+use steward_core::doc::{HouseholdRecord, IssueRecord, MeetingRecord, PlanRecord, Projection};
 use steward_core::model::KeyServiceReason;
 use steward_core::time::Millis;
 use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,6 +169,85 @@ impl IndexedIssue {
     }
 }
 
+/// A joint meeting as the reports read it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedMeeting {
+    pub id: Uuid,
+    pub compound_id: Uuid,
+    pub convener_id: Uuid,
+    pub held_at: Millis,
+    pub place: String,
+    pub topics: String,
+    pub attendees: u32,
+    /// The parties that came, as codes in the program's order, comma-separated.
+    pub parties: String,
+    pub decisions: u32,
+}
+
+/// A meeting's decision as the reports read it, with its meeting's where and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedDecision {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub compound_id: Uuid,
+    pub convener_id: Uuid,
+    pub held_at: Millis,
+    pub text: String,
+    /// The responsible party's code.
+    pub party: String,
+    pub deadline: Option<Millis>,
+    /// `open` or `done`.
+    pub status: String,
+    pub done_at: Option<Millis>,
+    pub follow_ups: u32,
+    /// The newest follow-up's text and time.
+    pub last_follow_up: Option<String>,
+    pub last_follow_up_at: Option<Millis>,
+}
+
+impl IndexedMeeting {
+    pub fn of(m: &MeetingRecord) -> (IndexedMeeting, Vec<IndexedDecision>) {
+        let mut parties: Vec<_> = m.attendees.iter().map(|a| a.party).collect();
+        parties.sort();
+        parties.dedup();
+        let meeting = IndexedMeeting {
+            id: m.id,
+            compound_id: m.compound_id,
+            convener_id: m.convener_id,
+            held_at: m.held_at,
+            place: m.place.clone(),
+            topics: m.topics.clone(),
+            attendees: m.attendees.len() as u32,
+            parties: parties.iter().map(|p| p.as_code()).collect::<Vec<_>>().join(","),
+            decisions: m.decisions.len() as u32,
+        };
+        let decisions = m
+            .decisions
+            .iter()
+            .map(|d| {
+                let notes: Vec<_> = m.follow_ups.iter().filter(|f| f.decision_id == d.id).collect();
+                let last = notes.iter().max_by_key(|f| (f.at, f.id));
+                IndexedDecision {
+                    id: d.id,
+                    meeting_id: m.id,
+                    compound_id: m.compound_id,
+                    convener_id: m.convener_id,
+                    held_at: m.held_at,
+                    text: d.text.clone(),
+                    party: d.party.as_code().into(),
+                    deadline: d.deadline,
+                    status: d.status.as_code().into(),
+                    done_at: d.done_at,
+                    follow_ups: notes.len() as u32,
+                    last_follow_up: last.map(|f| f.text.clone()),
+                    last_follow_up_at: last.map(|f| f.at),
+                }
+            })
+            .collect();
+        (meeting, decisions)
+    }
+}
+
 /// What one document contributes to the read model's rows.
 #[derive(Debug, Clone)]
 pub enum Rows {
@@ -182,6 +261,7 @@ pub enum Rows {
     Plan(PlanRecord),
     /// A compound's settings: read from its projection (there are few).
     Compound,
+    Meeting(IndexedMeeting, Vec<IndexedDecision>),
 }
 
 impl Rows {
@@ -192,6 +272,10 @@ impl Rows {
             Projection::Issue(i) => Rows::Issue(IndexedIssue::of(&i)),
             Projection::Plan(p) => Rows::Plan(p),
             Projection::Compound(_) => Rows::Compound,
+            Projection::Meeting(m) => {
+                let (meeting, decisions) = IndexedMeeting::of(&m);
+                Rows::Meeting(meeting, decisions)
+            }
         })
     }
 

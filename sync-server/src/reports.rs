@@ -21,7 +21,7 @@ impl Names {
         Names(stewards.iter().map(|s| (s.id, s.name.clone())).collect())
     }
 
-    fn get(&self, id: Option<Uuid>) -> String {
+    pub fn get(&self, id: Option<Uuid>) -> String {
         id.and_then(|i| self.0.get(&i).cloned()).unwrap_or_default()
     }
 }

@@ -88,6 +88,13 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
             "deadlines" => Some(Map),
             _ => None,
         },
+        DocKind::Meeting => match key {
+            "convener_id" => Some(Scalar),
+            "held_at" => Some(Time),
+            "place" | "topics" => Some(Str),
+            "attendees" | "decisions" | "follow_ups" => Some(Records),
+            _ => None,
+        },
     })
 }
 
@@ -112,12 +119,22 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
         ("timeline", "at") => Some(Time),
         ("timeline", "by" | "role" | "status") => Some(Scalar),
         ("timeline", "text") => Some(Str),
+        ("attendees", "party") => Some(Scalar),
+        ("attendees", "name") => Some(Str),
+        ("decisions", "party" | "status" | "added_by") => Some(Scalar),
+        ("decisions", "text") => Some(Str),
+        ("decisions", "deadline" | "done_at" | "added_at") => Some(Time),
+        ("follow_ups", "decision" | "by" | "role" | "status") => Some(Scalar),
+        ("follow_ups", "at") => Some(Time),
+        ("follow_ups", "text") => Some(Str),
         _ => None,
     }
 }
 
 fn records_name(key: &str) -> Option<&'static str> {
-    ["visits", "must_visits", "timely", "pairing", "timeline"].into_iter().find(|k| *k == key)
+    ["visits", "must_visits", "timely", "pairing", "timeline", "attendees", "decisions", "follow_ups"]
+        .into_iter()
+        .find(|k| *k == key)
 }
 
 fn canonical_uuid(s: &str) -> bool {

@@ -17,6 +17,8 @@ use crate::read_model::{
 };
 use crate::storage::*;
 
+mod meetings;
+
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
 
@@ -28,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_household_index.sql"),
     include_str!("migrations/0006_report_index.sql"),
     include_str!("migrations/0007_read_indexes.sql"),
+    include_str!("migrations/0008_meeting_index.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -146,6 +149,7 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
             }
         }
         Rows::Compound => {}
+        Rows::Meeting(m, decisions) => meetings::index(tx, id, &m, &decisions)?,
     }
     Ok(())
 }
@@ -167,7 +171,16 @@ fn fill_read_model(conn: &mut Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for table in ["household_index", "visit_index", "must_visit_index", "timely_index", "issue_index", "plan_index"] {
+    for table in [
+        "household_index",
+        "visit_index",
+        "must_visit_index",
+        "timely_index",
+        "issue_index",
+        "plan_index",
+        "meeting_index",
+        "decision_index",
+    ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     {
@@ -1055,6 +1068,19 @@ impl Storage for SqliteStorage {
                 )
                 .collect()
         })
+    }
+
+    fn meeting_rows(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<crate::read_model::IndexedMeeting>> {
+        self.read(|c| meetings::meeting_rows(c, slice, from, to))
+    }
+
+    fn decision_rows(
+        &self,
+        slice: &Slice,
+        held: Option<(Millis, Millis)>,
+        party: Option<&str>,
+    ) -> Result<Vec<crate::read_model::IndexedDecision>> {
+        self.read(|c| meetings::decision_rows(c, slice, held, party))
     }
 
     fn ledger_rows(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<AtHousehold<IndexedVisit>>> {

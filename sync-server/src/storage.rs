@@ -364,6 +364,21 @@ pub trait Storage: Send + Sync + 'static {
         from: Millis,
         to: Millis,
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedVisit>>>;
+    /// Joint meetings held between `from` and `to` (slice's steward: the convener), newest first.
+    fn meeting_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<crate::read_model::IndexedMeeting>>;
+    /// Decisions of meetings held between `from` and `to` (every meeting for `None`), of one
+    /// responsible party when given; by meeting, newest first.
+    fn decision_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        held: Option<(Millis, Millis)>,
+        party: Option<&str>,
+    ) -> Result<Vec<crate::read_model::IndexedDecision>>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The (compound, kind) of every document that changed after change `after` up to `upto`;

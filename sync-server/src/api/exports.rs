@@ -13,13 +13,17 @@ pub(super) struct ReportQuery {
     place: Option<String>,
     steward_id: Option<String>,
     months: Option<String>,
+    /// YYYY-Qn: the joint meetings' period.
+    pub(super) quarter: Option<String>,
     // Row filters of the lists (each report takes those it names).
     trigger: Option<String>,
     kind: Option<String>,
     timeliness: Option<String>,
-    status: Option<String>,
+    pub(super) status: Option<String>,
     route: Option<String>,
     category: Option<String>,
+    /// A decision's responsible party.
+    pub(super) party: Option<String>,
     min_age_days: Option<String>,
     max_age_days: Option<String>,
     counts_only: Option<String>,
@@ -36,7 +40,7 @@ pub(super) struct Paging {
 
 impl Paging {
     /// This page of `rows`.
-    fn of<'a, T>(self, rows: &'a [T]) -> &'a [T] {
+    pub(super) fn of<'a, T>(self, rows: &'a [T]) -> &'a [T] {
         let start = ((self.page - 1) * self.per_page).min(rows.len() as u64) as usize;
         let end = (start as u64 + self.per_page).min(rows.len() as u64) as usize;
         &rows[start..end]
@@ -47,7 +51,7 @@ impl Paging {
 pub const REPORT_PAGE_MAX: u64 = 500;
 
 /// A list report's JSON: every row, or with `per_page` a page of them with the total.
-fn rows_json<T: Serialize>(rows: &[T], paging: Option<Paging>) -> serde_json::Value {
+pub(super) fn rows_json<T: Serialize>(rows: &[T], paging: Option<Paging>) -> serde_json::Value {
     match paging {
         None => serde_json::json!(rows),
         Some(p) => {
@@ -57,7 +61,7 @@ fn rows_json<T: Serialize>(rows: &[T], paging: Option<Paging>) -> serde_json::Va
 }
 
 /// Parses an optional code of a closed list: `field` names it in the 400.
-fn code<T: std::str::FromStr>(field: &'static str, value: Option<&str>) -> ApiResult<Option<T>> {
+pub(super) fn code<T: std::str::FromStr>(field: &'static str, value: Option<&str>) -> ApiResult<Option<T>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => {
@@ -118,7 +122,7 @@ pub(super) fn attachment(body: Vec<u8>, mime: &str, name: &str, ext: &str) -> Ap
 }
 
 impl ReportQuery {
-    fn paging(&self) -> ApiResult<Option<Paging>> {
+    pub(super) fn paging(&self) -> ApiResult<Option<Paging>> {
         let number = |field: &'static str, v: &str, max: u64| {
             v.trim()
                 .parse::<u64>()
@@ -174,6 +178,14 @@ impl ReportQuery {
         Format::parse(self.format.as_deref())
     }
 
+    /// The quarter asked for, the current one by default.
+    pub(super) fn quarter(&self, service: &Service) -> ApiResult<steward_core::time::Quarter> {
+        match self.quarter.as_deref().map(str::trim) {
+            None | Some("") => Ok(steward_core::time::Quarter::of(service.zone().month_of(now_millis()))),
+            Some(q) => q.parse().map_err(|e: steward_core::Error| ApiError::field("quarter", e.to_string())),
+        }
+    }
+
     fn month(&self, service: &Service) -> ApiResult<Month> {
         match self.month.as_deref() {
             None | Some("") => Ok(service.zone().month_of(now_millis())),
@@ -191,7 +203,7 @@ pub(super) struct Report {
 }
 
 impl Report {
-    fn new<T: Serialize>(json: &T, table: Table) -> ApiResult<Report> {
+    pub(super) fn new<T: Serialize>(json: &T, table: Table) -> ApiResult<Report> {
         let json = serde_json::to_value(json).map_err(|e| ServiceError::Internal(e.to_string()))?;
         Ok(Report { json, table, shows: Vec::new() })
     }
@@ -207,16 +219,18 @@ impl Report {
 /// What a report reads: the caller's place (or a place below it, or one steward's), the names
 /// of its stewards, and for a property company only the issues in its duty.
 pub(super) struct Within {
-    slice: Slice,
+    pub(super) slice: Slice,
     stewards: Vec<crate::storage::Steward>,
-    names: reports::Names,
+    pub(super) names: reports::Names,
     /// `Some("property_duty")` for a property company.
     issues_route: Option<&'static str>,
+    /// A property company reads.
+    pub(super) property: bool,
 }
 
 /// What every report shares: a signed-in user, the ledger of their place (or of a place below
 /// it, or of one steward), JSON, CSV or XLSX.
-async fn report(
+pub(super) async fn report(
     state: AppState,
     headers: HeaderMap,
     q: ReportQuery,
@@ -230,6 +244,11 @@ async fn report(
     blocking(&state, move |s| {
         if reads == Reads::Households && !Service::reads_households(&u) {
             return Err(ApiError::forbidden("a property company sees the issues in its duty, not household records"));
+        }
+        if reads == Reads::Meetings && u.role == Role::Property {
+            return Err(ApiError::forbidden(
+                "a property company sees the joint meetings' decisions that are its own (/v1/reports/decisions), not the meetings",
+            ));
         }
         let w = within(s, &u, place, steward)?;
         let r = build(s, &q, &w)?;
@@ -249,6 +268,10 @@ async fn report(
 pub(super) enum Reads {
     Households,
     Issues,
+    /// The joint meetings: supervisors only.
+    Meetings,
+    /// Meetings' decisions: a property company reads its own.
+    Decisions,
 }
 
 /// What `u` may read in `place` (theirs by default), of one steward if given: a steward outside
@@ -264,7 +287,13 @@ pub(super) fn within(service: &Service, u: &User, place: Option<Uuid>, steward: 
     }
     let names = reports::Names::of(&stewards);
     let issues_route = (u.role == Role::Property).then_some(IssueRoute::PropertyDuty.as_code());
-    Ok(Within { slice: Slice { compounds, steward_id: steward }, stewards, names, issues_route })
+    Ok(Within {
+        slice: Slice { compounds, steward_id: steward },
+        stewards,
+        names,
+        issues_route,
+        property: u.role == Role::Property,
+    })
 }
 
 /// The deadlines of the compounds a report reads (the program's defaults for one without).

@@ -105,11 +105,13 @@ impl Live {
 }
 
 /// Whether a change concerns a console of `compounds` (`None`: everywhere) that reads
-/// households or, for a property company, issues only.
+/// households or, for a property company, issues and joint meetings only (it follows the
+/// decisions that are its own).
 fn concerns(c: &Changed, compounds: Option<&[Uuid]>, issues_only: bool) -> bool {
     let Some(places) = &c.places else { return true };
     places.iter().any(|(compound, kind)| {
-        compounds.is_none_or(|cs| cs.contains(compound)) && (!issues_only || *kind == DocKind::Issue)
+        compounds.is_none_or(|cs| cs.contains(compound))
+            && (!issues_only || matches!(kind, DocKind::Issue | DocKind::Meeting))
     })
 }
 
@@ -117,8 +119,8 @@ fn concerns(c: &Changed, compounds: Option<&[Uuid]>, issues_only: bool) -> bool 
     get, path = "/v1/events", tag = "reads",
     summary = "Live updates for an open console (server-sent events)",
     description = "A `text/event-stream` that sends `event: change` with `data: {\"cursor\": \"<n>\"}` within \
-about a second of a change to a document of the caller's place (for a property company: an issue), and a \
-comment every 15 s to keep the connection open. It carries no record: the console reloads what it shows \
+about a second of a change to a document of the caller's place (for a property company: an issue or a joint \
+meeting), and a comment every 15 s to keep the connection open. It carries no record: the console reloads what it shows \
 through the ordinary reads. The stream ends when the session does (sign-out, expiry, password change); \
 `EventSource` reconnects by itself.",
     responses(

@@ -36,6 +36,7 @@ use super::edits::{
 use super::exports;
 use super::households;
 use super::live;
+use super::meetings::{self, FollowUpBody};
 use super::reads::{self, PullAnswer};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
 use super::stewards::{self, CodeAnswer, CodeBody};
@@ -86,6 +87,10 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         exports::report_timely,
         exports::report_issues,
         exports::report_three_clears,
+        meetings::report_meetings,
+        meetings::report_decisions,
+        meetings::meeting,
+        meetings::decision_follow_up,
         edits::issue_status,
         edits::issue_comment,
         edits::raise_must_visit,
@@ -107,6 +112,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat, PlaceDoc, DeviceDoc, HouseholdRowDoc,
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
+            FollowUpBody,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -381,10 +387,12 @@ pub(super) fn must_visit_trigger() -> Object {
 fn doc_kind() -> Object {
     // Exhaustive, so a new kind does not compile until it is listed here.
     let listed = |k: DocKind| match k {
-        DocKind::Household | DocKind::Issue | DocKind::Plan | DocKind::Compound => k,
+        DocKind::Household | DocKind::Issue | DocKind::Plan | DocKind::Compound | DocKind::Meeting => k,
     };
     codes(
-        [DocKind::Household, DocKind::Issue, DocKind::Plan, DocKind::Compound].map(listed).map(DocKind::as_code),
+        [DocKind::Household, DocKind::Issue, DocKind::Plan, DocKind::Compound, DocKind::Meeting]
+            .map(listed)
+            .map(DocKind::as_code),
         "The document's kind.",
     )
 }
@@ -448,7 +456,7 @@ by_hand! {
         .additional_properties(Some(AdditionalProperties::FreeForm(true)))
         .description(Some(
             "A document's projection: its records as plain JSON, tagged by `kind` (`household`, `issue`, `plan`, \
-`compound`). Each kind is described field by field in docs/documents.md (sections 3 to 6); times are \
+`compound`, `meeting`). Each kind is described field by field in docs/documents.md (sections 3 to 6 and 13); times are \
 milliseconds since the Unix epoch.",
         ));
     PulledDocument => AllOfBuilder::new()
@@ -512,6 +520,43 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("counts")
         .required("issues")
         .description(Some("Issues by status and route, and each issue."));
+    MeetingsReport => ObjectBuilder::new()
+        .property("quarter", ObjectBuilder::new().schema_type(Type::String).description(Some("The quarter, YYYY-Qn.")))
+        .property("from", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Its first instant, in milliseconds since the Unix epoch.")))
+        .property("to", ObjectBuilder::new().schema_type(Type::Integer).description(Some("The instant after its last.")))
+        .property(
+            "compounds",
+            rows(
+                "One row per compound of the place, by name: `compound_id`, `compound`, `meetings`, \
+`last_held_at`, `decisions`, `open`, `done`, `late`, `no_meeting` (no joint meeting this quarter).",
+            ),
+        )
+        .property(
+            "meetings",
+            rows(
+                "One row per meeting held in the quarter, newest first: `id`, `compound_id`, `compound`, `convener_id`, \
+`convener`, `held_at`, `place`, `topics`, `attendees`, `parties` (codes), `decisions`, `open`, `done`, `late`.",
+            ),
+        )
+        .required("quarter")
+        .required("compounds")
+        .required("meetings")
+        .description(Some("A quarter's joint meetings (联席会议) per compound."));
+    DecisionsReport => ObjectBuilder::new()
+        .property("counts", rows("Per responsible party: `party`, `party_zh`, `open` (not late), `done`, `late`."))
+        .property(
+            "decisions",
+            rows(
+                "One row per decision, by meeting newest first: `id`, `meeting_id`, `compound_id`, `compound`, \
+`convener_id`, `convener`, `held_at`, `text`, `party`, `party_zh`, `deadline`, `status` (`open`, `done`), `late`, \
+`done_at`, `follow_ups`, `last_follow_up`, `last_follow_up_at`.",
+            ),
+        )
+        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("How many decisions match in all (`decisions` holds a page of them with `per_page`).")))
+        .required("counts")
+        .required("decisions")
+        .required("total")
+        .description(Some("The joint meetings' decisions (商定事项) by responsible party."));
     TrendReport => rows(
         "One row per month, oldest first: `month` (YYYY-MM), `visits`, `households_visited`.",
     );
