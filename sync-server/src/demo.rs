@@ -329,8 +329,97 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
         }
         issues.push(i.id);
     }
+    seed_meetings(s, compound.id, stewards[0].0)?;
     seed_second_compound(s, second.id)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
+}
+
+/// 蜀汉美郡's joint meetings: one last quarter, all done, and one this quarter with decisions
+/// open, done and late (汉韵花园 has held none: the console flags it).
+fn seed_meetings(s: &Service, compound: Uuid, convener: Uuid) -> Result<(), ServiceError> {
+    use steward_core::doc::{Attendee, NewDecision, NewMeeting};
+    use steward_core::model::{DecisionStatus, MeetingParty::*};
+    let now = now_millis();
+    let day = 86_400_000i64;
+    let quarter = steward_core::time::Quarter::of(s.zone().month_of(now));
+    let this_quarter = (now - 10 * day).max(quarter.range(&s.zone()).0 + 3_600_000).min(now);
+    let attendees = || {
+        [
+            (Community, "王书记"),
+            (Branch, "赵支书"),
+            (PropertyCompany, "佳苑物业 张经理"),
+            (OwnersCommittee, "刘主任"),
+            (Steward, "李秀英"),
+        ]
+        .map(|(party, name)| Attendee { id: Uuid::new_v4(), party, name: name.into() })
+        .to_vec()
+    };
+    let decision = |party, text: &str, deadline: Option<i64>| NewDecision {
+        id: Uuid::new_v4(),
+        text: text.into(),
+        party,
+        deadline,
+    };
+    let meetings = [
+        (
+            now - 100 * day,
+            "小区议事长廊",
+            "健身器材维修；垃圾分类投放点",
+            vec![
+                (decision(PropertyCompany, "更换3号健身区损坏的器材", Some(now - 80 * day)), true),
+                (decision(Community, "协调环卫增设两处分类投放点", Some(now - 70 * day)), true),
+            ],
+        ),
+        (
+            this_quarter,
+            "蜀汉美郡党群服务站",
+            "电瓶车充电难；5栋楼道堆物；物业费公示",
+            vec![
+                (decision(PropertyCompany, "在5栋旁建电瓶车充电棚", Some(now + 7 * day)), false),
+                (decision(OwnersCommittee, "公示上半年物业费收支", Some(this_quarter + 5 * day)), true),
+                (decision(Steward, "入户劝导清理5栋楼道堆物", Some(now - day)), false),
+                (decision(Branch, "组织党员志愿者每周巡查一次", None), false),
+            ],
+        ),
+    ];
+    for (held_at, place, topics, decisions) in meetings {
+        let m = NewMeeting {
+            id: Uuid::new_v4(),
+            compound_id: compound,
+            convener_id: convener,
+            held_at,
+            place: place.into(),
+            topics: topics.into(),
+            attendees: attendees(),
+            decisions: decisions.iter().map(|(d, _)| d.clone()).collect(),
+        };
+        let d = doc::create_meeting(s.actor().clone(), &m, held_at + 3_600_000).map_err(seed_err)?;
+        s.create_doc(&d)?;
+        for (d, _) in decisions.iter().filter(|(_, done)| *done) {
+            let at = (held_at + 3 * day).min(now);
+            let (by, role) = match d.party {
+                PropertyCompany => (Uuid::nil(), PartyRole::PropertyCompany),
+                _ => (convener, PartyRole::Steward),
+            };
+            s.edit(
+                m.id,
+                |_| Ok(()),
+                |doc_| {
+                    doc::follow_up_decision(
+                        doc_,
+                        Uuid::new_v4(),
+                        d.id,
+                        "已落实",
+                        Some(DecisionStatus::Done),
+                        by,
+                        role,
+                        at,
+                    )
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// 汉韵花园: one steward, 12 households, this month's plan, a few visits and an issue.

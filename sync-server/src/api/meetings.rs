@@ -28,8 +28,10 @@ struct MeetingRow {
     /// The parties that came (codes).
     parties: Vec<String>,
     decisions: u32,
+    /// Being carried out, not late.
     open: u32,
     done: u32,
+    /// Open past the deadline.
     late: u32,
 }
 
@@ -214,7 +216,7 @@ fn meeting_row(
         attendees: m.attendees,
         parties: m.parties.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect(),
         decisions: m.decisions,
-        open: own.len() as u32 - done,
+        open: own.len() as u32 - done - late,
         done,
         late,
     }

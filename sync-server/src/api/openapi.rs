@@ -528,14 +528,14 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
             "compounds",
             rows(
                 "One row per compound of the place, by name: `compound_id`, `compound`, `meetings`, \
-`last_held_at`, `decisions`, `open`, `done`, `late`, `no_meeting` (no joint meeting this quarter).",
+`last_held_at`, `decisions`, `open` (not late), `done`, `late`, `no_meeting` (no joint meeting this quarter).",
             ),
         )
         .property(
             "meetings",
             rows(
                 "One row per meeting held in the quarter, newest first: `id`, `compound_id`, `compound`, `convener_id`, \
-`convener`, `held_at`, `place`, `topics`, `attendees`, `parties` (codes), `decisions`, `open`, `done`, `late`.",
+`convener`, `held_at`, `place`, `topics`, `attendees`, `parties` (codes), `decisions`, `open` (not late), `done`, `late`.",
             ),
         )
         .required("quarter")
