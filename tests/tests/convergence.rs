@@ -74,6 +74,19 @@ enum Op {
     },
     /// The shared household goes to the other steward.
     Reassign,
+    /// A follow-up note on the steward's joint meeting's decision, on a phone.
+    FollowUp {
+        device: usize,
+    },
+    /// An attendee added to the steward's meeting on a phone (the attendee list is rewritten
+    /// from the phone's copy: concurrent additions on two phones must both survive).
+    Attendee {
+        device: usize,
+    },
+    /// A supervisor's follow-up on the steward's meeting.
+    SupervisorFollowUp {
+        steward: usize,
+    },
     Sync {
         device: usize,
         faults: Vec<Fault>,
@@ -112,8 +125,11 @@ fn op(restores: bool) -> impl Strategy<Value = Op> {
         1 => (st.clone(), any::<bool>()).prop_map(|(steward, reopen)| Op::StewardStatus { steward, reopen }),
         1 => st.clone().prop_map(|steward| Op::SupervisorComment { steward }),
         1 => (st.clone(), any::<bool>()).prop_map(|(steward, on_shared)| Op::SupervisorMustVisit { steward, on_shared }),
-        2 => st.prop_map(|steward| Op::SupervisorStatus { steward }),
+        2 => st.clone().prop_map(|steward| Op::SupervisorStatus { steward }),
         2 => Just(Op::Reassign),
+        2 => d.clone().prop_map(|device| Op::FollowUp { device }),
+        1 => d.clone().prop_map(|device| Op::Attendee { device }),
+        1 => st.prop_map(|steward| Op::SupervisorFollowUp { steward }),
         4 => (0..3u8).prop_map(move |n| match (restores, n) {
             (false, _) => Op::Reassign,
             (true, 0) => Op::Backup,
@@ -153,9 +169,10 @@ struct Case {
     devices: Vec<Device>,
     nets: Vec<Arc<FaultyNet>>,
     stewards: Vec<Uuid>,
-    /// Each steward's own household and issue.
+    /// Each steward's own household, issue, and joint meeting (with its one decision).
     households: Vec<Uuid>,
     issues: Vec<Uuid>,
+    meetings: Vec<(Uuid, Uuid)>,
     shared: Uuid,
     shared_owner: usize,
     /// The backup, and who had the shared household when it was taken.
@@ -201,6 +218,9 @@ fn texts_of(p: &Projection) -> Vec<String> {
     match p {
         Projection::Issue(i) => i.timeline.iter().map(|e| e.text.clone()).collect(),
         Projection::Household(h) => h.must_visits.iter().map(|m| m.note.clone()).collect(),
+        Projection::Meeting(m) => {
+            m.follow_ups.iter().map(|f| f.text.clone()).chain(m.attendees.iter().map(|a| a.name.clone())).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -230,6 +250,27 @@ async fn setup() -> Case {
         w.admin.create_doc(&doc::create_issue(w.admin.actor().clone(), &issue).unwrap()).unwrap();
         issues.push(issue.id);
     }
+    let mut meetings = Vec::new();
+    for s in &stewards {
+        let decision = doc::NewDecision {
+            id: Uuid::new_v4(),
+            text: "建电瓶车充电棚".into(),
+            party: MeetingParty::PropertyCompany,
+            deadline: None,
+        };
+        let m = doc::NewMeeting {
+            id: Uuid::new_v4(),
+            compound_id: c,
+            convener_id: *s,
+            held_at: now_millis(),
+            place: "党群服务站".into(),
+            topics: "充电难".into(),
+            attendees: vec![],
+            decisions: vec![decision.clone()],
+        };
+        w.admin.create_doc(&doc::create_meeting(w.admin.actor().clone(), &m, now_millis()).unwrap()).unwrap();
+        meetings.push((m.id, decision.id));
+    }
     let mut devices = Vec::new();
     let mut nets = Vec::new();
     for steward in STEWARD_OF {
@@ -247,6 +288,7 @@ async fn setup() -> Case {
         stewards,
         households,
         issues,
+        meetings,
         shared,
         shared_owner: 0,
         backup: None,
@@ -377,6 +419,43 @@ async fn apply(k: &mut Case, op: Op) {
                 k.shared_owner = to;
             }
         }
+        Op::FollowUp { device } => {
+            let (m, decision) = k.meetings[STEWARD_OF[device]];
+            let text = format!("管家跟进 {}", Uuid::new_v4());
+            k.devices[device].with(|st| st.follow_up_decision(m, decision, &text, None)).unwrap();
+            k.phone_texts.entry(m).or_default().push(text);
+        }
+        Op::Attendee { device } => {
+            let (m, _) = k.meetings[STEWARD_OF[device]];
+            let Some(Projection::Meeting(p)) = k.project_on(device, m) else { panic!("the steward's meeting") };
+            let name = format!("参会人 {}", Uuid::new_v4());
+            let mut basics =
+                doc::MeetingBasics { held_at: p.held_at, place: p.place, topics: p.topics, attendees: p.attendees };
+            basics.attendees.push(doc::Attendee {
+                id: Uuid::new_v4(),
+                party: MeetingParty::OwnersCommittee,
+                name: name.clone(),
+            });
+            k.devices[device].with(|st| st.edit_meeting(m, &basics)).unwrap();
+            k.phone_texts.entry(m).or_default().push(name);
+        }
+        Op::SupervisorFollowUp { steward } => {
+            let (m, decision) = k.meetings[steward];
+            let text = format!("社区跟进 {}", Uuid::new_v4());
+            let t = text.clone();
+            k.supervisor_edit(m, text, move |d| {
+                doc::follow_up_decision(
+                    d,
+                    Uuid::new_v4(),
+                    decision,
+                    &t,
+                    None,
+                    Uuid::nil(),
+                    PartyRole::Supervisor,
+                    now_millis(),
+                )
+            });
+        }
         Op::Sync { device, faults } => {
             let before = k.nets[device].exchanges().len();
             k.nets[device].plan(faults.clone());
@@ -414,7 +493,9 @@ async fn apply(k: &mut Case, op: Op) {
                 if doc == k.shared {
                     owner
                 } else {
-                    (0..2).find(|s| k.households[*s] == doc || k.issues[*s] == doc).expect("a steward's document")
+                    (0..2)
+                        .find(|s| k.households[*s] == doc || k.issues[*s] == doc || k.meetings[*s].0 == doc)
+                        .expect("a steward's document")
                 }
             };
             let mut kept = Vec::new();
@@ -464,6 +545,7 @@ async fn run(ops: Vec<Op>) {
     for s in 0..2 {
         docs.push((s, k.households[s]));
         docs.push((s, k.issues[s]));
+        docs.push((s, k.meetings[s].0));
     }
     docs.push((k.shared_owner, k.shared));
     docs.extend(k.phone_issues.iter().copied());

@@ -35,8 +35,28 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let port = server.addr.port();
     let device = Device::enrol(&server.url(), &code, dir.path()).await;
     device.sync().await;
+    // A joint meeting, followed up in every round beside the visits.
+    let decision = steward_core::doc::NewDecision {
+        id: Uuid::new_v4(),
+        text: "建充电棚".into(),
+        party: steward_core::model::MeetingParty::PropertyCompany,
+        deadline: None,
+    };
+    let meeting = steward_core::doc::NewMeeting {
+        id: Uuid::new_v4(),
+        compound_id: Uuid::nil(),
+        convener_id: Uuid::nil(),
+        held_at: now_millis(),
+        place: "党群服务站".into(),
+        topics: String::new(),
+        attendees: vec![],
+        decisions: vec![decision.clone()],
+    };
+    let meeting = device.with(|s| s.record_meeting(&meeting)).unwrap();
+    device.sync().await;
 
     let mut recorded = Vec::new();
+    let mut followed = Vec::new();
     for round in 0..6usize {
         let point = ["sync-received", "sync-committed"][round % 2];
         server.kill9();
@@ -46,6 +66,9 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
             device.with(|s| s.record_visit(households[i as usize % households.len()], &v)).unwrap();
             recorded.push(v.id);
         }
+        let note = format!("第{round}次跟进");
+        device.with(|s| s.follow_up_decision(meeting, decision.id, &note, None)).unwrap();
+        followed.push(note);
         let seq_before = steward_sync_server::open_service(&cfg).unwrap().storage().max_seq().unwrap();
         let killed = device.client.sync(&device.store).await;
         assert!(killed.is_err(), "round {round} ({point}): the sync the server died in failed");
@@ -55,9 +78,12 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
         if point == "sync-received" {
             assert_eq!(seq_after, seq_before, "round {round}: nothing stored before the commit");
         } else {
-            assert!(seq_after >= seq_before + 10, "round {round}: the 10 visits were committed before the crash");
+            assert!(
+                seq_after >= seq_before + 11,
+                "round {round}: the 10 visits and the follow-up were committed before the crash"
+            );
         }
-        assert_eq!(device.with(|s| s.pending_count()).unwrap(), 10, "round {round}: still waiting on the phone");
+        assert_eq!(device.with(|s| s.pending_count()).unwrap(), 11, "round {round}: still waiting on the phone");
 
         server = ServerProcess::spawn(&data, port).await;
         device.sync().await;
@@ -75,6 +101,12 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     assert_eq!(on_server.len(), recorded.len(), "as many visits on the server as recorded");
     for v in &recorded {
         assert_eq!(on_server.iter().filter(|x| *x == v).count(), 1, "visit {v} exactly once");
+    }
+    let m = all["docs"].as_array().unwrap().iter().find(|d| d["kind"] == "meeting").expect("the meeting");
+    let notes: Vec<&str> = m["follow_ups"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
+    assert_eq!(notes.len(), followed.len(), "{notes:?}");
+    for n in &followed {
+        assert_eq!(notes.iter().filter(|x| *x == n).count(), 1, "follow-up {n} exactly once");
     }
 }
 
