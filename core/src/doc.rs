@@ -553,15 +553,66 @@ pub struct NewIssue {
     pub route: IssueRoute,
 }
 
+fn steward_origin() -> IssueOrigin {
+    IssueOrigin::Steward
+}
+
+/// A resident's matter outside the property company's duty (schooling, medical care, work),
+/// which the company passes on to a steward and the branch; the community coordinates it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewReferral {
+    pub id: Uuid,
+    pub compound_id: Uuid,
+    /// The steward it goes to.
+    pub steward_id: Uuid,
+    /// The property company's account.
+    pub raised_by: Uuid,
+    pub raised_at: Millis,
+    pub category: IssueCategory,
+    /// Where or whom it concerns (a building, a unit).
+    pub place: String,
+    pub description: String,
+}
+
+/// Creates the issue document of a matter the property company passes on: routed to the
+/// community's coordination, belonging to the steward it goes to.
+pub fn create_referral(actor: automerge::ActorId, r: &NewReferral) -> Result<Automerge, Error> {
+    let issue = NewIssue {
+        id: r.id,
+        compound_id: r.compound_id,
+        reporter_id: r.steward_id,
+        reported_at: r.raised_at,
+        category: r.category,
+        place: r.place.clone(),
+        description: r.description.clone(),
+        route: IssueRoute::CommunityCoordination,
+    };
+    new_issue(actor, &issue, "passed on by the property company", |tx| {
+        tx.put(ROOT, "origin", IssueOrigin::PropertyCompany.as_code())?;
+        tx.put(ROOT, "raised_by", r.raised_by.to_string())?;
+        Ok(())
+    })
+}
+
 /// Creates an issue document.
 pub fn create_issue(actor: automerge::ActorId, i: &NewIssue) -> Result<Automerge, Error> {
+    new_issue(actor, i, "report issue", |_| Ok(()))
+}
+
+/// An issue document in one change: its fields, and what `more` adds.
+fn new_issue(
+    actor: automerge::ActorId,
+    i: &NewIssue,
+    message: &str,
+    more: impl FnOnce(&mut Transaction<'_>) -> Result<(), Error>,
+) -> Result<Automerge, Error> {
     require(!i.place.trim().is_empty(), "an issue needs the place where it is")?;
     require(!i.description.trim().is_empty(), "an issue needs a description")?;
     limits::instant("the time the issue was reported", i.reported_at)?;
     limits::text("the issue's place", &i.place, limits::SHORT_TEXT)?;
     limits::text("the issue's description", &i.description, limits::LONG_TEXT)?;
     let mut doc = Automerge::new().with_actor(actor);
-    edit(&mut doc, "report issue", i.reported_at, |tx| {
+    edit(&mut doc, message, i.reported_at, |tx| {
         put_header(tx, DocKind::Issue, i.id, i.compound_id)?;
         tx.put(ROOT, "reporter_id", i.reporter_id.to_string())?;
         tx.put(ROOT, "reported_at", ScalarValue::Timestamp(i.reported_at))?;
@@ -571,7 +622,7 @@ pub fn create_issue(actor: automerge::ActorId, i: &NewIssue) -> Result<Automerge
         tx.put(ROOT, "route", i.route.as_code())?;
         tx.put(ROOT, "status", IssueStatus::Reported.as_code())?;
         tx.put_object(ROOT, "timeline", ObjType::Map)?;
-        Ok(())
+        more(tx)
     })?;
     Ok(doc)
 }
@@ -814,7 +865,14 @@ pub struct IssueEvent {
 pub struct IssueRecord {
     pub id: Uuid,
     pub compound_id: Uuid,
+    /// The steward it belongs to: who reported it, or to whom the property company passed it.
     pub reporter_id: Uuid,
+    /// A steward's report, or a matter the property company passed on.
+    #[serde(default = "steward_origin")]
+    pub origin: IssueOrigin,
+    /// For one passed on: the property company's account that raised it.
+    #[serde(default)]
+    pub raised_by: Option<Uuid>,
     pub reported_at: Millis,
     pub category: IssueCategory,
     pub place: String,
@@ -1018,6 +1076,13 @@ fn read_issue(doc: &Automerge, h: DocHeader) -> Result<IssueRecord, Error> {
         id: h.id,
         compound_id: h.compound_id,
         reporter_id: h.steward_id.ok_or_else(|| Error::Invalid("issue has no reporter".into()))?,
+        origin: match get_opt_str(doc, &ROOT, "origin")? {
+            Some(code) => {
+                IssueOrigin::from_code(&code).ok_or_else(|| Error::Invalid(format!("unknown issue origin {code:?}")))?
+            }
+            None => IssueOrigin::Steward,
+        },
+        raised_by: get_uuid(doc, &ROOT, "raised_by")?,
         reported_at: get_i64(doc, &ROOT, "reported_at")?.unwrap_or(0),
         category: get_code(doc, &ROOT, "category", IssueCategory::from_code)?,
         place: get_str(doc, &ROOT, "place")?,

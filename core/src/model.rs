@@ -121,6 +121,29 @@ vocabulary! {
         EbikeParking => "ebike_parking", "电瓶车乱停乱放", "E-bike parking chaos";
         FlyingWireCharging => "flying_wire_charging", "飞线充电", "Flying-wire charging";
         Other => "other", "其他", "Other";
+        // A resident's matter outside the property company's duty, which the company passes on
+        // to the steward and the branch (双向沟通); the community coordinates it.
+        Schooling => "schooling", "上学难", "Schooling";
+        MedicalCare => "medical_care", "看病就医难", "Medical care";
+        Employment => "employment", "就业困难", "Employment";
+        LivingHardship => "living_hardship", "生活困难", "Hardship in daily life";
+    }
+}
+
+impl IssueCategory {
+    /// What a steward's scan of the compound finds (the phone's report form offers these).
+    pub fn is_compound_scan(self) -> bool {
+        use IssueCategory::*;
+        !matches!(self, Schooling | MedicalCare | Employment | LivingHardship)
+    }
+}
+
+vocabulary! {
+    /// Where an issue came from: a steward's report, or a resident's matter the property
+    /// company passed on (物业反馈).
+    IssueOrigin {
+        Steward => "steward", "红色管家上报", "Reported by a steward";
+        PropertyCompany => "property_company", "物业反馈", "Passed on by the property company";
     }
 }
 

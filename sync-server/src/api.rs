@@ -60,6 +60,7 @@ mod live;
 mod meetings;
 mod openapi;
 mod reads;
+mod referrals;
 mod session;
 mod stewards;
 
@@ -73,6 +74,7 @@ use live::{events, Live};
 use meetings::{decision_follow_up, meeting, report_decisions, report_meetings};
 pub use openapi::{document as openapi_document, ApiDoc};
 use reads::{compound, issue, plan, pull, stewards};
+use referrals::pass_on;
 use session::{change_password, login, logout, me};
 use stewards::{devices, enrolment_code, places, revoke_device};
 
@@ -206,6 +208,7 @@ routes! {
     GET "/v1/reports/decisions" => report_decisions,
     GET "/v1/meetings/{id}" => meeting,
     POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,
+    POST "/v1/issues" => pass_on,
     POST "/v1/issues/{id}/status" => issue_status,
     POST "/v1/issues/{id}/comments" => issue_comment,
     POST "/v1/households/{id}/must-visits" => raise_must_visit,

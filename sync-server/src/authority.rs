@@ -26,7 +26,7 @@ use steward_core::doc::{
     DecisionRecord, HouseholdRecord, IssueRecord, MeetingRecord, MustVisitRecord, PlanRecord, Projection, TimelyRecord,
 };
 use steward_core::limits;
-use steward_core::model::{DecisionStatus, IssueStatus, PartyRole};
+use steward_core::model::{DecisionStatus, IssueOrigin, IssueStatus, PartyRole};
 use uuid::Uuid;
 
 /// Checks what a steward's phone changed in one document. `before` is the document as stored
@@ -151,6 +151,9 @@ fn new_issue(steward: Uuid, a: &IssueRecord) -> Result<(), String> {
     if a.status != IssueStatus::Reported {
         return Err("a new issue starts as reported".into());
     }
+    if a.origin != IssueOrigin::Steward || a.raised_by.is_some() {
+        return Err("only a property company passes a matter on; a steward's phone reports its own".into());
+    }
     limit(limits::issue(a))?;
     let entries: Vec<_> = a.timeline.iter().collect();
     if entries.iter().any(|e| e.status.is_some()) {
@@ -160,7 +163,9 @@ fn new_issue(steward: Uuid, a: &IssueRecord) -> Result<(), String> {
 }
 
 fn issue(steward: Uuid, b: &IssueRecord, a: &IssueRecord) -> Result<(), String> {
-    if (a.reported_at, a.category, &a.place, &a.description) != (b.reported_at, b.category, &b.place, &b.description) {
+    if (a.reported_at, a.category, &a.place, &a.description, a.origin, a.raised_by)
+        != (b.reported_at, b.category, &b.place, &b.description, b.origin, b.raised_by)
+    {
         return Err("what an issue reports may not be changed once it is stored".into());
     }
     if a.route != b.route {
@@ -265,6 +270,8 @@ mod tests {
             id: Uuid::new_v4(),
             compound_id: Uuid::new_v4(),
             reporter_id: reporter,
+            origin: IssueOrigin::Steward,
+            raised_by: None,
             reported_at: T,
             category: IssueCategory::FlyingWireCharging,
             place: "5栋".into(),

@@ -106,7 +106,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     let compound = admin::create_place(s, PlaceKind::Compound, "蜀汉美郡", Some(community.id))?;
     let second = admin::create_place(s, PlaceKind::Compound, "汉韵花园", Some(community.id))?;
     admin::create_user(s, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor, Some(compound.id))?;
-    admin::create_user(s, PROPERTY.0, PROPERTY.1, Role::Property, Some(compound.id))?;
+    let property = admin::create_user(s, PROPERTY.0, PROPERTY.1, Role::Property, Some(compound.id))?;
     admin::create_user(s, SECOND_SUPERVISOR.0, SECOND_SUPERVISOR.1, Role::Supervisor, Some(second.id))?;
     admin::create_user(s, COMMUNITY.0, COMMUNITY.1, Role::Supervisor, Some(community.id))?;
     admin::create_user(s, TOWN.0, TOWN.1, Role::Supervisor, Some(town.id))?;
@@ -330,6 +330,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
         issues.push(i.id);
     }
     seed_meetings(s, compound.id, stewards[0].0)?;
+    seed_referrals(s, compound.id, stewards[1].0, property.id)?;
     seed_second_compound(s, second.id)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
 }
@@ -417,6 +418,42 @@ fn seed_meetings(s: &Service, compound: Uuid, convener: Uuid) -> Result<(), Serv
                     )
                 },
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// Two residents' matters the property company passed on (物业反馈): a child's schooling, being
+/// coordinated, and a medical one, done and verified.
+fn seed_referrals(s: &Service, compound: Uuid, steward: Uuid, company: Uuid) -> Result<(), ServiceError> {
+    use steward_core::doc::NewReferral;
+    use steward_core::model::IssueCategory;
+    let now = now_millis();
+    let day = 86_400_000i64;
+    let cases = [
+        (IssueCategory::Schooling, "2栋1单元", "住户孩子随迁入学材料不全，家长多次来物业求助。", 6, false),
+        (IssueCategory::MedicalCare, "4栋2单元", "独居老人需要定期去医院复查，无人陪同。", 20, true),
+    ];
+    for (category, place, description, days_ago, done) in cases {
+        let r = NewReferral {
+            id: Uuid::new_v4(),
+            compound_id: compound,
+            steward_id: steward,
+            raised_by: company,
+            raised_at: now - days_ago * day,
+            category,
+            place: place.into(),
+            description: description.into(),
+        };
+        s.create_doc(&doc::create_referral(s.actor().clone(), &r).map_err(seed_err)?)?;
+        let mut path = vec![(IssueStatus::Accepted, PartyRole::Supervisor, "社区已受理，正在协调。", Uuid::nil())];
+        if done {
+            path.push((IssueStatus::Resolved, PartyRole::Supervisor, "已联系社区医院家庭医生定期上门。", Uuid::nil()));
+            path.push((IssueStatus::Verified, PartyRole::Steward, "已回访老人，家庭医生每月上门。", steward));
+        }
+        for (n, (status, role, comment, by)) in path.into_iter().enumerate() {
+            let at = r.raised_at + (n as i64 + 1) * day;
+            s.edit(r.id, |_| Ok(()), |d| doc::set_issue_status(d, Uuid::new_v4(), status, comment, by, role, at))?;
         }
     }
     Ok(())

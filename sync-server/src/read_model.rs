@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,6 +149,8 @@ pub struct IndexedIssue {
     pub status: String,
     pub comments: u32,
     pub last_update_at: Millis,
+    /// `steward`, or `property_company` for a matter the property company passed on.
+    pub origin: String,
 }
 
 impl IndexedIssue {
@@ -165,6 +167,7 @@ impl IndexedIssue {
             status: i.status.as_code().into(),
             comments: i.timeline.iter().filter(|e| e.status.is_none()).count() as u32,
             last_update_at: i.timeline.iter().map(|e| e.at).max().unwrap_or(i.reported_at),
+            origin: i.origin.as_code().into(),
         }
     }
 }

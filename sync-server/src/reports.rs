@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use steward_core::model::{IssueCategory, IssueRoute, IssueStatus, MustVisitTrigger, TimelyKind, VisitMethod};
+use steward_core::model::{
+    IssueCategory, IssueOrigin, IssueRoute, IssueStatus, MustVisitTrigger, TimelyKind, VisitMethod,
+};
 use steward_core::time::{DeadlinePolicy, Millis, Month, Timeliness};
 use uuid::Uuid;
 
@@ -193,23 +195,26 @@ pub struct IssueRow {
     pub status: IssueStatus,
     pub comments: u32,
     pub last_update_at: Millis,
+    /// A steward's report, or a matter the property company passed on (counted apart).
+    pub origin: IssueOrigin,
 }
 
-/// Issues of one status and route, counted.
+/// Issues of one status, route and origin, counted.
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueCount {
     pub status: IssueStatus,
     pub route: IssueRoute,
+    pub origin: IssueOrigin,
     pub count: u32,
 }
 
-/// Issues counted by status and route.
+/// Issues counted by status, route and origin.
 pub fn issue_counts(rows: &[IssueRow]) -> Vec<IssueCount> {
-    let mut counts: BTreeMap<(IssueStatus, IssueRoute), u32> = BTreeMap::new();
+    let mut counts: BTreeMap<(IssueStatus, IssueRoute, IssueOrigin), u32> = BTreeMap::new();
     for r in rows {
-        *counts.entry((r.status, r.route)).or_default() += 1;
+        *counts.entry((r.status, r.route, r.origin)).or_default() += 1;
     }
-    counts.into_iter().map(|((status, route), count)| IssueCount { status, route, count }).collect()
+    counts.into_iter().map(|((status, route, origin), count)| IssueCount { status, route, origin, count }).collect()
 }
 
 /// Each issue, newest first (a row whose codes this version does not know is left out).
@@ -220,6 +225,7 @@ pub fn issues(rows: Vec<IndexedIssue>, names: &Names) -> Vec<IssueRow> {
             Some(IssueRow {
                 route: IssueRoute::from_code(&i.route)?,
                 status: IssueStatus::from_code(&i.status)?,
+                origin: IssueOrigin::from_code(&i.origin)?,
                 category_zh: IssueCategory::from_code(&i.category).map(|c| c.label_zh()).unwrap_or("").into(),
                 id: i.id,
                 compound_id: i.compound_id,

@@ -72,7 +72,7 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
             _ => None,
         },
         DocKind::Issue => match key {
-            "reporter_id" | "category" | "route" | "status" => Some(Scalar),
+            "reporter_id" | "category" | "route" | "status" | "origin" | "raised_by" => Some(Scalar),
             "reported_at" => Some(Time),
             "place" | "description" => Some(Str),
             "timeline" => Some(Records),

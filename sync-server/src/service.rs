@@ -308,7 +308,8 @@ impl Service {
         Ok((self.only_readable(u, rows), last, more))
     }
 
-    /// Of some projections, those `u` may read: a property company only the issues in its duty.
+    /// Of some projections, those `u` may read: a property company only the issues in its duty
+    /// and those it passed on.
     fn only_readable(&self, u: &User, rows: Vec<ProjectionRow>) -> Vec<ProjectionRow> {
         if u.role != Role::Property {
             return rows;
@@ -316,11 +317,16 @@ impl Service {
         #[derive(serde::Deserialize)]
         struct Route {
             route: IssueRoute,
+            #[serde(default)]
+            origin: Option<steward_core::model::IssueOrigin>,
         }
         rows.into_iter()
             .filter(|r| {
                 r.kind == DocKind::Issue
-                    && serde_json::from_str::<Route>(&r.json).is_ok_and(|x| x.route == IssueRoute::PropertyDuty)
+                    && serde_json::from_str::<Route>(&r.json).is_ok_and(|x| {
+                        x.route == IssueRoute::PropertyDuty
+                            || x.origin == Some(steward_core::model::IssueOrigin::PropertyCompany)
+                    })
             })
             .collect()
     }

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_report_index.sql"),
     include_str!("migrations/0007_read_indexes.sql"),
     include_str!("migrations/0008_meeting_index.sql"),
+    include_str!("migrations/0009_issue_origin.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -116,7 +117,8 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
         Rows::Issue(i) => {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO issue_index (id, compound_id, reporter_id, reported_at, category, place, description,
-                 route, status, comments, last_update_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 route, status, comments, last_update_at, origin)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 id,
@@ -129,7 +131,8 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
                 i.route,
                 i.status,
                 i.comments,
-                i.last_update_at
+                i.last_update_at,
+                i.origin
             ])?;
         }
         Rows::Plan(p) => {
@@ -1021,19 +1024,18 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn issue_rows(&self, slice: &Slice, route: Option<&str>) -> Result<Vec<IndexedIssue>> {
+    fn issue_rows(&self, slice: &Slice, property: bool) -> Result<Vec<IndexedIssue>> {
         let mut args = Vec::new();
         let Some(mut filter) = slice_filter(slice, "i.compound_id", "i.reporter_id", &mut args) else {
             return Ok(Vec::new());
         };
-        if let Some(route) = route {
-            args.push(route.to_string().into());
-            filter.push_str(&format!(" AND i.route = ?{}", args.len()));
+        if property {
+            filter.push_str(" AND (i.route = 'property_duty' OR i.origin = 'property_company')");
         }
         self.read(|c| {
             let sql = format!(
                 "SELECT i.id, i.compound_id, i.reporter_id, i.reported_at, i.category, i.place, i.description, i.route,
-                        i.status, i.comments, i.last_update_at
+                        i.status, i.comments, i.last_update_at, i.origin
                  FROM issue_index i WHERE 1 = 1 {filter} ORDER BY i.reported_at DESC, i.id"
             );
             let mut stmt = c.prepare_cached(&sql)?;
@@ -1041,7 +1043,7 @@ impl Storage for SqliteStorage {
                 .query_map(rusqlite::params_from_iter(args.iter()), |r| {
                     Ok((
                         (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?),
-                        (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?),
+                        (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
                     ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -1049,7 +1051,7 @@ impl Storage for SqliteStorage {
                 .map(
                     |(
                         (id, comp, reporter, reported_at),
-                        (category, place, description, route, status, comments, last),
+                        (category, place, description, route, status, comments, last, origin),
                     )| {
                         Ok(IndexedIssue {
                             id: uuid_of(&id)?,
@@ -1063,6 +1065,7 @@ impl Storage for SqliteStorage {
                             status,
                             comments,
                             last_update_at: last,
+                            origin,
                         })
                     },
                 )

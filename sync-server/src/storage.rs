@@ -351,11 +351,12 @@ pub trait Storage: Send + Sync + 'static {
         slice: &crate::read_model::Slice,
         raised: Option<(Millis, Millis)>,
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedTimely>>>;
-    /// Issues, newest first; only those of `route` when given (a property company's duty).
+    /// Issues, newest first; for a property company (`property`) only those within its duty
+    /// and those it passed on.
     fn issue_rows(
         &self,
         slice: &crate::read_model::Slice,
-        route: Option<&str>,
+        property: bool,
     ) -> Result<Vec<crate::read_model::IndexedIssue>>;
     /// The visits between `from` and `to`, oldest first, with their households.
     fn ledger_rows(

@@ -40,14 +40,26 @@ fn alike(missing: &'static str) -> impl Fn(ServiceError) -> ServiceError {
     }
 }
 
-/// For a property company, an issue outside its duty is as good as absent. Checked on the
-/// document being edited, so a route changed meanwhile is seen.
-fn within_duty(u: &User, d: &automerge::Automerge) -> Result<(), steward_core::Error> {
+/// For a property company, an issue outside its duty is as good as absent, unless it passed
+/// the matter on itself: then it may comment, while the community moves it (`moving`). Checked
+/// on the document being edited, so a route changed meanwhile is seen.
+fn within_duty(u: &User, d: &automerge::Automerge, moving: bool) -> Result<(), steward_core::Error> {
     if u.role != Role::Property {
         return Ok(());
     }
     match doc::project(d)? {
         Projection::Issue(i) if i.route == IssueRoute::PropertyDuty => Ok(()),
+        Projection::Issue(i) if i.origin == steward_core::model::IssueOrigin::PropertyCompany => {
+            if moving {
+                Err(steward_core::Error::Invalid(
+                    "a matter the property company passed on is coordinated by the community: the company comments, \
+the community moves it"
+                        .into(),
+                ))
+            } else {
+                Ok(())
+            }
+        }
         _ => Err(steward_core::Error::NotFound(NO_ISSUE.into())),
     }
 }
@@ -104,7 +116,7 @@ pub(super) async fn issue_status(
             id,
             |m| in_place(s, &u, m, DocKind::Issue, NO_ISSUE),
             |d| {
-                within_duty(&u, d)?;
+                within_duty(&u, d, true)?;
                 doc::set_issue_status(d, Uuid::new_v4(), body.status, &body.comment, u.id, role, now_millis())
             },
         )
@@ -161,7 +173,7 @@ pub(super) async fn issue_comment(
             id,
             |m| in_place(s, &u, m, DocKind::Issue, NO_ISSUE),
             |d| {
-                within_duty(&u, d)?;
+                within_duty(&u, d, false)?;
                 doc::comment_issue(d, Uuid::new_v4(), &body.text, u.id, role, now_millis())
             },
         )

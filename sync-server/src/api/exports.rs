@@ -24,6 +24,8 @@ pub(super) struct ReportQuery {
     category: Option<String>,
     /// A decision's responsible party.
     pub(super) party: Option<String>,
+    /// An issue's origin: `steward` or `property_company`.
+    origin: Option<String>,
     min_age_days: Option<String>,
     max_age_days: Option<String>,
     counts_only: Option<String>,
@@ -222,9 +224,7 @@ pub(super) struct Within {
     pub(super) slice: Slice,
     stewards: Vec<crate::storage::Steward>,
     pub(super) names: reports::Names,
-    /// `Some("property_duty")` for a property company.
-    issues_route: Option<&'static str>,
-    /// A property company reads.
+    /// A property company reads (issues: those in its duty and those it passed on).
     pub(super) property: bool,
 }
 
@@ -286,14 +286,7 @@ pub(super) fn within(service: &Service, u: &User, place: Option<Uuid>, steward: 
         }
     }
     let names = reports::Names::of(&stewards);
-    let issues_route = (u.role == Role::Property).then_some(IssueRoute::PropertyDuty.as_code());
-    Ok(Within {
-        slice: Slice { compounds, steward_id: steward },
-        stewards,
-        names,
-        issues_route,
-        property: u.role == Role::Property,
-    })
+    Ok(Within { slice: Slice { compounds, steward_id: steward }, stewards, names, property: u.role == Role::Property })
 }
 
 /// The deadlines of the compounds a report reads (the program's defaults for one without).
@@ -667,6 +660,8 @@ pub(super) async fn report_timely(
         ("status" = Option<String>, Query, description = "Only issues in this status (a code)."),
         ("route" = Option<String>, Query, description = "`property_duty` or `community_coordination`."),
         ("category" = Option<String>, Query, description = "Only this category (a code, e.g. `safety_hazard`)."),
+        ("origin" = Option<String>, Query, description = "Only issues of this origin: `steward` (reported by a steward) or \
+`property_company` (a resident's matter the property company passed on, 双向沟通)."),
         ("min_age_days" = Option<u32>, Query, description = "Only issues reported at least this many days ago."),
         ("max_age_days" = Option<u32>, Query, description = "Only issues reported at most this many days ago."),
         ("counts_only" = Option<bool>, Query, description = "`true`: the JSON's `issues` is empty, `counts` counts them \
@@ -698,13 +693,15 @@ pub(super) async fn report_issues(
         let status: Option<IssueStatus> = code("status", q.status.as_deref())?;
         let route: Option<IssueRoute> = code("route", q.route.as_deref())?;
         let category: Option<steward_core::model::IssueCategory> = code("category", q.category.as_deref())?;
+        let origin: Option<steward_core::model::IssueOrigin> = code("origin", q.origin.as_deref())?;
         let min_age = q.min_age_days()?;
         let max_age = q.max_age_days()?;
         let paging = q.paging()?;
         let now = now_millis();
-        let mut issues = reports::issues(s.storage().issue_rows(&w.slice, w.issues_route)?, &w.names);
+        let mut issues = reports::issues(s.storage().issue_rows(&w.slice, w.property)?, &w.names);
         issues.retain(|r| {
             status.is_none_or(|s| r.status == s)
+                && origin.is_none_or(|o| r.origin == o)
                 && route.is_none_or(|x| r.route == x)
                 && category.is_none_or(|c| r.category == c.as_code())
                 && min_age.is_none_or(|d| now.saturating_sub(r.reported_at) >= d * 86_400_000)
@@ -728,6 +725,7 @@ pub(super) async fn report_issues(
                 "地点/place",
                 "描述/description",
                 "流向/route",
+                "来源/origin",
                 "状态/status",
                 "留言数/comments",
                 "最近更新/last update",
@@ -743,6 +741,7 @@ pub(super) async fn report_issues(
                     Cell::text(&r.place),
                     Cell::text(&r.description),
                     Cell::text(r.route.label_zh()),
+                    Cell::text(r.origin.label_zh()),
                     Cell::text(r.status.label_zh()),
                     Cell::Int(r.comments.into()),
                     Cell::Time(Some(r.last_update_at)),

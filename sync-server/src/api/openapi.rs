@@ -38,6 +38,7 @@ use super::households;
 use super::live;
 use super::meetings::{self, FollowUpBody};
 use super::reads::{self, PullAnswer};
+use super::referrals::{self, ReferralAnswer, ReferralBody};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
 use super::stewards::{self, CodeAnswer, CodeBody};
 use crate::admin::BadRow;
@@ -91,6 +92,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         meetings::report_decisions,
         meetings::meeting,
         meetings::decision_follow_up,
+        referrals::pass_on,
         edits::issue_status,
         edits::issue_comment,
         edits::raise_must_visit,
@@ -112,7 +114,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat, PlaceDoc, DeviceDoc, HouseholdRowDoc,
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
-            FollowUpBody,
+            FollowUpBody, ReferralBody, ReferralAnswer,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -508,12 +510,13 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("rows")
         .description(Some("Timely responses (四及时) judged against their compound's deadlines."));
     IssuesReport => ObjectBuilder::new()
-        .property("counts", rows("Issues counted by `status` and `route`: `status`, `route`, `count`."))
+        .property("counts", rows("Issues counted by `status`, `route` and `origin`: `status`, `route`, `origin`, `count`."))
         .property(
             "issues",
             rows(
                 "One row per issue: `id`, `compound_id`, `reporter`, `reported_at`, `category`, `category_zh`, \
-`place`, `description`, `route`, `status`, `comments`, `last_update_at`.",
+`place`, `description`, `route`, `status`, `comments`, `last_update_at`, `origin` (`steward`, or \
+`property_company`: passed on by the property company).",
             ),
         )
         .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("How many issues match in all (`issues` holds a page of them with `per_page`, none with `counts_only`).")))
