@@ -19,6 +19,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'timely', name: 'timely', component: () => import('./views/TimelyView.vue') },
       { path: 'plans', name: 'plans', component: () => import('./views/PlansView.vue') },
       { path: 'issues', name: 'issues', component: () => import('./views/IssuesView.vue') },
+      { path: 'meetings', name: 'meetings', component: () => import('./views/MeetingsView.vue') },
+      { path: 'decisions', name: 'decisions', component: () => import('./views/DecisionsView.vue') },
       { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue') },
       { path: 'access-log', name: 'access-log', component: () => import('./views/AccessLogView.vue') },
     ],

@@ -23,7 +23,7 @@ import {
 
 const SHUHAN = '蜀汉美郡'
 const HANYUN = '汉韵花园'
-const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues']
+const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions']
 
 describe('supervisors\' console', { timeout: 180_000 }, () => {
   let tmp, server, browser, url
@@ -111,13 +111,13 @@ describe('supervisors\' console', { timeout: 180_000 }, () => {
       })
     }
 
-    await step('scope-property: the property company has Issues only and no household', pages, async () => {
+    await step('scope-property: the property company has Issues and Decisions only and no household', pages, async () => {
       const s = await consoleAs(USERS.property)
       const householdCalls = []
       s.page.on('response', (r) => {
         if (new URL(r.url()).pathname.startsWith('/v1/households')) householdCalls.push(`${r.status()} ${r.url()}`)
       })
-      assert.deepEqual(await menuNames(s.page), ['issues'], 'menu items')
+      assert.deepEqual(await menuNames(s.page), ['issues', 'decisions'], 'menu items')
       await s.page.locator(sel('issue-card')).first().waitFor()
       const supervisor = await apiSignIn(url, USERS.supervisor)
       const one = (await apiGet(url, supervisor, '/v1/households?per_page=1')).rows[0]

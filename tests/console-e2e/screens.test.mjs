@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|admin|accessLog|fields|clears|password|codes)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|admin|accessLog|fields|clears|password|codes)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -194,6 +194,43 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await drawer.locator(`${sel('issue-timeline')} .el-timeline-item`).first().waitFor()
         await settled(drawer)
         await take(page, 'issue-drawer', w, { overlay: true })
+      })
+
+      await step(`screen-meetings-${w}: joint meetings of the quarter, with a meeting's drawer`, open, async () => {
+        await goHash(page, '/meetings')
+        await page.locator(sel('meeting-compound-row')).first().waitFor()
+        await page.locator(sel('no-meeting')).first().waitFor()
+        const row = page.locator(sel('meeting-row')).first()
+        await row.waitFor()
+        await take(page, 'meetings', w)
+        await row.click()
+        const drawer = page.locator(sel('meeting-drawer'))
+        await drawer.locator(sel('decision-card')).first().waitFor()
+        await drawer.locator(sel('attendee-party')).first().waitFor()
+        await settled(drawer)
+        await take(page, 'meeting-drawer', w, { overlay: true })
+        await page.keyboard.press('Escape')
+        await drawer.locator(sel('decision-card')).first().waitFor({ state: 'hidden' })
+      })
+
+      await step(`screen-decisions-${w}: the decisions by party`, open, async () => {
+        await goHash(page, '/decisions')
+        await page.locator(sel('decision-count-row')).first().waitFor()
+        await page.locator(sel('decision-row')).first().waitFor()
+        await take(page, 'decisions', w)
+      })
+
+      const property = await as(USERS.property, viewport)
+      await step(`screen-decisions-property-${w}: the property company's own decisions, with the drawer`, open, async () => {
+        await goHash(property.page, '/decisions')
+        const row = property.page.locator(sel('decision-row', { status: 'open' })).first()
+        await row.waitFor()
+        await take(property.page, 'decisions-property', w)
+        await row.click()
+        const drawer = property.page.locator(sel('meeting-drawer'))
+        await drawer.locator(sel('follow-up-done')).first().waitFor()
+        await settled(drawer)
+        await take(property.page, 'decision-drawer-property', w, { overlay: true })
       })
 
       const admin = await as(USERS.admin, viewport)

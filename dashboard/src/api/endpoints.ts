@@ -5,11 +5,12 @@
 import { api, call } from './client'
 import type { paths } from './schema'
 import type {
-  AccessEntry, CompoundDoc, Device, EnrolmentCode, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc, IssueStatus,
-  IssuesReport, MeAnswer, MustVisitRow, ReportPage, MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, Steward, ThreeClearsRow,
-  TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
+  AccessEntry, CompoundDoc, DecisionsReport, Device, EnrolmentCode, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc, IssueStatus,
+  IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, ReportPage, MustVisitTrigger, Place, PlaceKind, PlanDoc, Role,
+  Steward, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
+import type { DecisionsQuery, MeetingsQuery } from '../lib/meetings'
 
 export const HOUSEHOLDS_PATH = '/v1/households'
 /** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
@@ -142,6 +143,26 @@ export const moveIssue = (id: string, status: IssueStatus, comment = '') =>
 
 export const commentIssue = (id: string, text: string) =>
   call(api.POST('/v1/issues/{id}/comments', { params: { path: { id } }, body: { text } }))
+
+// -- joint meetings (联席会议) ---------------------------------------------------------------------
+
+/** A quarter's meetings per compound (supervisors and admins; a property company gets 403). */
+export const reportMeetings = (query: MeetingsQuery) =>
+  call(api.GET('/v1/reports/meetings', { params: { query } })) as Promise<unknown> as Promise<MeetingsReport>
+
+/** The decisions with counts by responsible party; one page with `per_page` (a property company: its own). */
+export const reportDecisions = (query: DecisionsQuery = {}) =>
+  call(api.GET('/v1/reports/decisions', { params: { query } })) as Promise<unknown> as Promise<DecisionsReport>
+
+/** A meeting's record, as the caller may see it. */
+export const getMeeting = (id: string) =>
+  call(api.GET('/v1/meetings/{id}', { params: { path: { id } } })) as Promise<unknown> as Promise<MeetingRecord>
+
+/** A follow-up on a decision (a note; `done` marks it done, `open` reopens it); the meeting as the caller sees it. */
+export const followUpDecision = (id: string, decisionId: string, body: { text: string; status?: 'done' | 'open' }) =>
+  call(
+    api.POST('/v1/meetings/{id}/decisions/{decision_id}/follow-ups', { params: { path: { id, decision_id: decisionId } }, body }),
+  ) as Promise<unknown> as Promise<MeetingRecord>
 
 // -- plans and compounds ----------------------------------------------------------------------------
 

@@ -230,3 +230,125 @@ export interface CompoundDoc {
   deadlines: { minutes: Partial<Record<TimelyKind, number>> }
 }
 
+
+// -- joint meetings (联席会议) ---------------------------------------------------------------------
+
+/** The parties of a joint meeting; each decision has one responsible (责任方). */
+export type MeetingParty = 'community' | 'branch' | 'property_company' | 'owners_committee' | 'steward'
+/** A decision's status as stored: being carried out (落实中) or done (已落实). */
+export type DecisionStatus = 'open' | 'done'
+/** A decision as the console shows it: open, done, or late (逾期: open past its deadline). */
+export type DecisionState = DecisionStatus | 'late'
+
+/** `GET /v1/reports/meetings`: one row per compound of the place. */
+export interface MeetingCompoundRow {
+  compound_id: string
+  compound: string
+  meetings: number
+  last_held_at: number | null
+  decisions: number
+  /** Being carried out, not late. */
+  open: number
+  done: number
+  late: number
+  /** No joint meeting this quarter (本季度未召开). */
+  no_meeting: boolean
+}
+/** `GET /v1/reports/meetings`: one row per meeting held in the quarter, newest first. */
+export interface MeetingRow {
+  id: string
+  compound_id: string
+  compound: string
+  convener_id: string
+  convener: string
+  held_at: number
+  place: string
+  topics: string
+  attendees: number
+  /** The parties that came (codes). */
+  parties: string[]
+  decisions: number
+  open: number
+  done: number
+  late: number
+}
+export interface MeetingsReport {
+  quarter: string
+  from?: number
+  to?: number
+  compounds: MeetingCompoundRow[]
+  meetings: MeetingRow[]
+}
+
+/** `GET /v1/reports/decisions`: per responsible party (`open` not late). */
+export interface DecisionCount {
+  party: string
+  party_zh?: string
+  open: number
+  done: number
+  late: number
+}
+/** `GET /v1/reports/decisions`: one decision with its latest follow-up. */
+export interface DecisionRow {
+  id: string
+  meeting_id: string
+  compound_id: string
+  compound: string
+  convener_id: string
+  convener: string
+  held_at: number
+  text: string
+  party: string
+  party_zh?: string
+  deadline: number | null
+  status: DecisionStatus
+  late: boolean
+  done_at: number | null
+  follow_ups: number
+  last_follow_up: string | null
+  last_follow_up_at: number | null
+}
+export interface DecisionsReport {
+  counts: DecisionCount[]
+  /** How many decisions match in all (`decisions` holds one page with `per_page`). */
+  total: number
+  decisions: DecisionRow[]
+}
+
+/** `GET /v1/meetings/{id}`: the meeting's record (a property company: its own decisions only, no attendees). */
+export interface Attendee {
+  id: string
+  party: string
+  name: string
+}
+export interface DecisionRecord {
+  id: string
+  text: string
+  party: string
+  deadline: number | null
+  status: DecisionStatus
+  done_at: number | null
+  added_by?: string | null
+  added_at?: number
+}
+export interface FollowUpRecord {
+  id: string
+  decision_id: string
+  at: number
+  by: string | null
+  role: 'steward' | 'property_company' | 'supervisor'
+  text: string
+  /** The status the decision moved to, for a move. */
+  status: DecisionStatus | null
+}
+export interface MeetingRecord {
+  id: string
+  compound_id: string
+  convener_id: string
+  held_at: number
+  place: string
+  topics: string
+  attendees: Attendee[]
+  decisions: DecisionRecord[]
+  follow_ups: FollowUpRecord[]
+}

@@ -19,6 +19,10 @@ export const CODES = {
   timeliness: ['on_time', 'late', 'open', 'overdue'],
   role: ['admin', 'supervisor', 'property'],
   placeKind: ['district', 'town', 'community', 'compound', 'building'],
+  /** A joint meeting's parties, the responsible party of each decision (责任方). */
+  meetingParty: ['community', 'branch', 'property_company', 'owners_committee', 'steward'],
+  /** A decision as shown: `late` is an open one past its deadline (逾期). */
+  decisionStatus: ['open', 'done', 'late'],
 } as const
 
 export type CodeList = keyof typeof CODES

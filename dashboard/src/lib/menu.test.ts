@@ -7,24 +7,31 @@ import { homeFor, mayOpen, menuFor } from './menu'
 import type { Role } from '../api/types'
 
 describe('the menu by role', () => {
-  it('shows a property company only Issues', () => {
-    expect(menuFor('property').map((m) => m.name)).toEqual(['issues'])
+  it('shows a property company only Issues and its Decisions, not the joint meetings', () => {
+    expect(menuFor('property').map((m) => m.name)).toEqual(['issues', 'decisions'])
     expect(homeFor('property')).toBe('/issues')
     expect(mayOpen('property', 'households')).toBe(false)
     expect(mayOpen('property', 'household')).toBe(false)
     expect(mayOpen('property', 'issues')).toBe(true)
+    expect(mayOpen('property', 'decisions')).toBe(true)
+    expect(mayOpen('property', 'meetings')).toBe(false)
   })
 
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions'])
+    expect(menuFor('supervisor').find((m) => m.name === 'meetings')).toMatchObject({ path: '/meetings', label: 'menu.meetings' })
+    expect(menuFor('supervisor').find((m) => m.name === 'decisions')).toMatchObject({ path: '/decisions', label: 'menu.decisions' })
+    expect(mayOpen('supervisor', 'meetings')).toBe(true)
+    expect(mayOpen('supervisor', 'decisions')).toBe(true)
     expect(mayOpen('supervisor', 'admin')).toBe(false)
     expect(mayOpen('supervisor', 'access-log')).toBe(false)
     expect(mayOpen('supervisor', 'household')).toBe(true)
   })
 
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
+    expect(mayOpen(null, 'decisions')).toBe(false)
   })
 })
 
@@ -47,8 +54,9 @@ describe('the layout shows the menu of the signed-in role', () => {
     return names
   }
 
-  it('property: Issues only; admin: with the admin items', async () => {
-    expect(await menuOf('property')).toEqual(['issues'])
-    expect(await menuOf('admin')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'admin', 'access-log'])
+  it('property: Issues and Decisions; supervisor: with Joint meetings; admin: with the admin items', async () => {
+    expect(await menuOf('property')).toEqual(['issues', 'decisions'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions'])
+    expect(await menuOf('admin')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'admin', 'access-log'])
   })
 })

@@ -1,5 +1,6 @@
-// Which screens each role sees. A property company works only on the issues in its duty; admins
-// also manage places and accounts and read the access log.
+// Which screens each role sees. A property company works only on the issues in its duty and on
+// the joint meetings' decisions that are its own; admins also manage places and accounts and
+// read the access log.
 import type { Role } from '../api/types'
 
 export interface MenuItem {
@@ -22,6 +23,8 @@ export const MENU: readonly MenuItem[] = [
   { name: 'households', path: '/households', label: 'menu.households', icon: 'House', roles: STAFF },
   { name: 'plans', path: '/plans', label: 'menu.plans', icon: 'Calendar', roles: STAFF },
   { name: 'issues', path: '/issues', label: 'menu.issues', icon: 'Warning', roles: ALL },
+  { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: 'ChatDotRound', roles: STAFF },
+  { name: 'decisions', path: '/decisions', label: 'menu.decisions', icon: 'Finished', roles: ALL },
   { name: 'admin', path: '/admin', label: 'menu.admin', icon: 'Setting', roles: ADMIN },
   { name: 'access-log', path: '/access-log', label: 'menu.accessLog', icon: 'Document', roles: ADMIN },
 ]

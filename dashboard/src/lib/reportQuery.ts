@@ -16,6 +16,10 @@ export const REPORT_PATHS = {
   threeClears: '/v1/reports/three-clears',
   ledger: '/v1/reports/visit-ledger',
   trend: '/v1/reports/visit-trend',
+  /** Joint meetings per compound for a quarter (src/lib/meetings.ts). */
+  meetings: '/v1/reports/meetings',
+  /** The joint meetings' decisions (src/lib/meetings.ts). */
+  decisions: '/v1/reports/decisions',
 } as const
 
 // -- reading the URL ------------------------------------------------------------------------------
