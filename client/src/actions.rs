@@ -1,7 +1,10 @@
 //! The steward's actions, each one edit of one document. These are what the app's commands call.
 
-use steward_core::doc::{self, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit, NewTimely, NewVisit};
-use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PartyRole};
+use steward_core::doc::{
+    self, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit, NewPairingCase, NewTimely, NewVisit,
+    PairingClose,
+};
+use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PairingNeed, PartyRole};
 use steward_core::time::{now_millis, Month};
 use uuid::Uuid;
 
@@ -79,6 +82,40 @@ impl Store {
     pub fn add_pairing_note(&mut self, household: Uuid, text: &str) -> Result<(), StoreError> {
         let (me, _) = self.me()?;
         self.edit(household, "pairing_note", |d| doc::add_pairing_note(d, Uuid::new_v4(), text, me, now_millis()))
+    }
+
+    /// Opens a pairing-assistance case (结对帮扶) on a household; its id.
+    pub fn open_pairing_case(
+        &mut self,
+        household: Uuid,
+        helper: &str,
+        need: PairingNeed,
+        description: &str,
+    ) -> Result<Uuid, StoreError> {
+        let (me, _) = self.me()?;
+        let c = NewPairingCase {
+            id: Uuid::new_v4(),
+            helper: helper.into(),
+            need,
+            description: description.into(),
+            opened_at: now_millis(),
+            opened_by: me,
+        };
+        self.edit(household, "open_pairing_case", |d| doc::open_pairing_case(d, &c))?;
+        Ok(c.id)
+    }
+
+    /// Records what was done for a pairing case.
+    pub fn add_pairing_action(&mut self, household: Uuid, case: Uuid, text: &str) -> Result<(), StoreError> {
+        let (me, _) = self.me()?;
+        self.edit(household, "pairing_action", |d| {
+            doc::add_pairing_action(d, Uuid::new_v4(), case, text, me, now_millis())
+        })
+    }
+
+    /// Closes a pairing case with its outcome.
+    pub fn close_pairing_case(&mut self, household: Uuid, case: Uuid, close: &PairingClose) -> Result<(), StoreError> {
+        self.edit(household, "close_pairing_case", |d| doc::close_pairing_case(d, case, close, now_millis()))
     }
 
     /// Reports an issue found while scanning the compound.

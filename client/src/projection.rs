@@ -7,6 +7,16 @@ use steward_core::doc::Projection;
 
 use crate::StoreError;
 
+/// The projection tables' version: an app that finds another rewrites them all from the
+/// documents when it opens the store (`Store::open`).
+pub(crate) const VERSION: &str = "2";
+
+/// Drops every projection table (the documents, pending edits and drafts stay).
+pub(crate) const DROP_TABLES: &str = "DROP TABLE IF EXISTS households; DROP TABLE IF EXISTS visits;
+    DROP TABLE IF EXISTS must_visits; DROP TABLE IF EXISTS timely; DROP TABLE IF EXISTS issues;
+    DROP TABLE IF EXISTS issue_events; DROP TABLE IF EXISTS plan_items; DROP TABLE IF EXISTS compounds;
+    DROP TABLE IF EXISTS meetings;";
+
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
@@ -107,7 +117,7 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
             tx.prepare_cached("DELETE FROM issue_events WHERE issue_id = ?1")?.execute([&id])?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO issues (id, compound_id, reporter_id, reported_at, category, place, description,
-                 route, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 route, status, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 id,
@@ -119,6 +129,7 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
                 i.description,
                 i.route.as_code(),
                 i.status.as_code(),
+                i.origin.as_code(),
             ])?;
             let mut ev = tx.prepare_cached(
                 "INSERT INTO issue_events (id, issue_id, at, by_id, role, text, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

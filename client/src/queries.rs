@@ -3,7 +3,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use steward_core::clears::ThreeClears;
-use steward_core::model::{IssueStatus, MustVisitTrigger, TimelyKind};
+use steward_core::model::{IssueOrigin, IssueStatus, MustVisitTrigger, TimelyKind};
 use steward_core::time::{DeadlinePolicy, Millis, Month, Timeliness};
 use uuid::Uuid;
 
@@ -70,6 +70,8 @@ pub struct IssueLine {
     pub place: String,
     pub status: IssueStatus,
     pub reported_at: Millis,
+    /// A steward's report, or a matter the property company passed on (物业反馈).
+    pub origin: IssueOrigin,
 }
 
 /// A joint meeting in the steward's list.
@@ -212,7 +214,7 @@ impl Store {
     pub fn issues(&self) -> Result<Vec<IssueLine>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT id, category, place, status, reported_at FROM issues ORDER BY reported_at DESC")?;
+            .prepare("SELECT id, category, place, status, reported_at, origin FROM issues ORDER BY reported_at DESC")?;
         let rows = stmt.query_map([], |r| {
             Ok(IssueLine {
                 id: uuid(r.get(0)?)?,
@@ -220,6 +222,7 @@ impl Store {
                 place: r.get(2)?,
                 status: code(r.get(3)?, IssueStatus::from_code)?,
                 reported_at: r.get(4)?,
+                origin: code(r.get(5)?, IssueOrigin::from_code)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -105,7 +105,9 @@ CREATE TABLE IF NOT EXISTS issues (
     place       TEXT NOT NULL,
     description TEXT NOT NULL,
     route       TEXT NOT NULL,
-    status      TEXT NOT NULL
+    status      TEXT NOT NULL,
+    -- steward, or property_company for a matter the property company passed on.
+    origin      TEXT NOT NULL DEFAULT 'steward'
 );
 
 CREATE TABLE IF NOT EXISTS issue_events (

@@ -145,7 +145,38 @@ impl Store {
             Some(z) => ProgramZone::parse(&z)?,
             None => ProgramZone::default(),
         };
-        Ok(Store { conn, actor, docs: HashMap::new(), zone })
+        let mut store = Store { conn, actor, docs: HashMap::new(), zone };
+        store.reproject_if_older()?;
+        Ok(store)
+    }
+
+    /// Rewrites every projection table from the documents when they were written by an app
+    /// whose tables differ ([`projection::VERSION`]): the documents are the truth, so an
+    /// updated app shows what an older one stored (an issue's origin, a meeting) without a sync.
+    fn reproject_if_older(&mut self) -> Result<(), StoreError> {
+        if get_meta(&self.conn, "projection")?.as_deref() == Some(projection::VERSION) {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM docs")?;
+            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            ids.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect()
+        };
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(d) = self.read_doc(id)? {
+                docs.push((id, d));
+            }
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(projection::DROP_TABLES)?;
+        tx.execute_batch(include_str!("schema.sql"))?;
+        for (id, d) in &docs {
+            write_projection_or_set_aside(&tx, *id, d)?;
+        }
+        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('projection', ?1)", [projection::VERSION])?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The program's time zone on this device.

@@ -254,3 +254,42 @@ fn an_answer_arriving_after_sign_out_writes_nothing_a_new_enrolment_starts_afres
     assert_eq!(s.identity().unwrap().unwrap().device_id, before);
     assert_eq!(s.cursor().unwrap().as_deref(), Some("42.00000000"));
 }
+
+#[test]
+fn a_store_from_an_older_app_has_its_tables_rewritten_from_the_documents_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite3");
+    let (issue, pending) = {
+        let mut s = Store::open(&path).unwrap();
+        let r = doc::NewReferral {
+            id: Uuid::new_v4(),
+            compound_id: Uuid::new_v4(),
+            steward_id: Uuid::new_v4(),
+            raised_by: Uuid::new_v4(),
+            raised_at: 1_795_000_000_000,
+            category: steward_core::model::IssueCategory::Schooling,
+            place: "2栋".into(),
+            description: "上学难".into(),
+        };
+        let id = s.insert_new_doc(doc::create_referral(s.actor().clone(), &r).unwrap(), "pulled").unwrap();
+        (id, s.pending_count().unwrap())
+    };
+    // The previous app's tables: an issues table without `origin`, and no meetings table.
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TABLE issues; DROP TABLE meetings;
+             CREATE TABLE issues (id TEXT PRIMARY KEY, compound_id TEXT NOT NULL, reporter_id TEXT NOT NULL,
+               reported_at INTEGER NOT NULL, category TEXT NOT NULL, place TEXT NOT NULL, description TEXT NOT NULL,
+               route TEXT NOT NULL, status TEXT NOT NULL);
+             DELETE FROM meta WHERE key = 'projection';",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let lines = s.issues().unwrap();
+    assert_eq!(lines.len(), 1, "the issue projected again from its document");
+    assert_eq!((lines[0].id, lines[0].origin), (issue, steward_core::model::IssueOrigin::PropertyCompany));
+    assert!(s.meetings().unwrap().is_empty(), "the new table exists");
+    assert_eq!(s.pending_count().unwrap(), pending, "edits waiting are kept");
+}

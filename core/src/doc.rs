@@ -19,7 +19,9 @@ use crate::time::{DeadlinePolicy, Millis};
 use crate::Error;
 
 mod meeting;
+mod pairing;
 pub use meeting::*;
+pub use pairing::*;
 
 /// The schema version written into every document's root.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -846,6 +848,9 @@ pub struct HouseholdRecord {
     pub must_visits: Vec<MustVisitRecord>,
     pub timely: Vec<TimelyRecord>,
     pub pairing: Vec<PairingNote>,
+    /// Pairing assistance as cases (结对帮扶).
+    #[serde(default)]
+    pub pairing_cases: Vec<PairingCase>,
 }
 
 /// One entry of an issue's timeline.
@@ -1049,6 +1054,7 @@ fn read_household(doc: &Automerge, h: DocHeader) -> Result<HouseholdRecord, Erro
         must_visits,
         timely,
         pairing,
+        pairing_cases: pairing::read(doc, h.id)?,
     })
 }
 
@@ -1129,7 +1135,17 @@ pub fn records_added(doc: &Automerge, before: &[automerge::ChangeHash]) -> Vec<U
             out.push(h.id);
         }
     }
-    for key in ["visits", "must_visits", "timely", "pairing", "timeline", "decisions", "follow_ups"] {
+    for key in [
+        "visits",
+        "must_visits",
+        "timely",
+        "pairing",
+        "timeline",
+        "decisions",
+        "follow_ups",
+        "pairing_cases",
+        "pairing_actions",
+    ] {
         let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, key) else { continue };
         let old: std::collections::HashSet<String> =
             if before.is_empty() { Default::default() } else { doc.keys_at(&obj, before).collect() };

@@ -167,12 +167,33 @@ pub fn follow_up(f: &FollowUpRecord) -> Result<(), Error> {
     text("the follow-up", &f.text, LONG_TEXT)
 }
 
+/// Checks a pairing case as stored.
+pub fn pairing_case(c: &crate::doc::PairingCase) -> Result<(), Error> {
+    instant("the time the case was opened", c.opened_at)?;
+    text("who is paired", &c.helper, SHORT_TEXT)?;
+    text("the help needed", &c.description, LONG_TEXT)?;
+    text("the outcome's note", &c.outcome_note, LONG_TEXT)?;
+    count("actions of one pairing case", c.actions.len(), MAX_TIMELINE)?;
+    for a in &c.actions {
+        instant("the time of the action", a.at)?;
+        text("what was done", &a.text, LONG_TEXT)?;
+    }
+    if let Some(at) = c.closed_at {
+        instant("the time the case was closed", at)?;
+    }
+    if c.amount_yuan.is_some_and(|a| a > 10_000_000) {
+        return Err(Error::Invalid("an amount is at most 10,000,000 yuan".into()));
+    }
+    Ok(())
+}
+
 /// Checks the counts of a household's records.
 pub fn household_counts(h: &HouseholdRecord) -> Result<(), Error> {
     count("visits of one household", h.visits.len(), MAX_RECORDS)?;
     count("must-visits of one household", h.must_visits.len(), MAX_RECORDS)?;
     count("timely responses of one household", h.timely.len(), MAX_RECORDS)?;
-    count("pairing notes of one household", h.pairing.len(), MAX_RECORDS)
+    count("pairing notes of one household", h.pairing.len(), MAX_RECORDS)?;
+    count("pairing cases of one household", h.pairing_cases.len(), MAX_RECORDS)
 }
 
 #[cfg(test)]

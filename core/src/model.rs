@@ -220,6 +220,28 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What help a household paired with a helper needs (结对帮扶).
+    PairingNeed {
+        Tuition => "tuition", "助学", "Tuition";
+        Employment => "employment", "就业", "Employment";
+        Medical => "medical", "看病就医", "Medical care";
+        Hardship => "hardship", "生活困难", "Hardship";
+        Other => "other", "其他", "Other";
+    }
+}
+
+vocabulary! {
+    /// How a pairing case ended.
+    PairingOutcome {
+        Subsidy => "subsidy", "争取到补助资助", "Subsidy or grant secured";
+        Job => "job", "实现就业", "Found work";
+        Treatment => "treatment", "得到医疗帮扶", "Medical help secured";
+        Relieved => "relieved", "困难得到缓解", "Hardship relieved";
+        Unresolved => "unresolved", "未能解决", "Not resolved";
+    }
+}
+
+vocabulary! {
     /// The parties of a compound's joint meeting (联席会议), and who is responsible for a
     /// decision it takes (商定事项).
     MeetingParty {

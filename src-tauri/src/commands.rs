@@ -95,7 +95,10 @@ pub fn vocabulary() -> Value {
         IssueStatus,
         PartyRole,
         MeetingParty,
-        DecisionStatus
+        DecisionStatus,
+        IssueOrigin,
+        PairingNeed,
+        PairingOutcome
     )
 }
 
@@ -229,6 +232,46 @@ pub async fn update_profile<R: Runtime>(
     profile: HouseholdProfile,
 ) -> CmdResult<()> {
     change(&app, &state, |s| s.edit_profile(id, &base, &profile))
+}
+
+/// A pairing case as the form opens it.
+#[derive(Debug, Deserialize)]
+pub struct PairingCaseForm {
+    helper: String,
+    need: PairingNeed,
+    description: String,
+}
+
+#[tauri::command]
+pub async fn open_pairing_case<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    household_id: Uuid,
+    form: PairingCaseForm,
+) -> CmdResult<Uuid> {
+    change(&app, &state, |s| s.open_pairing_case(household_id, &form.helper, form.need, &form.description))
+}
+
+#[tauri::command]
+pub async fn add_pairing_action<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    household_id: Uuid,
+    case_id: Uuid,
+    text: String,
+) -> CmdResult<()> {
+    change(&app, &state, |s| s.add_pairing_action(household_id, case_id, &text))
+}
+
+#[tauri::command]
+pub async fn close_pairing_case<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    household_id: Uuid,
+    case_id: Uuid,
+    close: steward_core::doc::PairingClose,
+) -> CmdResult<()> {
+    change(&app, &state, |s| s.close_pairing_case(household_id, case_id, &close))
 }
 
 #[tauri::command]

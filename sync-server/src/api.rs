@@ -59,6 +59,7 @@ mod households;
 mod live;
 mod meetings;
 mod openapi;
+mod pairing;
 mod reads;
 mod referrals;
 mod session;
@@ -73,6 +74,7 @@ use households::households;
 use live::{events, Live};
 use meetings::{decision_follow_up, meeting, report_decisions, report_meetings};
 pub use openapi::{document as openapi_document, ApiDoc};
+use pairing::report_pairing;
 use reads::{compound, issue, plan, pull, stewards};
 use referrals::pass_on;
 use session::{change_password, login, logout, me};
@@ -205,6 +207,7 @@ routes! {
     GET "/v1/reports/issues" => report_issues,
     GET "/v1/reports/three-clears" => report_three_clears,
     GET "/v1/reports/meetings" => report_meetings,
+    GET "/v1/reports/pairing" => report_pairing,
     GET "/v1/reports/decisions" => report_decisions,
     GET "/v1/meetings/{id}" => meeting,
     POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,

@@ -91,6 +91,7 @@ fn empty_household(a: &HouseholdRecord) -> HouseholdRecord {
         must_visits: vec![],
         timely: vec![],
         pairing: vec![],
+        pairing_cases: vec![],
     }
 }
 
@@ -132,6 +133,39 @@ fn household(steward: Uuid, b: &HouseholdRecord, a: &HouseholdRecord) -> Result<
     for p in kept(&b.pairing, &a.pairing, |p| p.id, |x, y| x == y, "a pairing note")? {
         signed(p.by, steward, "a pairing note")?;
         limit(limits::pairing(p))?;
+    }
+    pairing_cases(steward, &b.pairing_cases, &a.pairing_cases)
+}
+
+/// Pairing cases: opened signed by the steward; what a case was opened for never changes; an
+/// open case may be closed once, and a closed one stays as it was closed; actions are added,
+/// signed by the steward, never changed.
+fn pairing_cases(
+    steward: Uuid,
+    b: &[steward_core::doc::PairingCase],
+    a: &[steward_core::doc::PairingCase],
+) -> Result<(), String> {
+    use steward_core::doc::PairingCase;
+    let opened = |c: &PairingCase| (c.helper.clone(), c.need, c.description.clone(), c.opened_at, c.opened_by);
+    let closed = |c: &PairingCase| (c.closed_at, c.outcome, c.amount_yuan, c.outcome_note.clone());
+    let same =
+        |x: &PairingCase, y: &PairingCase| opened(x) == opened(y) && (x.closed_at.is_none() || closed(x) == closed(y));
+    for c in kept(b, a, |c| c.id, same, "a pairing case")? {
+        signed(c.opened_by, steward, "a pairing case")?;
+    }
+    let before: HashMap<Uuid, &PairingCase> = b.iter().map(|c| (c.id, c)).collect();
+    for c in a {
+        if c.closed_at.is_none() && (c.outcome.is_some() || c.amount_yuan.is_some()) {
+            return Err("a pairing case's outcome is written when it is closed".into());
+        }
+        if c.closed_at.is_some() && c.outcome.is_none() {
+            return Err("a closed pairing case has its outcome".into());
+        }
+        let old = before.get(&c.id).map(|o| o.actions.as_slice()).unwrap_or_default();
+        for x in kept(old, &c.actions, |x| x.id, |x, y| x == y, "a pairing action")? {
+            signed(x.by, steward, "a pairing action")?;
+        }
+        limit(limits::pairing_case(c))?;
     }
     Ok(())
 }
@@ -319,6 +353,7 @@ mod tests {
             must_visits: vec![],
             timely: vec![],
             pairing: vec![],
+            pairing_cases: vec![],
         });
         let visit = |by| VisitRecord {
             id: Uuid::new_v4(),

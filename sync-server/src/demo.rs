@@ -330,6 +330,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
         issues.push(i.id);
     }
     seed_meetings(s, compound.id, stewards[0].0)?;
+    seed_pairing(s, &households, &stewards)?;
     seed_referrals(s, compound.id, stewards[1].0, property.id)?;
     seed_second_compound(s, second.id)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
@@ -418,6 +419,52 @@ fn seed_meetings(s: &Service, compound: Uuid, convener: Uuid) -> Result<(), Serv
                     )
                 },
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// Pairing assistance cases: tuition secured (with its amount), a job found, one still open.
+fn seed_pairing(s: &Service, households: &[Uuid], stewards: &[(Uuid, String, String)]) -> Result<(), ServiceError> {
+    use steward_core::doc::{NewPairingCase, PairingClose};
+    use steward_core::model::{PairingNeed, PairingOutcome};
+    let now = now_millis();
+    let day = 86_400_000i64;
+    let cases = [
+        (2, PairingNeed::Tuition, "孩子考上大学，学费有困难", Some((PairingOutcome::Subsidy, Some(6000)))),
+        (7, PairingNeed::Employment, "下岗在家，想找一份保洁工作", Some((PairingOutcome::Job, None))),
+        (12, PairingNeed::Medical, "老人慢性病，需要定期复查陪护", None),
+    ];
+    for (n, (i, need, description, outcome)) in cases.into_iter().enumerate() {
+        let (steward, name, _) = &stewards[i % 2];
+        let opened_at = now - (60 - 15 * n as i64) * day;
+        let c = NewPairingCase {
+            id: Uuid::new_v4(),
+            helper: name.clone(),
+            need,
+            description: description.into(),
+            opened_at,
+            opened_by: *steward,
+        };
+        let h = households[i];
+        s.edit(h, |_| Ok(()), |d| doc::open_pairing_case(d, &c))?;
+        s.edit(
+            h,
+            |_| Ok(()),
+            |d| {
+                doc::add_pairing_action(
+                    d,
+                    Uuid::new_v4(),
+                    c.id,
+                    "上门了解情况，联系社区和相关部门",
+                    *steward,
+                    opened_at + day,
+                )
+            },
+        )?;
+        if let Some((outcome, amount_yuan)) = outcome {
+            let close = PairingClose { outcome, amount_yuan, note: "已回访，问题解决".into() };
+            s.edit(h, |_| Ok(()), |d| doc::close_pairing_case(d, c.id, &close, opened_at + 10 * day))?;
         }
     }
     Ok(())

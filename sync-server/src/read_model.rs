@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,6 +172,25 @@ impl IndexedIssue {
     }
 }
 
+/// A pairing case (结对帮扶) as the reports read it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedPairing {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub compound_id: Uuid,
+    pub helper: String,
+    /// The need's code.
+    pub need: String,
+    pub description: String,
+    pub opened_at: Millis,
+    pub closed_at: Option<Millis>,
+    /// The outcome's code, once closed.
+    pub outcome: Option<String>,
+    pub amount_yuan: Option<u32>,
+    pub actions: u32,
+    pub last_action_at: Option<Millis>,
+}
+
 /// A joint meeting as the reports read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexedMeeting {
@@ -259,6 +278,7 @@ pub enum Rows {
         visits: Vec<IndexedVisit>,
         must_visits: Vec<IndexedMustVisit>,
         timely: Vec<IndexedTimely>,
+        pairing: Vec<IndexedPairing>,
     },
     Issue(IndexedIssue),
     Plan(PlanRecord),
@@ -329,6 +349,24 @@ impl Rows {
                     kind: t.kind.as_code().into(),
                     raised_at: t.raised_at,
                     resolved_at: t.resolved_at,
+                })
+                .collect(),
+            pairing: h
+                .pairing_cases
+                .iter()
+                .map(|c| IndexedPairing {
+                    id: c.id,
+                    household_id: h.id,
+                    compound_id: h.compound_id,
+                    helper: c.helper.clone(),
+                    need: c.need.as_code().into(),
+                    description: c.description.clone(),
+                    opened_at: c.opened_at,
+                    closed_at: c.closed_at,
+                    outcome: c.outcome.map(|o| o.as_code().into()),
+                    amount_yuan: c.amount_yuan,
+                    actions: c.actions.len() as u32,
+                    last_action_at: c.actions.iter().map(|a| a.at).max(),
                 })
                 .collect(),
         }

@@ -63,7 +63,7 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
     common.or(match kind {
         DocKind::Household => match key {
             "steward_id" => Some(Scalar),
-            "visits" | "must_visits" | "timely" | "pairing" => Some(Records),
+            "visits" | "must_visits" | "timely" | "pairing" | "pairing_cases" | "pairing_actions" => Some(Records),
             "address" => Some(Map),
             "head_name" | "phone" | "notes" => Some(Str),
             "member_count" => Some(Uint),
@@ -119,6 +119,13 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
         ("timeline", "at") => Some(Time),
         ("timeline", "by" | "role" | "status") => Some(Scalar),
         ("timeline", "text") => Some(Str),
+        ("pairing_cases", "need" | "opened_by" | "outcome") => Some(Scalar),
+        ("pairing_cases", "helper" | "description" | "outcome_note") => Some(Str),
+        ("pairing_cases", "opened_at" | "closed_at") => Some(Time),
+        ("pairing_cases", "amount_yuan") => Some(Uint),
+        ("pairing_actions", "case" | "by") => Some(Scalar),
+        ("pairing_actions", "at") => Some(Time),
+        ("pairing_actions", "text") => Some(Str),
         ("attendees", "party") => Some(Scalar),
         ("attendees", "name") => Some(Str),
         ("decisions", "party" | "status" | "added_by") => Some(Scalar),
@@ -132,9 +139,20 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
 }
 
 fn records_name(key: &str) -> Option<&'static str> {
-    ["visits", "must_visits", "timely", "pairing", "timeline", "attendees", "decisions", "follow_ups"]
-        .into_iter()
-        .find(|k| *k == key)
+    [
+        "visits",
+        "must_visits",
+        "timely",
+        "pairing",
+        "timeline",
+        "attendees",
+        "decisions",
+        "follow_ups",
+        "pairing_cases",
+        "pairing_actions",
+    ]
+    .into_iter()
+    .find(|k| *k == key)
 }
 
 fn canonical_uuid(s: &str) -> bool {

@@ -18,6 +18,7 @@ use crate::read_model::{
 use crate::storage::*;
 
 mod meetings;
+mod pairing;
 
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_read_indexes.sql"),
     include_str!("migrations/0008_meeting_index.sql"),
     include_str!("migrations/0009_issue_origin.sql"),
+    include_str!("migrations/0010_pairing_index.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -50,7 +52,8 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
     let rows = Rows::of_json(projection_json)
         .ok_or_else(|| StorageError::Invalid(format!("a {}'s projection does not read as one", kind.as_code())))?;
     match rows {
-        Rows::Household { summary: h, visits, must_visits, timely } => {
+        Rows::Household { summary: h, visits, must_visits, timely, pairing } => {
+            pairing::index(tx, id, &pairing)?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO household_index (doc_id, compound_id, steward_id, head_name, address, address_key,
                  party_member, key_service, open_must_visits, visits, last_visit_at, profile_complete)
@@ -183,6 +186,7 @@ fn fill_read_model(conn: &mut Connection) -> Result<()> {
         "plan_index",
         "meeting_index",
         "decision_index",
+        "pairing_index",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -1071,6 +1075,14 @@ impl Storage for SqliteStorage {
                 )
                 .collect()
         })
+    }
+
+    fn pairing_rows(
+        &self,
+        slice: &Slice,
+        opened: Option<(Millis, Millis)>,
+    ) -> Result<Vec<AtHousehold<crate::read_model::IndexedPairing>>> {
+        self.read(|c| pairing::rows(c, slice, opened))
     }
 
     fn meeting_rows(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<crate::read_model::IndexedMeeting>> {

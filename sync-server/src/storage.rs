@@ -365,6 +365,13 @@ pub trait Storage: Send + Sync + 'static {
         from: Millis,
         to: Millis,
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedVisit>>>;
+    /// Pairing cases opened between `from` and `to` (every one for `None`), with their
+    /// households, newest first.
+    fn pairing_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        opened: Option<(Millis, Millis)>,
+    ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedPairing>>>;
     /// Joint meetings held between `from` and `to` (slice's steward: the convener), newest first.
     fn meeting_rows(
         &self,

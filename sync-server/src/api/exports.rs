@@ -15,6 +15,9 @@ pub(super) struct ReportQuery {
     months: Option<String>,
     /// YYYY-Qn: the joint meetings' period.
     pub(super) quarter: Option<String>,
+    /// A period of whole months, YYYY-MM to YYYY-MM (both included).
+    from: Option<String>,
+    to: Option<String>,
     // Row filters of the lists (each report takes those it names).
     trigger: Option<String>,
     kind: Option<String>,
@@ -26,6 +29,9 @@ pub(super) struct ReportQuery {
     pub(super) party: Option<String>,
     /// An issue's origin: `steward` or `property_company`.
     origin: Option<String>,
+    /// A pairing case's need and outcome.
+    pub(super) need: Option<String>,
+    pub(super) outcome: Option<String>,
     min_age_days: Option<String>,
     max_age_days: Option<String>,
     counts_only: Option<String>,
@@ -180,6 +186,28 @@ impl ReportQuery {
         Format::parse(self.format.as_deref())
     }
 
+    /// The months `from` to `to` (both included) as instants in the program's zone; `None`
+    /// when neither is given. One alone is a period of that one month.
+    pub(super) fn period(&self, service: &Service) -> ApiResult<Option<(Millis, Millis, Month, Month)>> {
+        let month = |field: &'static str, v: Option<&str>| -> ApiResult<Option<Month>> {
+            match v.map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(m) => m.parse().map(Some).map_err(|e: steward_core::Error| ApiError::field(field, e.to_string())),
+            }
+        };
+        let (from, to) = match (month("from", self.from.as_deref())?, month("to", self.to.as_deref())?) {
+            (None, None) => return Ok(None),
+            (Some(f), None) => (f, f),
+            (None, Some(t)) => (t, t),
+            (Some(f), Some(t)) => (f, t),
+        };
+        if to < from {
+            return Err(ApiError::field("to", "the period ends before it begins"));
+        }
+        let zone = service.zone();
+        Ok(Some((zone.month_start(from), zone.month_start(to.next()), from, to)))
+    }
+
     /// The quarter asked for, the current one by default.
     pub(super) fn quarter(&self, service: &Service) -> ApiResult<steward_core::time::Quarter> {
         match self.quarter.as_deref().map(str::trim) {
@@ -210,7 +238,7 @@ impl Report {
         Ok(Report { json, table, shows: Vec::new() })
     }
 
-    fn showing(mut self, households: impl IntoIterator<Item = Uuid>) -> Report {
+    pub(super) fn showing(mut self, households: impl IntoIterator<Item = Uuid>) -> Report {
         self.shows = households.into_iter().collect();
         self.shows.sort();
         self.shows.dedup();

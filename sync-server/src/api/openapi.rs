@@ -37,6 +37,7 @@ use super::exports;
 use super::households;
 use super::live;
 use super::meetings::{self, FollowUpBody};
+use super::pairing;
 use super::reads::{self, PullAnswer};
 use super::referrals::{self, ReferralAnswer, ReferralBody};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
@@ -89,6 +90,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         exports::report_issues,
         exports::report_three_clears,
         meetings::report_meetings,
+        pairing::report_pairing,
         meetings::report_decisions,
         meetings::meeting,
         meetings::decision_follow_up,
@@ -545,6 +547,27 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("compounds")
         .required("meetings")
         .description(Some("A quarter's joint meetings (联席会议) per compound."));
+    PairingReport => ObjectBuilder::new()
+        .property(
+            "counts",
+            rows(
+                "One row per need, every need listed: `need`, `need_zh`, `open`, `closed`, `outcomes` (closed cases per \
+outcome code), `amount_yuan` (secured).",
+            ),
+        )
+        .property(
+            "cases",
+            rows(
+                "One row per case, newest first: `id`, `household_id`, `compound_id`, `address`, `head_name`, `steward`, \
+`helper`, `need`, `need_zh`, `description`, `opened_at`, `closed_at`, `outcome`, `outcome_zh`, `amount_yuan`, `actions`, \
+`last_action_at`.",
+            ),
+        )
+        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("How many cases match in all (`cases` holds a page of them with `per_page`).")))
+        .required("counts")
+        .required("cases")
+        .required("total")
+        .description(Some("Pairing assistance (结对帮扶) cases by need and outcome."));
     DecisionsReport => ObjectBuilder::new()
         .property("counts", rows("Per responsible party: `party`, `party_zh`, `open` (not late), `done`, `late`."))
         .property(
