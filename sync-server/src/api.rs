@@ -55,6 +55,7 @@ mod console;
 mod device;
 mod edits;
 mod exports;
+mod figures;
 mod households;
 mod live;
 mod meetings;
@@ -70,6 +71,7 @@ use audit::{access_log, household};
 use device::{enrol, sync};
 use edits::*;
 use exports::*;
+use figures::report_figures;
 use households::households;
 use live::{events, Live};
 use meetings::{decision_follow_up, meeting, report_decisions, report_meetings};
@@ -208,6 +210,7 @@ routes! {
     GET "/v1/reports/three-clears" => report_three_clears,
     GET "/v1/reports/meetings" => report_meetings,
     GET "/v1/reports/pairing" => report_pairing,
+    GET "/v1/reports/figures" => report_figures,
     GET "/v1/reports/decisions" => report_decisions,
     GET "/v1/meetings/{id}" => meeting,
     POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,6 +172,19 @@ impl IndexedIssue {
     }
 }
 
+/// One opinion heard on a visit, for counting the year's opinions by category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedOpinion {
+    pub visit_id: Uuid,
+    /// Its place among the visit's opinions.
+    pub n: u32,
+    pub household_id: Uuid,
+    pub compound_id: Uuid,
+    pub at: Millis,
+    /// The category's code.
+    pub category: String,
+}
+
 /// A pairing case (结对帮扶) as the reports read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexedPairing {
@@ -279,6 +292,7 @@ pub enum Rows {
         must_visits: Vec<IndexedMustVisit>,
         timely: Vec<IndexedTimely>,
         pairing: Vec<IndexedPairing>,
+        opinions: Vec<IndexedOpinion>,
     },
     Issue(IndexedIssue),
     Plan(PlanRecord),
@@ -349,6 +363,20 @@ impl Rows {
                     kind: t.kind.as_code().into(),
                     raised_at: t.raised_at,
                     resolved_at: t.resolved_at,
+                })
+                .collect(),
+            opinions: h
+                .visits
+                .iter()
+                .flat_map(|v| {
+                    v.opinions.iter().enumerate().map(|(n, o)| IndexedOpinion {
+                        visit_id: v.id,
+                        n: n as u32,
+                        household_id: h.id,
+                        compound_id: h.compound_id,
+                        at: v.at,
+                        category: o.category.as_code().into(),
+                    })
                 })
                 .collect(),
             pairing: h

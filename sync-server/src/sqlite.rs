@@ -17,6 +17,7 @@ use crate::read_model::{
 };
 use crate::storage::*;
 
+mod figures;
 mod meetings;
 mod pairing;
 
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_meeting_index.sql"),
     include_str!("migrations/0009_issue_origin.sql"),
     include_str!("migrations/0010_pairing_index.sql"),
+    include_str!("migrations/0011_opinion_index.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -52,8 +54,9 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
     let rows = Rows::of_json(projection_json)
         .ok_or_else(|| StorageError::Invalid(format!("a {}'s projection does not read as one", kind.as_code())))?;
     match rows {
-        Rows::Household { summary: h, visits, must_visits, timely, pairing } => {
+        Rows::Household { summary: h, visits, must_visits, timely, pairing, opinions } => {
             pairing::index(tx, id, &pairing)?;
+            figures::index_opinions(tx, id, &opinions)?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO household_index (doc_id, compound_id, steward_id, head_name, address, address_key,
                  party_member, key_service, open_must_visits, visits, last_visit_at, profile_complete)
@@ -187,6 +190,7 @@ fn fill_read_model(conn: &mut Connection) -> Result<()> {
         "meeting_index",
         "decision_index",
         "pairing_index",
+        "opinion_index",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -1075,6 +1079,10 @@ impl Storage for SqliteStorage {
                 )
                 .collect()
         })
+    }
+
+    fn opinion_counts(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>> {
+        self.read(|c| figures::opinion_counts(c, slice, from, to))
     }
 
     fn pairing_rows(

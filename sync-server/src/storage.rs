@@ -365,6 +365,8 @@ pub trait Storage: Send + Sync + 'static {
         from: Millis,
         to: Millis,
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedVisit>>>;
+    /// Opinions heard on visits between `from` and `to`, counted per category code.
+    fn opinion_counts(&self, slice: &crate::read_model::Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>>;
     /// Pairing cases opened between `from` and `to` (every one for `None`), with their
     /// households, newest first.
     fn pairing_rows(

@@ -34,6 +34,7 @@ use super::edits::{
     self, AssignBody, CommentBody, DeadlinesBody, HolidayAnswer, HolidayBody, MustVisitBody, PlanBody, StatusBody,
 };
 use super::exports;
+use super::figures;
 use super::households;
 use super::live;
 use super::meetings::{self, FollowUpBody};
@@ -91,6 +92,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         exports::report_three_clears,
         meetings::report_meetings,
         pairing::report_pairing,
+        figures::report_figures,
         meetings::report_decisions,
         meetings::meeting,
         meetings::decision_follow_up,
@@ -547,6 +549,21 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("compounds")
         .required("meetings")
         .description(Some("A quarter's joint meetings (联席会议) per compound."));
+    FiguresReport => ObjectBuilder::new()
+        .property("from", ObjectBuilder::new().schema_type(Type::String).description(Some("First month, YYYY-MM.")))
+        .property("to", ObjectBuilder::new().schema_type(Type::String).description(Some("Last month, YYYY-MM.")))
+        .property(
+            "figures",
+            rows(
+                "One per headline figure, in the article's order: `key` (`visits`, `opinions`, `meetings`, \
+`compound_problems_solved`, `referrals`, `pairing`), `label_zh`, `label_en`, `value`, `unit_zh`, `breakdown` \
+(`key`, `label_zh`, `value`).",
+            ),
+        )
+        .required("from")
+        .required("to")
+        .required("figures")
+        .description(Some("The program's headline figures for a period."));
     PairingReport => ObjectBuilder::new()
         .property(
             "counts",

@@ -1,0 +1,38 @@
+//! What the district's figures count that no other report does (migration 0011): the opinions
+//! heard on visits, by category.
+
+use rusqlite::{params, Connection};
+use steward_core::time::Millis;
+
+use super::slice_filter;
+use crate::read_model::{IndexedOpinion, Slice};
+use crate::storage::Result;
+
+/// Replaces a household's opinions.
+pub(super) fn index_opinions(tx: &Connection, household: &str, opinions: &[IndexedOpinion]) -> Result<()> {
+    tx.prepare_cached("DELETE FROM opinion_index WHERE household_id = ?1")?.execute([household])?;
+    let mut ins = tx.prepare_cached(
+        "INSERT OR IGNORE INTO opinion_index (visit_id, n, household_id, compound_id, at, category)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for o in opinions {
+        ins.execute(params![o.visit_id.to_string(), o.n, household, o.compound_id.to_string(), o.at, o.category])?;
+    }
+    Ok(())
+}
+
+pub(super) fn opinion_counts(c: &Connection, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>> {
+    let mut args: Vec<rusqlite::types::Value> = vec![from.into(), to.into()];
+    let Some(filter) = slice_filter(slice, "o.compound_id", "h.steward_id", &mut args) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT o.category, count(*) FROM opinion_index o JOIN household_index h ON h.doc_id = o.household_id
+         WHERE o.at >= ?1 AND o.at < ?2 {filter} GROUP BY o.category ORDER BY o.category"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
