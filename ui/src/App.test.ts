@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { closeDialog, closeToast } from 'vant'
-import type { AppInfo, HouseholdDetail, IssueRecord, My345, Overview, SyncState, UiPrefs, Vocabulary } from './api'
+import type { AppInfo, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, SyncState, UiPrefs, Vocabulary } from './api'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -23,6 +23,7 @@ const HH = '11111111-0000-4000-8000-000000000001'
 const MV = '22222222-0000-4000-8000-000000000002'
 const TL = '33333333-0000-4000-8000-000000000003'
 const IS = '44444444-0000-4000-8000-000000000004'
+const MT = '66666666-0000-4000-8000-000000000006'
 const NOW = Date.now()
 
 const t = (code: string, zh: string) => ({ code, zh, en: code })
@@ -36,6 +37,14 @@ const vocab: Vocabulary = {
   IssueRoute: [t('property_duty', '物业职责范围内'), t('community_coordination', '社区协调')],
   IssueStatus: [t('reported', '已上报'), t('resolved', '已解决'), t('verified', '已核实'), t('reopened', '已重新打开')],
   PartyRole: [t('steward', '红色管家'), t('property_company', '物业')],
+  MeetingParty: [
+    t('community', '社区党组织'), t('branch', '小区党支部'), t('property_company', '物业服务企业'),
+    t('owners_committee', '业主委员会'), t('steward', '红色管家'),
+  ],
+  DecisionStatus: [t('open', '落实中'), t('done', '已落实')],
+  IssueOrigin: [t('steward', '红色管家上报'), t('property_company', '物业反馈')],
+  PairingNeed: [t('tuition', '助学'), t('hardship', '生活困难')],
+  PairingOutcome: [t('subsidy', '争取到补助资助'), t('unresolved', '未能解决')],
 }
 const overview: Overview = {
   month: '2025-03',
@@ -57,6 +66,17 @@ const detail: HouseholdDetail = {
     must_visits: [{ id: MV, household_id: HH, trigger: 'hardship', date: NOW, note: '', raised_by: null, raised_at: NOW, answered_by: null, answered_at: null }],
     timely: [{ id: TL, household_id: HH, kind: 'urgent_help', raised_at: NOW, note: '漏水', raised_by: null, resolved_at: null, resolved_by: null }],
     pairing: [{ id: 'p1', at: NOW, text: '送米', by: null }],
+    pairing_cases: [
+      {
+        id: 'pc1', household_id: HH, helper: '王明', need: 'tuition', description: '孩子上学的学费', opened_at: NOW, opened_by: 's',
+        actions: [{ id: 'pa1', case_id: 'pc1', at: NOW, text: '联系学校', by: 's' }],
+        closed_at: null, outcome: null, amount_yuan: null, outcome_note: '',
+      },
+      {
+        id: 'pc2', household_id: HH, helper: '王明', need: 'hardship', description: '生活困难', opened_at: NOW - 1, opened_by: 's',
+        actions: [], closed_at: NOW, outcome: 'subsidy', amount_yuan: 5000, outcome_note: '',
+      },
+    ],
   },
   timely: overview.timely,
   missing: ['basic_profile'],
@@ -65,6 +85,8 @@ const issue: IssueRecord = {
   id: IS,
   compound_id: 'c',
   reporter_id: 's',
+  origin: 'steward',
+  raised_by: null,
   reported_at: NOW,
   category: 'flying_wire_charging',
   place: '5栋',
@@ -76,6 +98,22 @@ const issue: IssueRecord = {
     { id: 'e2', at: NOW, by: null, role: 'property_company', text: '已拆除', status: 'resolved' },
   ],
 }
+const meetingRecord: MeetingRecord = {
+  id: MT,
+  compound_id: 'c',
+  convener_id: 's',
+  held_at: NOW,
+  place: '社区党群服务中心',
+  topics: '电动车停放',
+  attendees: [{ id: 'a1', party: 'property_company', name: '李经理' }],
+  decisions: [
+    { id: 'd1', text: '增设充电桩', party: 'property_company', deadline: NOW - 86_400_000, status: 'open', done_at: null, added_by: 's', added_at: NOW },
+  ],
+  follow_ups: [],
+}
+const meetingLines: MeetingLine[] = [
+  { id: MT, held_at: NOW, place: '社区党群服务中心', attendees: 1, decisions: 1, open: 1, next_deadline: NOW - 86_400_000 },
+]
 const my345: My345 = {
   month: '2025-03',
   progress: overview.progress,
@@ -108,6 +146,8 @@ function defaultAnswers(): Record<string, Answer> {
     household: detail,
     issues: [{ id: IS, category: 'flying_wire_charging', place: '5栋', status: 'resolved', reported_at: NOW }],
     issue,
+    meetings: meetingLines,
+    meeting: meetingRecord,
     my_345: my345,
     load_draft: null,
     ui_prefs: null,
@@ -186,7 +226,7 @@ describe('the app', () => {
     const w = await open('/')
     expect(w.get('[data-testid="sync-badge"]').attributes()).toMatchObject({ 'data-state': 'offline', 'data-pending': '2' })
     expect(has(w, 'sync-now')).toBe(true)
-    for (const id of ['tab-home', 'tab-issues', 'tab-345', 'tab-settings']) expect(has(w, id), id).toBe(true)
+    for (const id of ['tab-home', 'tab-issues', 'tab-meetings', 'tab-345', 'tab-settings']) expect(has(w, id), id).toBe(true)
     expect(w.get('[data-testid="home-progress"]').text()).toContain('已走访 5 / 12 户')
     expect(w.get('[data-testid="must-visit-row"]').text()).toContain('生活遇到困难')
     expect(w.get('[data-testid="timely-row"]').text()).toContain('已超时')
@@ -211,6 +251,14 @@ describe('the app', () => {
     expect(w.findAll('[data-testid="visit-row"]')).toHaveLength(1)
     for (const id of ['record-visit', 'raise-must-visit', 'raise-timely', 'sync-badge']) expect(has(w, id), id).toBe(true)
     expect(has(w, 'tab-home')).toBe(false)
+    // Pairing assistance: the open case first, then the closed one with its outcome; old notes kept.
+    const cases = w.findAll('[data-testid="pairing-case"]')
+    expect(cases.map((c) => [c.attributes('data-id'), c.attributes('data-state')])).toEqual([['pc1', 'open'], ['pc2', 'closed']])
+    expect(cases[0].text()).toContain('助学')
+    expect(cases[0].text()).toContain('联系学校')
+    expect(cases[1].get('[data-testid="pairing-outcome"]').text()).toContain('争取到补助资助 5000元')
+    for (const id of ['pairing-open', 'pairing-action-text', 'pairing-action-add', 'pairing-close']) expect(has(w, id), id).toBe(true)
+    expect(w.get('[data-testid="pairing-row"]').text()).toContain('送米')
 
     await w.get('[data-testid="raise-must-visit"]').trigger('click')
     await flushPromises()
@@ -243,6 +291,43 @@ describe('the app', () => {
     expect(w.get('[data-testid="issue-status"]').attributes('data-status')).toBe('resolved')
     for (const id of ['issue-verify', 'issue-reopen', 'issue-comment', 'issue-comment-send']) expect(has(w, id), id).toBe(true)
     expect(w.text()).toContain('物业')
+  })
+
+  it('meetings: the tab, this quarter, the list, the new-meeting form and a meeting', async () => {
+    let w = await open('/')
+    await w.get('[data-testid="tab-meetings"]').trigger('click')
+    await flushPromises()
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('meetings'))
+    await vi.waitFor(() => expect(has(w, 'meeting-row')).toBe(true))
+    expect(w.get('[data-testid="meeting-quarter"]').text()).toContain('本季度已召开 1 次')
+    const row = w.get('[data-testid="meeting-row"]')
+    expect(row.attributes('data-id')).toBe(MT)
+    expect(row.text()).toContain('商定事项 1 项，落实中 1 项')
+    expect(row.text()).toContain('逾期')
+    for (const id of ['record-meeting', 'tab-meetings']) expect(has(w, id), id).toBe(true)
+
+    w = await go('/meetings/new')
+    for (const id of [
+      'meeting-date', 'meeting-place', 'meeting-topics', 'meeting-attendees-community', 'meeting-attendees-branch',
+      'meeting-attendees-property_company', 'meeting-attendees-owners_committee', 'meeting-attendees-steward',
+      'decision-text-0', 'decision-party-0-property_company', 'decision-deadline-0', 'add-decision', 'meeting-submit',
+    ]) {
+      expect(has(w, id), id).toBe(true)
+    }
+    expect(has(w, 'tab-meetings')).toBe(false)
+
+    w = await go(`/meetings/${MT}`)
+    const card = w.get('[data-testid="decision-card"]')
+    expect(card.attributes()).toMatchObject({ 'data-id': 'd1', 'data-status': 'open' })
+    expect(card.text()).toContain('逾期')
+    for (const id of ['follow-up-text', 'follow-up-note', 'follow-up-done', 'add-decision-open', 'meeting-edit']) expect(has(w, id), id).toBe(true)
+  })
+
+  it('meetings: none this quarter says so', async () => {
+    answers.meetings = [{ ...meetingLines[0], held_at: NOW - 200 * 86_400_000, next_deadline: null }]
+    const w = await open('/meetings')
+    expect(w.get('[data-testid="meeting-quarter"]').text()).toContain('本季度尚未召开联席会议')
+    expect(w.get('[data-testid="meeting-row"]').text()).not.toContain('逾期')
   })
 
   it('my345: clears, timely and must-visits', async () => {

@@ -15,13 +15,29 @@ export type TimelyKind = 'follow_up_visit' | 'urgent_help' | 'dispute' | 'major_
 export type KeyServiceReason = 'elderly_alone' | 'illness' | 'disability' | 'hardship' | 'other'
 export type OpinionCategory =
   | 'property_service' | 'sanitation' | 'safety' | 'facilities' | 'neighbourhood' | 'livelihood' | 'other'
+/**
+ * What an issue is about. The first seven are what a steward's scan of the compound finds (the
+ * report form offers only these); the last four are residents' matters the property company
+ * passes on (物业反馈), shown on the issues that have them.
+ */
 export type IssueCategory =
   | 'sanitation_dead_corner' | 'illegal_construction' | 'safety_hazard' | 'occupied_public_space'
   | 'ebike_parking' | 'flying_wire_charging' | 'other'
+  | 'schooling' | 'medical_care' | 'employment' | 'living_hardship'
+/** Where an issue came from: a steward's report, or a resident's matter the property company passed on. */
+export type IssueOrigin = 'steward' | 'property_company'
 export type IssueRoute = 'property_duty' | 'community_coordination'
 export type IssueStatus = 'reported' | 'accepted' | 'in_progress' | 'resolved' | 'verified' | 'reopened'
 export type PartyRole = 'steward' | 'property_company' | 'supervisor'
 export type Timeliness = 'on_time' | 'late' | 'open' | 'overdue'
+/** The parties of a joint meeting (联席会议): who attends and who is responsible for a decision. */
+export type MeetingParty = 'community' | 'branch' | 'property_company' | 'owners_committee' | 'steward'
+/** A decision (商定事项): being carried out, or done. Late (逾期) is an open one past its deadline. */
+export type DecisionStatus = 'open' | 'done'
+/** What help a household paired for assistance (结对帮扶) needs. */
+export type PairingNeed = 'tuition' | 'employment' | 'medical' | 'hardship' | 'other'
+/** How a pairing case ended. */
+export type PairingOutcome = 'subsidy' | 'job' | 'treatment' | 'relieved' | 'unresolved'
 
 /** One entry of a closed list, with both labels. */
 export interface Term { code: string; zh: string; en: string }
@@ -35,6 +51,11 @@ export interface Vocabulary {
   IssueRoute: Term[]
   IssueStatus: Term[]
   PartyRole: Term[]
+  MeetingParty: Term[]
+  DecisionStatus: Term[]
+  IssueOrigin: Term[]
+  PairingNeed: Term[]
+  PairingOutcome: Term[]
 }
 
 export interface Identity {
@@ -149,7 +170,30 @@ export interface TimelyRecord {
   resolved_at: Millis | null
   resolved_by: Uuid | null
 }
+/** A free-text pairing note, as kept before pairing cases: shown, no longer added. */
 export interface PairingNote { id: Uuid; at: Millis; text: string; by: Uuid | null }
+/** One thing done for a pairing case. */
+export interface PairingAction { id: Uuid; case_id: Uuid; at: Millis; text: string; by: Uuid | null }
+/** A pairing assistance case (结对帮扶): open until closed with its outcome. */
+export interface PairingCase {
+  id: Uuid
+  household_id: Uuid
+  /** Who is paired with the household (结对人). */
+  helper: string
+  need: PairingNeed
+  /** The help needed. */
+  description: string
+  opened_at: Millis
+  opened_by: Uuid | null
+  /** Oldest first. */
+  actions: PairingAction[]
+  /** null while open. */
+  closed_at: Millis | null
+  outcome: PairingOutcome | null
+  /** A subsidy's or grant's amount in whole yuan, when there is one. */
+  amount_yuan: number | null
+  outcome_note: string
+}
 export interface HouseholdRecord {
   id: Uuid
   compound_id: Uuid
@@ -159,6 +203,7 @@ export interface HouseholdRecord {
   must_visits: MustVisitRecord[]
   timely: TimelyRecord[]
   pairing: PairingNote[]
+  pairing_cases: PairingCase[]
 }
 export type ClearGap = 'party_member' | 'basic_profile' | 'key_service'
 export interface HouseholdDetail { record: HouseholdRecord; timely: TimelyLine[]; missing: ClearGap[] }
@@ -179,12 +224,23 @@ export interface VisitForm {
   timely: RaiseTimely | null
 }
 
-export interface IssueLine { id: Uuid; category: IssueCategory; place: string; status: IssueStatus; reported_at: Millis }
+export interface IssueLine {
+  id: Uuid
+  category: IssueCategory
+  place: string
+  status: IssueStatus
+  reported_at: Millis
+  /** Missing in lines from older data: a steward's report. */
+  origin?: IssueOrigin
+}
 export interface IssueEvent { id: Uuid; at: Millis; by: Uuid | null; role: PartyRole; text: string; status: IssueStatus | null }
 export interface IssueRecord {
   id: Uuid
   compound_id: Uuid
   reporter_id: Uuid
+  origin: IssueOrigin
+  /** For a matter passed on: the property company's account that raised it. */
+  raised_by: Uuid | null
   reported_at: Millis
   category: IssueCategory
   place: string
@@ -193,7 +249,66 @@ export interface IssueRecord {
   status: IssueStatus
   timeline: IssueEvent[]
 }
+/** A pairing case as the form opens it. */
+export interface PairingCaseForm { helper: string; need: PairingNeed; description: string }
+/** How a pairing case is closed: its outcome, an amount in whole yuan (or null), a note. */
+export interface PairingClose { outcome: PairingOutcome; amount_yuan: number | null; note: string }
+
 export interface IssueForm { category: IssueCategory; place: string; description: string; route: IssueRoute }
+
+/** A joint meeting (联席会议) in the steward's list. */
+export interface MeetingLine {
+  id: Uuid
+  held_at: Millis
+  place: string
+  /** How many attended. */
+  attendees: number
+  /** How many decisions were taken. */
+  decisions: number
+  /** Decisions not yet done. */
+  open: number
+  /** The earliest deadline of the open decisions. */
+  next_deadline: Millis | null
+}
+export interface Attendee { id: Uuid; party: MeetingParty; name: string }
+export interface DecisionRecord {
+  id: Uuid
+  text: string
+  party: MeetingParty
+  deadline: Millis | null
+  status: DecisionStatus
+  done_at: Millis | null
+  added_by: Uuid | null
+  added_at: Millis
+}
+export interface FollowUpRecord {
+  id: Uuid
+  decision_id: Uuid
+  at: Millis
+  by: Uuid | null
+  role: PartyRole
+  text: string
+  /** The status the follow-up set ('done' marked done, 'open' reopened); null for a note. */
+  status: DecisionStatus | null
+}
+export interface MeetingRecord {
+  id: Uuid
+  compound_id: Uuid
+  convener_id: Uuid
+  held_at: Millis
+  place: string
+  topics: string
+  attendees: Attendee[]
+  decisions: DecisionRecord[]
+  /** Oldest first. */
+  follow_ups: FollowUpRecord[]
+}
+/** An attendee as a form sends it: a new one without an id (the app gives it one). */
+export interface AttendeeForm { id?: Uuid; party: MeetingParty; name: string }
+export interface DecisionForm { text: string; party: MeetingParty; deadline: Millis | null }
+/** A meeting's date, place, topics and attendees, as recorded or corrected. */
+export interface MeetingBasicsForm { held_at: Millis; place: string; topics: string; attendees: AttendeeForm[] }
+export interface MeetingForm extends MeetingBasicsForm { decisions: DecisionForm[] }
 
 export interface ThreeClears {
   households: number
@@ -246,7 +361,12 @@ export const api = {
    */
   updateProfile: (id: Uuid, base: HouseholdProfile, profile: HouseholdProfile) =>
     call<void>('update_profile', { id, base, profile }),
-  addPairingNote: (id: Uuid, text: string) => call<void>('add_pairing_note', { id, text }),
+  /** Opens a pairing case (结对帮扶) on the household; answers the case's id. */
+  openPairingCase: (householdId: Uuid, form: PairingCaseForm) => call<Uuid>('open_pairing_case', { householdId, form }),
+  addPairingAction: (householdId: Uuid, caseId: Uuid, text: string) =>
+    call<void>('add_pairing_action', { householdId, caseId, text }),
+  closePairingCase: (householdId: Uuid, caseId: Uuid, close: PairingClose) =>
+    call<void>('close_pairing_case', { householdId, caseId, close }),
   /** Records the visit and, with it, forgets the form's draft saved under `draftKey`. */
   recordVisit: (form: VisitForm, draftKey?: string) => call<Uuid>('record_visit', { form, draftKey: draftKey ?? null }),
   raiseMustVisit: (householdId: Uuid, mustVisit: RaiseMustVisit) =>
@@ -261,6 +381,19 @@ export const api = {
   /** Verify ('verified') or reopen ('reopened', with a reason) a resolved issue. */
   setIssueStatus: (id: Uuid, status: 'verified' | 'reopened', comment: string) =>
     call<void>('set_issue_status', { id, status, comment }),
+  meetings: () => call<MeetingLine[]>('meetings'),
+  meeting: (id: Uuid) => call<MeetingRecord>('meeting', { id }),
+  /** Records the meeting and, with it, forgets the form's draft saved under `draftKey`. */
+  recordMeeting: (form: MeetingForm, draftKey?: string) => call<Uuid>('record_meeting', { form, draftKey: draftKey ?? null }),
+  /** Corrects the date, place, topics and attendees (existing attendees are sent with their ids). */
+  editMeeting: (id: Uuid, form: MeetingBasicsForm) => call<void>('edit_meeting', { id, form }),
+  addDecision: (id: Uuid, form: DecisionForm) => call<void>('add_decision', { id, form }),
+  /**
+   * Follows a decision up: a note (status null, text required), marks an open one done ('done',
+   * text optional), or reopens a done one ('open', with the reason as text).
+   */
+  followUpDecision: (id: Uuid, decisionId: Uuid, text: string, status: DecisionStatus | null) =>
+    call<void>('follow_up_decision', { id, decisionId, text, status }),
   my345: (month?: Month) => call<My345>('my_345', { month: month ?? null }),
   saveDraft: (key: string, value: unknown) => call<void>('save_draft', { key, value }),
   loadDraft: <T>(key: string) => call<T | null>('load_draft', { key }),

@@ -1,6 +1,7 @@
 // The issue report form, its checks, and the IssueForm the Rust side takes.
 import type { IssueCategory, IssueForm, IssueRoute } from '../api'
 import type { FormErrors } from './visitForm'
+import { isCompoundScan } from './issues'
 
 export interface IssueDraft { category: IssueCategory | null; place: string; description: string; route: IssueRoute }
 
@@ -10,12 +11,15 @@ export function emptyIssueDraft(): IssueDraft {
 
 export function restoreIssueDraft(saved: unknown): IssueDraft {
   if (typeof saved !== 'object' || saved === null) return emptyIssueDraft()
-  return { ...emptyIssueDraft(), ...(saved as Partial<IssueDraft>) }
+  const d = { ...emptyIssueDraft(), ...(saved as Partial<IssueDraft>) }
+  // The form offers only what a scan of the compound finds: any other category is chosen again.
+  if (d.category && !isCompoundScan(d.category)) d.category = null
+  return d
 }
 
 export function validateIssue(d: IssueDraft): FormErrors {
   const errors: FormErrors = {}
-  if (!d.category) errors.category = 'issueNew.errors.category'
+  if (!d.category || !isCompoundScan(d.category)) errors.category = 'issueNew.errors.category'
   if (!d.place.trim()) errors.place = 'issueNew.errors.place'
   if (!d.description.trim()) errors.description = 'issueNew.errors.description'
   return errors

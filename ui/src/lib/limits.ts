@@ -4,3 +4,6 @@
 export const SHORT_TEXT = 100
 export const LONG_TEXT = 2000
 export const NOTES_TEXT = 4000
+// How many attendees and decisions one joint meeting may hold (`steward_core::limits`).
+export const MAX_ATTENDEES = 100
+export const MAX_DECISIONS = 100

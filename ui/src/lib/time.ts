@@ -122,3 +122,50 @@ export function formatDue(deadline: Millis, now: Millis, t: Translate): string {
   const d = due(deadline, now)
   return t(d.overdue ? 'due.late' : 'due.left', { span: formatSpan(d, t) })
 }
+
+/** A calendar day in the zone, "YYYY-MM-DD" (as date pickers and drafts hold it). */
+export type Day = string
+
+/** The day `ms` falls on in the zone. */
+export function dayOf(ms: Millis, zone: string): Day {
+  const p = zonedParts(ms, zone)
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`
+}
+
+/** The parts of a "YYYY-MM-DD" day, or null when it is not one. */
+export function parseDay(day: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
+  if (!m) return null
+  const [year, month, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const check = new Date(Date.UTC(year, month - 1, d))
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== d) return null
+  return { year, month, day: d }
+}
+
+/** The instant the zone's clock shows `hour:minute` on `day`. */
+export function dayAt(day: Day, zone: string, hour = 0, minute = 0): Millis {
+  const p = parseDay(day)
+  if (!p) return NaN
+  return zonedToMillis({ ...p, hour, minute }, zone)
+}
+
+/** The last millisecond of `day` in the zone: a deadline on a day holds the whole day. */
+export function endOfDay(day: Day, zone: string): Millis {
+  const p = parseDay(day)
+  if (!p) return NaN
+  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1))
+  return zonedToMillis({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate(), hour: 0, minute: 0 }, zone) - 1
+}
+
+/** The quarter `ms` falls in, in the zone: "2025-Q2". */
+export function quarterOf(ms: Millis, zone: string): string {
+  const p = zonedParts(ms, zone)
+  return `${p.year}-Q${Math.floor((p.month - 1) / 3) + 1}`
+}
+
+/** "2025年3月5日" (zh) or "2025-03-05" (en) for a "YYYY-MM-DD" day. */
+export function formatDay(day: Day, locale: string): string {
+  const p = parseDay(day)
+  if (!p) return day
+  return locale.startsWith('zh') ? `${p.year}年${p.month}月${p.day}日` : `${p.year}-${pad(p.month)}-${pad(p.day)}`
+}

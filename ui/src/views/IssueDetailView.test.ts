@@ -23,10 +23,15 @@ const vocab: Vocabulary = {
   TimelyKind: [],
   KeyServiceReason: [],
   OpinionCategory: [],
-  IssueCategory: [term('flying_wire_charging', '飞线充电')],
+  IssueCategory: [term('flying_wire_charging', '飞线充电'), term('medical_care', '看病就医难')],
   IssueRoute: [term('property_duty', '物业职责范围内')],
   IssueStatus: [term('reported', '已上报'), term('resolved', '已解决'), term('verified', '已核实'), term('reopened', '已重新打开')],
   PartyRole: [term('steward', '红色管家'), term('property_company', '物业')],
+  MeetingParty: [],
+  DecisionStatus: [],
+  IssueOrigin: [term('steward', '红色管家上报'), term('property_company', '物业反馈')],
+  PairingNeed: [],
+  PairingOutcome: [],
 }
 
 function resolvedIssue(): IssueRecord {
@@ -34,6 +39,8 @@ function resolvedIssue(): IssueRecord {
     id: IS,
     compound_id: 'c',
     reporter_id: 's',
+    origin: 'steward',
+    raised_by: null,
     reported_at: 1,
     category: 'flying_wire_charging',
     place: '5栋',
@@ -197,5 +204,41 @@ describe('IssueDetailView: verify and reopen', () => {
     expect(note.getAttribute('data-code')).toBe('storage')
     expect((el('issue-reopen-reason')!.querySelector('textarea') as HTMLTextAreaElement).value).toBe('还没修好')
     expect(status(w).attributes('data-status')).toBe('resolved')
+  })
+})
+
+describe('IssueDetailView: matters passed on by the property company (物业反馈)', () => {
+  beforeEach(() => {
+    invoke.mockReset()
+    document.body.innerHTML = ''
+    current = resolvedIssue()
+    refuseStatus = null
+    applyPrefs({ locale: 'zh-CN', textScale: 1.25 })
+    store.vocab = vocab
+    store.info = { version: '0', identity: null, zone: 'Asia/Shanghai', month: '2025-03', now: 0, mobile: false }
+  })
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = null
+    applyPrefs({ locale: 'zh-CN', textScale: 1.25 })
+  })
+
+  it('shows the 物业反馈 tag, the line explaining it, and a resident\'s-matter category by its label', async () => {
+    current = { ...resolvedIssue(), origin: 'property_company', raised_by: 'p', category: 'medical_care', route: 'community_coordination' }
+    const w = await mountIssue()
+    const origin = w.get('[data-testid="issue-origin"]')
+    expect(origin.text()).toContain('物业反馈')
+    expect(w.get('[data-testid="issue-origin-note"]').text()).toBe('物业服务企业反馈的居民诉求，由社区协调解决')
+    expect(w.text()).toContain('看病就医难')
+
+    applyPrefs({ locale: 'en', textScale: 1.25 })
+    await flushPromises()
+    expect(w.get('[data-testid="issue-origin-note"]').text()).toBe("A resident's matter passed on by the property company; the community coordinates it")
+  })
+
+  it('a steward\'s own report shows no such tag', async () => {
+    const w = await mountIssue()
+    expect(w.find('[data-testid="issue-origin"]').exists()).toBe(false)
+    expect(w.text()).not.toContain('物业反馈')
   })
 })

@@ -13,7 +13,8 @@ vi.mock('vant', async (importOriginal) => ({
 
 import IssueNewView from './IssueNewView.vue'
 import { i18n } from '../i18n'
-import { applyPrefs } from '../store'
+import { applyPrefs, store } from '../store'
+import type { Vocabulary } from '../api'
 import { vantComponents } from '../vant'
 
 const calls = (cmd: string) => invoke.mock.calls.filter(([c]) => c === cmd).map(([, args]) => args)
@@ -58,6 +59,36 @@ describe('IssueNewView', () => {
       expect(calls('save_draft')).toHaveLength(0)
     } finally {
       vi.useRealTimers()
+    }
+  })
+
+  it('offers only what a scan of the compound finds: not the residents\' matters (上学难 …) the property company passes on', async () => {
+    const term = (code: string, zh: string) => ({ code, zh, en: code })
+    const none: Vocabulary = {
+      VisitMethod: [], MustVisitTrigger: [], TimelyKind: [], KeyServiceReason: [], OpinionCategory: [], IssueCategory: [],
+      IssueRoute: [], IssueStatus: [], PartyRole: [], MeetingParty: [], DecisionStatus: [], IssueOrigin: [], PairingNeed: [],
+      PairingOutcome: [],
+    }
+    store.vocab = {
+      ...none,
+      IssueCategory: [
+        term('sanitation_dead_corner', '卫生死角'), term('flying_wire_charging', '飞线充电'), term('other', '其他'),
+        term('schooling', '上学难'), term('medical_care', '看病就医难'), term('employment', '就业困难'), term('living_hardship', '生活困难'),
+      ],
+      IssueRoute: [term('property_duty', '物业职责范围内')],
+    }
+    try {
+      const w = await mountIssueNew(null)
+      for (const c of ['sanitation_dead_corner', 'flying_wire_charging', 'other']) {
+        expect(w.find(`[data-testid="issue-category-${c}"]`).exists(), c).toBe(true)
+      }
+      for (const c of ['schooling', 'medical_care', 'employment', 'living_hardship']) {
+        expect(w.find(`[data-testid="issue-category-${c}"]`).exists(), c).toBe(false)
+      }
+      expect(w.text()).not.toContain('上学难')
+      w.unmount()
+    } finally {
+      store.vocab = null
     }
   })
 })

@@ -34,6 +34,11 @@ const vocab: Vocabulary = {
   IssueRoute: [],
   IssueStatus: [],
   PartyRole: [],
+  MeetingParty: [],
+  DecisionStatus: [],
+  IssueOrigin: [],
+  PairingNeed: [],
+  PairingOutcome: [],
 }
 
 const detail: HouseholdDetail = {
@@ -56,6 +61,7 @@ const detail: HouseholdDetail = {
     ],
     timely: [],
     pairing: [],
+    pairing_cases: [],
   },
   timely: [],
   missing: ['party_member'],
