@@ -1085,6 +1085,10 @@ impl Storage for SqliteStorage {
         self.read(|c| figures::opinion_counts(c, slice, from, to))
     }
 
+    fn issue_tally(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(String, String, String, u32)>> {
+        self.read(|c| figures::issue_tally(c, slice, from, to))
+    }
+
     fn pairing_rows(
         &self,
         slice: &Slice,

@@ -367,6 +367,13 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedVisit>>>;
     /// Opinions heard on visits between `from` and `to`, counted per category code.
     fn opinion_counts(&self, slice: &crate::read_model::Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>>;
+    /// Issues reported between `from` and `to`, counted per (origin, status, category) code.
+    fn issue_tally(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<(String, String, String, u32)>>;
     /// Pairing cases opened between `from` and `to` (every one for `None`), with their
     /// households, newest first.
     fn pairing_rows(

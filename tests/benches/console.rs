@@ -171,6 +171,70 @@ fn build(config: &Config, stewards: usize) -> Built {
                 docs.push(d);
             }
         }
+        // The last quarter's joint meeting, called by every steward (an upper bound: the
+        // program asks one per compound): five attendees, four decisions, one done.
+        let held = zone.month_start(last) + 5 * day;
+        let decision = |party, deadline| doc::NewDecision {
+            id: Uuid::new_v4(),
+            text: "在5栋旁建电瓶车充电棚，两周内完成选址".into(),
+            party,
+            deadline: Some(deadline),
+        };
+        let m = doc::NewMeeting {
+            id: Uuid::new_v4(),
+            compound_id: compound,
+            convener_id: st,
+            held_at: held,
+            place: "小区党群服务站".into(),
+            topics: "电瓶车充电难；楼道堆物；物业费公示".into(),
+            attendees: MeetingParty::ALL
+                .iter()
+                .map(|p| doc::Attendee { id: Uuid::new_v4(), party: *p, name: format!("{}代表", p.label_zh()) })
+                .collect(),
+            decisions: vec![
+                decision(MeetingParty::PropertyCompany, held + 14 * day),
+                decision(MeetingParty::OwnersCommittee, held + 30 * day),
+                decision(MeetingParty::Community, held + 7 * day),
+                decision(MeetingParty::Steward, held + 3 * day),
+            ],
+        };
+        let mut md = doc::create_meeting(actor.clone(), &m, held).unwrap();
+        doc::follow_up_decision(
+            &mut md,
+            Uuid::new_v4(),
+            m.decisions[3].id,
+            "已落实",
+            Some(DecisionStatus::Done),
+            st,
+            PartyRole::Steward,
+            held + day,
+        )
+        .unwrap();
+        doc::follow_up_decision(
+            &mut md,
+            Uuid::new_v4(),
+            m.decisions[0].id,
+            "已督促物业",
+            None,
+            st,
+            PartyRole::Steward,
+            held + 2 * day,
+        )
+        .unwrap();
+        docs.push(md);
+        // A pairing case on one household, closed with a subsidy.
+        let case = doc::NewPairingCase {
+            id: Uuid::new_v4(),
+            helper: format!("管家{n}"),
+            need: PairingNeed::ALL[n % PairingNeed::ALL.len()],
+            description: "孩子上学学费有困难".into(),
+            opened_at: zone.month_start(months[6]),
+            opened_by: st,
+        };
+        doc::open_pairing_case(&mut household_docs[19], &case).unwrap();
+        let close =
+            doc::PairingClose { outcome: PairingOutcome::Subsidy, amount_yuan: Some(3000), note: String::new() };
+        doc::close_pairing_case(&mut household_docs[19], case.id, &close, zone.month_start(months[7])).unwrap();
         docs.extend(household_docs);
         s.create_docs(&docs).unwrap();
         households.extend(ids.iter().map(|h| (st, *h)));
@@ -179,6 +243,14 @@ fn build(config: &Config, stewards: usize) -> Built {
         }
     }
     Built { town: town.id, month: last, households, visits }
+}
+
+/// The month `n` months before `m`.
+fn months_back(mut m: Month, n: usize) -> Month {
+    for _ in 0..n {
+        m = m.prev();
+    }
+    m
 }
 
 fn dir_bytes(p: &Path) -> u64 {
@@ -306,6 +378,51 @@ async fn main() {
             cpu: cpu_seconds(pid).zip(cpu0).map(|(a, b)| a - b),
             repeats: 3,
             target: Duration::ZERO,
+        });
+    }
+
+    // The program's second half: the last quarter's meetings and decisions, the year's pairing
+    // cases, and the year in figures, for the town.
+    let quarter = steward_core::time::Quarter::of(month);
+    let first = Month { year: month.year, month: 1 }.max(months_back(month, 11));
+    let program = [
+        format!("/v1/reports/meetings?quarter={quarter}&place={place}"),
+        format!("/v1/reports/decisions?quarter={quarter}&place={place}&per_page=50"),
+        format!("/v1/reports/pairing?place={place}&per_page=50"),
+        format!("/v1/reports/figures?from={first}&to={month}&place={place}"),
+    ];
+    for path in &program {
+        let cpu0 = cpu_seconds(pid);
+        let mut times = Vec::new();
+        let mut body = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            body = get_ok(&sup, path).await;
+            times.push(t.elapsed());
+        }
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let counted = if path.contains("/meetings?") {
+            v["meetings"].as_array().map(|a| a.len() as u64)
+        } else if path.contains("/figures?") {
+            v["figures"]
+                .as_array()
+                .and_then(|f| f.iter().find(|x| x["key"] == "meetings"))
+                .and_then(|x| x["value"].as_u64())
+        } else {
+            v["total"].as_u64()
+        };
+        let want = if path.contains("/decisions?") { stewards as u64 * 4 } else { stewards as u64 };
+        if counted != Some(want) {
+            eprintln!("error: {path} counts {counted:?}, not {want}");
+            errors += 1;
+        }
+        let name: &'static str = Box::leak(path.split('?').next().unwrap().to_string().into_boxed_str());
+        phases.push(Phase {
+            name,
+            median: median(times),
+            cpu: cpu_seconds(pid).zip(cpu0).map(|(a, b)| a - b),
+            repeats: 5,
+            target: Duration::from_millis(300),
         });
     }
 

@@ -81,11 +81,18 @@ pub(super) async fn report_figures(
         let opinions = store.opinion_counts(&w.slice, from, to)?;
         let meetings = store.meeting_rows(&w.slice, from, to)?;
         let decisions = store.decision_rows(&w.slice, Some((from, to)), None)?;
-        let issues: Vec<_> =
-            store.issue_rows(&w.slice, false)?.into_iter().filter(|i| (from..to).contains(&i.reported_at)).collect();
-        let solved = |i: &&&crate::read_model::IndexedIssue| matches!(i.status.as_str(), "resolved" | "verified");
-        let own: Vec<_> = issues.iter().filter(|i| i.origin == IssueOrigin::Steward.as_code()).collect();
-        let passed: Vec<_> = issues.iter().filter(|i| i.origin == IssueOrigin::PropertyCompany.as_code()).collect();
+        let tally = store.issue_tally(&w.slice, from, to)?;
+        let count = |origin: IssueOrigin, solved_only: bool, category: Option<&str>| -> u64 {
+            tally
+                .iter()
+                .filter(|(o, status, c, _)| {
+                    o == origin.as_code()
+                        && (!solved_only || matches!(status.as_str(), "resolved" | "verified"))
+                        && category.is_none_or(|x| x == c)
+                })
+                .map(|(_, _, _, n)| u64::from(*n))
+                .sum()
+        };
         let cases = pairing_rows(s, q, w)?;
 
         let mut figures = vec![
@@ -126,24 +133,24 @@ pub(super) async fn report_figures(
                 key: "compound_problems_solved",
                 label_zh: "协同解决小区难题",
                 label_en: "Compound problems solved",
-                value: own.iter().filter(solved).count() as u64,
+                value: count(IssueOrigin::Steward, true, None),
                 unit_zh: "件",
-                breakdown: vec![part("reported", "红色管家上报", own.len() as u64)],
+                breakdown: vec![part("reported", "红色管家上报", count(IssueOrigin::Steward, false, None))],
             },
             Figure {
                 key: "referrals",
                 label_zh: "协调解决物业反馈的居民诉求",
                 label_en: "Residents' problems passed on by property companies",
-                value: passed.len() as u64,
+                value: count(IssueOrigin::PropertyCompany, false, None),
                 unit_zh: "件",
-                breakdown: std::iter::once(part("solved", "已解决", passed.iter().filter(solved).count() as u64))
+                breakdown: std::iter::once(part("solved", "已解决", count(IssueOrigin::PropertyCompany, true, None)))
                     .chain(
                         IssueCategory::ALL.iter().filter(|c| !c.is_compound_scan() || **c == IssueCategory::Other).map(
                             |c| {
                                 part(
                                     c.as_code(),
                                     c.label_zh(),
-                                    passed.iter().filter(|i| i.category == c.as_code()).count() as u64,
+                                    count(IssueOrigin::PropertyCompany, false, Some(c.as_code())),
                                 )
                             },
                         ),

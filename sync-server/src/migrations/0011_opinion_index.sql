@@ -9,4 +9,5 @@ CREATE TABLE opinion_index (
     category     TEXT NOT NULL,
     PRIMARY KEY (household_id, visit_id, n)
 );
-CREATE INDEX opinion_index_compound_at ON opinion_index(compound_id, at);
+-- Covering: a place's counts for a period read the index alone.
+CREATE INDEX opinion_index_compound_at ON opinion_index(compound_id, at, category);

@@ -26,13 +26,37 @@ pub(super) fn opinion_counts(c: &Connection, slice: &Slice, from: Millis, to: Mi
     let Some(filter) = slice_filter(slice, "o.compound_id", "h.steward_id", &mut args) else {
         return Ok(Vec::new());
     };
+    // The household (for its steward) only when one steward's are asked for.
+    let join = if slice.steward_id.is_some() { "JOIN household_index h ON h.doc_id = o.household_id" } else { "" };
     let sql = format!(
-        "SELECT o.category, count(*) FROM opinion_index o JOIN household_index h ON h.doc_id = o.household_id
+        "SELECT o.category, count(*) FROM opinion_index o {join}
          WHERE o.at >= ?1 AND o.at < ?2 {filter} GROUP BY o.category ORDER BY o.category"
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Issues reported between `from` and `to`, counted per (origin, status, category).
+pub(super) fn issue_tally(
+    c: &Connection,
+    slice: &Slice,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<(String, String, String, u32)>> {
+    let mut args: Vec<rusqlite::types::Value> = vec![from.into(), to.into()];
+    let Some(filter) = slice_filter(slice, "compound_id", "reporter_id", &mut args) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT origin, status, category, count(*) FROM issue_index
+         WHERE reported_at >= ?1 AND reported_at < ?2 {filter} GROUP BY origin, status, category"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(rows)
 }
