@@ -1,8 +1,8 @@
 //! The steward's actions, each one edit of one document. These are what the app's commands call.
 
 use steward_core::doc::{
-    self, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit, NewPairingCase, NewTimely, NewVisit,
-    PairingClose,
+    self, CriterionScore, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit, NewPairingCase, NewTimely,
+    NewVisit, PairingClose, Projection, ScoreRecord, ScoringRules,
 };
 use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PairingNeed, PartyRole};
 use steward_core::time::{now_millis, Month};
@@ -172,6 +172,55 @@ impl Store {
         self.edit(meeting, "follow_up_decision", |d| {
             doc::follow_up_decision(d, Uuid::new_v4(), decision, text, status, me, PartyRole::Steward, now_millis())
         })
+    }
+
+    /// The current scoring rules of the steward's compound (from its settings, as synced) and
+    /// the steward's scores for their period, if begun.
+    pub fn scoring(&mut self) -> Result<(Option<ScoringRules>, Option<ScoreRecord>), StoreError> {
+        let (me, compound) = self.me()?;
+        let rules = match self.has_doc(compound)? {
+            true => match self.project(compound)? {
+                Projection::Compound(c) => c.scoring,
+                _ => None,
+            },
+            false => None,
+        };
+        let Some(rules) = rules else { return Ok((None, None)) };
+        let id = doc::score_doc_id(me, rules.period);
+        let score = match self.has_doc(id)? {
+            true => match self.project(id)? {
+                Projection::Score(s) => Some(s),
+                _ => None,
+            },
+            false => None,
+        };
+        Ok((Some(rules), score))
+    }
+
+    /// Scores one criterion of the current period's rules, starting the period's scores if needed.
+    pub fn score_criterion(&mut self, score: &CriterionScore) -> Result<(), StoreError> {
+        let (me, compound) = self.me()?;
+        let (Some(rules), _) = self.scoring()? else {
+            return Err(StoreError::Invalid("no scoring rules have reached this phone yet".into()));
+        };
+        if !rules.criteria.iter().any(|c| c.id == score.criterion_id) {
+            return Err(StoreError::Invalid("no such criterion in this period's rules".into()));
+        }
+        let id = doc::score_doc_id(me, rules.period);
+        if !self.has_doc(id)? {
+            let d = doc::create_score(self.actor().clone(), me, compound, rules.period, now_millis())?;
+            self.insert_new_doc(d, "start_scoring")?;
+        }
+        self.edit(id, "score_criterion", |d| doc::set_score(d, score, now_millis()))
+    }
+
+    /// Submits the period's scores: every criterion scored, a comment wherever marked down.
+    pub fn submit_scores(&mut self) -> Result<(), StoreError> {
+        let (me, _) = self.me()?;
+        let (Some(rules), Some(_)) = self.scoring()? else {
+            return Err(StoreError::Invalid("score every criterion before submitting".into()));
+        };
+        self.edit(doc::score_doc_id(me, rules.period), "submit_scores", |d| doc::submit_score(d, &rules, now_millis()))
     }
 
     /// Adds households to this steward's plan for a month, creating the plan if needed.

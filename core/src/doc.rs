@@ -20,8 +20,10 @@ use crate::Error;
 
 mod meeting;
 mod pairing;
+mod scoring;
 pub use meeting::*;
 pub use pairing::*;
+pub use scoring::*;
 
 /// The schema version written into every document's root.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -36,6 +38,8 @@ pub enum DocKind {
     Compound,
     /// A compound's joint meeting (联席会议), its decisions and their follow-through.
     Meeting,
+    /// A steward's scores of the compound's property company for a period (评价物业).
+    Score,
 }
 
 impl DocKind {
@@ -47,6 +51,7 @@ impl DocKind {
             DocKind::Plan => "plan",
             DocKind::Compound => "compound",
             DocKind::Meeting => "meeting",
+            DocKind::Score => "score",
         }
     }
 
@@ -58,6 +63,7 @@ impl DocKind {
             "plan" => DocKind::Plan,
             "compound" => DocKind::Compound,
             "meeting" => DocKind::Meeting,
+            "score" => DocKind::Score,
             _ => return None,
         })
     }
@@ -203,7 +209,7 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let id = parse_uuid(&header_str(doc, "id")?, "document id")?;
     let compound_id = parse_uuid(&header_str(doc, "compound_id")?, "compound_id")?;
     let steward_id = match kind {
-        DocKind::Household | DocKind::Plan => get_uuid(doc, &ROOT, "steward_id")?,
+        DocKind::Household | DocKind::Plan | DocKind::Score => get_uuid(doc, &ROOT, "steward_id")?,
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
         DocKind::Meeting => get_uuid(doc, &ROOT, "convener_id")?,
         DocKind::Compound => None,
@@ -903,6 +909,9 @@ pub struct CompoundRecord {
     pub id: Uuid,
     pub name: String,
     pub deadlines: DeadlinePolicy,
+    /// The housing bureau's scoring rules of the current period, once published.
+    #[serde(default)]
+    pub scoring: Option<ScoringRules>,
 }
 
 /// What a document holds, read out as plain records.
@@ -914,6 +923,7 @@ pub enum Projection {
     Plan(PlanRecord),
     Compound(CompoundRecord),
     Meeting(MeetingRecord),
+    Score(ScoreRecord),
 }
 
 impl Projection {
@@ -925,6 +935,7 @@ impl Projection {
             Projection::Plan(p) => p.id,
             Projection::Compound(c) => c.id,
             Projection::Meeting(m) => m.id,
+            Projection::Score(s) => s.id,
         }
     }
 }
@@ -1122,7 +1133,7 @@ fn read_compound(doc: &Automerge, h: DocHeader) -> Result<CompoundRecord, Error>
             }
         }
     }
-    Ok(CompoundRecord { id: h.id, name: get_str(doc, &ROOT, "name")?, deadlines })
+    Ok(CompoundRecord { id: h.id, name: get_str(doc, &ROOT, "name")?, deadlines, scoring: scoring::read_rules(doc)? })
 }
 
 /// The ids of the records (visits, must-visits, timely responses, pairing notes, timeline
@@ -1135,17 +1146,7 @@ pub fn records_added(doc: &Automerge, before: &[automerge::ChangeHash]) -> Vec<U
             out.push(h.id);
         }
     }
-    for key in [
-        "visits",
-        "must_visits",
-        "timely",
-        "pairing",
-        "timeline",
-        "decisions",
-        "follow_ups",
-        "pairing_cases",
-        "pairing_actions",
-    ] {
+    for key in ["visits", "must_visits", "timely", "pairing", "timeline", "decisions", "follow_ups"] {
         let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, key) else { continue };
         let old: std::collections::HashSet<String> =
             if before.is_empty() { Default::default() } else { doc.keys_at(&obj, before).collect() };
@@ -1163,6 +1164,7 @@ pub fn project(doc: &Automerge) -> Result<Projection, Error> {
         DocKind::Plan => Projection::Plan(read_plan(doc, h)?),
         DocKind::Compound => Projection::Compound(read_compound(doc, h)?),
         DocKind::Meeting => Projection::Meeting(meeting::read(doc, h)?),
+        DocKind::Score => Projection::Score(scoring::read(doc, h)?),
     })
 }
 

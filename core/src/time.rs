@@ -209,6 +209,13 @@ impl Serialize for Quarter {
     }
 }
 
+impl<'de> Deserialize<'de> for Quarter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// How long each kind of timely response may take, in minutes. A supervisor may change these
 /// per compound; the defaults are the program's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,9 @@ use crate::error::{CmdError, CmdResult};
 use crate::AppState;
 
 mod meetings;
+mod scoring;
 pub use meetings::*;
+pub use scoring::*;
 
 fn with<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> CmdResult<T> {
     let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());

@@ -63,6 +63,7 @@ mod openapi;
 mod pairing;
 mod reads;
 mod referrals;
+mod scoring;
 mod session;
 mod stewards;
 
@@ -79,6 +80,7 @@ pub use openapi::{document as openapi_document, ApiDoc};
 use pairing::report_pairing;
 use reads::{compound, issue, plan, pull, stewards};
 use referrals::pass_on;
+use scoring::{publish_rules, report_scores, rules as scoring_rules};
 use session::{change_password, login, logout, me};
 use stewards::{devices, enrolment_code, places, revoke_device};
 
@@ -211,6 +213,9 @@ routes! {
     GET "/v1/reports/meetings" => report_meetings,
     GET "/v1/reports/pairing" => report_pairing,
     GET "/v1/reports/figures" => report_figures,
+    GET "/v1/reports/scores" => report_scores,
+    GET "/v1/scoring-rules" => scoring_rules,
+    PUT "/v1/scoring-rules" => publish_rules,
     GET "/v1/reports/decisions" => report_decisions,
     GET "/v1/meetings/{id}" => meeting,
     POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,

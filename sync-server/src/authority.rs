@@ -32,8 +32,11 @@ use uuid::Uuid;
 /// Checks what a steward's phone changed in one document. `before` is the document as stored
 /// (`None` for a new one), `after` as it will be stored. The error names the rule broken.
 pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Projection) -> Result<(), String> {
-    if before.is_none() && !matches!(after, Projection::Plan(_)) && after.id().get_version_num() != 4 {
-        return Err("a new document needs a random (version 4) id; derived ids belong to plans".into());
+    if before.is_none()
+        && !matches!(after, Projection::Plan(_) | Projection::Score(_))
+        && after.id().get_version_num() != 4
+    {
+        return Err("a new document needs a random (version 4) id; derived ids belong to plans and scores".into());
     }
     match (before, after) {
         (None, Projection::Household(a)) => household(steward, &empty_household(a), a),
@@ -43,6 +46,8 @@ pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Pro
         (None, Projection::Plan(a)) => plan(a),
         (Some(Projection::Plan(_)), Projection::Plan(a)) => plan(a),
         (_, Projection::Compound(_)) => Err("a steward cannot change compound settings".into()),
+        (None, Projection::Score(a)) => score(None, a),
+        (Some(Projection::Score(b)), Projection::Score(a)) => score(Some(b), a),
         (None, Projection::Meeting(a)) => meeting(steward, &empty_meeting(a), a),
         (Some(Projection::Meeting(b)), Projection::Meeting(a)) => meeting(steward, b, a),
         _ => Err("a change may not alter what a document is".into()),
@@ -283,6 +288,32 @@ fn meeting(steward: Uuid, b: &MeetingRecord, a: &MeetingRecord) -> Result<(), St
         if d.done_at.is_some() {
             limit(limits::decision(d))?;
         }
+    }
+    Ok(())
+}
+
+/// A steward's scores: points within full marks, comments within their limit, a comment
+/// wherever a submitted criterion is marked down, and nothing changes once submitted.
+fn score(b: Option<&steward_core::doc::ScoreRecord>, a: &steward_core::doc::ScoreRecord) -> Result<(), String> {
+    use steward_core::doc::FULL_POINTS;
+    if let Some(b) = b.filter(|b| b.submitted_at.is_some()) {
+        if a != b {
+            return Err("submitted scores may not be changed: a steward scores a period once".into());
+        }
+        return Ok(());
+    }
+    limit(limits::count("criteria scored", a.scores.len(), steward_core::doc::MAX_CRITERIA))?;
+    for s in &a.scores {
+        if s.points > FULL_POINTS {
+            return Err(format!("points are 0 to {FULL_POINTS}"));
+        }
+        limit(limits::text("the comment", &s.comment, limits::LONG_TEXT))?;
+        if a.submitted_at.is_some() && s.points < FULL_POINTS && s.comment.trim().is_empty() {
+            return Err("a criterion marked down needs its comment".into());
+        }
+    }
+    if let Some(at) = a.submitted_at {
+        limit(limits::instant("the time the scores were submitted", at))?;
     }
     Ok(())
 }

@@ -332,6 +332,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     seed_meetings(s, compound.id, stewards[0].0)?;
     seed_pairing(s, &households, &stewards)?;
     seed_referrals(s, compound.id, stewards[1].0, property.id)?;
+    seed_scoring(s, &stewards, compound.id)?;
     seed_second_compound(s, second.id)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
 }
@@ -466,6 +467,51 @@ fn seed_pairing(s: &Service, households: &[Uuid], stewards: &[(Uuid, String, Str
             let close = PairingClose { outcome, amount_yuan, note: "已回访，问题解决".into() };
             s.edit(h, |_| Ok(()), |d| doc::close_pairing_case(d, c.id, &close, opened_at + 10 * day))?;
         }
+    }
+    Ok(())
+}
+
+/// The housing bureau's scoring rules for this quarter and the last; last quarter's scores of
+/// 蜀汉美郡's property company by both stewards (this quarter's are theirs to give on the phone).
+fn seed_scoring(s: &Service, stewards: &[(Uuid, String, String)], compound: Uuid) -> Result<(), ServiceError> {
+    use steward_core::doc::{Criterion, CriterionScore, ScoringRules};
+    use steward_core::model::IssueCategory::*;
+    use steward_core::time::Quarter;
+    let now = now_millis();
+    let this = Quarter::of(s.zone().month_of(now));
+    let last = Quarter::of(this.first_month().prev());
+    let criteria: Vec<Criterion> = [
+        ("环境卫生", 30, vec![SanitationDeadCorner]),
+        ("绿化养护", 15, vec![]),
+        ("安全秩序", 25, vec![SafetyHazard, EbikeParking, FlyingWireCharging, OccupiedPublicSpace]),
+        ("设施维护", 15, vec![IllegalConstruction]),
+        ("报修及问题处理", 15, vec![]),
+    ]
+    .into_iter()
+    .map(|(name, weight, categories)| Criterion { id: Uuid::new_v4(), name: name.into(), weight, categories })
+    .collect();
+    for period in [last, this] {
+        let rules = ScoringRules { period, criteria: criteria.clone() };
+        let json = serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        s.storage().publish_rules(&period.to_string(), &json, now)?;
+        for p in s.storage().places()?.into_iter().filter(|p| p.kind == PlaceKind::Compound) {
+            s.edit(p.id, |_| Ok(()), |d| doc::set_scoring_rules(d, &rules, now))?;
+        }
+    }
+    let rules = ScoringRules { period: last, criteria: criteria.clone() };
+    let given: [[(u32, &str); 5]; 2] = [
+        [(8, "楼道偶有垃圾未及时清运"), (10, ""), (6, "电瓶车乱停，飞线充电劝导不力"), (9, "健身器材维修慢"), (10, "")],
+        [(9, "垃圾桶周边有异味"), (9, "草坪有枯黄"), (7, "夜间巡逻不够"), (10, ""), (8, "报修要等两三天")],
+    ];
+    for ((steward, _, _), scores) in stewards.iter().zip(given) {
+        let at = this.range(&s.zone()).0 - 5 * 86_400_000;
+        let d = doc::create_score(s.actor().clone(), *steward, compound, last, at).map_err(seed_err)?;
+        let id = s.create_doc(&d)?.id;
+        for (c, (points, comment)) in criteria.iter().zip(scores) {
+            let score = CriterionScore { criterion_id: c.id, points, comment: comment.into() };
+            s.edit(id, |_| Ok(()), |d| doc::set_score(d, &score, at))?;
+        }
+        s.edit(id, |_| Ok(()), |d| doc::submit_score(d, &rules, at))?;
     }
     Ok(())
 }

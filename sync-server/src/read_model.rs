@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -204,6 +204,29 @@ pub struct IndexedPairing {
     pub last_action_at: Option<Millis>,
 }
 
+/// Issues of one compound, origin, status and category, counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueTally {
+    pub compound_id: Uuid,
+    pub origin: String,
+    pub status: String,
+    pub category: String,
+    pub count: u32,
+}
+
+/// One criterion of a steward's submitted scores, as the scoring report reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedScore {
+    pub doc_id: Uuid,
+    pub compound_id: Uuid,
+    pub steward_id: Uuid,
+    pub period: String,
+    pub criterion_id: Uuid,
+    pub points: u32,
+    pub comment: String,
+    pub submitted_at: Millis,
+}
+
 /// A joint meeting as the reports read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexedMeeting {
@@ -299,6 +322,8 @@ pub enum Rows {
     /// A compound's settings: read from its projection (there are few).
     Compound,
     Meeting(IndexedMeeting, Vec<IndexedDecision>),
+    /// A steward's scores of a period.
+    Score(steward_core::doc::ScoreRecord),
 }
 
 impl Rows {
@@ -309,6 +334,7 @@ impl Rows {
             Projection::Issue(i) => Rows::Issue(IndexedIssue::of(&i)),
             Projection::Plan(p) => Rows::Plan(p),
             Projection::Compound(_) => Rows::Compound,
+            Projection::Score(s) => Rows::Score(s),
             Projection::Meeting(m) => {
                 let (meeting, decisions) = IndexedMeeting::of(&m);
                 Rows::Meeting(meeting, decisions)

@@ -63,7 +63,8 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
     common.or(match kind {
         DocKind::Household => match key {
             "steward_id" => Some(Scalar),
-            "visits" | "must_visits" | "timely" | "pairing" | "pairing_cases" | "pairing_actions" => Some(Records),
+            "visits" | "must_visits" | "timely" | "pairing" => Some(Records),
+            k if k.strip_prefix("pairing_case:").is_some_and(canonical_uuid) => Some(Map),
             "address" => Some(Map),
             "head_name" | "phone" | "notes" => Some(Str),
             "member_count" => Some(Uint),
@@ -86,6 +87,12 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
         DocKind::Compound => match key {
             "name" => Some(Str),
             "deadlines" => Some(Map),
+            _ => None,
+        },
+        DocKind::Score => match key {
+            "steward_id" | "period" => Some(Scalar),
+            "submitted_at" => Some(Time),
+            k if k.strip_prefix("criterion:").is_some_and(canonical_uuid) => Some(Map),
             _ => None,
         },
         DocKind::Meeting => match key {
@@ -123,9 +130,12 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
         ("pairing_cases", "helper" | "description" | "outcome_note") => Some(Str),
         ("pairing_cases", "opened_at" | "closed_at") => Some(Time),
         ("pairing_cases", "amount_yuan") => Some(Uint),
-        ("pairing_actions", "case" | "by") => Some(Scalar),
+        ("pairing_cases", "actions") => Some(Records),
+        ("pairing_actions", "by") => Some(Scalar),
         ("pairing_actions", "at") => Some(Time),
         ("pairing_actions", "text") => Some(Str),
+        ("scores", "points") => Some(Uint),
+        ("scores", "comment") => Some(Str),
         ("attendees", "party") => Some(Scalar),
         ("attendees", "name") => Some(Str),
         ("decisions", "party" | "status" | "added_by") => Some(Scalar),
@@ -139,20 +149,9 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
 }
 
 fn records_name(key: &str) -> Option<&'static str> {
-    [
-        "visits",
-        "must_visits",
-        "timely",
-        "pairing",
-        "timeline",
-        "attendees",
-        "decisions",
-        "follow_ups",
-        "pairing_cases",
-        "pairing_actions",
-    ]
-    .into_iter()
-    .find(|k| *k == key)
+    ["visits", "must_visits", "timely", "pairing", "timeline", "attendees", "decisions", "follow_ups"]
+        .into_iter()
+        .find(|k| *k == key)
 }
 
 fn canonical_uuid(s: &str) -> bool {
@@ -168,6 +167,8 @@ fn place_of(kind: DocKind, path: &[(automerge::ObjId, Prop)]) -> Result<Place, S
                 (DocKind::Household, "address") => Place::Address,
                 (DocKind::Compound, "deadlines") => Place::Deadlines,
                 (DocKind::Household, "key_service") => Place::Sequence(Shape::Scalar),
+                (DocKind::Household, k) if k.starts_with("pairing_case:") => Place::Record("pairing_cases"),
+                (DocKind::Score, k) if k.starts_with("criterion:") => Place::Record("scores"),
                 (_, k) => match records_name(k) {
                     Some(r) => Place::Records(r),
                     None => Place::Text,
@@ -176,6 +177,7 @@ fn place_of(kind: DocKind, path: &[(automerge::ObjId, Prop)]) -> Result<Place, S
             (Place::Records(r), Prop::Map(_)) => Place::Record(r),
             (Place::Record("visits"), Prop::Map(k)) if k == "opinions" => Place::Sequence(Shape::Map),
             (Place::Record("visits"), Prop::Map(k)) if k == "answers" => Place::Sequence(Shape::Scalar),
+            (Place::Record("pairing_cases"), Prop::Map(k)) if k == "actions" => Place::Records("pairing_actions"),
             (Place::Record(_), Prop::Map(_)) => Place::Text,
             (Place::Sequence(Shape::Map), Prop::Seq(_)) => Place::Opinion,
             (Place::Address, Prop::Map(_)) | (Place::Opinion, Prop::Map(_)) => Place::Text,

@@ -20,6 +20,7 @@ use crate::storage::*;
 mod figures;
 mod meetings;
 mod pairing;
+mod scoring;
 
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_issue_origin.sql"),
     include_str!("migrations/0010_pairing_index.sql"),
     include_str!("migrations/0011_opinion_index.sql"),
+    include_str!("migrations/0012_scoring.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -159,6 +161,7 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
         }
         Rows::Compound => {}
         Rows::Meeting(m, decisions) => meetings::index(tx, id, &m, &decisions)?,
+        Rows::Score(s) => scoring::index(tx, id, &s)?,
     }
     Ok(())
 }
@@ -191,6 +194,7 @@ fn fill_read_model(conn: &mut Connection) -> Result<()> {
         "decision_index",
         "pairing_index",
         "opinion_index",
+        "score_index",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -1081,11 +1085,23 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn publish_rules(&self, period: &str, json: &str, at: Millis) -> Result<()> {
+        self.write(|c| scoring::publish_rules(c, period, json, at))
+    }
+
+    fn rules(&self, period: &str) -> Result<Option<String>> {
+        self.read(|c| scoring::rules(c, period))
+    }
+
+    fn score_rows(&self, slice: &Slice, periods: &[String]) -> Result<Vec<crate::read_model::IndexedScore>> {
+        self.read(|c| scoring::score_rows(c, slice, periods))
+    }
+
     fn opinion_counts(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>> {
         self.read(|c| figures::opinion_counts(c, slice, from, to))
     }
 
-    fn issue_tally(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(String, String, String, u32)>> {
+    fn issue_tally(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<crate::read_model::IssueTally>> {
         self.read(|c| figures::issue_tally(c, slice, from, to))
     }
 

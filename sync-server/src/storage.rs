@@ -365,15 +365,25 @@ pub trait Storage: Send + Sync + 'static {
         from: Millis,
         to: Millis,
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedVisit>>>;
+    /// Stores a period's scoring rules (JSON of `ScoringRules`), replacing that period's.
+    fn publish_rules(&self, period: &str, json: &str, at: Millis) -> Result<()>;
+    /// A period's scoring rules as stored.
+    fn rules(&self, period: &str) -> Result<Option<String>>;
+    /// Every criterion's submitted score of the given periods.
+    fn score_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        periods: &[String],
+    ) -> Result<Vec<crate::read_model::IndexedScore>>;
     /// Opinions heard on visits between `from` and `to`, counted per category code.
     fn opinion_counts(&self, slice: &crate::read_model::Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>>;
-    /// Issues reported between `from` and `to`, counted per (origin, status, category) code.
+    /// Issues reported between `from` and `to`, counted per compound, origin, status and category.
     fn issue_tally(
         &self,
         slice: &crate::read_model::Slice,
         from: Millis,
         to: Millis,
-    ) -> Result<Vec<(String, String, String, u32)>>;
+    ) -> Result<Vec<crate::read_model::IssueTally>>;
     /// Pairing cases opened between `from` and `to` (every one for `None`), with their
     /// households, newest first.
     fn pairing_rows(

@@ -129,8 +129,7 @@ async fn a_phone_cannot_rewrite_a_closed_case_or_sign_an_action_in_anothers_name
     forge(
         "may not be changed",
         Box::new(move |d| {
-            let (_, cases) = d.get(automerge::ROOT, "pairing_cases")?.unwrap();
-            let (_, c) = d.get(&cases, case.to_string())?.unwrap();
+            let (_, c) = d.get(automerge::ROOT, format!("pairing_case:{case}"))?.unwrap();
             let mut tx = d.transaction();
             tx.put(&c, "outcome", "subsidy")?;
             tx.put(&c, "amount_yuan", 50_000u64)?;

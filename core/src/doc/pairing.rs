@@ -2,8 +2,11 @@
 //! the household, what help it needs, what was done and when, and the outcome (a subsidy
 //! secured with its amount, a job found …), open until closed.
 //!
-//! Cases and their actions are maps keyed by uuid, so actions written on two phones and by a
-//! supervisor apart all survive the merge. The older free-text pairing notes stay as they were.
+//! Each case is a root key of its own (`pairing_case:<uuid>`), not an entry of a nested map:
+//! households created before cases existed have no such map, and two phones creating it
+//! concurrently would make two maps of which one hides the other. A case's actions live in its
+//! own `actions` map, made with the case, so actions written on two phones and by a supervisor
+//! apart all survive the merge. The older free-text pairing notes stay as they were.
 
 use super::*;
 
@@ -60,6 +63,16 @@ pub struct PairingCase {
     pub outcome_note: String,
 }
 
+/// The root key prefix of a pairing case.
+pub(crate) const CASE_PREFIX: &str = "pairing_case:";
+
+fn case_obj<R: ReadDoc>(doc: &R, case: Uuid) -> Result<Option<ObjId>, Error> {
+    Ok(match doc.get(ROOT, format!("{CASE_PREFIX}{case}"))? {
+        Some((Value::Object(ObjType::Map), id)) => Some(id),
+        _ => None,
+    })
+}
+
 /// Opens a pairing case on a household.
 pub fn open_pairing_case(doc: &mut Automerge, c: &NewPairingCase) -> Result<(), Error> {
     require(!c.helper.trim().is_empty(), "a pairing case names who is paired with the household")?;
@@ -68,9 +81,10 @@ pub fn open_pairing_case(doc: &mut Automerge, c: &NewPairingCase) -> Result<(), 
     limits::text("who is paired", &c.helper, limits::SHORT_TEXT)?;
     limits::text("the help needed", &c.description, limits::LONG_TEXT)?;
     edit(doc, "open pairing case", c.opened_at, |tx| {
-        let map = ensure_map(tx, &ROOT, "pairing_cases")?;
-        require(tx.get(&map, c.id.to_string())?.is_none(), "that case is already open")?;
-        let e = tx.put_object(&map, c.id.to_string(), ObjType::Map)?;
+        let key = format!("{CASE_PREFIX}{}", c.id);
+        require(tx.get(ROOT, key.as_str())?.is_none(), "that case is already open")?;
+        let e = tx.put_object(ROOT, key.as_str(), ObjType::Map)?;
+        tx.put_object(&e, "actions", ObjType::Map)?;
         put_text(tx, &e, "helper", c.helper.trim())?;
         tx.put(&e, "need", c.need.as_code())?;
         put_text(tx, &e, "description", c.description.trim())?;
@@ -93,10 +107,9 @@ pub fn add_pairing_action(
     limits::instant("the time of the action", at)?;
     limits::text("what was done", text, limits::LONG_TEXT)?;
     edit(doc, "pairing action", at, |tx| {
-        require(map_entry(tx, &ROOT, "pairing_cases", &case.to_string())?.is_some(), "no such pairing case")?;
-        let map = ensure_map(tx, &ROOT, "pairing_actions")?;
+        let c = case_obj(tx, case)?.ok_or_else(|| Error::NotFound("no such pairing case".into()))?;
+        let map = ensure_map(tx, &c, "actions")?;
         let e = tx.put_object(&map, id.to_string(), ObjType::Map)?;
-        tx.put(&e, "case", case.to_string())?;
         tx.put(&e, "at", ScalarValue::Timestamp(at))?;
         put_text(tx, &e, "text", text.trim())?;
         tx.put(&e, "by", by.to_string())?;
@@ -113,8 +126,7 @@ pub fn close_pairing_case(doc: &mut Automerge, case: Uuid, c: &PairingClose, at:
         require(a <= 10_000_000, "an amount is at most 10,000,000 yuan")?;
     }
     edit(doc, "close pairing case", at, |tx| {
-        let e = map_entry(tx, &ROOT, "pairing_cases", &case.to_string())?
-            .ok_or_else(|| Error::NotFound("no such pairing case".into()))?;
+        let e = case_obj(tx, case)?.ok_or_else(|| Error::NotFound("no such pairing case".into()))?;
         require(tx.get(&e, "closed_at")?.is_none(), "this case is already closed")?;
         tx.put(&e, "closed_at", ScalarValue::Timestamp(at))?;
         tx.put(&e, "outcome", c.outcome.as_code())?;
@@ -127,21 +139,24 @@ pub fn close_pairing_case(doc: &mut Automerge, case: Uuid, c: &PairingClose, at:
 }
 
 pub(super) fn read(doc: &Automerge, household: Uuid) -> Result<Vec<PairingCase>, Error> {
-    let mut actions = Vec::new();
-    for (key, a) in map_entries(doc, &ROOT, "pairing_actions")? {
-        actions.push(PairingAction {
-            id: parse_uuid(&key, "pairing action")?,
-            case_id: get_uuid(doc, &a, "case")?
-                .ok_or_else(|| Error::Invalid("a pairing action names no case".into()))?,
-            at: get_i64(doc, &a, "at")?.unwrap_or(0),
-            text: get_str(doc, &a, "text")?,
-            by: get_uuid(doc, &a, "by")?,
-        });
-    }
-    actions.sort_by_key(|a| (a.at, a.id));
     let mut cases = Vec::new();
-    for (key, c) in map_entries(doc, &ROOT, "pairing_cases")? {
-        let id = parse_uuid(&key, "pairing case")?;
+    for key in doc.keys(ROOT).collect::<Vec<_>>() {
+        let Some(id) = key.strip_prefix(CASE_PREFIX) else { continue };
+        let id = parse_uuid(id, "pairing case")?;
+        let Some((Value::Object(ObjType::Map), c)) = doc.get(ROOT, key.as_str())? else {
+            return Err(Error::Invalid(format!("pairing case {id} is not a record")));
+        };
+        let mut actions = Vec::new();
+        for (key, a) in map_entries(doc, &c, "actions")? {
+            actions.push(PairingAction {
+                id: parse_uuid(&key, "pairing action")?,
+                case_id: id,
+                at: get_i64(doc, &a, "at")?.unwrap_or(0),
+                text: get_str(doc, &a, "text")?,
+                by: get_uuid(doc, &a, "by")?,
+            });
+        }
+        actions.sort_by_key(|a| (a.at, a.id));
         let outcome = match get_opt_str(doc, &c, "outcome")? {
             Some(code) => Some(
                 PairingOutcome::from_code(&code)
@@ -157,15 +172,12 @@ pub(super) fn read(doc: &Automerge, household: Uuid) -> Result<Vec<PairingCase>,
             description: get_str(doc, &c, "description")?,
             opened_at: get_i64(doc, &c, "opened_at")?.unwrap_or(0),
             opened_by: get_uuid(doc, &c, "opened_by")?,
-            actions: actions.iter().filter(|a| a.case_id == id).cloned().collect(),
+            actions,
             closed_at: get_i64(doc, &c, "closed_at")?,
             outcome,
             amount_yuan: get_i64(doc, &c, "amount_yuan")?.map(|a| a.clamp(0, i64::from(u32::MAX)) as u32),
             outcome_note: get_str(doc, &c, "outcome_note")?,
         });
-    }
-    if let Some(orphan) = actions.iter().find(|a| !cases.iter().any(|c| c.id == a.case_id)) {
-        return Err(Error::Invalid(format!("pairing action {} names a case this household does not have", orphan.id)));
     }
     cases.sort_by_key(|c| (c.opened_at, c.id));
     Ok(cases)
@@ -214,5 +226,14 @@ mod tests {
         assert_eq!((c.outcome, c.amount_yuan, c.closed_at), (Some(PairingOutcome::Subsidy), Some(5000), Some(T + 4)));
         assert!(close_pairing_case(&mut m, case.id, &close, T + 5).unwrap_err().to_string().contains("already closed"));
         assert!(add_pairing_action(&mut m, Uuid::new_v4(), Uuid::new_v4(), "x", steward, T).is_err());
+        // Two phones opening a household's first cases apart: both cases survive.
+        let fresh = create_household(automerge::ActorId::random(), &h, T).unwrap();
+        let mut p = fresh.fork().with_actor(automerge::ActorId::random());
+        let mut q = fresh.fork().with_actor(automerge::ActorId::random());
+        open_pairing_case(&mut p, &NewPairingCase { id: Uuid::new_v4(), ..case.clone() }).unwrap();
+        open_pairing_case(&mut q, &NewPairingCase { id: Uuid::new_v4(), ..case.clone() }).unwrap();
+        p.merge(&mut q).unwrap();
+        let Projection::Household(rec) = project(&p).unwrap() else { panic!("a household") };
+        assert_eq!(rec.pairing_cases.len(), 2);
     }
 }

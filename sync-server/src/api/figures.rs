@@ -85,12 +85,12 @@ pub(super) async fn report_figures(
         let count = |origin: IssueOrigin, solved_only: bool, category: Option<&str>| -> u64 {
             tally
                 .iter()
-                .filter(|(o, status, c, _)| {
-                    o == origin.as_code()
-                        && (!solved_only || matches!(status.as_str(), "resolved" | "verified"))
-                        && category.is_none_or(|x| x == c)
+                .filter(|t| {
+                    t.origin == origin.as_code()
+                        && (!solved_only || matches!(t.status.as_str(), "resolved" | "verified"))
+                        && category.is_none_or(|x| x == t.category)
                 })
-                .map(|(_, _, _, n)| u64::from(*n))
+                .map(|t| u64::from(t.count))
                 .sum()
         };
         let cases = pairing_rows(s, q, w)?;

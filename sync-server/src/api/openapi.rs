@@ -41,6 +41,7 @@ use super::meetings::{self, FollowUpBody};
 use super::pairing;
 use super::reads::{self, PullAnswer};
 use super::referrals::{self, ReferralAnswer, ReferralBody};
+use super::scoring::{self, CriterionBody, RulesBody};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
 use super::stewards::{self, CodeAnswer, CodeBody};
 use crate::admin::BadRow;
@@ -93,6 +94,9 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         meetings::report_meetings,
         pairing::report_pairing,
         figures::report_figures,
+        scoring::report_scores,
+        scoring::rules,
+        scoring::publish_rules,
         meetings::report_decisions,
         meetings::meeting,
         meetings::decision_follow_up,
@@ -118,7 +122,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat, PlaceDoc, DeviceDoc, HouseholdRowDoc,
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
-            FollowUpBody, ReferralBody, ReferralAnswer,
+            FollowUpBody, ReferralBody, ReferralAnswer, RulesBody, CriterionBody,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -393,10 +397,12 @@ pub(super) fn must_visit_trigger() -> Object {
 fn doc_kind() -> Object {
     // Exhaustive, so a new kind does not compile until it is listed here.
     let listed = |k: DocKind| match k {
-        DocKind::Household | DocKind::Issue | DocKind::Plan | DocKind::Compound | DocKind::Meeting => k,
+        DocKind::Household | DocKind::Issue | DocKind::Plan | DocKind::Compound | DocKind::Meeting | DocKind::Score => {
+            k
+        }
     };
     codes(
-        [DocKind::Household, DocKind::Issue, DocKind::Plan, DocKind::Compound, DocKind::Meeting]
+        [DocKind::Household, DocKind::Issue, DocKind::Plan, DocKind::Compound, DocKind::Meeting, DocKind::Score]
             .map(listed)
             .map(DocKind::as_code),
         "The document's kind.",
@@ -549,6 +555,30 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("compounds")
         .required("meetings")
         .description(Some("A quarter's joint meetings (联席会议) per compound."));
+    RulesDoc => ObjectBuilder::new()
+        .property("period", ObjectBuilder::new().schema_type(Type::String).description(Some("YYYY-Qn.")))
+        .property(
+            "criteria",
+            rows("In the bureau's order: `id`, `name`, `weight` (percent), `categories` (issue category codes)."),
+        )
+        .required("period")
+        .required("criteria")
+        .description(Some("A period's scoring rules (考评细则)."));
+    ScoresReport => ObjectBuilder::new()
+        .property("quarter", ObjectBuilder::new().schema_type(Type::String).description(Some("YYYY-Qn.")))
+        .property("rules", ObjectBuilder::new().description(Some("The quarter's rules (`RulesDoc`).")))
+        .property(
+            "compounds",
+            rows(
+                "Ranked first, then by name: `compound_id`, `compound`, `scorers`, `total` (0–100, or null), `rank`, \
+`criteria` (`criterion_id`, `name`, `weight`, `average` 0–10, `marked_down`, `issues`), `comments` (`criterion_id`, \
+`points`, `comment`; no names), `trend` (`quarter`, `total`; four quarters, oldest first).",
+            ),
+        )
+        .required("quarter")
+        .required("rules")
+        .required("compounds")
+        .description(Some("The stewards' scores of the property companies for a quarter."));
     FiguresReport => ObjectBuilder::new()
         .property("from", ObjectBuilder::new().schema_type(Type::String).description(Some("First month, YYYY-MM.")))
         .property("to", ObjectBuilder::new().schema_type(Type::String).description(Some("Last month, YYYY-MM.")))

@@ -39,24 +39,36 @@ pub(super) fn opinion_counts(c: &Connection, slice: &Slice, from: Millis, to: Mi
     Ok(rows)
 }
 
-/// Issues reported between `from` and `to`, counted per (origin, status, category).
+/// Issues reported between `from` and `to`, counted per (compound, origin, status, category).
 pub(super) fn issue_tally(
     c: &Connection,
     slice: &Slice,
     from: Millis,
     to: Millis,
-) -> Result<Vec<(String, String, String, u32)>> {
+) -> Result<Vec<crate::read_model::IssueTally>> {
     let mut args: Vec<rusqlite::types::Value> = vec![from.into(), to.into()];
     let Some(filter) = slice_filter(slice, "compound_id", "reporter_id", &mut args) else {
         return Ok(Vec::new());
     };
     let sql = format!(
-        "SELECT origin, status, category, count(*) FROM issue_index
-         WHERE reported_at >= ?1 AND reported_at < ?2 {filter} GROUP BY origin, status, category"
+        "SELECT compound_id, origin, status, category, count(*) FROM issue_index
+         WHERE reported_at >= ?1 AND reported_at < ?2 {filter} GROUP BY compound_id, origin, status, category"
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    Ok(rows)
+    rows.into_iter()
+        .map(|(compound, origin, status, category, count)| {
+            Ok(crate::read_model::IssueTally {
+                compound_id: super::uuid_of(&compound)?,
+                origin,
+                status,
+                category,
+                count,
+            })
+        })
+        .collect()
 }
