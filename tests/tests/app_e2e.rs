@@ -362,6 +362,67 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
         h["timely"]
     );
 
+    // -- A joint meeting, recorded on the phone; the property company marks its decision done in
+    // the console, and passes a resident's matter on to the steward; both reach the phone.
+    step("A joint meeting, recorded and followed up; a matter passed on by the property company");
+    go(&app, "#/meetings").await;
+    app.wait("[data-testid=meeting-quarter]", SHORT).await.unwrap();
+    shot(&app, "12a-meetings").await;
+    app.click_on("[data-testid=record-meeting]").await.unwrap();
+    app.type_into("[data-testid=meeting-place] input", "蜀汉美郡党群服务站").await.unwrap();
+    app.type_into("[data-testid=meeting-attendees-property_company] textarea", "张经理、刘主管").await.unwrap();
+    app.type_into("[data-testid=meeting-topics] textarea", "电瓶车充电难").await.unwrap();
+    let decision_text = "在3栋旁建电瓶车充电棚";
+    app.type_into("[data-testid=decision-text-0] textarea", decision_text).await.unwrap();
+    app.click_on("[data-testid=decision-party-0-property_company]").await.unwrap();
+    shot(&app, "12b-meeting-new").await;
+    app.click_on("[data-testid=meeting-submit]").await.unwrap();
+    app.wait("[data-testid=decision-card][data-status=open]", SHORT).await.unwrap();
+    wait_badge(&app, "the meeting synced", "state === 'synced' && pending === 0", LONG).await;
+    let company = Supervisor::login(&server.url(), "demo-property", "jiayuan-wuye").await;
+    let (_, decisions) = company.get("/v1/reports/decisions?status=open").await;
+    let d = decisions["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["text"] == decision_text)
+        .unwrap_or_else(|| panic!("the company sees its new decision: {decisions}"))
+        .clone();
+    let meeting_id = d["meeting_id"].as_str().unwrap().to_string();
+    let (s, body) = company
+        .post(
+            &format!("/v1/meetings/{meeting_id}/decisions/{}/follow-ups", d["id"].as_str().unwrap()),
+            json!({"text": "充电棚已建成", "status": "done"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (_, stewards) = company.get("/v1/stewards").await;
+    let me = stewards.as_array().unwrap().iter().find(|s| s["name"] == "李秀英").expect("the enrolled steward").clone();
+    let (s, body) = company
+        .post(
+            "/v1/issues",
+            json!({"steward_id": me["id"], "category": "schooling", "place": "2栋1单元", "description": "孩子入学材料不全"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    app.click_on("[data-testid=sync-now]").await.unwrap();
+    wait_badge(&app, "synced again", "state === 'synced' && pending === 0", LONG).await;
+    go(&app, &format!("#/meetings/{meeting_id}")).await;
+    app.wait("[data-testid=decision-card][data-status=done]", LONG)
+        .await
+        .expect("the company's follow-up on the phone");
+    app.wait_until(
+        "the company's note in the decision's follow-ups",
+        "return document.body.textContent.includes('充电棚已建成');",
+        SHORT,
+    )
+    .await
+    .unwrap();
+    shot(&app, "12c-meeting-detail").await;
+    go(&app, "#/issues").await;
+    app.wait("[data-testid=issue-origin]", LONG).await.expect("the matter passed on, tagged 物业反馈");
+    shot(&app, "12d-issues-passed-on").await;
+
     // -- The remaining screens.
     step("The remaining screens");
     go(&app, "#/my345").await;
@@ -395,10 +456,15 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     step("Sign out");
     let mut server = server;
     server.kill9();
-    let note = "已联系楼栋长每周上门两次";
     go(&app, &format!("#/household/{household}")).await;
-    app.type_into("[data-testid=pairing-note] textarea", note).await.unwrap();
-    app.click_on("[data-testid=pairing-add]").await.unwrap();
+    app.click_on("[data-testid=pairing-open]").await.unwrap();
+    app.type_into("[data-testid=pairing-helper] input", "李秀英").await.unwrap();
+    app.click_on("[data-testid=pairing-need-medical]").await.unwrap();
+    app.type_into("[data-testid=pairing-description] textarea", "已联系楼栋长每周上门两次，陪老人复查").await.unwrap();
+    shot(&app, "19a-pairing-open").await;
+    app.click_on("[data-testid=pairing-save]").await.unwrap();
+    settled(&app).await;
+    app.wait("[data-testid=pairing-case][data-state=open]", SHORT).await.unwrap();
     wait_badge(&app, "one change waiting", "pending === 1", SHORT).await;
     go(&app, "#/settings").await;
     app.click_on("[data-testid=sign-out]").await.unwrap();
@@ -432,6 +498,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
         "issue_events",
         "plan_items",
         "compounds",
+        "meetings",
         "drafts",
     ] {
         let left: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
