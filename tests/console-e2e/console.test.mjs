@@ -23,7 +23,9 @@ import {
 
 const SHUHAN = '蜀汉美郡'
 const HANYUN = '汉韵花园'
-const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions']
+const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures']
+/** A town's or district's staff (and admins) see the year in figures right after the overview. */
+const HIGH_MENU = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing']
 
 describe('supervisors\' console', { timeout: 180_000 }, () => {
   let tmp, server, browser, url
@@ -83,8 +85,8 @@ describe('supervisors\' console', { timeout: 180_000 }, () => {
       supervisor: { menu: STAFF_MENU, total: 30, compounds: [SHUHAN] },
       supervisor2: { menu: STAFF_MENU, total: 12, compounds: [HANYUN] },
       community: { menu: STAFF_MENU, total: 42, compounds: [SHUHAN, HANYUN] },
-      town: { menu: STAFF_MENU, total: 42, compounds: [SHUHAN, HANYUN] },
-      admin: { menu: [...STAFF_MENU, 'admin', 'access-log'], total: 42, compounds: [SHUHAN, HANYUN] },
+      town: { menu: HIGH_MENU, total: 42, compounds: [SHUHAN, HANYUN] },
+      admin: { menu: [...HIGH_MENU, 'admin', 'access-log'], total: 42, compounds: [SHUHAN, HANYUN] },
     }
     for (const [who, want] of Object.entries(expect)) {
       await step(`scope-${who}: ${USERS[who].username} sees ${want.total} households of ${want.compounds.join('+')}`, pages, async () => {

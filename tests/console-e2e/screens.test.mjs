@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|admin|accessLog|fields|clears|password|codes)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -220,7 +220,31 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await take(page, 'decisions', w)
       })
 
+      await step(`screen-pairing-${w}: pairing assistance by need and outcome, and the cases`, open, async () => {
+        await goHash(page, '/pairing')
+        await page.locator(sel('pairing-count-row', { need: 'tuition' })).waitFor()
+        await until(async () => (await page.locator(sel('pairing-case-row')).count()) === 3, { what: '3 pairing cases' })
+        await take(page, 'pairing', w)
+      })
+
+      await step(`screen-figures-${w}: the year in figures`, open, async () => {
+        await goHash(page, '/figures')
+        await until(async () => (await page.locator(sel('figure')).count()) === 6, { what: 'six figures' })
+        await take(page, 'figures', w)
+      })
+
       const property = await as(USERS.property, viewport)
+      await step(`screen-referral-${w}: the property company's form to pass a resident's matter on`, open, async () => {
+        await goHash(property.page, '/issues')
+        await property.page.locator(sel('origin-tag')).first().waitFor()
+        await property.page.locator(sel('referral-new')).click()
+        const dialog = property.page.locator(sel('referral-dialog'))
+        await dialog.locator(sel('referral-category-schooling')).waitFor()
+        await settled(dialog)
+        await take(property.page, 'referral', w, { overlay: true })
+        await property.page.keyboard.press('Escape')
+        await dialog.locator(sel('referral-submit')).waitFor({ state: 'hidden' })
+      })
       await step(`screen-decisions-property-${w}: the property company's own decisions, with the drawer`, open, async () => {
         await goHash(property.page, '/decisions')
         const row = property.page.locator(sel('decision-row', { status: 'open' })).first()

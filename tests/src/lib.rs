@@ -243,6 +243,22 @@ impl Device {
     pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         f(&mut self.store.lock().unwrap())
     }
+
+    /// Pushes what is waiting as one raw sync request (as a tampered app could send it, with no
+    /// retry and no handling of the answer): the status and the body as text.
+    pub async fn push_raw(&self, server_url: &str) -> (u16, String) {
+        let (req, _) = self.with(|st| st.prepare_sync()).unwrap();
+        let token = self.with(|st| st.identity()).unwrap().expect("enrolled").device_token;
+        let r = reqwest::Client::new()
+            .post(format!("{server_url}/v1/sync"))
+            .bearer_auth(token)
+            .header("content-type", steward_core::protocol::CONTENT_TYPE)
+            .body(steward_core::protocol::encode(&req))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
 }
 
 /// A signed-in supervisor (or property company or admin).

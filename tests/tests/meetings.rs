@@ -9,7 +9,6 @@ use automerge::{ReadDoc, ROOT};
 use serde_json::{json, Value};
 use steward_core::doc::{self, Attendee, MeetingBasics, MeetingRecord, NewDecision, NewMeeting, Projection};
 use steward_core::model::{DecisionStatus, MeetingParty, PartyRole};
-use steward_core::protocol;
 use steward_core::time::{now_millis, Quarter};
 use steward_sync_server::storage::Role;
 use steward_tests::{Device, World};
@@ -55,10 +54,6 @@ fn new_meeting() -> NewMeeting {
             decision(MeetingParty::Steward, "入户劝导清理楼道堆物", None),
         ],
     }
-}
-
-fn token(d: &Device) -> String {
-    d.with(|st| st.identity()).unwrap().unwrap().device_token
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,17 +243,7 @@ async fn forged(
     d.sync().await;
     d.with(|st| st.edit(id, "forged", forge)).unwrap();
     let before = w.stored();
-    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/sync", w.url))
-        .bearer_auth(token(&d))
-        .header("content-type", protocol::CONTENT_TYPE)
-        .body(protocol::encode(&req))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
+    let (status, text) = d.push_raw(&w.url).await;
     assert_eq!(status, 422, "{rule}: {text}");
     assert!(text.contains(rule), "want {rule:?} in {text}");
     assert_eq!(w.stored(), before, "{rule}: nothing stored");

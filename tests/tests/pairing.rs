@@ -6,25 +6,10 @@ use automerge::transaction::Transactable;
 use automerge::ReadDoc;
 use steward_core::doc::{self, PairingClose};
 use steward_core::model::{PairingNeed, PairingOutcome};
-use steward_core::protocol;
 use steward_core::time::now_millis;
 use steward_sync_server::storage::Role;
-use steward_tests::{Device, World};
+use steward_tests::World;
 use uuid::Uuid;
-
-async fn push(w: &World, d: &Device) -> (u16, String) {
-    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/sync", w.url))
-        .bearer_auth(token)
-        .header("content-type", protocol::CONTENT_TYPE)
-        .body(protocol::encode(&req))
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
 
 fn access_households(w: &World, action: &str) -> i64 {
     let db = steward_tests::sqlite::Connection::open(w.config.data_dir.join("steward.sqlite3")).unwrap();
@@ -120,7 +105,7 @@ async fn a_phone_cannot_rewrite_a_closed_case_or_sign_an_action_in_anothers_name
             d.sync().await;
             d.with(|st| st.edit(h, "forged", f)).unwrap();
             let before = w.stored();
-            let (s, text) = push(w, &d).await;
+            let (s, text) = d.push_raw(&w.url).await;
             assert_eq!(s, 422, "{rule}: {text}");
             assert!(text.contains(rule), "want {rule:?} in {text}");
             assert_eq!(w.stored(), before);

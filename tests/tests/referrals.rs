@@ -9,28 +9,10 @@ use automerge::ROOT;
 use serde_json::json;
 use steward_core::doc::{self, NewReferral, Projection};
 use steward_core::model::{IssueCategory, IssueOrigin, IssueStatus};
-use steward_core::protocol;
 use steward_core::time::now_millis;
 use steward_sync_server::storage::Role;
-use steward_tests::{Device, World};
+use steward_tests::World;
 use uuid::Uuid;
-
-fn token(d: &Device) -> String {
-    d.with(|st| st.identity()).unwrap().unwrap().device_token
-}
-
-async fn push(w: &World, d: &Device) -> (u16, String) {
-    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/sync", w.url))
-        .bearer_auth(token(d))
-        .header("content-type", protocol::CONTENT_TYPE)
-        .body(protocol::encode(&req))
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_matter_the_property_company_passes_on_reaches_the_steward_and_is_coordinated_to_done_and_counted_apart() {
@@ -171,7 +153,7 @@ async fn a_phone_cannot_pass_a_matter_on_in_the_property_companys_name_or_relabe
     let d = doc::create_referral(phone.with(|st| st.actor().clone()), &forged).unwrap();
     phone.with(|st| st.insert_new_doc(d, "forged")).unwrap();
     let before = w.stored();
-    let (s, text) = push(&w, &phone).await;
+    let (s, text) = phone.push_raw(&w.url).await;
     assert_eq!(s, 422, "{text}");
     assert!(text.contains("only a property company"), "{text}");
     assert_eq!(w.stored(), before);
@@ -199,7 +181,7 @@ async fn a_phone_cannot_pass_a_matter_on_in_the_property_companys_name_or_relabe
         })
         .unwrap();
     let before = w.stored();
-    let (s, text) = push(&w, &phone).await;
+    let (s, text) = phone.push_raw(&w.url).await;
     assert_eq!(s, 422, "{text}");
     assert!(text.contains("may not be changed"), "{text}");
     assert_eq!(w.stored(), before);

@@ -9,26 +9,11 @@ use automerge::ReadDoc;
 use serde_json::{json, Value};
 use steward_core::doc::{CriterionScore, Projection};
 use steward_core::model::{IssueCategory, IssueRoute};
-use steward_core::protocol;
 use steward_core::time::{now_millis, Quarter};
 use steward_sync_server::admin;
 use steward_sync_server::storage::Role;
-use steward_tests::{Device, Supervisor, World};
+use steward_tests::{Supervisor, World};
 use uuid::Uuid;
-
-async fn push(w: &World, d: &Device) -> (u16, String) {
-    let (req, _) = d.with(|st| st.prepare_sync()).unwrap();
-    let token = d.with(|st| st.identity()).unwrap().unwrap().device_token;
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/sync", w.url))
-        .bearer_auth(token)
-        .header("content-type", protocol::CONTENT_TYPE)
-        .body(protocol::encode(&req))
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
 
 fn criterion(v: &Value, name: &str) -> Uuid {
     v["criteria"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()["id"]
@@ -174,7 +159,7 @@ async fn rules_reach_the_phones_scores_are_counted_by_compound_and_the_company_n
         })
         .unwrap();
     let before = w.stored();
-    let (s, text) = push(&w, &forged).await;
+    let (s, text) = forged.push_raw(&w.url).await;
     assert_eq!(s, 422, "{text}");
     assert!(text.contains("submitted scores may not be changed"), "{text}");
     assert_eq!(w.stored(), before);
