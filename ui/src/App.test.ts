@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { closeDialog, closeToast } from 'vant'
-import type { AppInfo, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, SyncState, UiPrefs, Vocabulary } from './api'
+import type { AppInfo, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, UiPrefs, Vocabulary } from './api'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -123,6 +123,17 @@ const my345: My345 = {
   must_visits: { answered_this_month: 3, open: 1 },
 }
 
+const scoring: Scoring = {
+  rules: {
+    period: '2026-Q4',
+    criteria: [
+      { id: 'clean', name: '环境卫生', weight: 60, categories: ['other'] },
+      { id: 'safe', name: '安全管理', weight: 40, categories: ['flying_wire_charging'] },
+    ],
+  },
+  score: { id: 'sc', compound_id: 'c', steward_id: 's', period: '2026-Q4', submitted_at: null, scores: [{ criterion_id: 'clean', points: 9, comment: '有垃圾' }] },
+}
+
 const sync: SyncState = { syncing: false, offline: true, seq: 0, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
 const info: AppInfo = {
   version: '0.1.0',
@@ -149,6 +160,7 @@ function defaultAnswers(): Record<string, Answer> {
     meetings: meetingLines,
     meeting: meetingRecord,
     my_345: my345,
+    scoring,
     load_draft: null,
     ui_prefs: null,
   })
@@ -335,6 +347,41 @@ describe('the app', () => {
     expect(w.get('[data-testid="my345-clears"]').text()).toContain('75%')
     expect(has(w, 'my345-timely')).toBe(true)
     expect(has(w, 'my345-must-visits')).toBe(true)
+  })
+
+  it('my345: the big 评价物业 entry shows the quarter and where it stands, and opens the scoring screen', async () => {
+    const w = await open('/my345')
+    const entry = w.get('[data-testid="open-scoring"]')
+    expect(entry.attributes()).toMatchObject({ 'data-submitted': 'false', 'data-period': '2026-Q4' })
+    expect(entry.text()).toContain('评价物业')
+    expect(entry.text()).toContain('2026年第4季度 · 已评 1 / 2 项，还没提交')
+
+    await entry.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('scoring'))
+    await flushPromises()
+    await vi.waitFor(() => expect(has(w, 'score-criterion')).toBe(true))
+    expect(w.text()).toContain('评价物业')
+    expect(has(w, 'tab-345')).toBe(false)
+    expect(w.get('[data-testid="scoring-period"]').text()).toContain('2026年第4季度')
+    for (const id of ['score-points-clean', 'score-point-clean-0', 'score-point-clean-10', 'score-comment-clean', 'score-points-safe', 'scoring-total', 'scoring-submit']) {
+      expect(has(w, id), id).toBe(true)
+    }
+    expect(w.get('[data-testid="scoring-total"]').text()).toContain('综合得分 54.0')
+    expect(w.get('[data-testid="score-criterion"][data-id="safe"]').text()).toContain('权重 40%')
+  })
+
+  it('my345: a submitted score says 已提交; no rules yet says so', async () => {
+    answers.scoring = { ...scoring, score: { ...scoring.score!, submitted_at: NOW } }
+    let w = await open('/my345')
+    expect(w.get('[data-testid="open-scoring"]').attributes('data-submitted')).toBe('true')
+    expect(w.get('[data-testid="open-scoring"]').text()).toContain('2026年第4季度 · 已提交')
+    wrapper?.unmount()
+
+    answers.scoring = { rules: null, score: null }
+    w = await open('/my345')
+    expect(w.get('[data-testid="open-scoring"]').text()).toContain('考评细则尚未下发')
+    w = await go('/scoring')
+    expect(w.get('[data-testid="scoring-no-rules"]').text()).toBe('考评细则尚未下发，请同步后再试')
   })
 
   it('settings: every choice, the version, and English chosen at once', async () => {

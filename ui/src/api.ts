@@ -326,6 +326,33 @@ export interface My345 {
   must_visits: { answered_this_month: number; open: number }
 }
 
+/** A quarter, "YYYY-Qn" (e.g. "2026-Q4"). */
+export type Quarter = string
+/** One criterion of the district housing bureau's rules for scoring the property company. */
+export interface ScoringCriterion {
+  id: string
+  name: string
+  /** Percent of the total; a rule's weights sum to 100. */
+  weight: number
+  /** The issue categories (IssueCategory codes) the criterion covers. */
+  categories: string[]
+}
+/** The bureau's rules (区住建局制定物业服务企业考评细则) for a quarter, criteria in the bureau's order. */
+export interface ScoringRules { period: Quarter; criteria: ScoringCriterion[] }
+/** One criterion scored: 0–10 whole points (10 is full marks), and why it is marked down. */
+export interface CriterionScore { criterion_id: string; points: number; comment: string }
+export interface ScoreRecord {
+  id: Uuid
+  compound_id: Uuid
+  steward_id: Uuid
+  period: Quarter
+  scores: CriterionScore[]
+  /** null while a draft; once submitted nothing changes. */
+  submitted_at: Millis | null
+}
+/** The quarter's scoring: rules null until they have reached the phone by sync; score null until one is begun. */
+export interface Scoring { rules: ScoringRules | null; score: ScoreRecord | null }
+
 export interface UiPrefs { locale: 'zh-CN' | 'en'; textScale: number }
 
 /** What a failed command rejects with. `code` picks the words shown; `message` is the detail. */
@@ -395,6 +422,13 @@ export const api = {
   followUpDecision: (id: Uuid, decisionId: Uuid, text: string, status: DecisionStatus | null) =>
     call<void>('follow_up_decision', { id, decisionId, text, status }),
   my345: (month?: Month) => call<My345>('my_345', { month: month ?? null }),
+  /** The quarter's rules for scoring the property company (评价物业), and the steward's score. */
+  scoring: () => call<Scoring>('scoring'),
+  /** Saves one criterion's points (0–10) and comment, as a draft until submitted; refused after. */
+  scoreCriterion: (criterionId: string, points: number, comment: string) =>
+    call<void>('score_criterion', { criterionId, points, comment }),
+  /** Refused unless every criterion is scored and each one below 10 has a comment; final. */
+  submitScores: () => call<void>('submit_scores'),
   saveDraft: (key: string, value: unknown) => call<void>('save_draft', { key, value }),
   loadDraft: <T>(key: string) => call<T | null>('load_draft', { key }),
   clearDraft: (key: string) => call<void>('clear_draft', { key }),

@@ -34,6 +34,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/meetings/new', name: 'meeting-new', component: () => import('./views/MeetingNewView.vue'), meta: { title: 'titles.meetingNew', back: true } },
   { path: '/meetings/:id', name: 'meeting', component: () => import('./views/MeetingDetailView.vue'), meta: { title: 'titles.meetingDetail', back: true } },
   { path: '/my345', name: 'my345', component: () => import('./views/My345View.vue'), meta: { title: 'titles.my345', tab: true } },
+  { path: '/scoring', name: 'scoring', component: () => import('./views/ScoringView.vue'), meta: { title: 'titles.scoring', back: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'titles.settings', tab: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
