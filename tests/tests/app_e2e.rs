@@ -423,6 +423,40 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=issue-origin]", LONG).await.expect("the matter passed on, tagged 物业反馈");
     shot(&app, "12d-issues-passed-on").await;
 
+    // -- The quarter's scoring of the property company, under the rules the demo's admin published.
+    step("Scoring the property company");
+    go(&app, "#/my345").await;
+    app.click_on("[data-testid=open-scoring]").await.unwrap();
+    app.wait("[data-testid=score-criterion]", LONG).await.unwrap();
+    let criteria: Vec<String> = {
+        let mut ids = Vec::new();
+        for e in app.find_all("[data-testid=score-criterion]").await.unwrap() {
+            ids.push(app.attribute(&e, "data-id").await.unwrap().expect("a criterion's id"));
+        }
+        ids
+    };
+    assert_eq!(criteria.len(), 5, "the demo's five criteria reached the phone");
+    for (k, id) in criteria.iter().enumerate() {
+        let points = if k == 2 { 7 } else { 10 };
+        app.click_on(&format!("[data-testid=\"score-point-{id}-{points}\"]")).await.unwrap();
+    }
+    app.type_into(&format!("[data-testid=\"score-comment-{}\"] textarea", criteria[2]), "电瓶车乱停，夜间巡逻不够")
+        .await
+        .unwrap();
+    shot(&app, "12e-scoring").await;
+    app.click_on("[data-testid=scoring-submit]").await.unwrap();
+    app.click_on(".van-dialog__confirm").await.unwrap();
+    app.wait("[data-testid=scoring-submitted]", LONG).await.unwrap();
+    wait_badge(&app, "the scores synced", "state === 'synced' && pending === 0", LONG).await;
+    shot(&app, "12f-scoring-submitted").await;
+    let now = steward_core::time::now_millis();
+    let quarter = steward_core::time::Quarter::of(steward_core::time::ProgramZone::default().month_of(now)).to_string();
+    let (s, scores) = sup.get(&format!("/v1/reports/scores?quarter={quarter}")).await;
+    assert_eq!(s, 200, "{scores}");
+    let shuhan = scores["compounds"].as_array().unwrap().iter().find(|c| c["compound"] == "蜀汉美郡").unwrap();
+    assert_eq!(shuhan["scorers"].as_u64(), Some(1), "the steward's submitted scores on the server: {shuhan}");
+    assert_eq!(shuhan["total"].as_f64(), Some(92.5), "25% marked 7 of 10: {shuhan}");
+
     // -- The remaining screens.
     step("The remaining screens");
     go(&app, "#/my345").await;
