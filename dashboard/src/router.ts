@@ -21,6 +21,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'issues', name: 'issues', component: () => import('./views/IssuesView.vue') },
       { path: 'meetings', name: 'meetings', component: () => import('./views/MeetingsView.vue') },
       { path: 'decisions', name: 'decisions', component: () => import('./views/DecisionsView.vue') },
+      { path: 'pairing', name: 'pairing', component: () => import('./views/PairingView.vue') },
+      { path: 'figures', name: 'figures', component: () => import('./views/FiguresView.vue') },
       { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue') },
       { path: 'access-log', name: 'access-log', component: () => import('./views/AccessLogView.vue') },
     ],

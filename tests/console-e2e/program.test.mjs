@@ -200,10 +200,10 @@ describe('two-way feedback, pairing assistance and the year in figures in the co
       await rows.first().locator(sel('pairing-household')).click()
       await s.page.locator(sel('household-page', { 'household-id': c.household_id })).waitFor()
       // On its 结对帮扶 tab: the case, closed with its subsidy.
-      const shown = s.page.locator(sel('household-pairing-case', { 'case-id': c.id }))
-      await shown.waitFor()
-      assert.equal(await shown.getAttribute('data-status'), 'closed')
-      assert.ok((await shown.locator(sel('household-pairing-outcome')).innerText()).includes('6,000'), 'the amount on the household page')
+      const onPage = s.page.locator(sel('household-pairing-case', { 'case-id': c.id }))
+      await onPage.waitFor()
+      assert.equal(await onPage.getAttribute('data-status'), 'closed')
+      assert.ok((await onPage.locator(sel('household-pairing-outcome')).innerText()).includes('6,000'), 'the amount on the household page')
     })
 
     await step('pairing-property: the property company has no 结对帮扶 (403, sent back)', pages, async () => {

@@ -5,12 +5,14 @@
 import { api, call } from './client'
 import type { paths } from './schema'
 import type {
-  AccessEntry, CompoundDoc, DecisionsReport, Device, EnrolmentCode, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc, IssueStatus,
-  IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, ReportPage, MustVisitTrigger, Place, PlaceKind, PlanDoc, Role,
-  Steward, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
+  AccessEntry, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
+  IssueStatus, IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, PairingReport, ReferralBody, ReportPage,
+  MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, Steward, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
 import type { DecisionsQuery, MeetingsQuery } from '../lib/meetings'
+import type { PairingQuery } from '../lib/pairing'
+import type { FiguresQuery } from '../lib/figures'
 
 export const HOUSEHOLDS_PATH = '/v1/households'
 /** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
@@ -143,6 +145,22 @@ export const moveIssue = (id: string, status: IssueStatus, comment = '') =>
 
 export const commentIssue = (id: string, text: string) =>
   call(api.POST('/v1/issues/{id}/comments', { params: { path: { id } }, body: { text } }))
+
+/**
+ * A property company passes a resident's matter outside its duty on to a steward and the branch
+ * (物业反馈, 双向沟通): a new issue of origin `property_company`, routed to the community. The new id.
+ */
+export const passOnIssue = (body: ReferralBody) => call(api.POST('/v1/issues', { body })) as Promise<{ id: string }>
+
+// -- pairing assistance (结对帮扶) and the district's figures -------------------------------------
+
+/** Pairing cases counted by need and outcome, and one page of them (supervisors and admins). */
+export const reportPairing = (query: PairingQuery) =>
+  call(api.GET('/v1/reports/pairing', { params: { query } })) as Promise<unknown> as Promise<PairingReport>
+
+/** The program's headline figures for months and a place (supervisors and admins). */
+export const reportFigures = (query: FiguresQuery) =>
+  call(api.GET('/v1/reports/figures', { params: { query } })) as Promise<unknown> as Promise<FiguresReport>
 
 // -- joint meetings (联席会议) ---------------------------------------------------------------------
 

@@ -25,6 +25,11 @@ export type BadRow = Schemas['BadRow']
 export type ErrorBody = Schemas['ErrorBody']
 
 export type IssueRoute = 'property_duty' | 'community_coordination'
+/**
+ * Who raised an issue: a steward (红色管家上报), or the property company passing on a resident's
+ * matter outside its duty (物业反馈, 双向沟通; routed to the community's coordination).
+ */
+export type IssueOrigin = 'steward' | 'property_company'
 export type Timeliness = 'on_time' | 'late' | 'open' | 'overdue'
 
 /** `GET /v1/reports/visit-trend`: visits per month, oldest first. */
@@ -103,10 +108,14 @@ export interface IssueRow {
   status: IssueStatus
   comments: number
   last_update_at: number
+  /** `steward`, or `property_company` for a matter the property company passed on. */
+  origin: IssueOrigin
 }
+/** Issues counted by status, route and origin (sum the rows for any one of them). */
 export interface IssueCount {
   status: IssueStatus
   route: IssueRoute
+  origin: IssueOrigin
   count: number
 }
 export interface IssuesReport {
@@ -175,6 +184,28 @@ export interface PairingNote {
   text: string
   by?: string | null
 }
+/** A pairing assistance case (结对帮扶) in the household's document (docs/documents.md section 3). */
+export interface PairingActionDoc {
+  id: string
+  case_id?: string
+  at: number
+  text: string
+  by?: string | null
+}
+export interface PairingCaseDoc {
+  id: string
+  helper: string
+  need: PairingNeed
+  description: string
+  opened_at: number
+  opened_by?: string | null
+  /** Absent or null: open. */
+  closed_at?: number | null
+  outcome?: PairingOutcome | null
+  amount_yuan?: number | null
+  outcome_note?: string | null
+  actions?: PairingActionDoc[] | null
+}
 export interface HouseholdDoc {
   kind: 'household'
   id: string
@@ -193,6 +224,7 @@ export interface HouseholdDoc {
   must_visits: MustVisit[]
   timely: TimelyResponse[]
   pairing: PairingNote[]
+  pairing_cases?: PairingCaseDoc[]
 }
 export interface TimelineEntry {
   id?: string
@@ -213,6 +245,9 @@ export interface IssueDoc {
   description: string
   route: IssueRoute
   status: IssueStatus
+  origin: IssueOrigin
+  /** The property company's account that passed it on (origin `property_company`). */
+  raised_by?: string | null
   timeline: TimelineEntry[]
 }
 export interface PlanDoc {
@@ -351,4 +386,80 @@ export interface MeetingRecord {
   attendees: Attendee[]
   decisions: DecisionRecord[]
   follow_ups: FollowUpRecord[]
+}
+
+// -- two-way feedback (双向沟通) ----------------------------------------------------------------------
+
+/** The resident's categories a property company passes on (`POST /v1/issues`). */
+export type ReferralCategory = 'schooling' | 'medical_care' | 'employment' | 'living_hardship' | 'other'
+/** `POST /v1/issues` (a property company only). */
+export type ReferralBody = Schemas['ReferralBody']
+
+// -- pairing assistance (结对帮扶) -----------------------------------------------------------------
+
+export type PairingNeed = 'tuition' | 'employment' | 'medical' | 'hardship' | 'other'
+export type PairingOutcome = 'subsidy' | 'job' | 'treatment' | 'relieved' | 'unresolved'
+
+/** `GET /v1/reports/pairing`: one row per need (every need listed). */
+export interface PairingCount {
+  need: PairingNeed
+  need_zh?: string
+  open: number
+  closed: number
+  /** Closed cases per outcome. */
+  outcomes: Record<PairingOutcome, number>
+  /** Amounts secured (元). */
+  amount_yuan: number
+}
+/** `GET /v1/reports/pairing`: one case, newest first. */
+export interface PairingCase {
+  id: string
+  household_id: string
+  compound_id: string
+  address: string
+  head_name: string
+  steward: string | null
+  /** Who is paired with the household. */
+  helper: string
+  need: PairingNeed
+  need_zh?: string
+  description: string
+  opened_at: number
+  closed_at: number | null
+  outcome: PairingOutcome | null
+  outcome_zh?: string | null
+  amount_yuan: number | null
+  /** Actions taken (帮扶措施). */
+  actions: number
+  last_action_at: number | null
+}
+export interface PairingReport {
+  counts: PairingCount[]
+  /** How many cases match in all (`cases` holds one page with `per_page`). */
+  total: number
+  cases: PairingCase[]
+}
+
+// -- the district's figures (年度数据) ----------------------------------------------------------------
+
+export type FigureKey = 'visits' | 'opinions' | 'meetings' | 'compound_problems_solved' | 'referrals' | 'pairing'
+export interface FigurePart {
+  key: string
+  label_zh: string
+  value: number
+}
+/** One headline figure (`走访群众 14000 人次`) and its parts. */
+export interface Figure {
+  key: FigureKey
+  label_zh: string
+  label_en: string
+  value: number
+  unit_zh: string
+  breakdown: FigurePart[]
+}
+/** `GET /v1/reports/figures`: the months `from` to `to`, the figures in the article's order. */
+export interface FiguresReport {
+  from: string
+  to: string
+  figures: Figure[]
 }

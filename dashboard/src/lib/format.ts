@@ -76,3 +76,9 @@ export function formatAddress(a: { building?: string; unit?: string; room?: stri
   if (!a) return ''
   return `${a.building ? a.building + '栋' : ''}${a.unit ? a.unit + '单元' : ''}${a.room ? a.room + '室' : ''}`
 }
+
+/** A count or an amount with thousands separators (`14,000`), or `—` for none. */
+export function formatNumber(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—'
+  return new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 }).format(n)
+}

@@ -1,6 +1,8 @@
 // The issue board: columns by status, filters, and which moves the signed-in role may make
-// (docs/documents.md section 9: `can_move_to` narrowed by `may_move`).
-import type { IssueRow, IssueStatus, Role } from '../api/types'
+// (docs/documents.md section 9: `can_move_to` narrowed by `may_move`); and the property company's
+// direction of the two-way feedback (双向沟通): a resident's matter outside its duty passed on to a
+// steward and the branch (物业反馈), which the community moves and the company only comments on.
+import type { IssueOrigin, IssueRow, IssueStatus, ReferralBody, ReferralCategory, Role, Steward } from '../api/types'
 
 export const BOARD_COLUMNS: readonly IssueStatus[] = ['reported', 'accepted', 'in_progress', 'resolved', 'verified', 'reopened']
 
@@ -17,10 +19,21 @@ export const CAN_MOVE_TO: Record<IssueStatus, readonly IssueStatus[]> = {
 /** What the console's roles may move to (`IssueStatus::may_move`); verifying and reopening are the steward's. */
 const CONSOLE_MAY: readonly IssueStatus[] = ['accepted', 'in_progress', 'resolved']
 
-/** The moves `role` may make on `issue`; a property company only on issues in its duty. */
-export function allowedMoves(issue: Pick<IssueRow, 'status' | 'route'>, role: Role | null | undefined): IssueStatus[] {
+/** Issue fields the moves depend on (`origin` absent: a steward's). */
+export type Movable = Pick<IssueRow, 'status' | 'route'> & { origin?: IssueOrigin | null }
+
+/** A matter the property company passed on (物业反馈). */
+export function isPassedOn(issue: { origin?: IssueOrigin | string | null }): boolean {
+  return issue.origin === 'property_company'
+}
+
+/**
+ * The moves `role` may make on `issue`; a property company only on issues in its duty, and never
+ * on a matter it passed on itself (the community moves it; the company comments).
+ */
+export function allowedMoves(issue: Movable, role: Role | null | undefined): IssueStatus[] {
   if (!role) return []
-  if (role === 'property' && issue.route !== 'property_duty') return []
+  if (role === 'property' && (issue.route !== 'property_duty' || isPassedOn(issue))) return []
   return (CAN_MOVE_TO[issue.status] ?? []).filter((s) => CONSOLE_MAY.includes(s))
 }
 
@@ -59,4 +72,45 @@ export function groupIssues(issues: IssueRow[], f: BoardFilters = {}, now: numbe
 /** Days since the issue was reported. */
 export function ageDays(issue: Pick<IssueRow, 'reported_at'>, now: number = Date.now()): number {
   return Math.max(0, Math.floor((now - issue.reported_at) / DAY))
+}
+
+// -- passing a resident's matter on (物业反馈) --------------------------------------------------------
+
+/** The categories a property company passes on: the resident's, or other. */
+export const REFERRAL_CATEGORIES: readonly ReferralCategory[] = ['schooling', 'medical_care', 'employment', 'living_hardship', 'other']
+/** The server's limits (docs/documents.md: `place` 100, `description` 2,000 characters). */
+export const REFERRAL_PLACE_MAX = 100
+export const REFERRAL_DESCRIPTION_MAX = 2000
+
+export interface ReferralForm {
+  steward_id: string
+  category: ReferralCategory | ''
+  place: string
+  description: string
+}
+
+export function emptyReferral(): ReferralForm {
+  return { steward_id: '', category: '', place: '', description: '' }
+}
+
+/** The first thing missing from the form (an i18n key), or null when it may be sent. */
+export function referralProblem(f: ReferralForm): string | null {
+  if (!f.steward_id) return 'issues.pickSteward'
+  if (!f.category) return 'issues.pickCategory'
+  if (!f.place.trim()) return 'issues.placeRequired'
+  if (!f.description.trim()) return 'issues.descriptionRequired'
+  return null
+}
+
+/** The body of `POST /v1/issues`: the form, its texts trimmed. */
+export function referralBody(f: ReferralForm): ReferralBody {
+  return { steward_id: f.steward_id, category: f.category, place: f.place.trim(), description: f.description.trim() }
+}
+
+/** The picker's stewards: by name, with the compound when the company has more than one. */
+export function stewardOptions(stewards: readonly Steward[], compoundName: (id: string) => string): { value: string; label: string }[] {
+  const several = new Set(stewards.map((s) => s.compound_id)).size > 1
+  return [...stewards]
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id))
+    .map((s) => ({ value: s.id, label: several ? `${s.name}（${compoundName(s.compound_id)}）` : s.name }))
 }

@@ -16,6 +16,23 @@ describe('labels', () => {
     expect(codeLabel('issueCategory', 'flying_wire_charging')).toBe('飞线充电')
   })
 
+  it('names the residents\' matters a property company passes on, and where an issue came from', () => {
+    expect(['schooling', 'medical_care', 'employment', 'living_hardship', 'other'].map((c) => codeLabel('issueCategory', c))).toEqual([
+      '上学难', '看病就医难', '就业困难', '生活困难', '其他',
+    ])
+    expect(codeLabel('origin', 'steward')).toBe('红色管家上报')
+    expect(codeLabel('origin', 'property_company')).toBe('物业反馈')
+    i18n.global.locale.value = 'en'
+    expect(codeLabel('issueCategory', 'medical_care')).toBe('Medical care')
+    expect(codeLabel('origin', 'property_company')).toBe('Passed on by the property company')
+  })
+
+  it('names pairing needs, outcomes and states', () => {
+    expect(codeOptions('pairingNeed').map((o) => o.label)).toEqual(['助学', '就业', '看病就医', '生活困难', '其他'])
+    expect(codeOptions('pairingOutcome').map((o) => o.label)).toEqual(['争取到补助资助', '实现就业', '得到医疗帮扶', '困难得到缓解', '未能解决'])
+    expect(codeOptions('pairingStatus').map((o) => o.label)).toEqual(['帮扶中', '已结案'])
+  })
+
   it("prefers the server's Chinese label in Chinese, and its own words in English", () => {
     expect(codeLabel('trigger', 'hardship', '生活遇到困难（服务器）')).toBe('生活遇到困难（服务器）')
     i18n.global.locale.value = 'en'
@@ -57,6 +74,8 @@ describe('labels', () => {
     ['report:visits-2026-12:json', '报表：走访进度 2026-12（JSON）', 'Report: Visits planned and done, 2026-12 (JSON)'],
     ['report:visit-ledger-2026-01:xlsx', '报表：遍访纪实台账 2026-01（XLSX）', 'Report: Visit ledger, 2026-01 (XLSX)'],
     ['report:visit-trend-2026-12:json', '报表：走访趋势 2026-12（JSON）', 'Report: Visit trend, 2026-12 (JSON)'],
+    ['report:pairing:json', '报表：结对帮扶（JSON）', 'Report: Pairing assistance (JSON)'],
+    ['report:pairing:xlsx', '报表：结对帮扶（XLSX）', 'Report: Pairing assistance (XLSX)'],
   ]
 
   it.each(ACTIONS)('names %s in Chinese and English', (action, zh, en) => {

@@ -8,8 +8,18 @@ export const CODES = {
   route: ['property_duty', 'community_coordination'],
   issueCategory: [
     'sanitation_dead_corner', 'illegal_construction', 'safety_hazard', 'occupied_public_space', 'ebike_parking',
-    'flying_wire_charging', 'other',
+    'flying_wire_charging',
+    // A resident's matter the property company passes on (物业反馈).
+    'schooling', 'medical_care', 'employment', 'living_hardship', 'other',
   ],
+  /** Who raised an issue: a steward (红色管家上报) or the property company (物业反馈). */
+  origin: ['steward', 'property_company'],
+  /** A pairing assistance case's need (结对帮扶). */
+  pairingNeed: ['tuition', 'employment', 'medical', 'hardship', 'other'],
+  /** How a closed pairing case ended. */
+  pairingOutcome: ['subsidy', 'job', 'treatment', 'relieved', 'unresolved'],
+  /** A pairing case: being helped (帮扶中) or closed (已结案). */
+  pairingStatus: ['open', 'closed'],
   trigger: ['major_holiday', 'illness_or_death', 'disaster_or_accident', 'hardship', 'strong_emotions'],
   timelyKind: ['follow_up_visit', 'urgent_help', 'dispute', 'major_incident'],
   keyService: ['elderly_alone', 'illness', 'disability', 'hardship', 'other'],
@@ -51,7 +61,7 @@ function splitMonth(name: string): [string, string | null] {
  * An access-log action in words. The server writes `household` (a household's page), `pull`
  * (a phone's pull), `households:<format>` (the households list exported) and
  * `report:<table>:<format>`, the table being `open-must-visits`, `timely-responses`, `issues`,
- * `three-clears` or a month's `visits-YYYY-MM`, `visit-ledger-YYYY-MM`, `visit-trend-YYYY-MM`.
+ * `three-clears`, `pairing` (结对帮扶) or a month's `visits-YYYY-MM`, `visit-ledger-YYYY-MM`, `visit-trend-YYYY-MM`.
  */
 export function actionLabel(action: string): string {
   const g = i18n.global

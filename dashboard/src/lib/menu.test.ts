@@ -17,8 +17,19 @@ describe('the menu by role', () => {
     expect(mayOpen('property', 'meetings')).toBe(false)
   })
 
+  it('keeps pairing assistance and the year in figures from a property company', () => {
+    expect(mayOpen('property', 'pairing')).toBe(false)
+    expect(mayOpen('property', 'figures')).toBe(false)
+    expect(mayOpen('supervisor', 'pairing')).toBe(true)
+    expect(mayOpen('admin', 'figures')).toBe(true)
+  })
+
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures'])
+    expect(menuFor('supervisor', 'compound')).toEqual(menuFor('supervisor'))
+    expect(menuFor('supervisor', 'community')).toEqual(menuFor('supervisor'))
+    expect(menuFor('supervisor').find((m) => m.name === 'pairing')).toMatchObject({ path: '/pairing', label: 'menu.pairing' })
+    expect(menuFor('supervisor').find((m) => m.name === 'figures')).toMatchObject({ path: '/figures', label: 'menu.figures' })
     expect(menuFor('supervisor').find((m) => m.name === 'meetings')).toMatchObject({ path: '/meetings', label: 'menu.meetings' })
     expect(menuFor('supervisor').find((m) => m.name === 'decisions')).toMatchObject({ path: '/decisions', label: 'menu.decisions' })
     expect(mayOpen('supervisor', 'meetings')).toBe(true)
@@ -28,8 +39,16 @@ describe('the menu by role', () => {
     expect(mayOpen('supervisor', 'household')).toBe(true)
   })
 
+  it("puts the year in figures right after the overview for a town's or district's staff (home stays the overview)", () => {
+    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing']
+    expect(menuFor('supervisor', 'town').map((m) => m.name)).toEqual(high)
+    expect(menuFor('supervisor', 'district').map((m) => m.name)).toEqual(high)
+    expect(homeFor('supervisor')).toBe('/overview')
+    expect(menuFor('property', 'district').map((m) => m.name)).toEqual(['issues', 'decisions'])
+  })
+
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
     expect(mayOpen(null, 'decisions')).toBe(false)
   })
@@ -38,11 +57,18 @@ describe('the menu by role', () => {
 describe('the layout shows the menu of the signed-in role', () => {
   afterEach(() => vi.unstubAllGlobals())
 
-  async function menuOf(role: Role): Promise<string[]> {
+  async function menuOf(role: Role, place: { id: string; kind: 'town' | 'community' } | null = null): Promise<string[]> {
     const { session } = await import('../session')
-    session.me = { principal: 'user', user: { id: 'u', username: 'x', role, place_id: null }, compound_ids: ['c1'] }
+    session.me = { principal: 'user', user: { id: 'u', username: 'x', role, place_id: place?.id ?? null }, compound_ids: ['c1'] }
     session.scopeLoaded = false
-    vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(url.startsWith('/v1/places') ? '[]' : '[]', { status: 200, headers: { 'Content-Type': 'application/json' } })))
+    const places = place ? [{ id: place.id, kind: place.kind, name: '大河坎镇', parent_id: null }] : []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.pathname : new URL(input.url).pathname
+        return new Response(url.startsWith('/v1/places') ? JSON.stringify(places) : '[]', { status: 200, headers: { 'Content-Type': 'application/json' } })
+      }),
+    )
     const Layout = (await import('../views/LayoutView.vue')).default
     const Blank = defineComponent({ template: '<div />' })
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: Blank }] })
@@ -56,7 +82,9 @@ describe('the layout shows the menu of the signed-in role', () => {
 
   it('property: Issues and Decisions; supervisor: with Joint meetings; admin: with the admin items', async () => {
     expect(await menuOf('property')).toEqual(['issues', 'decisions'])
-    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions'])
-    expect(await menuOf('admin')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'admin', 'access-log'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing'])
+    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'admin', 'access-log'])
   })
 })

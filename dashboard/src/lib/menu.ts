@@ -1,7 +1,9 @@
-// Which screens each role sees. A property company works only on the issues in its duty and on
-// the joint meetings' decisions that are its own; admins also manage places and accounts and
-// read the access log.
-import type { Role } from '../api/types'
+// Which screens each role sees. A property company works only on the issues in its duty (and the
+// residents' matters it passed on) and on the joint meetings' decisions that are its own; admins
+// also manage places and accounts and read the access log. The year in figures (年度数据) is the
+// town's and district's: for them (and admins) it comes right after the overview, for a
+// community or a compound after the work screens.
+import type { PlaceKind, Role } from '../api/types'
 
 export interface MenuItem {
   /** The route name, also the `data-test` suffix (`menu-<name>`). */
@@ -25,13 +27,27 @@ export const MENU: readonly MenuItem[] = [
   { name: 'issues', path: '/issues', label: 'menu.issues', icon: 'Warning', roles: ALL },
   { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: 'ChatDotRound', roles: STAFF },
   { name: 'decisions', path: '/decisions', label: 'menu.decisions', icon: 'Finished', roles: ALL },
+  { name: 'pairing', path: '/pairing', label: 'menu.pairing', icon: 'Connection', roles: STAFF },
+  { name: 'figures', path: '/figures', label: 'menu.figures', icon: 'Histogram', roles: STAFF },
   { name: 'admin', path: '/admin', label: 'menu.admin', icon: 'Setting', roles: ADMIN },
   { name: 'access-log', path: '/access-log', label: 'menu.accessLog', icon: 'Document', roles: ADMIN },
 ]
 
-export function menuFor(role: Role | null | undefined): MenuItem[] {
+/** Whose work the year's figures sum up: a town's or district's staff, and admins (everywhere). */
+export function figuresHigh(role: Role | null | undefined, placeKind: PlaceKind | null | undefined): boolean {
+  return role === 'admin' || placeKind === 'town' || placeKind === 'district'
+}
+
+/** The role's menu; `placeKind` (the kind of the user's place) puts the figures high for a town or district. */
+export function menuFor(role: Role | null | undefined, placeKind?: PlaceKind | null): MenuItem[] {
   if (!role) return []
-  return MENU.filter((m) => m.roles.includes(role))
+  const items = MENU.filter((m) => m.roles.includes(role))
+  if (!figuresHigh(role, placeKind)) return items
+  const figures = items.find((m) => m.name === 'figures')
+  if (!figures) return items
+  const rest = items.filter((m) => m !== figures)
+  const at = rest[0]?.name === 'overview' ? 1 : 0
+  return [...rest.slice(0, at), figures, ...rest.slice(at)]
 }
 
 /** Routes reached by drilling down, and who may open them. */

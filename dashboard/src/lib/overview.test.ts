@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { issuesTable, mustVisitsTable, stewardIdsByName, trendTable, visitsTable } from './overview'
-import type { MustVisitRow } from '../api/types'
+import { issueSum, issuesOption, issuesTable, mustVisitsTable, passedOnLink, stewardIdsByName, trendTable, visitsTable } from './overview'
+import type { IssueCount, MustVisitRow } from '../api/types'
 
 const P = { place: 'c1' }
 
@@ -29,10 +29,35 @@ describe("the overview's tables beside the charts", () => {
   })
 
   it('link issue statuses to the board and months to the overview', () => {
-    const rows = issuesTable([{ status: 'reported', route: 'property_duty', count: 2 }, { status: 'reported', route: 'community_coordination', count: 1 }], {})
+    const rows = issuesTable([{ status: 'reported', route: 'property_duty', origin: 'steward', count: 2 }, { status: 'reported', route: 'community_coordination', origin: 'steward', count: 1 }], {})
     // To every issue of that status, as the figure counts them, not the board's default 90 days.
     expect(rows[0]).toMatchObject({ test: 'overview-status-row', attrs: { status: 'reported' }, to: { name: 'issues', query: { status: 'reported', max_age_days: '0' } } })
-    expect(rows[0].cells.slice(1)).toEqual([2, 1])
+    expect(rows[0].cells.slice(1)).toEqual([2, 1, 0])
     expect(trendTable([{ month: '2026-11', visits: 3, households_visited: 2 }, { month: '2026-12', visits: 5, households_visited: 4 }], {}).map((r) => r.key)).toEqual(['2026-12', '2026-11'])
+  })
+
+  it('add up the counts split by origin: both routes per status, and of them the matters passed on', () => {
+    const counts: IssueCount[] = [
+      { status: 'reported', route: 'property_duty', origin: 'steward', count: 4 },
+      { status: 'reported', route: 'community_coordination', origin: 'steward', count: 2 },
+      { status: 'reported', route: 'community_coordination', origin: 'property_company', count: 3 },
+      { status: 'verified', route: 'community_coordination', origin: 'property_company', count: 1 },
+      { status: 'verified', route: 'property_duty', origin: 'steward', count: 5 },
+    ]
+    const rows = issuesTable(counts, P)
+    const byStatus = Object.fromEntries(rows.map((r) => [r.key, r.cells.slice(1)]))
+    // 状态 | 物业职责 | 社区协调 | 其中物业反馈
+    expect(byStatus.reported).toEqual([4, 5, 3])
+    expect(byStatus.verified).toEqual([5, 1, 1])
+    expect(byStatus.accepted).toEqual([0, 0, 0])
+    // Every issue counted once: the table, the chart and the sum agree.
+    const tableSum = rows.reduce((n, r) => n + Number(r.cells[1]) + Number(r.cells[2]), 0)
+    expect(tableSum).toBe(15)
+    expect(issueSum(counts)).toBe(15)
+    const series = (issuesOption(counts) as { series: { data: { value: number }[] }[] }).series
+    expect(series.flatMap((s) => s.data).reduce((n, d) => n + d.value, 0)).toBe(15)
+    expect(issueSum(counts, { origin: 'property_company' })).toBe(4)
+    expect(issueSum(counts, { status: 'reported', route: 'community_coordination' })).toBe(5)
+    expect(passedOnLink(P)).toEqual({ name: 'issues', query: { origin: 'property_company', max_age_days: '0', place: 'c1' } })
   })
 })

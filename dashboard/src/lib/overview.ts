@@ -85,7 +85,7 @@ export function issuesOption(counts: IssueCount[]): EChartsCoreOption {
       type: 'bar',
       stack: 'route',
       data: BOARD_COLUMNS.map((status) => ({
-        value: counts.filter((c) => c.status === status && c.route === route).reduce((n, c) => n + c.count, 0),
+        value: issueSum(counts, { status, route }),
         status,
         route,
       })),
@@ -198,17 +198,29 @@ export function timelyTable(rows: TimelyRow[], ids: Map<string, string | null>, 
     })
 }
 
-/** Issues per status (both routes), each to the board's column. */
+/** The issues counted by the rows that match (the rows split each status and route by origin). */
+export function issueSum(counts: readonly IssueCount[], match: Partial<Pick<IssueCount, 'status' | 'route' | 'origin'>> = {}): number {
+  return counts
+    .filter((c) => (!match.status || c.status === match.status) && (!match.route || c.route === match.route) && (!match.origin || c.origin === match.origin))
+    .reduce((n, c) => n + c.count, 0)
+}
+
+/** The matters the property company passed on (物业反馈), to the board with that origin. */
+export function passedOnLink(scope: Place): RouteLocationRaw {
+  return { name: 'issues', query: { origin: 'property_company', max_age_days: '0', ...(scope.place ? { place: scope.place } : {}) } }
+}
+
+/** Issues per status (both routes, and of them the ones passed on by the property company), each to the board's column. */
 export function issuesTable(counts: IssueCount[], scope: Place): DrillRow[] {
   return BOARD_COLUMNS.map((status) => {
-    const n = (route: string) => counts.filter((c) => c.status === status && c.route === route).reduce((s, c) => s + c.count, 0)
+    const n = (route: IssueCount['route']) => issueSum(counts, { status, route })
     return {
       key: status,
       test: 'overview-status-row',
       attrs: { status },
       // Every issue, as the figure counts them (the board's own default is the last 90 days).
       to: { name: 'issues', query: { status, max_age_days: '0', ...(scope.place ? { place: scope.place } : {}) } },
-      cells: [codeLabel('status', status), n('property_duty'), n('community_coordination')],
+      cells: [codeLabel('status', status), n('property_duty'), n('community_coordination'), issueSum(counts, { status, origin: 'property_company' })],
     }
   })
 }

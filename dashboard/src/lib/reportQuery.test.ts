@@ -91,7 +91,17 @@ describe('issue board filters → query', () => {
   })
 
   it('drops unknown codes', () => {
-    expect(issuesQuery(issueFilters({ route: 'mayor', category: 'noise', status: 'lost', min_age_days: 'soon', max_age_days: 'x' }))).toEqual({ max_age_days: 90 })
+    expect(issuesQuery(issueFilters({ route: 'mayor', category: 'noise', status: 'lost', min_age_days: 'soon', max_age_days: 'x', origin: 'mayor' }))).toEqual({ max_age_days: 90 })
+  })
+
+  it("filters by origin: a steward's report or a matter the property company passed on (物业反馈), kept in the URL", () => {
+    const f = issueFilters({ origin: 'property_company', category: 'schooling', max_age_days: '0' })
+    expect(f.origin).toBe('property_company')
+    expect(issuesQuery(f)).toEqual({ category: 'schooling', origin: 'property_company' })
+    expect(issuesRoute(f)).toEqual({ category: 'schooling', origin: 'property_company', max_age_days: '0' })
+    expect(issueFilters(issuesRoute(f))).toEqual(f)
+    expect(issuesQuery(issueFilters({ origin: 'steward' }))).toEqual({ origin: 'steward', max_age_days: 90 })
+    expect(reportExportUrl(REPORT_PATHS.issues, issuesQuery(f), 'xlsx')).toBe('/v1/reports/issues?category=schooling&origin=property_company&format=xlsx')
   })
 
   it('exports exactly what the board shows: its query plus format', () => {

@@ -20,6 +20,10 @@ export const REPORT_PATHS = {
   meetings: '/v1/reports/meetings',
   /** The joint meetings' decisions (src/lib/meetings.ts). */
   decisions: '/v1/reports/decisions',
+  /** Pairing assistance cases by need and outcome (src/lib/pairing.ts). */
+  pairing: '/v1/reports/pairing',
+  /** The program's headline figures (src/lib/figures.ts). */
+  figures: '/v1/reports/figures',
 } as const
 
 // -- reading the URL ------------------------------------------------------------------------------
@@ -153,6 +157,8 @@ export interface IssueFilters {
   route: string
   /** An issue category code. */
   category: string
+  /** `steward` (红色管家上报) or `property_company` (物业反馈: passed on by the property company). */
+  origin: string
   /** Only issues reported at least this many days ago (0: all). */
   min_age_days: number
   /** The report-time window (报告时间): only issues reported at most this many days ago (0: all). */
@@ -173,6 +179,7 @@ export type IssuesQuery = {
   status?: string
   route?: string
   category?: string
+  origin?: string
   min_age_days?: number
   max_age_days?: number
   page?: number
@@ -188,6 +195,7 @@ export function issueFilters(q: LocationQuery): IssueFilters {
     status: code(q, 'status', 'status'),
     route: code(q, 'route', 'route'),
     category: code(q, 'category', 'issueCategory'),
+    origin: code(q, 'origin', 'origin'),
     min_age_days: days(q, 'min_age_days'),
     max_age_days: maxAgeWindow(q),
   }
@@ -208,6 +216,7 @@ export function issuesQuery(f: IssueFilters): IssuesQuery {
   set(out, 'status', f.status)
   set(out, 'route', f.route)
   set(out, 'category', f.category)
+  set(out, 'origin', f.origin)
   set(out, 'min_age_days', f.min_age_days)
   set(out, 'max_age_days', f.max_age_days)
   return out as IssuesQuery

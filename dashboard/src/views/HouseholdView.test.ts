@@ -58,4 +58,28 @@ describe('the household page', () => {
     expect(w.get('[data-test="household-denied"] [data-test="error-notFound"]').text()).toContain('不存在')
     expect(w.find('[data-test="household-profile"]').exists()).toBe(false)
   })
+
+  it('opens on its pairing assistance with ?tab=pairing: each case, its outcome and actions, then the older notes', async () => {
+    const doc = {
+      ...DOC,
+      pairing: [{ id: 'n1', at: Date.UTC(2026, 5, 1), text: '代买药品', by: 's1' }],
+      pairing_cases: [
+        { id: 'pc1', helper: '李秀英', need: 'tuition', description: '孩子考上大学，学费有困难', opened_at: Date.UTC(2026, 9, 3), closed_at: Date.UTC(2026, 9, 13), outcome: 'subsidy', amount_yuan: 6000, outcome_note: '已回访，问题解决', actions: [{ id: 'a1', at: Date.UTC(2026, 9, 4), text: '联系社区和相关部门', by: 's1' }] },
+        { id: 'pc2', helper: '李秀英', need: 'medical', description: '老人慢性病', opened_at: Date.UTC(2026, 10, 2), actions: [] },
+      ],
+    }
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(doc), { status: 200, headers: { 'Content-Type': 'application/json' } })))
+    const Blank = defineComponent({ template: '<div />' })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: Blank }] })
+    await router.push(`/households/${ID}?tab=pairing`)
+    const w = mount(HouseholdView, { props: { id: ID }, global: { plugins: [element, router] } })
+    await flushPromises()
+    expect(w.get('[data-test="tab-pairing"]').text()).toBe('结对帮扶（3）')
+    const cases = w.findAll('[data-test="household-pairing-case"]')
+    expect(cases.map((c) => [c.attributes('data-case-id'), c.attributes('data-status')])).toEqual([['pc2', 'open'], ['pc1', 'closed']])
+    expect(cases[0].isVisible()).toBe(true)
+    expect(cases[1].get('[data-test="household-pairing-outcome"]').text()).toContain('争取到补助资助 · 争取资金（元） 6,000')
+    expect(cases[1].text()).toContain('联系社区和相关部门')
+    expect(w.get('[data-test="household-pairing"]').text()).toContain('代买药品')
+  })
 })
