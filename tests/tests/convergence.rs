@@ -87,6 +87,16 @@ enum Op {
     SupervisorFollowUp {
         steward: usize,
     },
+    /// An action on the pairing case of the steward's household, on a phone.
+    PairingAction {
+        device: usize,
+    },
+    /// Steward A scores the criterion on one of A's phones: concurrent edits of one score
+    /// document (its id derived from steward and period) that both phones may create.
+    Score {
+        device: usize,
+        points: u32,
+    },
     Sync {
         device: usize,
         faults: Vec<Fault>,
@@ -130,6 +140,8 @@ fn op(restores: bool) -> impl Strategy<Value = Op> {
         2 => d.clone().prop_map(|device| Op::FollowUp { device }),
         1 => d.clone().prop_map(|device| Op::Attendee { device }),
         1 => st.prop_map(|steward| Op::SupervisorFollowUp { steward }),
+        1 => d.clone().prop_map(|device| Op::PairingAction { device }),
+        1 => (0..2usize, 0..=10u32).prop_map(|(device, points)| Op::Score { device, points }),
         4 => (0..3u8).prop_map(move |n| match (restores, n) {
             (false, _) => Op::Reassign,
             (true, 0) => Op::Backup,
@@ -173,6 +185,12 @@ struct Case {
     households: Vec<Uuid>,
     issues: Vec<Uuid>,
     meetings: Vec<(Uuid, Uuid)>,
+    /// The pairing case on each steward's household.
+    cases: Vec<Uuid>,
+    /// The one criterion of the published rules, and the points A's phones wrote.
+    criterion: Uuid,
+    period: steward_core::time::Quarter,
+    scores_written: Vec<u32>,
     shared: Uuid,
     shared_owner: usize,
     /// The backup, and who had the shared household when it was taken.
@@ -217,7 +235,12 @@ impl Case {
 fn texts_of(p: &Projection) -> Vec<String> {
     match p {
         Projection::Issue(i) => i.timeline.iter().map(|e| e.text.clone()).collect(),
-        Projection::Household(h) => h.must_visits.iter().map(|m| m.note.clone()).collect(),
+        Projection::Household(h) => h
+            .must_visits
+            .iter()
+            .map(|m| m.note.clone())
+            .chain(h.pairing_cases.iter().flat_map(|c| c.actions.iter().map(|a| a.text.clone())))
+            .collect(),
         Projection::Meeting(m) => {
             m.follow_ups.iter().map(|f| f.text.clone()).chain(m.attendees.iter().map(|a| a.name.clone())).collect()
         }
@@ -271,6 +294,26 @@ async fn setup() -> Case {
         w.admin.create_doc(&doc::create_meeting(w.admin.actor().clone(), &m, now_millis()).unwrap()).unwrap();
         meetings.push((m.id, decision.id));
     }
+    let mut cases = Vec::new();
+    for (n, s) in stewards.iter().enumerate() {
+        let case = doc::NewPairingCase {
+            id: Uuid::new_v4(),
+            helper: "结对人".into(),
+            need: PairingNeed::Medical,
+            description: "陪同复查".into(),
+            opened_at: now_millis(),
+            opened_by: *s,
+        };
+        w.admin.edit(households[n], |_| Ok(()), |d| doc::open_pairing_case(d, &case)).unwrap();
+        cases.push(case.id);
+    }
+    let period = steward_core::time::Quarter::of(w.admin.zone().month_of(now_millis()));
+    let criterion = Uuid::new_v4();
+    let rules = doc::ScoringRules {
+        period,
+        criteria: vec![doc::Criterion { id: criterion, name: "环境卫生".into(), weight: 100, categories: vec![] }],
+    };
+    w.admin.edit(c, |_| Ok(()), |d| doc::set_scoring_rules(d, &rules, now_millis())).unwrap();
     let mut devices = Vec::new();
     let mut nets = Vec::new();
     for steward in STEWARD_OF {
@@ -289,6 +332,10 @@ async fn setup() -> Case {
         households,
         issues,
         meetings,
+        cases,
+        criterion,
+        period,
+        scores_written: Vec::new(),
         shared,
         shared_owner: 0,
         backup: None,
@@ -456,6 +503,18 @@ async fn apply(k: &mut Case, op: Op) {
                 )
             });
         }
+        Op::PairingAction { device } => {
+            let s = STEWARD_OF[device];
+            let (h, case) = (k.households[s], k.cases[s]);
+            let text = format!("帮扶记录 {}", Uuid::new_v4());
+            k.devices[device].with(|st| st.add_pairing_action(h, case, &text)).unwrap();
+            k.phone_texts.entry(h).or_default().push(text);
+        }
+        Op::Score { device, points } => {
+            let score = doc::CriterionScore { criterion_id: k.criterion, points, comment: "扣分原因".into() };
+            k.devices[device].with(|st| st.score_criterion(&score)).unwrap();
+            k.scores_written.push(points);
+        }
         Op::Sync { device, faults } => {
             let before = k.nets[device].exchanges().len();
             k.nets[device].plan(faults.clone());
@@ -548,6 +607,10 @@ async fn run(ops: Vec<Op>) {
         docs.push((s, k.meetings[s].0));
     }
     docs.push((k.shared_owner, k.shared));
+    let score_id = doc::score_doc_id(k.stewards[0], k.period);
+    if !k.scores_written.is_empty() {
+        docs.push((0, score_id));
+    }
     docs.extend(k.phone_issues.iter().copied());
     for (n, d) in k.devices.iter().enumerate() {
         let status = d.with(|s| s.sync_status()).unwrap();
@@ -622,6 +685,12 @@ async fn run(ops: Vec<Op>) {
     } else {
         let phone = a.profile.phone.clone().unwrap_or_default();
         assert!(k.phones_written.contains(&phone), "{phone} is one of the written values");
+    }
+    // Both of A's phones scored one document; its points are one of those written.
+    if !k.scores_written.is_empty() {
+        let Projection::Score(s) = load(score_id) else { panic!("A's score document") };
+        let points = s.scores.iter().find(|s| s.criterion_id == k.criterion).expect("the criterion scored").points;
+        assert!(k.scores_written.contains(&points), "{points} is one of {:?}", k.scores_written);
     }
     let mut t = TOTALS.lock().unwrap();
     t.cases += 1;
