@@ -23,9 +23,9 @@ import {
 
 const SHUHAN = '蜀汉美郡'
 const HANYUN = '汉韵花园'
-const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures']
+const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures']
 /** A town's or district's staff (and admins) see the year in figures right after the overview. */
-const HIGH_MENU = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing']
+const HIGH_MENU = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing']
 
 describe('supervisors\' console', { timeout: 180_000 }, () => {
   let tmp, server, browser, url
@@ -119,7 +119,7 @@ describe('supervisors\' console', { timeout: 180_000 }, () => {
       s.page.on('response', (r) => {
         if (new URL(r.url()).pathname.startsWith('/v1/households')) householdCalls.push(`${r.status()} ${r.url()}`)
       })
-      assert.deepEqual(await menuNames(s.page), ['issues', 'decisions'], 'menu items')
+      assert.deepEqual(await menuNames(s.page), ['issues', 'decisions', 'scores'], 'menu items')
       await s.page.locator(sel('issue-card')).first().waitFor()
       const supervisor = await apiSignIn(url, USERS.supervisor)
       const one = (await apiGet(url, supervisor, '/v1/households?per_page=1')).rows[0]

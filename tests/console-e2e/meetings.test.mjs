@@ -161,7 +161,7 @@ describe('joint meetings in the console', { timeout: 180_000 }, () => {
     await step('decisions-property: demo-property sees only its decisions and marks the open one done', pages, async () => {
       const s = await consoleAs(USERS.property)
       const cookie = await contextCookie(s.context, url)
-      assert.deepEqual(await menuNames(s.page), ['issues', 'decisions'], 'menu items')
+      assert.deepEqual(await menuNames(s.page), ['issues', 'decisions', 'scores'], 'menu items')
       await s.page.locator(`${sel('menu')} ${sel('menu-decisions')}`).click()
       await s.page.waitForURL(/#\/decisions/)
       const own = await apiGet(url, cookie, '/v1/reports/decisions')

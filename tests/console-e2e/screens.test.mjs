@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -233,6 +233,17 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await take(page, 'figures', w)
       })
 
+      await step(`screen-scores-${w}: the property scores of last quarter, ranked, with 蜀汉美郡's detail`, open, async () => {
+        await goHash(page, '/scores')
+        await page.locator(sel('quarter-last')).click()
+        await page.locator(sel('score-row', { rank: 1 })).waitFor()
+        const detail = page.locator(sel('score-detail'))
+        await detail.locator(sel('score-comment')).first().waitFor()
+        await detail.locator(`${sel('chart-score-trend')} canvas`).first().waitFor()
+        await chartsSettled(page)
+        await take(page, 'scores', w)
+      })
+
       const property = await as(USERS.property, viewport)
       await step(`screen-referral-${w}: the property company's form to pass a resident's matter on`, open, async () => {
         await goHash(property.page, '/issues')
@@ -266,6 +277,12 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await admin.page.locator('#tab-users').click()
         await admin.page.locator(`${sel('users-table')} tbody tr`).filter({ hasText: 'demo-property' }).waitFor()
         await take(admin.page, 'admin-users', w)
+      })
+      await step(`screen-scoring-rules-${w}: the rules form for the next quarter, filled in from this one's`, open, async () => {
+        await goHash(admin.page, '/scoring-rules')
+        await admin.page.locator(sel('rules-state', { state: 'prefilled' })).waitFor()
+        await admin.page.locator(sel('rules-sum', { sum: 100 })).waitFor()
+        await take(admin.page, 'scoring-rules', w)
       })
       await step(`screen-access-log-${w}: the access log`, open, async () => {
         await goHash(admin.page, '/access-log')

@@ -7,12 +7,13 @@ import type { paths } from './schema'
 import type {
   AccessEntry, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
   IssueStatus, IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, PairingReport, ReferralBody, ReportPage,
-  MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, Steward, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
+  MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, RulesDoc, ScoresReport, Steward, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
 import type { DecisionsQuery, MeetingsQuery } from '../lib/meetings'
 import type { PairingQuery } from '../lib/pairing'
 import type { FiguresQuery } from '../lib/figures'
+import type { RuleRow, ScoresQuery } from '../lib/scores'
 
 export const HOUSEHOLDS_PATH = '/v1/households'
 /** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
@@ -181,6 +182,20 @@ export const followUpDecision = (id: string, decisionId: string, body: { text: s
   call(
     api.POST('/v1/meetings/{id}/decisions/{decision_id}/follow-ups', { params: { path: { id, decision_id: decisionId } }, body }),
   ) as Promise<unknown> as Promise<MeetingRecord>
+
+// -- scoring the property companies (评价物业) ------------------------------------------------------
+
+/** A quarter's scores by compound (a property company: its own, never who gave which); 404 without rules. */
+export const reportScores = (query: ScoresQuery) =>
+  call(api.GET('/v1/reports/scores', { params: { query } })) as Promise<unknown> as Promise<ScoresReport>
+
+/** A period's scoring rules (考评细则); 404 when none were published. */
+export const getScoringRules = (quarter: string) =>
+  call(api.GET('/v1/scoring-rules', { params: { query: { quarter } } })) as Promise<unknown> as Promise<RulesDoc>
+
+/** Publishes a period's rules (admins); the weights add up to 100, else 400 with `field`. */
+export const publishScoringRules = (body: { period: string; criteria: RuleRow[] }) =>
+  call(api.PUT('/v1/scoring-rules', { body })) as Promise<unknown> as Promise<RulesDoc>
 
 // -- plans and compounds ----------------------------------------------------------------------------
 

@@ -463,3 +463,55 @@ export interface FiguresReport {
   to: string
   figures: Figure[]
 }
+
+// -- scoring the property companies (评价物业) -------------------------------------------------------
+
+/** One criterion of a period's rules (考评细则): `weight` in percent, the issue categories behind it. */
+export interface RuleCriterion {
+  id: string
+  name: string
+  weight: number
+  categories: string[]
+}
+/** `GET`/`PUT /v1/scoring-rules`: a period's rules, in the bureau's order. */
+export interface RulesDoc {
+  period: string
+  criteria: RuleCriterion[]
+}
+/** A compound's criterion: the mean points (0–10, null: nobody scored), scorers marking it down, the quarter's issues in its categories. */
+export interface ScoreCriterion {
+  criterion_id: string
+  name: string
+  weight: number
+  average: number | null
+  marked_down: number
+  issues: number
+}
+/** A steward's comment on a criterion, with no one's name. */
+export interface ScoreComment {
+  criterion_id: string
+  points: number
+  comment: string
+}
+export interface ScoreTrendPoint {
+  quarter: string
+  total: number | null
+}
+/** One compound of `GET /v1/reports/scores`: ranked first (1 best), then by name. */
+export interface ScoreCompound {
+  compound_id: string
+  compound: string
+  scorers: number
+  total: number | null
+  rank: number | null
+  criteria: ScoreCriterion[]
+  comments: ScoreComment[]
+  /** The last four quarters' totals, oldest first. */
+  trend: ScoreTrendPoint[]
+}
+/** `GET /v1/reports/scores`: a quarter's rules and its compounds (404: no rules published for it). */
+export interface ScoresReport {
+  quarter: string
+  rules: RulesDoc
+  compounds: ScoreCompound[]
+}

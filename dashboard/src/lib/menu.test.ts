@@ -7,8 +7,14 @@ import { homeFor, mayOpen, menuFor } from './menu'
 import type { Role } from '../api/types'
 
 describe('the menu by role', () => {
-  it('shows a property company only Issues and its Decisions, not the joint meetings', () => {
-    expect(menuFor('property').map((m) => m.name)).toEqual(['issues', 'decisions'])
+  it('shows a property company only Issues, its Decisions and its scores, not the joint meetings', () => {
+    expect(menuFor('property').map((m) => m.name)).toEqual(['issues', 'decisions', 'scores'])
+    expect(menuFor('property').find((m) => m.name === 'scores')).toMatchObject({ path: '/scores', label: 'menu.scores' })
+    expect(mayOpen('property', 'scores')).toBe(true)
+    expect(mayOpen('property', 'scoring-rules')).toBe(false)
+    expect(mayOpen('supervisor', 'scoring-rules')).toBe(false)
+    expect(mayOpen('admin', 'scoring-rules')).toBe(true)
+    expect(mayOpen(null, 'scores')).toBe(false)
     expect(homeFor('property')).toBe('/issues')
     expect(mayOpen('property', 'households')).toBe(false)
     expect(mayOpen('property', 'household')).toBe(false)
@@ -25,7 +31,7 @@ describe('the menu by role', () => {
   })
 
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures'])
     expect(menuFor('supervisor', 'compound')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor', 'community')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor').find((m) => m.name === 'pairing')).toMatchObject({ path: '/pairing', label: 'menu.pairing' })
@@ -40,15 +46,15 @@ describe('the menu by role', () => {
   })
 
   it("puts the year in figures right after the overview for a town's or district's staff (home stays the overview)", () => {
-    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing']
+    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing']
     expect(menuFor('supervisor', 'town').map((m) => m.name)).toEqual(high)
     expect(menuFor('supervisor', 'district').map((m) => m.name)).toEqual(high)
     expect(homeFor('supervisor')).toBe('/overview')
-    expect(menuFor('property', 'district').map((m) => m.name)).toEqual(['issues', 'decisions'])
+    expect(menuFor('property', 'district').map((m) => m.name)).toEqual(['issues', 'decisions', 'scores'])
   })
 
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
     expect(mayOpen(null, 'decisions')).toBe(false)
   })
@@ -80,11 +86,11 @@ describe('the layout shows the menu of the signed-in role', () => {
     return names
   }
 
-  it('property: Issues and Decisions; supervisor: with Joint meetings; admin: with the admin items', async () => {
-    expect(await menuOf('property')).toEqual(['issues', 'decisions'])
-    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing'])
-    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'pairing', 'admin', 'access-log'])
+  it('property: Issues, Decisions and Scores; supervisor: with Joint meetings; admin: with the admin items', async () => {
+    expect(await menuOf('property')).toEqual(['issues', 'decisions', 'scores'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing'])
+    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'admin', 'access-log'])
   })
 })

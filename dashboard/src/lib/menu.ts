@@ -1,6 +1,7 @@
 // Which screens each role sees. A property company works only on the issues in its duty (and the
-// residents' matters it passed on) and on the joint meetings' decisions that are its own; admins
-// also manage places and accounts and read the access log. The year in figures (年度数据) is the
+// residents' matters it passed on), on the joint meetings' decisions that are its own, and reads
+// the stewards' scores of it (物业评价, never who gave which); admins publish the scoring rules
+// (考评细则, from the scores screen), manage places and accounts and read the access log. The year in figures (年度数据) is the
 // town's and district's: for them (and admins) it comes right after the overview, for a
 // community or a compound after the work screens.
 import type { PlaceKind, Role } from '../api/types'
@@ -27,6 +28,7 @@ export const MENU: readonly MenuItem[] = [
   { name: 'issues', path: '/issues', label: 'menu.issues', icon: 'Warning', roles: ALL },
   { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: 'ChatDotRound', roles: STAFF },
   { name: 'decisions', path: '/decisions', label: 'menu.decisions', icon: 'Finished', roles: ALL },
+  { name: 'scores', path: '/scores', label: 'menu.scores', icon: 'Star', roles: ALL },
   { name: 'pairing', path: '/pairing', label: 'menu.pairing', icon: 'Connection', roles: STAFF },
   { name: 'figures', path: '/figures', label: 'menu.figures', icon: 'Histogram', roles: STAFF },
   { name: 'admin', path: '/admin', label: 'menu.admin', icon: 'Setting', roles: ADMIN },
@@ -56,6 +58,7 @@ const EXTRA: Record<string, readonly Role[]> = {
   'must-visits': STAFF,
   timely: STAFF,
   'enrol-print': STAFF,
+  'scoring-rules': ADMIN,
 }
 
 /** Whether `role` may open the route called `name` (routes not listed are open to everyone). */

@@ -24,6 +24,8 @@ export const REPORT_PATHS = {
   pairing: '/v1/reports/pairing',
   /** The program's headline figures (src/lib/figures.ts). */
   figures: '/v1/reports/figures',
+  /** The stewards' scores of the property companies for a quarter (src/lib/scores.ts). */
+  scores: '/v1/reports/scores',
 } as const
 
 // -- reading the URL ------------------------------------------------------------------------------
