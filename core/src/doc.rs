@@ -89,10 +89,11 @@ pub fn plan_doc_id(steward_id: Uuid, month: crate::time::Month) -> Uuid {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading helpers. Conflicting concurrent values resolve as Automerge resolves them (the value
-// `get` returns); the header fields are the exception and must not conflict at all.
+// Reading helpers, for a document or an open transaction alike. Conflicting concurrent values
+// resolve as Automerge resolves them (the value `get` returns); the header fields are the
+// exception and must not conflict at all.
 
-fn scalar(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<ScalarValue>, Error> {
+fn scalar<R: ReadDoc>(doc: &R, obj: &ObjId, key: &str) -> Result<Option<ScalarValue>, Error> {
     Ok(match doc.get(obj, key)? {
         Some((Value::Scalar(s), _)) => Some(s.into_owned()),
         Some((Value::Object(ObjType::Text), id)) => Some(ScalarValue::Str(doc.text(&id)?.into())),
@@ -100,21 +101,21 @@ fn scalar(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<ScalarValue>
     })
 }
 
-fn get_str(doc: &Automerge, obj: &ObjId, key: &str) -> Result<String, Error> {
+fn get_str<R: ReadDoc>(doc: &R, obj: &ObjId, key: &str) -> Result<String, Error> {
     Ok(match scalar(doc, obj, key)? {
         Some(ScalarValue::Str(s)) => s.to_string(),
         _ => String::new(),
     })
 }
 
-fn get_opt_str(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<String>, Error> {
+fn get_opt_str<R: ReadDoc>(doc: &R, obj: &ObjId, key: &str) -> Result<Option<String>, Error> {
     Ok(match scalar(doc, obj, key)? {
         Some(ScalarValue::Str(s)) if !s.is_empty() => Some(s.to_string()),
         _ => None,
     })
 }
 
-fn get_i64(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<i64>, Error> {
+fn get_i64<R: ReadDoc>(doc: &R, obj: &ObjId, key: &str) -> Result<Option<i64>, Error> {
     Ok(match scalar(doc, obj, key)? {
         Some(ScalarValue::Int(i)) | Some(ScalarValue::Timestamp(i)) => Some(i),
         Some(ScalarValue::Uint(u)) => i64::try_from(u).ok(),
@@ -122,14 +123,14 @@ fn get_i64(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<i64>, Error
     })
 }
 
-fn get_bool(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<bool>, Error> {
+fn get_bool<R: ReadDoc>(doc: &R, obj: &ObjId, key: &str) -> Result<Option<bool>, Error> {
     Ok(match scalar(doc, obj, key)? {
         Some(ScalarValue::Boolean(b)) => Some(b),
         _ => None,
     })
 }
 
-fn get_uuid(doc: &Automerge, obj: &ObjId, key: &str) -> Result<Option<Uuid>, Error> {
+fn get_uuid<R: ReadDoc>(doc: &R, obj: &ObjId, key: &str) -> Result<Option<Uuid>, Error> {
     match get_opt_str(doc, obj, key)? {
         None => Ok(None),
         Some(s) => parse_uuid(&s, key).map(Some),

@@ -159,7 +159,7 @@ pub fn create_meeting(actor: automerge::ActorId, m: &NewMeeting, at: Millis) -> 
 }
 
 fn write_basics(tx: &mut Transaction<'_>, b: &MeetingBasics) -> Result<(), Error> {
-    if tx.get(ROOT, "held_at")?.is_none() || get_i64_tx(tx, "held_at")? != Some(b.held_at) {
+    if get_i64(tx, &ROOT, "held_at")? != Some(b.held_at) {
         tx.put(ROOT, "held_at", ScalarValue::Timestamp(b.held_at))?;
     }
     put_text(tx, &ROOT, "place", b.place.trim())?;
@@ -176,32 +176,12 @@ fn write_basics(tx: &mut Transaction<'_>, b: &MeetingBasics) -> Result<(), Error
             Some((Value::Object(ObjType::Map), e)) => e,
             _ => tx.put_object(&map, key.as_str(), ObjType::Map)?,
         };
-        if get_str_tx(tx, &e, "party")?.as_deref() != Some(a.party.as_code()) {
+        if get_opt_str(tx, &e, "party")?.as_deref() != Some(a.party.as_code()) {
             tx.put(&e, "party", a.party.as_code())?;
         }
         put_text(tx, &e, "name", a.name.trim())?;
     }
     Ok(())
-}
-
-fn get_i64_tx(tx: &Transaction<'_>, key: &str) -> Result<Option<i64>, Error> {
-    Ok(match tx.get(ROOT, key)? {
-        Some((Value::Scalar(s), _)) => match s.as_ref() {
-            ScalarValue::Timestamp(t) | ScalarValue::Int(t) => Some(*t),
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
-fn get_str_tx(tx: &Transaction<'_>, obj: &ObjId, key: &str) -> Result<Option<String>, Error> {
-    Ok(match tx.get(obj, key)? {
-        Some((Value::Scalar(s), _)) => match s.as_ref() {
-            ScalarValue::Str(t) => Some(t.to_string()),
-            _ => None,
-        },
-        _ => None,
-    })
 }
 
 fn put_decision(tx: &mut Transaction<'_>, d: &NewDecision, by: Uuid, at: Millis) -> Result<(), Error> {
