@@ -387,3 +387,20 @@ fn check_row(rec: &[String], stewards: &[Steward]) -> Result<(HouseholdProfile, 
         steward,
     ))
 }
+
+/// Publishes a period's scoring rules (区住建局考评细则): kept per period, and written into every
+/// compound's settings document, which carries them to the compound's phones.
+pub fn publish_scoring_rules(s: &Service, rules: &doc::ScoringRules) -> Result<(), ServiceError> {
+    rules.check().map_err(|e| ServiceError::Unprocessable { message: e.to_string(), docs: vec![] })?;
+    let json = serde_json::to_string(rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let now = now_millis();
+    s.storage().publish_rules(&rules.period.to_string(), &json, now)?;
+    for p in s.storage().places()?.into_iter().filter(|p| p.kind == PlaceKind::Compound) {
+        let compound = |m: &crate::storage::DocMeta| match m.kind {
+            doc::DocKind::Compound => Ok(()),
+            _ => Err(ServiceError::NotFound("no such compound".into())),
+        };
+        s.edit(p.id, compound, |d| doc::set_scoring_rules(d, rules, now))?;
+    }
+    Ok(())
+}

@@ -491,12 +491,7 @@ fn seed_scoring(s: &Service, stewards: &[(Uuid, String, String)], compound: Uuid
     .map(|(name, weight, categories)| Criterion { id: Uuid::new_v4(), name: name.into(), weight, categories })
     .collect();
     for period in [last, this] {
-        let rules = ScoringRules { period, criteria: criteria.clone() };
-        let json = serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        s.storage().publish_rules(&period.to_string(), &json, now)?;
-        for p in s.storage().places()?.into_iter().filter(|p| p.kind == PlaceKind::Compound) {
-            s.edit(p.id, |_| Ok(()), |d| doc::set_scoring_rules(d, &rules, now))?;
-        }
+        admin::publish_scoring_rules(s, &ScoringRules { period, criteria: criteria.clone() })?;
     }
     let rules = ScoringRules { period: last, criteria: criteria.clone() };
     let given: [[(u32, &str); 5]; 2] = [

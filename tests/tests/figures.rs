@@ -74,6 +74,16 @@ async fn each_figure_counts_exactly_what_was_recorded_in_the_period_and_the_plac
     phone.with(|st| st.close_pairing_case(hs[1], c, &close)).unwrap();
     phone.with(|st| st.open_pairing_case(hs[2], "李秀英", PairingNeed::Employment, "找工作")).unwrap();
     phone.sync().await;
+    // A case opened years ago counts only in its own period.
+    let old_case = steward_core::doc::NewPairingCase {
+        id: Uuid::new_v4(),
+        helper: "李秀英".into(),
+        need: PairingNeed::Hardship,
+        description: "生活困难".into(),
+        opened_at: 1_625_097_600_000, // 2021-07-01
+        opened_by: steward.id,
+    };
+    w.admin.edit(hs[0], |_| Ok(()), |d| steward_core::doc::open_pairing_case(d, &old_case)).unwrap();
     let (s, v) = company
         .post(
             "/v1/issues",
@@ -111,13 +121,22 @@ async fn each_figure_counts_exactly_what_was_recorded_in_the_period_and_the_plac
         ),
         (2, 1, 1, 3000)
     );
-    // The default period (this year so far) holds it too.
+    // The default period (this year so far) holds it too, and not the old case.
     let (_, all_year) = shequ.get("/v1/reports/figures").await;
     assert_eq!(figure(&all_year, "visits")["value"].as_u64(), Some(4));
+    assert_eq!(figure(&all_year, "pairing")["value"].as_u64(), Some(2), "{all_year}");
 
-    // Another period, another compound: none of it.
+    // Another period holds only the old case; another compound none of it.
     let (_, old) = shequ.get("/v1/reports/figures?from=2021-01&to=2021-12").await;
-    assert!(old["figures"].as_array().unwrap().iter().all(|f| f["value"] == 0), "{old}");
+    let nonzero: Vec<&str> = old["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["value"] != 0)
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(nonzero, vec!["pairing"], "{old}");
+    assert_eq!(figure(&old, "pairing")["value"].as_u64(), Some(1));
     let (_, elsewhere) = sup_y.get("/v1/reports/figures").await;
     assert!(elsewhere["figures"].as_array().unwrap().iter().all(|f| f["value"] == 0), "{elsewhere}");
     let (s, _) = company.get("/v1/reports/figures").await;

@@ -298,8 +298,9 @@ pub(super) enum Reads {
     Issues,
     /// The joint meetings: supervisors only.
     Meetings,
-    /// Meetings' decisions: a property company reads its own.
-    Decisions,
+    /// What is a property company's own (the meetings' decisions it is responsible for, its
+    /// scores): everyone reads it, the report narrows what a property company sees.
+    PropertyOwn,
 }
 
 /// What `u` may read in `place` (theirs by default), of one steward if given: a steward outside
@@ -315,6 +316,16 @@ pub(super) fn within(service: &Service, u: &User, place: Option<Uuid>, steward: 
     }
     let names = reports::Names::of(&stewards);
     Ok(Within { slice: Slice { compounds, steward_id: steward }, stewards, names, property: u.role == Role::Property })
+}
+
+/// The compounds a report covers, by name.
+pub(super) fn compounds_of(s: &Service, w: &Within) -> ApiResult<Vec<crate::storage::Place>> {
+    Ok(s.storage()
+        .places()?
+        .into_iter()
+        .filter(|p| p.kind == crate::storage::PlaceKind::Compound)
+        .filter(|p| w.slice.compounds.as_ref().is_none_or(|c| c.contains(&p.id)))
+        .collect())
 }
 
 /// The deadlines of the compounds a report reads (the program's defaults for one without).

@@ -4,7 +4,6 @@
 //! place, each figure with the breakdown the console links to its rows.
 
 use super::exports::{report, Reads, Report, ReportQuery};
-use super::pairing::pairing_rows;
 use super::*;
 use crate::table::{Cell, Table};
 use steward_core::model::{IssueCategory, IssueOrigin, OpinionCategory, PairingOutcome};
@@ -93,7 +92,8 @@ pub(super) async fn report_figures(
                 .map(|t| u64::from(t.count))
                 .sum()
         };
-        let cases = pairing_rows(s, q, w)?;
+        // Opened in the figures' period (this year by default), whatever else the query says.
+        let cases = store.pairing_rows(&w.slice, Some((from, to)))?;
 
         let mut figures = vec![
             Figure {

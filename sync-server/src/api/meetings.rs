@@ -3,7 +3,7 @@
 //! whole, and a follow-up on a decision — by a supervisor, or by the property company on the
 //! decisions that are its own.
 
-use super::exports::{code, report, rows_json, Reads, Report, ReportQuery, Within};
+use super::exports::{code, compounds_of, report, rows_json, Reads, Report, ReportQuery, Within};
 use super::*;
 use crate::read_model::{IndexedDecision, IndexedMeeting};
 use crate::table::{Cell, Table};
@@ -83,17 +83,6 @@ fn is_late(d: &IndexedDecision, now: Millis) -> bool {
     d.status == DecisionStatus::Open.as_code() && d.deadline.is_some_and(|at| at < now)
 }
 
-/// The compounds a report covers, by name.
-fn compounds_of(s: &Service, w: &Within) -> ApiResult<Vec<(Uuid, String)>> {
-    let places = s.storage().places()?;
-    Ok(places
-        .into_iter()
-        .filter(|p| p.kind == crate::storage::PlaceKind::Compound)
-        .filter(|p| w.slice.compounds.as_ref().is_none_or(|c| c.contains(&p.id)))
-        .map(|p| (p.id, p.name))
-        .collect())
-}
-
 #[utoipa::path(
     get, path = "/v1/reports/meetings", tag = "reports",
     summary = "Joint meetings (联席会议) per compound for a quarter",
@@ -134,7 +123,7 @@ pub(super) async fn report_meetings(
         let rows: Vec<MeetingRow> = meetings.iter().map(|m| meeting_row(m, &decisions, &names, w, now)).collect();
         let compounds: Vec<CompoundQuarter> = compounds_of(s, w)?
             .into_iter()
-            .map(|(id, name)| {
+            .map(|crate::storage::Place { id, name, .. }| {
                 let held: Vec<&MeetingRow> = rows.iter().filter(|m| m.compound_id == id).collect();
                 CompoundQuarter {
                     compound_id: id,
@@ -266,7 +255,7 @@ pub(super) async fn report_decisions(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Decisions, |s, q, w| {
+    report(state, headers, q, Reads::PropertyOwn, |s, q, w| {
         let held = match q.quarter.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(_) => Some(q.quarter(s)?.range(&s.zone())),

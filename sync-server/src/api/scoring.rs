@@ -4,7 +4,7 @@
 //! its categories, a trend over four quarters. A property company reads its own compounds'
 //! scores and comments, never who gave which.
 
-use super::exports::{report, Reads, Report, ReportQuery};
+use super::exports::{compounds_of, report, Reads, Report, ReportQuery};
 use super::*;
 use crate::read_model::IndexedScore;
 use crate::table::{Cell, Table};
@@ -97,22 +97,7 @@ pub(super) async fn publish_rules(
                 .collect(),
         };
         rules.check().map_err(|e| ApiError::field("criteria", e.to_string()))?;
-        let json = serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let now = now_millis();
-        s.storage().publish_rules(&period.to_string(), &json, now)?;
-        for p in s.storage().places()?.into_iter().filter(|p| p.kind == crate::storage::PlaceKind::Compound) {
-            s.edit(
-                p.id,
-                |m| {
-                    if m.kind == DocKind::Compound {
-                        Ok(())
-                    } else {
-                        Err(ServiceError::NotFound("no such compound".into()))
-                    }
-                },
-                |d| doc::set_scoring_rules(d, &rules, now),
-            )?;
-        }
+        crate::admin::publish_scoring_rules(s, &rules)?;
         Ok(rules)
     })
     .await?;
@@ -248,7 +233,7 @@ pub(super) async fn report_scores(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    report(state, headers, q, Reads::Decisions, |s, q, w| {
+    report(state, headers, q, Reads::PropertyOwn, |s, q, w| {
         let quarter = q.quarter(s)?;
         let rules_of = |p: Quarter| -> ApiResult<Option<ScoringRules>> {
             Ok(s.storage().rules(&p.to_string())?.and_then(|j| serde_json::from_str(&j).ok()))
@@ -265,11 +250,8 @@ pub(super) async fn report_scores(
         let rows = s.storage().score_rows(&w.slice, &periods.iter().map(Quarter::to_string).collect::<Vec<_>>())?;
         let (from, to) = quarter.range(&s.zone());
         let tally = s.storage().issue_tally(&w.slice, from, to)?;
-        let places = s.storage().places()?;
-        let mut compounds: Vec<CompoundScores> = places
+        let mut compounds: Vec<CompoundScores> = compounds_of(s, w)?
             .iter()
-            .filter(|p| p.kind == crate::storage::PlaceKind::Compound)
-            .filter(|p| w.slice.compounds.as_ref().is_none_or(|c| c.contains(&p.id)))
             .map(|p| {
                 let here: Vec<&IndexedScore> =
                     rows.iter().filter(|r| r.compound_id == p.id && r.period == quarter.to_string()).collect();
