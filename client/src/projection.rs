@@ -172,8 +172,8 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
                 open.iter().filter_map(|d| d.deadline).min(),
             ])?;
         }
-        // Read whole from its document (one per period): no table.
-        Projection::Score(_) => {}
+        // Read whole from their documents (one per period, one per campaign): no table.
+        Projection::Score(_) | Projection::Campaign(_) => {}
         Projection::Compound(c) => {
             tx.prepare_cached("INSERT OR REPLACE INTO compounds (id, name, deadlines) VALUES (?1, ?2, ?3)")?
                 .execute(params![id, c.name, json(&c.deadlines)])?;

@@ -18,9 +18,11 @@ use crate::model::*;
 use crate::time::{DeadlinePolicy, Millis};
 use crate::Error;
 
+mod campaign;
 mod meeting;
 mod pairing;
 mod scoring;
+pub use campaign::*;
 pub use meeting::*;
 pub use pairing::*;
 pub use scoring::*;
@@ -40,6 +42,8 @@ pub enum DocKind {
     Meeting,
     /// A steward's scores of the compound's property company for a period (评价物业).
     Score,
+    /// A steward's tasks of a campaign (专项任务): the form and one task per household.
+    Campaign,
 }
 
 impl DocKind {
@@ -52,6 +56,7 @@ impl DocKind {
             DocKind::Compound => "compound",
             DocKind::Meeting => "meeting",
             DocKind::Score => "score",
+            DocKind::Campaign => "campaign",
         }
     }
 
@@ -64,6 +69,7 @@ impl DocKind {
             "compound" => DocKind::Compound,
             "meeting" => DocKind::Meeting,
             "score" => DocKind::Score,
+            "campaign" => DocKind::Campaign,
             _ => return None,
         })
     }
@@ -210,7 +216,7 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let id = parse_uuid(&header_str(doc, "id")?, "document id")?;
     let compound_id = parse_uuid(&header_str(doc, "compound_id")?, "compound_id")?;
     let steward_id = match kind {
-        DocKind::Household | DocKind::Plan | DocKind::Score => get_uuid(doc, &ROOT, "steward_id")?,
+        DocKind::Household | DocKind::Plan | DocKind::Score | DocKind::Campaign => get_uuid(doc, &ROOT, "steward_id")?,
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
         DocKind::Meeting => get_uuid(doc, &ROOT, "convener_id")?,
         DocKind::Compound => None,
@@ -925,6 +931,7 @@ pub enum Projection {
     Compound(CompoundRecord),
     Meeting(MeetingRecord),
     Score(ScoreRecord),
+    Campaign(CampaignRecord),
 }
 
 impl Projection {
@@ -937,6 +944,7 @@ impl Projection {
             Projection::Compound(c) => c.id,
             Projection::Meeting(m) => m.id,
             Projection::Score(s) => s.id,
+            Projection::Campaign(c) => c.id,
         }
     }
 }
@@ -1166,6 +1174,7 @@ pub fn project(doc: &Automerge) -> Result<Projection, Error> {
         DocKind::Compound => Projection::Compound(read_compound(doc, h)?),
         DocKind::Meeting => Projection::Meeting(meeting::read(doc, h)?),
         DocKind::Score => Projection::Score(scoring::read(doc, h)?),
+        DocKind::Campaign => Projection::Campaign(campaign::read(doc, h)?),
     })
 }
 

@@ -231,6 +231,27 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a campaign (专项任务) is for.
+    CampaignKind {
+        Screening => "screening", "人员摸排", "Screening";
+        Flood => "flood", "防汛救灾", "Flood or disaster check";
+        Holiday => "holiday", "节日走访", "Holiday visits";
+        CleanUp => "clean_up", "创卫创文", "City clean-up";
+        Other => "other", "其他", "Other";
+    }
+}
+
+vocabulary! {
+    /// What one field of a campaign's household form takes.
+    FieldKind {
+        YesNo => "yes_no", "是/否", "Yes / no";
+        Choice => "choice", "单选", "Choice";
+        Number => "number", "数字", "Number";
+        Text => "text", "文字", "Text";
+    }
+}
+
+vocabulary! {
     /// How a pairing case ended.
     PairingOutcome {
         Subsidy => "subsidy", "争取到补助资助", "Subsidy or grant secured";

@@ -14,6 +14,7 @@
 //! | issue     | report it (status `reported`, route and texts its own, no status entries); add timeline entries with role steward signed by the steward; move `resolved` → `verified`, or → `reopened` with a reason, each with its entry. Route, category, place, description, reporter and stored entries never change. |
 //! | plan      | add and remove households of its own plan (the id is derived from steward and month). |
 //! | compound  | nothing (settings are the supervisors').                                   |
+//! | campaign  | answer its tasks, signed by the steward, each answer fitting the form (a known field, the field's kind, a choice among its options, every required field); the campaign, its form, its households and hand-overs never change (the server writes them). |
 //! | meeting   | record it as its convener; correct its date, place, topics and attendees; add decisions (open, signed by the steward) and follow-ups in the steward's role signed by the steward; mark a decision done, or reopen a done one with a reason, each with its follow-up. Stored decisions' text, party, deadline and author, and stored follow-ups, never change. |
 //!
 //! A new document other than a plan has a random (version 4) id: derived ids are plans', so no
@@ -33,7 +34,7 @@ use uuid::Uuid;
 /// (`None` for a new one), `after` as it will be stored. The error names the rule broken.
 pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Projection) -> Result<(), String> {
     if before.is_none()
-        && !matches!(after, Projection::Plan(_) | Projection::Score(_))
+        && !matches!(after, Projection::Plan(_) | Projection::Score(_) | Projection::Campaign(_))
         && after.id().get_version_num() != 4
     {
         return Err("a new document needs a random (version 4) id; derived ids belong to plans and scores".into());
@@ -50,6 +51,8 @@ pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Pro
         (Some(Projection::Score(b)), Projection::Score(a)) => score(Some(b), a),
         (None, Projection::Meeting(a)) => meeting(steward, &empty_meeting(a), a),
         (Some(Projection::Meeting(b)), Projection::Meeting(a)) => meeting(steward, b, a),
+        (None, Projection::Campaign(_)) => Err("campaigns are started by a supervisor, not on a phone".into()),
+        (Some(Projection::Campaign(b)), Projection::Campaign(a)) => campaign(steward, b, a),
         _ => Err("a change may not alter what a document is".into()),
     }
 }
@@ -314,6 +317,37 @@ fn score(b: Option<&steward_core::doc::ScoreRecord>, a: &steward_core::doc::Scor
     }
     if let Some(at) = a.submitted_at {
         limit(limits::instant("the time the scores were submitted", at))?;
+    }
+    Ok(())
+}
+
+/// A steward's campaign document: only answers to its tasks, signed by the steward and fitting
+/// the form; the campaign, its form, its tasks and their hand-overs are the supervisors'.
+fn campaign(
+    steward: Uuid,
+    b: &steward_core::doc::CampaignRecord,
+    a: &steward_core::doc::CampaignRecord,
+) -> Result<(), String> {
+    if a.campaign != b.campaign || a.temporary != b.temporary || a.closed_at != b.closed_at {
+        return Err("a campaign's title, dates, form and state are set by its supervisor".into());
+    }
+    if a.tasks.len() != b.tasks.len() {
+        return Err("a campaign's households are set by its supervisor".into());
+    }
+    for (t, was) in a.tasks.iter().zip(&b.tasks) {
+        if t.household_id != was.household_id || t.name != was.name || t.address != was.address {
+            return Err("a campaign's households are set by its supervisor".into());
+        }
+        if t.handed_to != was.handed_to {
+            return Err("only a supervisor hands a task over".into());
+        }
+        if t == was {
+            continue;
+        }
+        signed(t.answered_by, steward, "an answer")?;
+        let at = t.answered_at.ok_or("an answered task carries the time it was answered")?;
+        limit(limits::instant("the time of the answer", at))?;
+        limit(steward_core::doc::check_answers(&a.campaign, &t.answers, true))?;
     }
     Ok(())
 }

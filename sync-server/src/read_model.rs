@@ -324,6 +324,8 @@ pub enum Rows {
     Meeting(IndexedMeeting, Vec<IndexedDecision>),
     /// A steward's scores of a period.
     Score(steward_core::doc::ScoreRecord),
+    /// A steward's campaign tasks: not indexed yet (the campaign reports are still to come).
+    Campaign,
 }
 
 impl Rows {
@@ -335,6 +337,7 @@ impl Rows {
             Projection::Plan(p) => Rows::Plan(p),
             Projection::Compound(_) => Rows::Compound,
             Projection::Score(s) => Rows::Score(s),
+            Projection::Campaign(_) => Rows::Campaign,
             Projection::Meeting(m) => {
                 let (meeting, decisions) = IndexedMeeting::of(&m);
                 Rows::Meeting(meeting, decisions)

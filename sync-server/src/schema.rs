@@ -34,6 +34,8 @@ enum Shape {
     /// A map of records keyed by uuid.
     Records,
     Map,
+    /// A campaign answer: a boolean, a number or a string.
+    Answer,
 }
 
 /// Where in a document an object sits, as the schema names places.
@@ -48,6 +50,8 @@ enum Place {
     /// A visit's opinion.
     Opinion,
     Deadlines,
+    /// A campaign task's answers, keyed by field id.
+    Answers,
     /// A list of strings or of maps, or a Text: its items are checked by the list's shape.
     Sequence(Shape),
     Text,
@@ -102,6 +106,15 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
             "attendees" | "decisions" | "follow_ups" => Some(Records),
             _ => None,
         },
+        DocKind::Campaign => match key {
+            "steward_id" | "campaign_id" | "campaign_kind" | "starts_on" | "ends_on" => Some(Scalar),
+            "title" => Some(Str),
+            "temporary" => Some(Bool),
+            "closed_at" => Some(Time),
+            "fields" => Some(Records),
+            k if k.strip_prefix("task:").is_some_and(canonical_uuid) => Some(Map),
+            _ => None,
+        },
     })
 }
 
@@ -144,12 +157,21 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
         ("follow_ups", "decision" | "by" | "role" | "status") => Some(Scalar),
         ("follow_ups", "at") => Some(Time),
         ("follow_ups", "text") => Some(Str),
+        ("fields", "label") => Some(Str),
+        ("fields", "kind") => Some(Scalar),
+        ("fields", "order") => Some(Uint),
+        ("fields", "required") => Some(Bool),
+        ("fields", "options") => Some(StrList),
+        ("campaign_tasks", "name" | "address") => Some(Str),
+        ("campaign_tasks", "handed_to" | "answered_by") => Some(Scalar),
+        ("campaign_tasks", "answered_at") => Some(Time),
+        ("campaign_tasks", "answers") => Some(Map),
         _ => None,
     }
 }
 
 fn records_name(key: &str) -> Option<&'static str> {
-    ["visits", "must_visits", "timely", "pairing", "timeline", "attendees", "decisions", "follow_ups"]
+    ["visits", "must_visits", "timely", "pairing", "timeline", "attendees", "decisions", "follow_ups", "fields"]
         .into_iter()
         .find(|k| *k == key)
 }
@@ -169,6 +191,7 @@ fn place_of(kind: DocKind, path: &[(automerge::ObjId, Prop)]) -> Result<Place, S
                 (DocKind::Household, "key_service") => Place::Sequence(Shape::Scalar),
                 (DocKind::Household, k) if k.starts_with("pairing_case:") => Place::Record("pairing_cases"),
                 (DocKind::Score, k) if k.starts_with("criterion:") => Place::Record("scores"),
+                (DocKind::Campaign, k) if k.starts_with("task:") => Place::Record("campaign_tasks"),
                 (_, k) => match records_name(k) {
                     Some(r) => Place::Records(r),
                     None => Place::Text,
@@ -178,6 +201,8 @@ fn place_of(kind: DocKind, path: &[(automerge::ObjId, Prop)]) -> Result<Place, S
             (Place::Record("visits"), Prop::Map(k)) if k == "opinions" => Place::Sequence(Shape::Map),
             (Place::Record("visits"), Prop::Map(k)) if k == "answers" => Place::Sequence(Shape::Scalar),
             (Place::Record("pairing_cases"), Prop::Map(k)) if k == "actions" => Place::Records("pairing_actions"),
+            (Place::Record("fields"), Prop::Map(k)) if k == "options" => Place::Sequence(Shape::Scalar),
+            (Place::Record("campaign_tasks"), Prop::Map(k)) if k == "answers" => Place::Answers,
             (Place::Record(_), Prop::Map(_)) => Place::Text,
             (Place::Sequence(Shape::Map), Prop::Seq(_)) => Place::Opinion,
             (Place::Address, Prop::Map(_)) | (Place::Opinion, Prop::Map(_)) => Place::Text,
@@ -200,6 +225,10 @@ fn fits(shape: Shape, value: &Value<'_>) -> bool {
             (Uint, ScalarValue::Uint(_) | ScalarValue::Int(_)) => true,
             (Time, ScalarValue::Timestamp(_) | ScalarValue::Int(_) | ScalarValue::Uint(_)) => true,
             (Bool | BoolOrNull, ScalarValue::Boolean(_)) => true,
+            (Answer, ScalarValue::Str(t)) => t.chars().take(limits::LONG_TEXT + 1).count() <= limits::LONG_TEXT,
+            (Answer, ScalarValue::Boolean(_) | ScalarValue::F64(_) | ScalarValue::Int(_) | ScalarValue::Uint(_)) => {
+                true
+            }
             (BoolOrNull | StrListOrNull, ScalarValue::Null) => true,
             _ => false,
         },
@@ -219,6 +248,7 @@ fn shape_at(kind: DocKind, place: Place, key: &str) -> Option<Shape> {
             _ => None,
         },
         Place::Deadlines => TimelyKind::from_code(key).map(|_| Shape::Uint),
+        Place::Answers => canonical_uuid(key).then_some(Shape::Answer),
         Place::Sequence(_) | Place::Text => None,
     }
 }

@@ -159,7 +159,7 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
                 ])?;
             }
         }
-        Rows::Compound => {}
+        Rows::Compound | Rows::Campaign => {}
         Rows::Meeting(m, decisions) => meetings::index(tx, id, &m, &decisions)?,
         Rows::Score(s) => scoring::index(tx, id, &s)?,
     }

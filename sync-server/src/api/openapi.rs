@@ -397,14 +397,26 @@ pub(super) fn must_visit_trigger() -> Object {
 fn doc_kind() -> Object {
     // Exhaustive, so a new kind does not compile until it is listed here.
     let listed = |k: DocKind| match k {
-        DocKind::Household | DocKind::Issue | DocKind::Plan | DocKind::Compound | DocKind::Meeting | DocKind::Score => {
-            k
-        }
+        DocKind::Household
+        | DocKind::Issue
+        | DocKind::Plan
+        | DocKind::Compound
+        | DocKind::Meeting
+        | DocKind::Score
+        | DocKind::Campaign => k,
     };
     codes(
-        [DocKind::Household, DocKind::Issue, DocKind::Plan, DocKind::Compound, DocKind::Meeting, DocKind::Score]
-            .map(listed)
-            .map(DocKind::as_code),
+        [
+            DocKind::Household,
+            DocKind::Issue,
+            DocKind::Plan,
+            DocKind::Compound,
+            DocKind::Meeting,
+            DocKind::Score,
+            DocKind::Campaign,
+        ]
+        .map(listed)
+        .map(DocKind::as_code),
         "The document's kind.",
     )
 }
