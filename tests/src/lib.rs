@@ -113,6 +113,25 @@ impl World {
         admin::create_place(&self.admin, PlaceKind::Compound, name, Some(self.community)).unwrap().id
     }
 
+    /// Writes a forged change on a fresh phone of `steward` and pushes it raw: refused as `422`
+    /// naming `rule`, with nothing stored.
+    pub async fn assert_forged_refused(
+        &self,
+        steward: Uuid,
+        id: Uuid,
+        rule: &str,
+        forge: impl FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>,
+    ) {
+        let d = self.device(steward).await;
+        d.sync().await;
+        d.with(|st| st.edit(id, "forged", forge)).unwrap();
+        let before = self.stored();
+        let (status, text) = d.push_raw(&self.url).await;
+        assert_eq!(status, 422, "{rule}: {text}");
+        assert!(text.contains(rule), "want {rule:?} in {text}");
+        assert_eq!(self.stored(), before, "{rule}: nothing stored");
+    }
+
     /// A new steward.
     pub fn steward(&self, compound: Uuid, name: &str) -> Steward {
         admin::create_steward(&self.admin, compound, name).unwrap()

@@ -73,7 +73,7 @@ async fn two_phones_answer_a_campaign_offline_and_a_phone_may_only_answer() {
     b.with(|st| st.edit(id, "answer", |d| doc::answer_task(d, h2, &both, me, now_millis()))).unwrap();
     a.sync().await;
     b.sync().await;
-    b.sync().await; // a duplicated round changes nothing
+    b.sync().await; // a round with nothing new stores nothing twice
     a.sync().await;
 
     let c = stored_campaign(&w, id);
@@ -84,17 +84,7 @@ async fn two_phones_answer_a_campaign_offline_and_a_phone_may_only_answer() {
     // Forged pushes: refused with the rule named, nothing stored.
     let forge = |rule: &'static str,
                  f: Box<dyn FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>>| {
-        let (w, id) = (&w, id);
-        async move {
-            let d = w.device(steward.id).await;
-            d.sync().await;
-            d.with(|st| st.edit(id, "forged", f)).unwrap();
-            let before = w.stored();
-            let (status, text) = d.push_raw(&w.url).await;
-            assert_eq!(status, 422, "{rule}: {text}");
-            assert!(text.contains(rule), "want {rule:?} in {text}");
-            assert_eq!(w.stored(), before);
-        }
+        w.assert_forged_refused(steward.id, id, rule, f)
     };
     forge(
         "set by its supervisor",

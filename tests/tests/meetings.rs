@@ -230,25 +230,6 @@ async fn a_meeting_recorded_offline_is_followed_up_on_two_phones_and_in_the_cons
     assert_eq!(sorted, vec!["已落实".to_string(), "落实中".to_string(), "逾期".to_string()], "{statuses:?}");
 }
 
-/// Writes a forged change on a fresh phone of the steward and pushes it: refused as
-/// `422 invalid_document` naming `rule`, nothing stored.
-async fn forged(
-    w: &World,
-    steward: Uuid,
-    id: Uuid,
-    rule: &str,
-    forge: impl FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>,
-) {
-    let d = w.device(steward).await;
-    d.sync().await;
-    d.with(|st| st.edit(id, "forged", forge)).unwrap();
-    let before = w.stored();
-    let (status, text) = d.push_raw(&w.url).await;
-    assert_eq!(status, 422, "{rule}: {text}");
-    assert!(text.contains(rule), "want {rule:?} in {text}");
-    assert_eq!(w.stored(), before, "{rule}: nothing stored");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_cannot_rewrite_what_a_meeting_agreed_or_follow_up_in_the_property_companys_name() {
     let w = World::start().await;
@@ -260,7 +241,7 @@ async fn a_phone_cannot_rewrite_what_a_meeting_agreed_or_follow_up_in_the_proper
     let id = phone.with(|st| st.record_meeting(&new)).unwrap();
     phone.sync().await;
 
-    forged(&w, steward.id, id, "steward's role", |d| {
+    w.assert_forged_refused(steward.id, id, "steward's role", |d| {
         doc::follow_up_decision(
             d,
             Uuid::new_v4(),
@@ -273,7 +254,7 @@ async fn a_phone_cannot_rewrite_what_a_meeting_agreed_or_follow_up_in_the_proper
         )
     })
     .await;
-    forged(&w, steward.id, id, "signed", |d| {
+    w.assert_forged_refused(steward.id, id, "signed", |d| {
         doc::follow_up_decision(
             d,
             Uuid::new_v4(),
@@ -287,7 +268,7 @@ async fn a_phone_cannot_rewrite_what_a_meeting_agreed_or_follow_up_in_the_proper
     })
     .await;
     // The decision's party changed after the meeting: what was agreed may not be changed.
-    forged(&w, steward.id, id, "may not be changed", |d| {
+    w.assert_forged_refused(steward.id, id, "may not be changed", |d| {
         let decisions = match d.get(ROOT, "decisions")? {
             Some((_, o)) => o,
             None => unreachable!(),
@@ -300,7 +281,7 @@ async fn a_phone_cannot_rewrite_what_a_meeting_agreed_or_follow_up_in_the_proper
     })
     .await;
     // Marked done with no follow-up that moves it.
-    forged(&w, steward.id, id, "only with the follow-up", |d| {
+    w.assert_forged_refused(steward.id, id, "only with the follow-up", |d| {
         let (_, decisions) = d.get(ROOT, "decisions")?.unwrap();
         let (_, e) = d.get(&decisions, company_d.to_string())?.unwrap();
         let mut tx = d.transaction();
@@ -310,7 +291,7 @@ async fn a_phone_cannot_rewrite_what_a_meeting_agreed_or_follow_up_in_the_proper
     })
     .await;
     // A key no meeting has.
-    forged(&w, steward.id, id, "no field", |d| {
+    w.assert_forged_refused(steward.id, id, "no field", |d| {
         let mut tx = d.transaction();
         tx.put(ROOT, "budget", "1000000")?;
         tx.commit();

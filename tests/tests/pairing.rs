@@ -99,17 +99,7 @@ async fn a_phone_cannot_rewrite_a_closed_case_or_sign_an_action_in_anothers_name
 
     let forge = |rule: &'static str,
                  f: Box<dyn FnOnce(&mut automerge::Automerge) -> Result<(), steward_core::Error>>| {
-        let w = &w;
-        async move {
-            let d = w.device(steward.id).await;
-            d.sync().await;
-            d.with(|st| st.edit(h, "forged", f)).unwrap();
-            let before = w.stored();
-            let (s, text) = d.push_raw(&w.url).await;
-            assert_eq!(s, 422, "{rule}: {text}");
-            assert!(text.contains(rule), "want {rule:?} in {text}");
-            assert_eq!(w.stored(), before);
-        }
+        w.assert_forged_refused(steward.id, h, rule, f)
     };
     forge(
         "may not be changed",
