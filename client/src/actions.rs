@@ -1,8 +1,10 @@
 //! The steward's actions, each one edit of one document. These are what the app's commands call.
 
+use std::collections::BTreeMap;
+
 use steward_core::doc::{
-    self, CriterionScore, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit, NewPairingCase, NewTimely,
-    NewVisit, PairingClose, Projection, ScoreRecord, ScoringRules,
+    self, Answer, CampaignRecord, CriterionScore, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit,
+    NewPairingCase, NewTimely, NewVisit, PairingClose, Projection, ScoreRecord, ScoringRules,
 };
 use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PairingNeed, PartyRole};
 use steward_core::time::{now_millis, Month};
@@ -221,6 +223,30 @@ impl Store {
             return Err(StoreError::Invalid("score every criterion before submitting".into()));
         };
         self.edit(doc::score_doc_id(me, rules.period), "submit_scores", |d| doc::submit_score(d, &rules, now_millis()))
+    }
+
+    /// One of the steward's campaign documents, whole: its form and tasks.
+    pub fn campaign(&mut self, id: Uuid) -> Result<CampaignRecord, StoreError> {
+        if !self.has_doc(id)? {
+            return Err(StoreError::Invalid("no such campaign on this phone".into()));
+        }
+        match self.project(id)? {
+            Projection::Campaign(c) => Ok(c),
+            _ => Err(StoreError::Invalid("no such campaign on this phone".into())),
+        }
+    }
+
+    /// Answers a household's task of a campaign (the fields given; the others stay as they
+    /// are). Refused when the answers do not fit the form or the campaign is closed.
+    pub fn answer_campaign_task(
+        &mut self,
+        id: Uuid,
+        household: Uuid,
+        answers: &BTreeMap<Uuid, Answer>,
+    ) -> Result<(), StoreError> {
+        let (me, _) = self.me()?;
+        self.campaign(id)?;
+        self.edit(id, "answer_campaign_task", |d| doc::answer_task(d, household, answers, me, now_millis()))
     }
 
     /// Adds households to this steward's plan for a month, creating the plan if needed.

@@ -9,13 +9,13 @@ use crate::StoreError;
 
 /// The projection tables' version: an app that finds another rewrites them all from the
 /// documents when it opens the store (`Store::open`).
-pub(crate) const VERSION: &str = "2";
+pub(crate) const VERSION: &str = "3";
 
 /// Drops every projection table (the documents, pending edits and drafts stay).
 pub(crate) const DROP_TABLES: &str = "DROP TABLE IF EXISTS households; DROP TABLE IF EXISTS visits;
     DROP TABLE IF EXISTS must_visits; DROP TABLE IF EXISTS timely; DROP TABLE IF EXISTS issues;
     DROP TABLE IF EXISTS issue_events; DROP TABLE IF EXISTS plan_items; DROP TABLE IF EXISTS compounds;
-    DROP TABLE IF EXISTS meetings;";
+    DROP TABLE IF EXISTS meetings; DROP TABLE IF EXISTS campaigns;";
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
@@ -33,6 +33,7 @@ pub(crate) fn delete(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError> {
         "DELETE FROM plan_items WHERE plan_id = ?1",
         "DELETE FROM compounds WHERE id = ?1",
         "DELETE FROM meetings WHERE id = ?1",
+        "DELETE FROM campaigns WHERE id = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([id])?;
     }
@@ -172,8 +173,27 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
                 open.iter().filter_map(|d| d.deadline).min(),
             ])?;
         }
-        // Read whole from their documents (one per period, one per campaign): no table.
-        Projection::Score(_) | Projection::Campaign(_) => {}
+        // Read whole from its document (one per period): no table.
+        Projection::Score(_) => {}
+        Projection::Campaign(c) => {
+            let mine: Vec<_> = c.tasks.iter().filter(|t| t.handed_to.is_none()).collect();
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO campaigns (id, campaign_id, title, kind, starts_on, ends_on, temporary, closed_at,
+                 tasks, answered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                id,
+                c.campaign.id.to_string(),
+                c.campaign.title,
+                c.campaign.kind.as_code(),
+                c.campaign.starts_on,
+                c.campaign.ends_on,
+                c.temporary,
+                c.closed_at,
+                mine.len(),
+                mine.iter().filter(|t| t.answered_at.is_some()).count(),
+            ])?;
+        }
         Projection::Compound(c) => {
             tx.prepare_cached("INSERT OR REPLACE INTO compounds (id, name, deadlines) VALUES (?1, ?2, ?3)")?
                 .execute(params![id, c.name, json(&c.deadlines)])?;

@@ -88,6 +88,25 @@ pub struct MeetingLine {
     pub next_deadline: Option<Millis>,
 }
 
+/// A campaign (专项任务) in the steward's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignLine {
+    /// The campaign document's id (the steward's own).
+    pub id: Uuid,
+    pub campaign_id: Uuid,
+    pub title: String,
+    /// The kind's code (`screening`, `flood`, …).
+    pub kind: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// This device belongs to a temporary steward (临时红色管家) of the campaign.
+    pub temporary: bool,
+    pub closed_at: Option<Millis>,
+    /// Households this steward answers for, and of those the answered ones.
+    pub tasks: u32,
+    pub answered: u32,
+}
+
 fn uuid(s: String) -> rusqlite::Result<Uuid> {
     Uuid::parse_str(&s)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
@@ -242,6 +261,29 @@ impl Store {
                 decisions: r.get(4)?,
                 open: r.get(5)?,
                 next_deadline: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The steward's campaigns: open ones first, then by their last day, newest first.
+    pub fn campaigns(&self) -> Result<Vec<CampaignLine>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, campaign_id, title, kind, starts_on, ends_on, temporary, closed_at, tasks, answered
+             FROM campaigns ORDER BY closed_at IS NOT NULL, ends_on DESC, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CampaignLine {
+                id: uuid(r.get(0)?)?,
+                campaign_id: uuid(r.get(1)?)?,
+                title: r.get(2)?,
+                kind: r.get(3)?,
+                starts_on: r.get(4)?,
+                ends_on: r.get(5)?,
+                temporary: r.get(6)?,
+                closed_at: r.get(7)?,
+                tasks: r.get(8)?,
+                answered: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

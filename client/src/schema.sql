@@ -149,6 +149,22 @@ CREATE TABLE IF NOT EXISTS meetings (
     next_deadline INTEGER
 );
 
+-- The steward's campaigns (专项任务): one row per campaign document, for the list (the campaign
+-- screen reads the document's projection whole: its form and tasks).
+CREATE TABLE IF NOT EXISTS campaigns (
+    id          TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    starts_on   TEXT NOT NULL,
+    ends_on     TEXT NOT NULL,
+    temporary   INTEGER NOT NULL,
+    closed_at   INTEGER,
+    -- Tasks this steward answers for (not handed over), and of those the answered ones.
+    tasks       INTEGER NOT NULL,
+    answered    INTEGER NOT NULL
+);
+
 -- Half-filled forms, so a visit being typed survives the app being killed. Personal data:
 -- cleared on sign-out with everything else.
 CREATE TABLE IF NOT EXISTS drafts (

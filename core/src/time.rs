@@ -66,6 +66,15 @@ impl ProgramZone {
             .unwrap_or(0)
     }
 
+    /// The first instant of a day, in this zone.
+    pub fn day_start(&self, date: NaiveDate) -> Millis {
+        self.0
+            .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+            .earliest()
+            .map(|d| d.timestamp_millis())
+            .unwrap_or(0)
+    }
+
     /// The instant as a local date and time (to the second), for spreadsheet cells.
     pub fn local(&self, at: Millis) -> Option<chrono::NaiveDateTime> {
         self.0.timestamp_millis_opt(at).single().map(|t| t.naive_local())

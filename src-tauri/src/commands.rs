@@ -16,8 +16,10 @@ use uuid::Uuid;
 use crate::error::{CmdError, CmdResult};
 use crate::AppState;
 
+mod campaigns;
 mod meetings;
 mod scoring;
+pub use campaigns::*;
 pub use meetings::*;
 pub use scoring::*;
 
@@ -100,7 +102,9 @@ pub fn vocabulary() -> Value {
         DecisionStatus,
         IssueOrigin,
         PairingNeed,
-        PairingOutcome
+        PairingOutcome,
+        CampaignKind,
+        FieldKind
     )
 }
 

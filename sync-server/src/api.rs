@@ -51,6 +51,7 @@ use crate::Config;
 
 mod admin;
 mod audit;
+mod campaigns;
 mod console;
 mod device;
 mod edits;
@@ -69,6 +70,7 @@ mod stewards;
 
 use admin::{create_place, create_steward, create_user, import_households, users};
 use audit::{access_log, household};
+use campaigns::{campaigns_list, close_campaign, report_campaign, start_campaign, temporary_steward};
 use device::{enrol, sync};
 use edits::*;
 use exports::*;
@@ -217,6 +219,11 @@ routes! {
     GET "/v1/scoring-rules" => scoring_rules,
     PUT "/v1/scoring-rules" => publish_rules,
     GET "/v1/reports/decisions" => report_decisions,
+    GET "/v1/reports/campaign" => report_campaign,
+    GET "/v1/campaigns" => campaigns_list,
+    POST "/v1/campaigns" => start_campaign,
+    POST "/v1/campaigns/{id}/temporary-stewards" => temporary_steward,
+    POST "/v1/campaigns/{id}/close" => close_campaign,
     GET "/v1/meetings/{id}" => meeting,
     POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,
     POST "/v1/issues" => pass_on,

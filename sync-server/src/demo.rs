@@ -334,7 +334,66 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     seed_referrals(s, compound.id, stewards[1].0, property.id)?;
     seed_scoring(s, &stewards, compound.id)?;
     seed_second_compound(s, second.id)?;
+    seed_campaign(s, community.id, by_community(s)?)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
+}
+
+fn by_community(s: &Service) -> Result<Uuid, ServiceError> {
+    let (u, _) = s.storage().user_by_name(COMMUNITY.0)?.ok_or_else(|| ServiceError::Internal("demo user".into()))?;
+    Ok(u.id)
+}
+
+/// A winter screening (人员摸排) over 艺苑社区, started today for two weeks: every household of
+/// both compounds has a task, three of them answered.
+fn seed_campaign(s: &Service, community: Uuid, by: Uuid) -> Result<(), ServiceError> {
+    use steward_core::doc::{Answer, CampaignField, CampaignSpec};
+    use steward_core::model::{CampaignKind, FieldKind};
+    let today = s.zone().local(now_millis()).map(|t| t.date()).unwrap_or_default();
+    let field = |label: &str, kind: FieldKind, options: &[&str], required: bool| CampaignField {
+        id: Uuid::new_v4(),
+        label: label.into(),
+        kind,
+        options: options.iter().map(|o| o.to_string()).collect(),
+        required,
+    };
+    let spec = CampaignSpec {
+        id: Uuid::new_v4(),
+        title: "冬季人员摸排".into(),
+        kind: CampaignKind::Screening,
+        starts_on: today.format("%Y-%m-%d").to_string(),
+        ends_on: (today + chrono::Days::new(13)).format("%Y-%m-%d").to_string(),
+        fields: vec![
+            field("家中有无发热人员", FieldKind::YesNo, &[], true),
+            field("常住人数", FieldKind::Number, &[], true),
+            field("近期外出", FieldKind::Choice, &["未外出", "省内", "省外"], false),
+            field("备注", FieldKind::Text, &[], false),
+        ],
+    };
+    let compounds = s.compounds_under(community)?;
+    crate::campaigns::start(s, &spec, community, compounds, by).map_err(|e| match e {
+        crate::campaigns::Refused::Field(f, m) => ServiceError::BadRequest(format!("{f}: {m}")),
+        crate::campaigns::Refused::Other(e) => e,
+    })?;
+    let tasks = s.storage().campaign_tasks(spec.id, &crate::read_model::Slice::default())?;
+    // The first household of each of three stewards.
+    let mut firsts: Vec<&crate::read_model::IndexedTask> = Vec::new();
+    for t in &tasks {
+        if !firsts.iter().any(|f| f.doc_id == t.doc_id) {
+            firsts.push(t);
+        }
+    }
+    for (n, t) in firsts.into_iter().take(3).enumerate() {
+        let answers = [
+            (spec.fields[0].id, Answer::Bool(false)),
+            (spec.fields[1].id, Answer::Number(2.0 + n as f64)),
+            (spec.fields[2].id, Answer::Text("未外出".into())),
+        ]
+        .into_iter()
+        .collect();
+        let at = now_millis() - (3 - n as i64) * 3_600_000;
+        s.edit(t.doc_id, |_| Ok(()), |d| doc::answer_task(d, t.household_id, &answers, t.steward_id, at))?;
+    }
+    Ok(())
 }
 
 /// 蜀汉美郡's joint meetings: one last quarter, all done, and one this quarter with decisions

@@ -57,7 +57,8 @@ impl FuzzWorld {
             route: IssueRoute::PropertyDuty,
         };
         service.create_doc(&doc::create_issue(automerge::ActorId::random(), &issue).expect("issue")).expect("store");
-        let device = DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: compound.id };
+        let device =
+            DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: compound.id, temporary: false };
         FuzzWorld { dir, service, device, household, issue: issue.id }
     }
 

@@ -18,6 +18,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod authority;
+pub mod campaigns;
 pub mod demo;
 pub mod exchange;
 pub mod fuzzing;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,7 +76,7 @@ impl HouseholdSummary {
     }
 }
 
-fn pad_numbers(s: &str) -> String {
+pub fn pad_numbers(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut digits = String::new();
     for ch in s.chars().chain(std::iter::once('\0')) {
@@ -227,6 +227,53 @@ pub struct IndexedScore {
     pub submitted_at: Millis,
 }
 
+/// A household's task in one steward's campaign document, as the campaign's progress reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedTask {
+    pub doc_id: Uuid,
+    pub household_id: Uuid,
+    pub campaign_id: Uuid,
+    pub compound_id: Uuid,
+    /// The document's steward.
+    pub steward_id: Uuid,
+    /// In a temporary steward's document.
+    pub temporary: bool,
+    /// In a regular steward's document: the temporary steward it was handed to.
+    pub handed_to: Option<Uuid>,
+    pub name: String,
+    pub address: String,
+    pub answers: std::collections::BTreeMap<Uuid, steward_core::doc::Answer>,
+    pub answered_at: Option<Millis>,
+    pub answered_by: Option<Uuid>,
+}
+
+impl IndexedTask {
+    pub fn of(c: &steward_core::doc::CampaignRecord) -> Vec<IndexedTask> {
+        c.tasks
+            .iter()
+            .map(|t| IndexedTask {
+                doc_id: c.id,
+                household_id: t.household_id,
+                campaign_id: c.campaign.id,
+                compound_id: c.compound_id,
+                steward_id: c.steward_id,
+                temporary: c.temporary,
+                handed_to: t.handed_to,
+                name: t.name.clone(),
+                address: t.address.clone(),
+                answers: t.answers.clone(),
+                answered_at: t.answered_at,
+                answered_by: t.answered_by,
+            })
+            .collect()
+    }
+
+    /// The steward answering for it now: not a regular steward once it is handed over.
+    pub fn responsible(&self) -> bool {
+        self.handed_to.is_none()
+    }
+}
+
 /// A joint meeting as the reports read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexedMeeting {
@@ -324,8 +371,8 @@ pub enum Rows {
     Meeting(IndexedMeeting, Vec<IndexedDecision>),
     /// A steward's scores of a period.
     Score(steward_core::doc::ScoreRecord),
-    /// A steward's campaign tasks: not indexed yet (the campaign reports are still to come).
-    Campaign,
+    /// A steward's campaign tasks.
+    Campaign(Vec<IndexedTask>),
 }
 
 impl Rows {
@@ -337,7 +384,7 @@ impl Rows {
             Projection::Plan(p) => Rows::Plan(p),
             Projection::Compound(_) => Rows::Compound,
             Projection::Score(s) => Rows::Score(s),
-            Projection::Campaign(_) => Rows::Campaign,
+            Projection::Campaign(c) => Rows::Campaign(IndexedTask::of(&c)),
             Projection::Meeting(m) => {
                 let (meeting, decisions) = IndexedMeeting::of(&m);
                 Rows::Meeting(meeting, decisions)

@@ -96,6 +96,8 @@ pub struct DeviceCtx {
     pub device_id: Uuid,
     pub steward_id: Uuid,
     pub compound_id: Uuid,
+    /// A temporary steward's (临时红色管家) device: it answers its campaign's tasks, nothing else.
+    pub temporary: bool,
 }
 
 impl DeviceCtx {

@@ -17,6 +17,7 @@ use crate::read_model::{
 };
 use crate::storage::*;
 
+mod campaigns;
 mod figures;
 mod meetings;
 mod pairing;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_pairing_index.sql"),
     include_str!("migrations/0011_opinion_index.sql"),
     include_str!("migrations/0012_scoring.sql"),
+    include_str!("migrations/0013_campaigns.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -159,7 +161,8 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
                 ])?;
             }
         }
-        Rows::Compound | Rows::Campaign => {}
+        Rows::Compound => {}
+        Rows::Campaign(tasks) => campaigns::index(tx, id, &tasks)?,
         Rows::Meeting(m, decisions) => meetings::index(tx, id, &m, &decisions)?,
         Rows::Score(s) => scoring::index(tx, id, &s)?,
     }
@@ -195,6 +198,7 @@ fn fill_read_model(conn: &mut Connection) -> Result<()> {
         "pairing_index",
         "opinion_index",
         "score_index",
+        "campaign_task_index",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -264,6 +268,24 @@ fn open_conn(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+const STEWARD_COLUMNS: &str = "SELECT id, compound_id, name, campaign_id, active_until FROM stewards";
+
+type StewardColumns = (String, String, String, Option<String>, Option<Millis>);
+
+fn steward_columns(r: &rusqlite::Row<'_>) -> rusqlite::Result<StewardColumns> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn steward_of((id, compound, name, campaign, until): StewardColumns) -> Result<Steward> {
+    Ok(Steward {
+        id: uuid_of(&id)?,
+        compound_id: uuid_of(&compound)?,
+        name,
+        campaign_id: opt_uuid(campaign)?,
+        active_until: until,
+    })
+}
+
 fn uuid_of(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|_| StorageError::Corrupt(format!("stored id {s:?} is not a uuid")))
 }
@@ -325,6 +347,41 @@ impl SqliteStorage {
             pool.push(conn);
         }
         out
+    }
+
+    /// A new steward of a compound, checked, not yet stored.
+    fn new_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward> {
+        let compound =
+            self.place(compound_id)?.ok_or_else(|| StorageError::NotFound(format!("compound {compound_id}")))?;
+        if compound.kind != PlaceKind::Compound {
+            return Err(StorageError::Invalid("a steward belongs to a compound (小区)".into()));
+        }
+        if name.trim().is_empty() {
+            return Err(StorageError::Invalid("a steward needs a name".into()));
+        }
+        Ok(Steward {
+            id: Uuid::new_v4(),
+            compound_id,
+            name: name.trim().to_string(),
+            campaign_id: None,
+            active_until: None,
+        })
+    }
+
+    fn insert_steward(&self, s: &Steward) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO stewards (id, compound_id, name, campaign_id, active_until) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    s.id.to_string(),
+                    s.compound_id.to_string(),
+                    s.name,
+                    s.campaign_id.map(|c| c.to_string()),
+                    s.active_until
+                ],
+            )?;
+            Ok(())
+        })
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
@@ -450,44 +507,38 @@ impl Storage for SqliteStorage {
     }
 
     fn create_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward> {
-        let compound =
-            self.place(compound_id)?.ok_or_else(|| StorageError::NotFound(format!("compound {compound_id}")))?;
-        if compound.kind != PlaceKind::Compound {
-            return Err(StorageError::Invalid("a steward belongs to a compound (小区)".into()));
-        }
-        if name.trim().is_empty() {
-            return Err(StorageError::Invalid("a steward needs a name".into()));
-        }
-        let s = Steward { id: Uuid::new_v4(), compound_id, name: name.trim().to_string() };
-        self.write(|c| {
-            c.execute(
-                "INSERT INTO stewards (id, compound_id, name) VALUES (?1, ?2, ?3)",
-                params![s.id.to_string(), compound_id.to_string(), s.name],
-            )?;
-            Ok(())
-        })?;
+        let s = self.new_steward(compound_id, name)?;
+        self.insert_steward(&s)?;
+        Ok(s)
+    }
+
+    fn create_temporary_steward(
+        &self,
+        compound_id: Uuid,
+        name: &str,
+        campaign: Uuid,
+        until: Millis,
+    ) -> Result<Steward> {
+        let regular = self.new_steward(compound_id, name)?;
+        let s = Steward { campaign_id: Some(campaign), active_until: Some(until), ..regular };
+        self.insert_steward(&s)?;
         Ok(s)
     }
 
     fn steward(&self, id: Uuid) -> Result<Option<Steward>> {
         self.read(|c| {
-            let row: Option<(String, String)> = c
-                .query_row("SELECT compound_id, name FROM stewards WHERE id = ?1", [id.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+            let row: Option<StewardColumns> = c
+                .query_row(&format!("{STEWARD_COLUMNS} WHERE id = ?1"), [id.to_string()], steward_columns)
                 .optional()?;
-            row.map(|(compound, name)| Ok(Steward { id, compound_id: uuid_of(&compound)?, name })).transpose()
+            row.map(steward_of).transpose()
         })
     }
 
     fn stewards(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Steward>> {
         let all: Vec<Steward> = self.read(|c| {
-            let mut stmt = c.prepare("SELECT id, compound_id, name FROM stewards ORDER BY name")?;
-            let rows: Vec<(String, String, String)> =
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-            rows.into_iter()
-                .map(|(id, compound, name)| Ok(Steward { id: uuid_of(&id)?, compound_id: uuid_of(&compound)?, name }))
-                .collect()
+            let mut stmt = c.prepare(&format!("{STEWARD_COLUMNS} ORDER BY name"))?;
+            let rows: Vec<StewardColumns> = stmt.query_map([], steward_columns)?.collect::<Result<_, _>>()?;
+            rows.into_iter().map(steward_of).collect()
         })?;
         Ok(match compound_ids {
             None => all,
@@ -643,7 +694,9 @@ impl Storage for SqliteStorage {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let steward: Option<String> = tx
                 .query_row(
-                    "SELECT steward_id FROM enrolments WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                    "SELECT e.steward_id FROM enrolments e JOIN stewards s ON s.id = e.steward_id
+                     WHERE e.code_hash = ?1 AND e.used_at IS NULL AND e.expires_at > ?2
+                       AND (s.active_until IS NULL OR s.active_until > ?2)",
                     params![code_hash, now],
                     |r| r.get(0),
                 )
@@ -679,18 +732,21 @@ impl Storage for SqliteStorage {
 
     fn principal_for_token(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>> {
         self.read(|c| {
-            let device: Option<(String, String, String)> = c
+            let device: Option<(String, String, String, bool)> = c
                 .prepare_cached(
-                    "SELECT d.id, d.steward_id, s.compound_id FROM devices d JOIN stewards s ON s.id = d.steward_id
-                     WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
+                    "SELECT d.id, d.steward_id, s.compound_id, s.campaign_id IS NOT NULL
+                     FROM devices d JOIN stewards s ON s.id = d.steward_id
+                     WHERE d.token_hash = ?1 AND d.revoked_at IS NULL
+                       AND (s.active_until IS NULL OR s.active_until > ?2)",
                 )?
-                .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row(params![token_hash, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?;
-            if let Some((d, s, comp)) = device {
+            if let Some((d, s, comp, temporary)) = device {
                 return Ok(Some(Principal::Device {
                     device_id: uuid_of(&d)?,
                     steward_id: uuid_of(&s)?,
                     compound_id: uuid_of(&comp)?,
+                    temporary,
                 }));
             }
             let user: Option<(String, String, String, Option<String>)> = c
@@ -1543,6 +1599,26 @@ impl Storage for SqliteStorage {
                 })
                 .collect()
         })
+    }
+
+    fn create_campaign(&self, c: &Campaign) -> Result<()> {
+        self.write(|conn| campaigns::create(conn, c))
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>> {
+        self.read(campaigns::all)
+    }
+
+    fn campaign(&self, id: Uuid) -> Result<Option<Campaign>> {
+        self.read(|c| campaigns::one(c, id))
+    }
+
+    fn close_campaign(&self, id: Uuid, at: Millis) -> Result<()> {
+        self.write(|c| campaigns::close(c, id, at))
+    }
+
+    fn campaign_tasks(&self, campaign: Uuid, slice: &Slice) -> Result<Vec<crate::read_model::IndexedTask>> {
+        self.read(|c| campaigns::tasks(c, campaign, slice))
     }
 
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<HashMap<Uuid, Millis>> {

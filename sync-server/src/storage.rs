@@ -90,6 +90,24 @@ pub struct Steward {
     pub id: Uuid,
     pub compound_id: Uuid,
     pub name: String,
+    /// A temporary steward's (临时红色管家) campaign; `None` for a regular steward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<Uuid>,
+    /// When a temporary steward's access ends: their devices' tokens and enrolment codes are
+    /// refused from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_until: Option<Millis>,
+}
+
+/// A campaign (专项任务) as a supervisor started it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub spec: steward_core::doc::CampaignSpec,
+    /// The place it covers: a compound, a community, a town or the district.
+    pub place_id: Uuid,
+    pub created_by: Uuid,
+    pub created_at: Millis,
+    pub closed_at: Option<Millis>,
 }
 
 /// What a user account may do.
@@ -164,7 +182,7 @@ pub struct AccessEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {
     /// A steward's enrolled device.
-    Device { device_id: Uuid, steward_id: Uuid, compound_id: Uuid },
+    Device { device_id: Uuid, steward_id: Uuid, compound_id: Uuid, temporary: bool },
     /// A signed-in user.
     User(User),
 }
@@ -255,6 +273,9 @@ pub trait Storage: Send + Sync + 'static {
     fn place(&self, id: Uuid) -> Result<Option<Place>>;
     fn places(&self) -> Result<Vec<Place>>;
     fn create_steward(&self, compound_id: Uuid, name: &str) -> Result<Steward>;
+    /// Creates a temporary steward (临时红色管家) of a campaign, whose access ends at `until`.
+    fn create_temporary_steward(&self, compound_id: Uuid, name: &str, campaign: Uuid, until: Millis)
+        -> Result<Steward>;
     fn steward(&self, id: Uuid) -> Result<Option<Steward>>;
     fn stewards(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<Steward>>;
     fn create_user(&self, username: &str, password_hash: &str, role: Role, place_id: Option<Uuid>) -> Result<User>;
@@ -406,6 +427,20 @@ pub trait Storage: Send + Sync + 'static {
         held: Option<(Millis, Millis)>,
         party: Option<&str>,
     ) -> Result<Vec<crate::read_model::IndexedDecision>>;
+    /// Stores a campaign as started.
+    fn create_campaign(&self, c: &Campaign) -> Result<()>;
+    /// Every campaign, newest first.
+    fn campaigns(&self) -> Result<Vec<Campaign>>;
+    fn campaign(&self, id: Uuid) -> Result<Option<Campaign>>;
+    /// Marks a campaign closed and ends its temporary stewards' access at `at`.
+    fn close_campaign(&self, id: Uuid, at: Millis) -> Result<()>;
+    /// The household tasks of a campaign's documents in a slice (its steward: the document's),
+    /// by compound and address.
+    fn campaign_tasks(
+        &self,
+        campaign: Uuid,
+        slice: &crate::read_model::Slice,
+    ) -> Result<Vec<crate::read_model::IndexedTask>>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The (compound, kind) of every document that changed after change `after` up to `upto`;

@@ -11,6 +11,8 @@ use steward_core::time::{Millis, ProgramZone};
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// A number as typed (a campaign's number field).
+    Number(f64),
     /// 是 / 否.
     YesNo(bool),
     /// A local date and time; empty when `None`.
@@ -29,6 +31,7 @@ impl Cell {
         match self {
             Cell::Text(s) => inert(s).into_owned(),
             Cell::Int(n) => n.to_string(),
+            Cell::Number(n) => n.to_string(),
             Cell::YesNo(b) => yes_no(*b).into(),
             Cell::Time(t) => t.map(|t| zone.format(t)).unwrap_or_default(),
             Cell::Date(t) => zone.local(*t).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
@@ -40,6 +43,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum(),
             Cell::Int(n) => n.to_string().len(),
+            Cell::Number(n) => n.to_string().len(),
             Cell::YesNo(_) => 2,
             Cell::Time(_) => 16,
             Cell::Date(_) => 10,
@@ -78,20 +82,26 @@ pub struct Table {
     pub name: String,
     /// The sheet's name (at most 31 characters).
     pub sheet: String,
-    pub headers: Vec<&'static str>,
+    /// Fixed texts, or labels a supervisor typed (a campaign's fields): made inert like cells.
+    pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
-    pub fn new(name: impl Into<String>, sheet: impl Into<String>, headers: &[&'static str]) -> Table {
-        Table { name: name.into(), sheet: sheet.into(), headers: headers.to_vec(), rows: Vec::new() }
+    pub fn new(name: impl Into<String>, sheet: impl Into<String>, headers: &[&str]) -> Table {
+        Table {
+            name: name.into(),
+            sheet: sheet.into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn csv(&self, zone: ProgramZone) -> Vec<u8> {
         let mut out = vec![0xEF, 0xBB, 0xBF];
         let mut w = csv::Writer::from_writer(&mut out);
         // Writing to memory cannot fail.
-        let _ = w.write_record(&self.headers);
+        let _ = w.write_record(self.headers.iter().map(|h| inert(h).into_owned()));
         for r in &self.rows {
             let _ = w.write_record(r.iter().map(|c| c.csv(zone)));
         }
@@ -108,7 +118,7 @@ impl Table {
         fit_columns(sheet, &self.headers, &self.rows)?;
         let styles = Styles::new();
         for (c, h) in self.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
+            sheet.write_string_with_format(0, c as u16, h.as_str(), &styles.header)?;
         }
         sheet.set_freeze_panes(1, 0)?;
         for (r, row) in self.rows.iter().enumerate() {
@@ -135,7 +145,7 @@ pub fn handbook_xlsx(title: &str, subtitle: &str, t: &Table, zone: ProgramZone) 
     sheet.set_row_height(0, 28)?;
     sheet.merge_range(1, 0, 1, last, subtitle, &Format::new().set_font_size(11))?;
     for (c, h) in t.headers.iter().enumerate() {
-        sheet.write_string_with_format(2, c as u16, *h, &styles.header)?;
+        sheet.write_string_with_format(2, c as u16, h.as_str(), &styles.header)?;
     }
     sheet.set_freeze_panes(3, 0)?;
     for (r, row) in t.rows.iter().enumerate() {
@@ -192,6 +202,7 @@ pub fn write_row(sheet: &mut Worksheet, r: u32, row: &[Cell], zone: ProgramZone,
             Cell::Text(t) if looks_like_formula(t) => sheet.write_string_with_format(r, c, t, &s.quoted)?,
             Cell::Text(t) => sheet.write_string_with_format(r, c, t, &s.text)?,
             Cell::Int(n) => sheet.write_number_with_format(r, c, *n as f64, &s.text)?,
+            Cell::Number(n) => sheet.write_number_with_format(r, c, *n, &s.text)?,
             Cell::YesNo(b) => sheet.write_string_with_format(r, c, yes_no(*b), &s.text)?,
             Cell::Time(None) => sheet.write_blank(r, c, &s.text)?,
             Cell::Time(Some(t)) => match zone.local(*t) {
@@ -208,9 +219,9 @@ pub fn write_row(sheet: &mut Worksheet, r: u32, row: &[Cell], zone: ProgramZone,
 }
 
 /// Sets each column's width to fit its header and (most of) its cells, between 6 and 50.
-pub fn fit_columns(sheet: &mut Worksheet, headers: &[&str], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+pub fn fit_columns(sheet: &mut Worksheet, headers: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
-        let header = Cell::text(*h).width();
+        let header = Cell::text(h.as_str()).width();
         let widest = rows.iter().take(2000).filter_map(|r| r.get(c)).map(Cell::width).max().unwrap_or(0);
         let width = header.max(widest).clamp(6, 50) as f64 + 2.0;
         sheet.set_column_width(c as u16, width)?;

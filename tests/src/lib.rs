@@ -108,6 +108,11 @@ impl World {
         self.restart().await;
     }
 
+    /// The community the world's compounds are in.
+    pub fn community(&self) -> Uuid {
+        self.community
+    }
+
     /// A new compound in the community.
     pub fn compound(&self, name: &str) -> Uuid {
         admin::create_place(&self.admin, PlaceKind::Compound, name, Some(self.community)).unwrap().id

@@ -68,7 +68,7 @@ fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
     assert_eq!(p.visits.len(), 50);
 
     // And a sync through the service still works on the compacted document.
-    let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: st.id, compound_id: c };
+    let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: st.id, compound_id: c, temporary: false };
     let resp = service.sync(&ctx, steward_core::protocol::SyncRequest { v: 1, ..Default::default() }).unwrap();
     assert!(resp.pull.iter().any(|p| p.id == h));
 }

@@ -68,7 +68,7 @@ fn a_change_sent_before_its_parent_is_held_until_the_parent_comes() {
             compound_name: "蜀汉美郡".into(),
         })
         .unwrap();
-    let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: c };
+    let ctx = DeviceCtx { device_id: Uuid::new_v4(), steward_id: steward.id, compound_id: c, temporary: false };
     let (req, prepared) = store.prepare_sync().unwrap();
     let resp = service.sync(&ctx, req).unwrap();
     store.apply_sync_response(&prepared, &resp).unwrap();

@@ -95,6 +95,12 @@ impl CampaignSpec {
         require(ids.len() == self.fields.len(), "two fields share an id")
     }
 
+    /// The instant the campaign is over: the start of the day after its last, in `zone`.
+    pub fn ends_at(&self, zone: &crate::time::ProgramZone) -> Result<Millis, Error> {
+        let (_, ends) = self.days()?;
+        Ok(zone.day_start(ends.succ_opt().unwrap_or(ends)))
+    }
+
     /// The first and the last day.
     pub fn days(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Error> {
         Ok((parse_day("the start", &self.starts_on)?, parse_day("the end", &self.ends_on)?))

@@ -154,7 +154,9 @@ steward may not write (`docs` lists them; docs/documents.md, section 11).", body
 pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
     let device = match principal(&state, &parts.headers).await? {
-        Principal::Device { device_id, steward_id, compound_id } => DeviceCtx { device_id, steward_id, compound_id },
+        Principal::Device { device_id, steward_id, compound_id, temporary } => {
+            DeviceCtx { device_id, steward_id, compound_id, temporary }
+        }
         Principal::User(_) => {
             return Err(ApiError::forbidden("sync is for stewards' devices; supervisors use /v1/pull and the reports"))
         }

@@ -13,6 +13,8 @@ pub(super) struct ReportQuery {
     place: Option<String>,
     steward_id: Option<String>,
     months: Option<String>,
+    /// A campaign's progress.
+    pub(super) campaign_id: Option<String>,
     /// YYYY-Qn: the joint meetings' period.
     pub(super) quarter: Option<String>,
     /// A period of whole months, YYYY-MM to YYYY-MM (both included).

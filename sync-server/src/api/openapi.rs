@@ -29,6 +29,7 @@ use uuid::Uuid;
 
 use super::admin::{self, ImportAnswer, PlaceBody, StewardBody, UserBody};
 use super::audit;
+use super::campaigns::{self, CampaignBody, CampaignSummary, FieldBody, StartedAnswer, TemporaryAnswer, TemporaryBody};
 use super::device::{self, EnrolBody};
 use super::edits::{
     self, AssignBody, CommentBody, DeadlinesBody, HolidayAnswer, HolidayBody, MustVisitBody, PlanBody, StatusBody,
@@ -98,6 +99,11 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         scoring::rules,
         scoring::publish_rules,
         meetings::report_decisions,
+        campaigns::report_campaign,
+        campaigns::campaigns_list,
+        campaigns::start_campaign,
+        campaigns::temporary_steward,
+        campaigns::close_campaign,
         meetings::meeting,
         meetings::decision_follow_up,
         referrals::pass_on,
@@ -122,7 +128,8 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             LoginAnswer, PasswordBody, MeAnswer, PullAnswer, StatusBody, CommentBody, MustVisitBody, HolidayBody,
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat, PlaceDoc, DeviceDoc, HouseholdRowDoc,
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
-            FollowUpBody, ReferralBody, ReferralAnswer, RulesBody, CriterionBody,
+            FollowUpBody, ReferralBody, ReferralAnswer, RulesBody, CriterionBody, CampaignBody, FieldBody,
+            CampaignSummary, StartedAnswer, TemporaryBody, TemporaryAnswer,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -265,6 +272,10 @@ pub(super) struct StewardDoc {
     id: Uuid,
     compound_id: Uuid,
     name: String,
+    /// A temporary steward's (临时红色管家) campaign; absent for a regular steward.
+    campaign_id: Option<Uuid>,
+    /// When a temporary steward's access ends, milliseconds since the Unix epoch.
+    active_until: Option<i64>,
 }
 
 /// A place in the org tree (`storage::Place`).
@@ -606,6 +617,29 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("to")
         .required("figures")
         .description(Some("The program's headline figures for a period."));
+    CampaignReport => ObjectBuilder::new()
+        .property("campaign", ObjectBuilder::new().description(Some("The campaign (`CampaignSummary`), counted within the report's place.")))
+        .property("households", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Households with a task.")))
+        .property("answered", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Of those, answered.")))
+        .property("compounds", rows("Per compound, by name: `id`, `name`, `households`, `answered`."))
+        .property(
+            "stewards",
+            rows("Per steward answering for tasks now (regular first, then temporary): `id`, `name`, `temporary` (only when true), `households`, `answered`."),
+        )
+        .property(
+            "rows",
+            rows(
+                "One per household, by compound and address: `household_id`, `compound_id`, `compound`, `address`, `name`, \
+`steward_id`, `steward` (who answers for it now), `answered_at`, `answered_by`, `answers` (by field id: true/false, a number or a text).",
+            ),
+        )
+        .required("campaign")
+        .required("households")
+        .required("answered")
+        .required("compounds")
+        .required("stewards")
+        .required("rows")
+        .description(Some("A campaign's progress (专项任务进度)."));
     PairingReport => ObjectBuilder::new()
         .property(
             "counts",

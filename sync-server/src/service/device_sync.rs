@@ -64,6 +64,9 @@ fn validate(
         return Err("a steward cannot change compound settings".into());
     }
     let h = check_header(device, id, existing, candidate)?;
+    if device.temporary && h.kind != DocKind::Campaign {
+        return Err("a temporary steward (临时红色管家) only answers the campaign's tasks".into());
+    }
     schema::check(candidate, h.kind, written)?;
     let projection = doc::project(candidate).map_err(|e| e.to_string())?;
     authority::steward_may_write(device.steward_id, before, &projection)?;
