@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { closeDialog, closeToast } from 'vant'
-import type { AppInfo, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, UiPrefs, Vocabulary } from './api'
+import type { AppInfo, CampaignLine, CampaignRecord, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, UiPrefs, Vocabulary } from './api'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -24,6 +24,10 @@ const MV = '22222222-0000-4000-8000-000000000002'
 const TL = '33333333-0000-4000-8000-000000000003'
 const IS = '44444444-0000-4000-8000-000000000004'
 const MT = '66666666-0000-4000-8000-000000000006'
+const CP = '77777777-0000-4000-8000-000000000007'
+const CH1 = '88888888-0000-4000-8000-000000000001'
+const CH2 = '88888888-0000-4000-8000-000000000002'
+const FQ = ['99999999-0000-4000-8000-000000000001', '99999999-0000-4000-8000-000000000002', '99999999-0000-4000-8000-000000000003', '99999999-0000-4000-8000-000000000004']
 const NOW = Date.now()
 
 const t = (code: string, zh: string) => ({ code, zh, en: code })
@@ -45,6 +49,8 @@ const vocab: Vocabulary = {
   IssueOrigin: [t('steward', '红色管家上报'), t('property_company', '物业反馈')],
   PairingNeed: [t('tuition', '助学'), t('hardship', '生活困难')],
   PairingOutcome: [t('subsidy', '争取到补助资助'), t('unresolved', '未能解决')],
+  CampaignKind: [t('screening', '人员摸排'), t('flood', '防汛救灾')],
+  FieldKind: [t('yes_no', '是/否'), t('choice', '单选'), t('number', '数字'), t('text', '文字')],
 }
 const overview: Overview = {
   month: '2025-03',
@@ -134,6 +140,31 @@ const scoring: Scoring = {
   score: { id: 'sc', compound_id: 'c', steward_id: 's', period: '2026-Q4', submitted_at: null, scores: [{ criterion_id: 'clean', points: 9, comment: '有垃圾' }] },
 }
 
+const campaignLines: CampaignLine[] = [
+  { id: CP, campaign_id: 'x1', title: '冬季人员摸排', kind: 'screening', starts_on: '2026-12-01', ends_on: '2026-12-15', temporary: false, closed_at: null, tasks: 2, answered: 1 },
+  { id: 'cp-old', campaign_id: 'x2', title: '汛期排查', kind: 'flood', starts_on: '2026-06-01', ends_on: '2026-06-10', temporary: false, closed_at: NOW - 86_400_000, tasks: 2, answered: 1 },
+]
+const campaignRecord: CampaignRecord = {
+  id: CP,
+  compound_id: 'c',
+  steward_id: 's',
+  temporary: false,
+  closed_at: null,
+  campaign: {
+    id: 'x1', title: '冬季人员摸排', kind: 'screening', starts_on: '2026-12-01', ends_on: '2026-12-15',
+    fields: [
+      { id: FQ[0], label: '家中有无发热人员', kind: 'yes_no', options: [], required: true },
+      { id: FQ[1], label: '常住人数', kind: 'number', options: [], required: true },
+      { id: FQ[2], label: '疫苗接种情况', kind: 'choice', options: ['已接种', '未接种'], required: false },
+      { id: FQ[3], label: '备注', kind: 'text', options: [], required: false },
+    ],
+  },
+  tasks: [
+    { household_id: CH1, name: '王大爷', address: '5栋1单元202室', handed_to: null, answers: { [FQ[0]]: false, [FQ[1]]: 2 }, answered_at: NOW, answered_by: 's' },
+    { household_id: CH2, name: '李阿姨', address: '5栋1单元301室', handed_to: null, answers: {}, answered_at: null, answered_by: null },
+  ],
+}
+
 const sync: SyncState = { syncing: false, offline: true, seq: 0, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
 const info: AppInfo = {
   version: '0.1.0',
@@ -161,6 +192,8 @@ function defaultAnswers(): Record<string, Answer> {
     meeting: meetingRecord,
     my_345: my345,
     scoring,
+    campaigns: campaignLines,
+    campaign: campaignRecord,
     load_draft: null,
     ui_prefs: null,
   })
@@ -382,6 +415,85 @@ describe('the app', () => {
     expect(w.get('[data-testid="open-scoring"]').text()).toContain('考评细则尚未下发')
     w = await go('/scoring')
     expect(w.get('[data-testid="scoring-no-rules"]').text()).toBe('考评细则尚未下发，请同步后再试')
+  })
+
+  it('campaigns: the home entry counts the open ones to do and leads to the list, a campaign and a household’s form', async () => {
+    const w = await open('/')
+    const entry = w.get('[data-testid="campaigns-entry"]')
+    expect(entry.attributes('data-open')).toBe('1')
+    expect(entry.text()).toContain('专项任务')
+    expect(entry.get('[data-testid="campaigns-entry-state"]').text()).toBe('1 项任务待完成')
+    expect(entry.get('[data-testid="campaigns-entry-count"]').text()).toBe('1')
+    // A regular steward's month is still there.
+    expect(has(w, 'home-progress')).toBe(true)
+    expect(has(w, 'home-temporary')).toBe(false)
+
+    await entry.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaigns'))
+    await vi.waitFor(() => expect(has(w, 'campaign-line')).toBe(true))
+    expect(w.text()).toContain('专项任务')
+    expect(has(w, 'tab-home')).toBe(false)
+    const lines = w.findAll('[data-testid="campaign-line"]')
+    expect(lines.map((l) => l.attributes('data-id'))).toEqual([CP, 'cp-old'])
+    expect(lines[0].text()).toContain('人员摸排')
+    expect(lines[0].text()).toContain('已完成 1/2')
+    expect(lines[1].text()).toContain('已结束')
+
+    await lines[0].trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaign'))
+    await vi.waitFor(() => expect(has(w, 'campaign-task')).toBe(true))
+    const tasks = w.findAll('[data-testid="campaign-task"]')
+    expect(tasks.map((t) => [t.attributes('data-id'), t.get('[data-testid="campaign-task-status"]').text()])).toEqual([
+      [CH1, '✓ 已完成'],
+      [CH2, '待完成'],
+    ])
+    for (const id of ['campaign-filter-all', 'campaign-filter-todo', 'campaign-progress']) expect(has(w, id), id).toBe(true)
+
+    await tasks[1].trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaign-task'))
+    await vi.waitFor(() => expect(has(w, 'campaign-save')).toBe(true))
+    for (const id of ['campaign-field-yes_no', 'campaign-yes', 'campaign-no', 'campaign-field-number', 'campaign-field-choice', 'campaign-option', 'campaign-field-text']) {
+      expect(has(w, id), id).toBe(true)
+    }
+    await w.get('[data-testid="campaign-yes"]').trigger('click')
+    await w.get('[data-testid="campaign-field-number"] input').setValue('3')
+    await w.get('[data-testid="campaign-save"]').trigger('click')
+    await flushPromises()
+    expect(calls('answer_campaign_task')).toEqual([{ id: CP, householdId: CH2, answers: { [FQ[0]]: true, [FQ[1]]: 3 } }])
+    // Back where the steward came from: the campaign.
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaign'))
+    expect(window.history.state.forward).toBe(`/campaigns/${CP}/households/${CH2}`) // went back, not a new entry
+    await vi.waitFor(() => expect(has(w, 'campaign-task')).toBe(true))
+    await vi.waitFor(() => expect(document.body.textContent).toContain('已保存'))
+  })
+
+  it('campaigns: none says 暂无专项任务 on the home entry; none to do says so', async () => {
+    answers.campaigns = []
+    let w = await open('/')
+    expect(w.get('[data-testid="campaigns-entry"]').attributes('data-open')).toBe('0')
+    expect(w.get('[data-testid="campaigns-entry-state"]').text()).toBe('暂无专项任务')
+    expect(has(w, 'campaigns-entry-count')).toBe(false)
+    wrapper?.unmount()
+
+    answers.campaigns = [{ ...campaignLines[0], answered: 2 }]
+    w = await open('/')
+    expect(w.get('[data-testid="campaigns-entry-state"]').text()).toBe('进行中的任务都已完成')
+    expect(has(w, 'campaigns-entry-count')).toBe(false)
+  })
+
+  it('a temporary steward’s home leads with the campaign, one tap from its households, and no month to visit', async () => {
+    answers.month_overview = { ...overview, progress: { planned: 0, planned_visited: 0, visits: 0, plan_out_of_range: false }, households: [], must_visits: [], timely: [] }
+    answers.campaigns = [{ ...campaignLines[0], temporary: true }]
+    const w = await open('/')
+    expect(w.get('[data-testid="campaigns-entry"]').attributes('data-open')).toBe('1')
+    expect(w.get('[data-testid="home-temporary"]').text()).toContain('临时红色管家')
+    expect(has(w, 'home-progress')).toBe(false)
+    expect(has(w, 'household-row')).toBe(false)
+    const line = w.get('[data-testid="home-campaign"]')
+    expect(line.text()).toContain('冬季人员摸排')
+    await line.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaign'))
+    expect(router.currentRoute.value.params.id).toBe(CP)
   })
 
   it('settings: every choice, the version, and English chosen at once', async () => {

@@ -38,6 +38,10 @@ export type DecisionStatus = 'open' | 'done'
 export type PairingNeed = 'tuition' | 'employment' | 'medical' | 'hardship' | 'other'
 /** How a pairing case ended. */
 export type PairingOutcome = 'subsidy' | 'job' | 'treatment' | 'relieved' | 'unresolved'
+/** What a campaign (专项任务) is for. */
+export type CampaignKind = 'screening' | 'flood' | 'holiday' | 'clean_up' | 'other'
+/** What one field of a campaign's household form takes. */
+export type FieldKind = 'yes_no' | 'choice' | 'number' | 'text'
 
 /** One entry of a closed list, with both labels. */
 export interface Term { code: string; zh: string; en: string }
@@ -56,6 +60,8 @@ export interface Vocabulary {
   IssueOrigin: Term[]
   PairingNeed: Term[]
   PairingOutcome: Term[]
+  CampaignKind: Term[]
+  FieldKind: Term[]
 }
 
 export interface Identity {
@@ -353,6 +359,70 @@ export interface ScoreRecord {
 /** The quarter's scoring: rules null until they have reached the phone by sync; score null until one is begun. */
 export interface Scoring { rules: ScoringRules | null; score: ScoreRecord | null }
 
+/** A campaign (专项任务) in the steward's list: open ones first. */
+export interface CampaignLine {
+  /** The steward's campaign document's id (what `campaign` and `answer_campaign_task` take). */
+  id: Uuid
+  campaign_id: Uuid
+  title: string
+  kind: CampaignKind
+  /** "YYYY-MM-DD" */
+  starts_on: string
+  /** "YYYY-MM-DD", the last day. */
+  ends_on: string
+  /** This phone is a temporary steward's (临时红色管家) of the campaign. */
+  temporary: boolean
+  closed_at: Millis | null
+  /** Households this steward answers for (not handed over), and of those the answered ones. */
+  tasks: number
+  answered: number
+}
+/** One field of a campaign's household form. */
+export interface CampaignField {
+  id: Uuid
+  /** e.g. 家中有无发热人员, 房屋是否进水, 常住人数. */
+  label: string
+  kind: FieldKind
+  /** A choice's options, in order; empty for the other kinds. */
+  options: string[]
+  /** A task is done only with every required field answered. */
+  required: boolean
+}
+export interface CampaignSpec {
+  id: Uuid
+  title: string
+  kind: CampaignKind
+  starts_on: string
+  ends_on: string
+  fields: CampaignField[]
+}
+/** One answer: yes/no a boolean, a number a number, a choice (one of its options) or a text a string. */
+export type CampaignAnswer = boolean | number | string
+/** A household's task in a campaign. */
+export interface CampaignTask {
+  household_id: Uuid
+  name: string
+  /** e.g. 5栋1单元202室 */
+  address: string
+  /** Handed to a temporary steward: still answerable, no longer counted as this steward's. */
+  handed_to: Uuid | null
+  /** By field id. */
+  answers: Record<Uuid, CampaignAnswer>
+  /** When it was last answered; null while to do. */
+  answered_at: Millis | null
+  answered_by: Uuid | null
+}
+export interface CampaignRecord {
+  id: Uuid
+  compound_id: Uuid
+  steward_id: Uuid
+  campaign: CampaignSpec
+  temporary: boolean
+  closed_at: Millis | null
+  /** In address order. */
+  tasks: CampaignTask[]
+}
+
 export interface UiPrefs { locale: 'zh-CN' | 'en'; textScale: number }
 
 /** What a failed command rejects with. `code` picks the words shown; `message` is the detail. */
@@ -429,6 +499,17 @@ export const api = {
     call<void>('score_criterion', { criterionId, points, comment }),
   /** Refused unless every criterion is scored and each one below 10 has a comment; final. */
   submitScores: () => call<void>('submit_scores'),
+  /** The steward's campaigns (专项任务), open ones first. */
+  campaigns: () => call<CampaignLine[]>('campaigns'),
+  /** A campaign's form and its households' tasks (`id`: the campaign document's). */
+  campaign: (id: Uuid) => call<CampaignRecord>('campaign', { id }),
+  /**
+   * Answers a household's task: only the fields given are written (merged with the answers
+   * already there). Refused when an answer does not fit the form, a required field is left
+   * unanswered, or the campaign is closed.
+   */
+  answerCampaignTask: (id: Uuid, householdId: Uuid, answers: Record<Uuid, CampaignAnswer>) =>
+    call<void>('answer_campaign_task', { id, householdId, answers }),
   saveDraft: (key: string, value: unknown) => call<void>('save_draft', { key, value }),
   loadDraft: <T>(key: string) => call<T | null>('load_draft', { key }),
   clearDraft: (key: string) => call<void>('clear_draft', { key }),

@@ -7,3 +7,5 @@ export const NOTES_TEXT = 4000
 // How many attendees and decisions one joint meeting may hold (`steward_core::limits`).
 export const MAX_ATTENDEES = 100
 export const MAX_DECISIONS = 100
+// The largest number a campaign's number field takes, either sign (`steward_core::doc::campaign::MAX_NUMBER`).
+export const MAX_CAMPAIGN_NUMBER = 1_000_000_000

@@ -31,6 +31,8 @@ const vocab: Vocabulary = {
   IssueOrigin: [],
   PairingNeed: [term('tuition', '助学'), term('employment', '就业'), term('hardship', '生活困难')],
   PairingOutcome: [term('subsidy', '争取到补助资助'), term('job', '实现就业'), term('unresolved', '未能解决')],
+  CampaignKind: [],
+  FieldKind: [],
 }
 
 const PROFILE: HouseholdProfile = {

@@ -32,6 +32,8 @@ const vocab: Vocabulary = {
   IssueOrigin: [term('steward', '红色管家上报'), term('property_company', '物业反馈')],
   PairingNeed: [],
   PairingOutcome: [],
+  CampaignKind: [],
+  FieldKind: [],
 }
 
 function resolvedIssue(): IssueRecord {

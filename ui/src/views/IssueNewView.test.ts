@@ -68,6 +68,8 @@ describe('IssueNewView', () => {
       VisitMethod: [], MustVisitTrigger: [], TimelyKind: [], KeyServiceReason: [], OpinionCategory: [], IssueCategory: [],
       IssueRoute: [], IssueStatus: [], PartyRole: [], MeetingParty: [], DecisionStatus: [], IssueOrigin: [], PairingNeed: [],
       PairingOutcome: [],
+      CampaignKind: [],
+      FieldKind: [],
     }
     store.vocab = {
       ...none,

@@ -41,6 +41,8 @@ const vocab: Vocabulary = {
   IssueOrigin: [],
   PairingNeed: [],
   PairingOutcome: [],
+  CampaignKind: [],
+  FieldKind: [],
 }
 
 function meeting(): MeetingRecord {

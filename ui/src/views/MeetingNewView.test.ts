@@ -38,6 +38,8 @@ const vocab: Vocabulary = {
   IssueOrigin: [],
   PairingNeed: [],
   PairingOutcome: [],
+  CampaignKind: [],
+  FieldKind: [],
 }
 
 const calls = (cmd: string) => invoke.mock.calls.filter(([c]) => c === cmd).map(([, args]) => args)

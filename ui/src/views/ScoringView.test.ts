@@ -28,6 +28,7 @@ const vocab: Vocabulary = {
   VisitMethod: [], MustVisitTrigger: [], TimelyKind: [], KeyServiceReason: [], OpinionCategory: [],
   IssueCategory: [term('sanitation_dead_corner', '环境卫生死角'), term('flying_wire_charging', '飞线充电'), term('safety_hazard', '安全隐患')],
   IssueRoute: [], IssueStatus: [], PartyRole: [], MeetingParty: [], DecisionStatus: [], IssueOrigin: [], PairingNeed: [], PairingOutcome: [],
+  CampaignKind: [], FieldKind: [],
 }
 
 /** The quarter's rules, criteria in the bureau's order; a draft with two criteria scored. */

@@ -39,6 +39,8 @@ const vocab: Vocabulary = {
   IssueOrigin: [],
   PairingNeed: [],
   PairingOutcome: [],
+  CampaignKind: [],
+  FieldKind: [],
 }
 
 const detail: HouseholdDetail = {
