@@ -457,6 +457,59 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     assert_eq!(shuhan["scorers"].as_u64(), Some(1), "the steward's submitted scores on the server: {shuhan}");
     assert_eq!(shuhan["total"].as_f64(), Some(92.5), "25% marked 7 of 10: {shuhan}");
 
+    // -- The demo's campaign (冬季人员摸排): a household's task answered on the phone reaches the
+    // console's progress.
+    step("A campaign's task");
+    let community = Supervisor::login(&server.url(), "demo-community", "yiyuan-shequ").await;
+    let (_, campaigns) = community.get("/v1/campaigns").await;
+    let campaign = campaigns[0]["id"].as_str().expect("the demo's campaign").to_string();
+    let answered = |r: &Value| r["answered"].as_u64().unwrap();
+    let (_, before) = community.get(&format!("/v1/reports/campaign?campaign_id={campaign}")).await;
+    go(&app, "#/").await;
+    app.wait("[data-testid=campaigns-entry]", LONG).await.unwrap();
+    app.wait_until(
+        "the campaign's count on the home entry",
+        "const e = document.querySelector('[data-testid=campaigns-entry]'); return e && e.getAttribute('data-open') === '1';",
+        LONG,
+    )
+    .await
+    .unwrap();
+    shot(&app, "12g-home-campaign-entry").await;
+    app.click_on("[data-testid=campaigns-entry]").await.unwrap();
+    app.click_on("[data-testid=campaign-line]").await.unwrap();
+    app.wait("[data-testid=campaign-task][data-status=todo]", LONG).await.unwrap();
+    settled(&app).await; // the scores' toast has gone
+    let todo_before = app.find_all("[data-testid=campaign-task][data-status=todo]").await.unwrap().len();
+    shot(&app, "12h-campaign").await;
+    app.click_on("[data-testid=campaign-task][data-status=todo]").await.unwrap();
+    app.wait("[data-testid=campaign-save]", SHORT).await.unwrap();
+    app.click_on("[data-testid=campaign-field-yes_no] [data-testid=campaign-no]").await.unwrap();
+    app.type_into("[data-testid=campaign-field-number] input", "3").await.unwrap();
+    app.click_on("[data-testid=campaign-option][data-index=\"0\"]").await.unwrap();
+    shot(&app, "12i-campaign-form").await;
+    app.click_on("[data-testid=campaign-save]").await.unwrap();
+    settled(&app).await;
+    app.wait("[data-testid=campaign-head]", SHORT).await.unwrap();
+    app.wait_until(
+        "one task fewer to do",
+        &format!("return document.querySelectorAll('[data-testid=campaign-task][data-status=todo]').length === {};", todo_before - 1),
+        SHORT,
+    )
+    .await
+    .unwrap();
+    wait_badge(&app, "the answer synced", "state === 'synced' && pending === 0", LONG).await;
+    let (_, after) = community.get(&format!("/v1/reports/campaign?campaign_id={campaign}")).await;
+    assert_eq!(answered(&after), answered(&before) + 1, "the phone's answer in the console's progress");
+    let mine = |r: &Value| {
+        let rows = r["rows"].as_array().unwrap();
+        let answered: Vec<&Value> =
+            rows.iter().filter(|r| r["steward"] == "李秀英" && !r["answered_at"].is_null()).collect();
+        (answered.len(), answered.iter().filter(|r| r["answers"].as_object().unwrap().values().any(|v| v == 3.0)).count())
+    };
+    let (mine_before, mine_after) = (mine(&before), mine(&after));
+    assert_eq!(mine_after.0, mine_before.0 + 1, "one more household of this steward answered");
+    assert_eq!(mine_after.1, mine_before.1 + 1, "with the 3 typed on the phone");
+
     // -- The remaining screens.
     step("The remaining screens");
     go(&app, "#/my345").await;
@@ -533,6 +586,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
         "plan_items",
         "compounds",
         "meetings",
+        "campaigns",
         "drafts",
     ] {
         let left: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
