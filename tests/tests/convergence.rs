@@ -97,6 +97,13 @@ enum Op {
         device: usize,
         points: u32,
     },
+    /// A field of the campaign task of the steward's household answered on a phone: two phones
+    /// of one steward answer the same task apart.
+    Answer {
+        device: usize,
+        field: usize,
+        n: u16,
+    },
     Sync {
         device: usize,
         faults: Vec<Fault>,
@@ -142,6 +149,7 @@ fn op(restores: bool) -> impl Strategy<Value = Op> {
         1 => st.prop_map(|steward| Op::SupervisorFollowUp { steward }),
         1 => d.clone().prop_map(|device| Op::PairingAction { device }),
         1 => (0..2usize, 0..=10u32).prop_map(|(device, points)| Op::Score { device, points }),
+        2 => (d.clone(), 0..2usize, any::<u16>()).prop_map(|(device, field, n)| Op::Answer { device, field, n }),
         4 => (0..3u8).prop_map(move |n| match (restores, n) {
             (false, _) => Op::Reassign,
             (true, 0) => Op::Backup,
@@ -191,6 +199,11 @@ struct Case {
     criterion: Uuid,
     period: steward_core::time::Quarter,
     scores_written: Vec<u32>,
+    /// Each steward's campaign document and the task of their household in it, the form's two
+    /// fields (是/否, a number), and what phones answered: (steward, field) → values.
+    campaign: Vec<(Uuid, Uuid)>,
+    campaign_fields: Vec<Uuid>,
+    answers_written: BTreeMap<(usize, usize), Vec<doc::Answer>>,
     shared: Uuid,
     shared_owner: usize,
     /// The backup, and who had the shared household when it was taken.
@@ -314,6 +327,28 @@ async fn setup() -> Case {
         criteria: vec![doc::Criterion { id: criterion, name: "环境卫生".into(), weight: 100, categories: vec![] }],
     };
     w.admin.edit(c, |_| Ok(()), |d| doc::set_scoring_rules(d, &rules, now_millis())).unwrap();
+    let field = |label: &str, kind| doc::CampaignField {
+        id: Uuid::new_v4(),
+        label: label.into(),
+        kind,
+        options: vec![],
+        required: false,
+    };
+    let spec = doc::CampaignSpec {
+        id: Uuid::new_v4(),
+        title: "防汛排查".into(),
+        kind: steward_core::model::CampaignKind::Flood,
+        starts_on: "2026-06-01".into(),
+        ends_on: "2026-06-30".into(),
+        fields: vec![
+            field("房屋是否进水", steward_core::model::FieldKind::YesNo),
+            field("需转移人数", steward_core::model::FieldKind::Number),
+        ],
+    };
+    let started = steward_sync_server::campaigns::start(&w.admin, &spec, c, vec![c], Uuid::nil());
+    assert!(started.is_ok(), "the campaign starts");
+    let campaign = stewards.iter().zip(&households).map(|(s, h)| (doc::campaign_doc_id(spec.id, *s), *h)).collect();
+    let campaign_fields = spec.fields.iter().map(|f| f.id).collect();
     let mut devices = Vec::new();
     let mut nets = Vec::new();
     for steward in STEWARD_OF {
@@ -336,6 +371,9 @@ async fn setup() -> Case {
         criterion,
         period,
         scores_written: Vec::new(),
+        campaign,
+        campaign_fields,
+        answers_written: BTreeMap::new(),
         shared,
         shared_owner: 0,
         backup: None,
@@ -515,6 +553,17 @@ async fn apply(k: &mut Case, op: Op) {
             k.devices[device].with(|st| st.score_criterion(&score)).unwrap();
             k.scores_written.push(points);
         }
+        Op::Answer { device, field, n } => {
+            let s = STEWARD_OF[device];
+            let (id, household) = k.campaign[s];
+            let value = match field {
+                0 => doc::Answer::Bool(n % 2 == 0),
+                _ => doc::Answer::Number(f64::from(n)),
+            };
+            let answers = [(k.campaign_fields[field], value.clone())].into_iter().collect();
+            k.devices[device].with(|st| st.answer_campaign_task(id, household, &answers)).unwrap();
+            k.answers_written.entry((s, field)).or_default().push(value);
+        }
         Op::Sync { device, faults } => {
             let before = k.nets[device].exchanges().len();
             k.nets[device].plan(faults.clone());
@@ -605,6 +654,7 @@ async fn run(ops: Vec<Op>) {
         docs.push((s, k.households[s]));
         docs.push((s, k.issues[s]));
         docs.push((s, k.meetings[s].0));
+        docs.push((s, k.campaign[s].0));
     }
     docs.push((k.shared_owner, k.shared));
     let score_id = doc::score_doc_id(k.stewards[0], k.period);
@@ -691,6 +741,16 @@ async fn run(ops: Vec<Op>) {
         let Projection::Score(s) = load(score_id) else { panic!("A's score document") };
         let points = s.scores.iter().find(|s| s.criterion_id == k.criterion).expect("the criterion scored").points;
         assert!(k.scores_written.contains(&points), "{points} is one of {:?}", k.scores_written);
+    }
+    // Every field a phone answered holds one of the values written for it (none lost to the
+    // other phone's answer of the other field).
+    for ((s, field), written) in &k.answers_written {
+        let (id, household) = k.campaign[*s];
+        let Projection::Campaign(c) = load(id) else { panic!("the steward's campaign document") };
+        let task = c.tasks.iter().find(|t| t.household_id == household).expect("the household's task");
+        let have =
+            task.answers.get(&k.campaign_fields[*field]).unwrap_or_else(|| panic!("field {field} kept: {task:?}"));
+        assert!(written.contains(have), "{have:?} is one of {written:?}");
     }
     let mut t = TOTALS.lock().unwrap();
     t.cases += 1;

@@ -23,12 +23,30 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
     let cfg = Config { data_dir: data.clone(), ..Default::default() };
+    let campaign: (Uuid, Uuid);
     let (steward, households, code) = {
         let s = steward_sync_server::open_service(&cfg).unwrap();
         let c = steward_tests::seed_compound(&s);
         let st = admin::create_steward(&s, c, "李秀英").unwrap();
         admin::create_user(&s, "sup", "password-123", Role::Supervisor, Some(c)).unwrap();
         let hs: Vec<Uuid> = (0..5).map(|n| admin::create_household(&s, c, Some(st.id), profile(n)).unwrap()).collect();
+        // A campaign over the compound: a household's task answered in every round too.
+        let spec = doc::CampaignSpec {
+            id: Uuid::new_v4(),
+            title: "防汛排查".into(),
+            kind: steward_core::model::CampaignKind::Flood,
+            starts_on: "2026-06-01".into(),
+            ends_on: "2026-06-30".into(),
+            fields: vec![doc::CampaignField {
+                id: Uuid::new_v4(),
+                label: "需转移人数".into(),
+                kind: steward_core::model::FieldKind::Number,
+                options: vec![],
+                required: true,
+            }],
+        };
+        assert!(steward_sync_server::campaigns::start(&s, &spec, c, vec![c], Uuid::nil()).is_ok());
+        campaign = (doc::campaign_doc_id(spec.id, st.id), spec.fields[0].id);
         (st.id, hs, admin::issue_enrolment_code(&s, st.id, 1).unwrap())
     };
     let mut server = ServerProcess::spawn(&data, 0).await;
@@ -66,6 +84,8 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
             device.with(|s| s.record_visit(households[i as usize % households.len()], &v)).unwrap();
             recorded.push(v.id);
         }
+        let answer = [(campaign.1, doc::Answer::Number(round as f64))].into_iter().collect();
+        device.with(|s| s.answer_campaign_task(campaign.0, households[round % 5], &answer)).unwrap();
         let note = format!("第{round}次跟进");
         device.with(|s| s.follow_up_decision(meeting, decision.id, &note, None)).unwrap();
         followed.push(note);
@@ -79,11 +99,11 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
             assert_eq!(seq_after, seq_before, "round {round}: nothing stored before the commit");
         } else {
             assert!(
-                seq_after >= seq_before + 11,
-                "round {round}: the 10 visits and the follow-up were committed before the crash"
+                seq_after >= seq_before + 12,
+                "round {round}: the 10 visits, the answer and the follow-up were committed before the crash"
             );
         }
-        assert_eq!(device.with(|s| s.pending_count()).unwrap(), 11, "round {round}: still waiting on the phone");
+        assert_eq!(device.with(|s| s.pending_count()).unwrap(), 12, "round {round}: still waiting on the phone");
 
         server = ServerProcess::spawn(&data, port).await;
         device.sync().await;
@@ -107,6 +127,22 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     assert_eq!(notes.len(), followed.len(), "{notes:?}");
     for n in &followed {
         assert_eq!(notes.iter().filter(|x| *x == n).count(), 1, "follow-up {n} exactly once");
+    }
+    // Every household's last answer: the sixth round answered the first household again.
+    let c = all["docs"].as_array().unwrap().iter().find(|d| d["kind"] == "campaign").expect("the campaign");
+    let answered: Vec<(Uuid, f64)> = c["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| {
+            let n = t["answers"][campaign.1.to_string()].as_f64()?;
+            Some((t["household_id"].as_str().unwrap().parse().unwrap(), n))
+        })
+        .collect();
+    assert_eq!(answered.len(), 5, "{answered:?}");
+    for (n, h) in households.iter().enumerate() {
+        let want = if n == 0 { 5.0 } else { n as f64 };
+        assert_eq!(answered.iter().filter(|(x, v)| x == h && *v == want).count(), 1, "household {n}: {answered:?}");
     }
 }
 
