@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -242,6 +242,24 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await detail.locator(`${sel('chart-score-trend')} canvas`).first().waitFor()
         await chartsSettled(page)
         await take(page, 'scores', w)
+      })
+
+      await step(`screen-campaigns-${w}: the campaigns, the start form, and a campaign's progress`, open, async () => {
+        await goHash(page, '/campaigns')
+        const row = page.locator(sel('campaign-row')).first()
+        await row.waitFor()
+        await take(page, 'campaigns', w)
+        await page.locator(sel('campaign-new')).click()
+        const dialog = page.locator(sel('campaign-start-dialog'))
+        await dialog.locator(sel('field-row')).first().waitFor()
+        await settled(dialog)
+        await take(page, 'campaign-start', w, { overlay: true })
+        await page.keyboard.press('Escape')
+        await dialog.locator(sel('campaign-submit')).waitFor({ state: 'hidden' })
+        await row.locator(sel('campaign-open')).click()
+        await page.locator(sel('campaign-compound-row')).first().waitFor()
+        await page.locator(sel('campaign-household-row')).first().waitFor()
+        await take(page, 'campaign', w)
       })
 
       const property = await as(USERS.property, viewport)

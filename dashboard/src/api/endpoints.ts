@@ -5,15 +5,16 @@
 import { api, call } from './client'
 import type { paths } from './schema'
 import type {
-  AccessEntry, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
+  AccessEntry, CampaignBody, CampaignReport, CampaignSummary, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
   IssueStatus, IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, PairingReport, ReferralBody, ReportPage,
-  MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, RulesDoc, ScoresReport, Steward, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
+  MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, RulesDoc, ScoresReport, StartedAnswer, Steward, TemporaryAnswer, TemporaryBody, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
 import type { DecisionsQuery, MeetingsQuery } from '../lib/meetings'
 import type { PairingQuery } from '../lib/pairing'
 import type { FiguresQuery } from '../lib/figures'
 import type { RuleRow, ScoresQuery } from '../lib/scores'
+import type { CampaignQuery } from '../lib/campaigns'
 
 export const HOUSEHOLDS_PATH = '/v1/households'
 /** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
@@ -196,6 +197,26 @@ export const getScoringRules = (quarter: string) =>
 /** Publishes a period's rules (admins); the weights add up to 100, else 400 with `field`. */
 export const publishScoringRules = (body: { period: string; criteria: RuleRow[] }) =>
   call(api.PUT('/v1/scoring-rules', { body })) as Promise<unknown> as Promise<RulesDoc>
+
+// -- campaigns (专项任务) ------------------------------------------------------------------------------
+
+/** The campaigns that reach the caller's place, newest first, counted within it (a property company: 403). */
+export const listCampaigns = () => call(api.GET('/v1/campaigns')) as Promise<unknown> as Promise<CampaignSummary[]>
+
+/** Starts a campaign over a place: a task per household with a steward (`unassigned`: those without). */
+export const startCampaign = (body: CampaignBody) => call(api.POST('/v1/campaigns', { body })) as Promise<unknown> as Promise<StartedAnswer>
+
+/** A campaign's progress by compound and steward, and its households' answers (a page with `per_page`). */
+export const reportCampaign = (query: CampaignQuery) =>
+  call(api.GET('/v1/reports/campaign', { params: { query } })) as Promise<unknown> as Promise<CampaignReport>
+
+/** Enrols a temporary steward (临时红色管家) for some households of a compound; their one-time code. */
+export const enrolTemporarySteward = (campaignId: string, body: TemporaryBody) =>
+  call(api.POST('/v1/campaigns/{id}/temporary-stewards', { params: { path: { id: campaignId } }, body })) as Promise<TemporaryAnswer>
+
+/** Closes a campaign (its temporary stewards lose access now); the campaign, closed. */
+export const closeCampaign = (id: string) =>
+  call(api.POST('/v1/campaigns/{id}/close', { params: { path: { id } } })) as Promise<unknown> as Promise<CampaignSummary>
 
 // -- plans and compounds ----------------------------------------------------------------------------
 

@@ -515,3 +515,71 @@ export interface ScoresReport {
   rules: RulesDoc
   compounds: ScoreCompound[]
 }
+
+// -- campaigns (专项任务) ----------------------------------------------------------------------------
+
+/** A campaign's kind: 人员摸排, 防汛救灾, 节日走访, 创卫创文, 其他. */
+export type CampaignKind = 'screening' | 'flood' | 'holiday' | 'clean_up' | 'other'
+/** A form field's kind: 是/否, 单选, 数字, 文字. */
+export type FieldKind = 'yes_no' | 'choice' | 'number' | 'text'
+/** One field of a campaign's household form (the document describes `fields` only as an object). */
+export interface CampaignField {
+  id: string
+  label: string
+  kind: FieldKind
+  /** A choice's options, in order (none for the other kinds). */
+  options: string[]
+  required: boolean
+}
+/** `GET /v1/campaigns`: a campaign with its households and answers counted within the caller's place. */
+export type CampaignSummary = Omit<Schemas['CampaignSummary'], 'kind' | 'fields'> & { kind: CampaignKind; fields: CampaignField[] }
+/** `POST /v1/campaigns`. */
+export type CampaignBody = Schemas['CampaignBody']
+export type FieldBody = Schemas['FieldBody']
+/** What `POST /v1/campaigns` answers: the campaign, and the households left without a task (no steward). */
+export type StartedAnswer = Omit<Schemas['StartedAnswer'], 'campaign'> & { campaign: CampaignSummary }
+/** `POST /v1/campaigns/{id}/temporary-stewards`: the temporary steward (临时红色管家) and their one-time code. */
+export type TemporaryAnswer = Schemas['TemporaryAnswer']
+export type TemporaryBody = Schemas['TemporaryBody']
+/** An answer as given: 是/否, a number, or a text (a choice's option). */
+export type Answer = boolean | number | string
+
+/** `GET /v1/reports/campaign`: one compound's progress. */
+export interface CampaignCompoundRow {
+  id: string
+  name: string
+  households: number
+  answered: number
+}
+/** `GET /v1/reports/campaign`: what one steward answers for now (a temporary one: `temporary`). */
+export interface CampaignStewardRow {
+  id: string
+  name: string
+  temporary?: boolean
+  households: number
+  answered: number
+}
+/** `GET /v1/reports/campaign`: one household's task (its answers by field id). */
+export interface CampaignTaskRow {
+  household_id: string
+  compound_id: string
+  compound: string
+  address: string
+  name: string
+  /** Who answers for it now: a temporary steward once it is handed over. */
+  steward_id: string
+  steward: string
+  answered_at: number | null
+  answered_by: string | null
+  answers: Record<string, Answer>
+}
+export interface CampaignReport {
+  campaign: CampaignSummary
+  /** Households with a task (within the report's place or steward). */
+  households: number
+  answered: number
+  compounds: CampaignCompoundRow[]
+  stewards: CampaignStewardRow[]
+  /** Every household; with `per_page` one page of them (a bare list, or `{total, page, per_page, rows}`). */
+  rows: CampaignTaskRow[] | ReportPage<CampaignTaskRow>
+}

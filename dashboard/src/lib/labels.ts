@@ -33,6 +33,12 @@ export const CODES = {
   meetingParty: ['community', 'branch', 'property_company', 'owners_committee', 'steward'],
   /** A decision as shown: `late` is an open one past its deadline (逾期). */
   decisionStatus: ['open', 'done', 'late'],
+  /** A campaign's kind (专项任务类别). */
+  campaignKind: ['screening', 'flood', 'holiday', 'clean_up', 'other'],
+  /** A campaign form field's kind. */
+  fieldKind: ['yes_no', 'choice', 'number', 'text'],
+  /** A campaign as shown: 进行中, or 已结束 (closed, or past its last day). */
+  campaignState: ['open', 'closed', 'ended'],
 } as const
 
 export type CodeList = keyof typeof CODES

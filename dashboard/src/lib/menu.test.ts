@@ -23,15 +23,21 @@ describe('the menu by role', () => {
     expect(mayOpen('property', 'meetings')).toBe(false)
   })
 
-  it('keeps pairing assistance and the year in figures from a property company', () => {
+  it('keeps pairing assistance, the campaigns and the year in figures from a property company', () => {
     expect(mayOpen('property', 'pairing')).toBe(false)
+    expect(mayOpen('property', 'campaigns')).toBe(false)
+    expect(mayOpen('property', 'campaign')).toBe(false)
+    expect(mayOpen('supervisor', 'campaigns')).toBe(true)
+    expect(mayOpen('supervisor', 'campaign')).toBe(true)
+    expect(mayOpen('admin', 'campaign')).toBe(true)
+    expect(menuFor('supervisor').find((m) => m.name === 'campaigns')).toMatchObject({ path: '/campaigns', label: 'menu.campaigns' })
     expect(mayOpen('property', 'figures')).toBe(false)
     expect(mayOpen('supervisor', 'pairing')).toBe(true)
     expect(mayOpen('admin', 'figures')).toBe(true)
   })
 
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'figures'])
     expect(menuFor('supervisor', 'compound')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor', 'community')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor').find((m) => m.name === 'pairing')).toMatchObject({ path: '/pairing', label: 'menu.pairing' })
@@ -46,7 +52,7 @@ describe('the menu by role', () => {
   })
 
   it("puts the year in figures right after the overview for a town's or district's staff (home stays the overview)", () => {
-    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing']
+    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns']
     expect(menuFor('supervisor', 'town').map((m) => m.name)).toEqual(high)
     expect(menuFor('supervisor', 'district').map((m) => m.name)).toEqual(high)
     expect(homeFor('supervisor')).toBe('/overview')
@@ -54,7 +60,7 @@ describe('the menu by role', () => {
   })
 
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
     expect(mayOpen(null, 'decisions')).toBe(false)
   })
@@ -88,9 +94,9 @@ describe('the layout shows the menu of the signed-in role', () => {
 
   it('property: Issues, Decisions and Scores; supervisor: with Joint meetings; admin: with the admin items', async () => {
     expect(await menuOf('property')).toEqual(['issues', 'decisions', 'scores'])
-    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing'])
-    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'admin', 'access-log'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns'])
+    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'admin', 'access-log'])
   })
 })

@@ -1,6 +1,7 @@
 // Which screens each role sees. A property company works only on the issues in its duty (and the
 // residents' matters it passed on), on the joint meetings' decisions that are its own, and reads
-// the stewards' scores of it (物业评价, never who gave which); admins publish the scoring rules
+// the stewards' scores of it (物业评价, never who gave which); the campaigns (专项任务) are household
+// work, the supervisors' and admins' only; admins publish the scoring rules
 // (考评细则, from the scores screen), manage places and accounts and read the access log. The year in figures (年度数据) is the
 // town's and district's: for them (and admins) it comes right after the overview, for a
 // community or a compound after the work screens.
@@ -30,6 +31,7 @@ export const MENU: readonly MenuItem[] = [
   { name: 'decisions', path: '/decisions', label: 'menu.decisions', icon: 'Finished', roles: ALL },
   { name: 'scores', path: '/scores', label: 'menu.scores', icon: 'Star', roles: ALL },
   { name: 'pairing', path: '/pairing', label: 'menu.pairing', icon: 'Connection', roles: STAFF },
+  { name: 'campaigns', path: '/campaigns', label: 'menu.campaigns', icon: 'Flag', roles: STAFF },
   { name: 'figures', path: '/figures', label: 'menu.figures', icon: 'Histogram', roles: STAFF },
   { name: 'admin', path: '/admin', label: 'menu.admin', icon: 'Setting', roles: ADMIN },
   { name: 'access-log', path: '/access-log', label: 'menu.accessLog', icon: 'Document', roles: ADMIN },
@@ -58,6 +60,7 @@ const EXTRA: Record<string, readonly Role[]> = {
   'must-visits': STAFF,
   timely: STAFF,
   'enrol-print': STAFF,
+  campaign: STAFF,
   'scoring-rules': ADMIN,
 }
 
