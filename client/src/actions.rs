@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use steward_core::doc::{
-    self, Answer, CampaignRecord, CriterionScore, MeetingBasics, NewDecision, NewIssue, NewMeeting, NewMustVisit,
-    NewPairingCase, NewTimely, NewVisit, PairingClose, Projection, ScoreRecord, ScoringRules,
+    self, Answer, CampaignRecord, CriterionScore, EvaluationRecord, MeetingBasics, NewDecision, NewIssue, NewMeeting,
+    NewMustVisit, NewPairingCase, NewTimely, NewVisit, PairingClose, Projection, ScoreRecord, ScoringRules,
 };
 use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PairingNeed, PartyRole};
-use steward_core::time::{now_millis, Month};
+use steward_core::time::{now_millis, HalfYear, Month};
 use uuid::Uuid;
 
 use crate::{Store, StoreError};
@@ -223,6 +223,24 @@ impl Store {
             return Err(StoreError::Invalid("score every criterion before submitting".into()));
         };
         self.edit(doc::score_doc_id(me, rules.period), "submit_scores", |d| doc::submit_score(d, &rules, now_millis()))
+    }
+
+    /// The steward's half-year evaluations (每半年考核评价) on this phone, newest first: the half
+    /// under way and the three before it, those the community has written.
+    pub fn evaluations(&mut self) -> Result<Vec<EvaluationRecord>, StoreError> {
+        let (me, _) = self.me()?;
+        let mut half = HalfYear::of(self.zone().month_of(now_millis()));
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let id = doc::evaluation_doc_id(me, half);
+            if self.has_doc(id)? {
+                if let Projection::Evaluation(e) = self.project(id)? {
+                    out.push(e);
+                }
+            }
+            half = half.prev();
+        }
+        Ok(out)
     }
 
     /// One of the steward's campaign documents, whole: its form and tasks.

@@ -173,8 +173,8 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
                 open.iter().filter_map(|d| d.deadline).min(),
             ])?;
         }
-        // Read whole from its document (one per period): no table.
-        Projection::Score(_) => {}
+        // Read whole from their documents (one per period, derived ids): no table.
+        Projection::Score(_) | Projection::Evaluation(_) => {}
         Projection::Campaign(c) => {
             let mine: Vec<_> = c.tasks.iter().filter(|t| t.handed_to.is_none()).collect();
             tx.prepare_cached(

@@ -19,10 +19,12 @@ use crate::time::{DeadlinePolicy, Millis};
 use crate::Error;
 
 mod campaign;
+mod evaluation;
 mod meeting;
 mod pairing;
 mod scoring;
 pub use campaign::*;
+pub use evaluation::*;
 pub use meeting::*;
 pub use pairing::*;
 pub use scoring::*;
@@ -44,6 +46,8 @@ pub enum DocKind {
     Score,
     /// A steward's tasks of a campaign (专项任务): the form and one task per household.
     Campaign,
+    /// A steward's half-year evaluation (每半年考核评价), written by the server only.
+    Evaluation,
 }
 
 impl DocKind {
@@ -57,6 +61,7 @@ impl DocKind {
             DocKind::Meeting => "meeting",
             DocKind::Score => "score",
             DocKind::Campaign => "campaign",
+            DocKind::Evaluation => "evaluation",
         }
     }
 
@@ -70,6 +75,7 @@ impl DocKind {
             "meeting" => DocKind::Meeting,
             "score" => DocKind::Score,
             "campaign" => DocKind::Campaign,
+            "evaluation" => DocKind::Evaluation,
             _ => return None,
         })
     }
@@ -216,7 +222,9 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let id = parse_uuid(&header_str(doc, "id")?, "document id")?;
     let compound_id = parse_uuid(&header_str(doc, "compound_id")?, "compound_id")?;
     let steward_id = match kind {
-        DocKind::Household | DocKind::Plan | DocKind::Score | DocKind::Campaign => get_uuid(doc, &ROOT, "steward_id")?,
+        DocKind::Household | DocKind::Plan | DocKind::Score | DocKind::Campaign | DocKind::Evaluation => {
+            get_uuid(doc, &ROOT, "steward_id")?
+        }
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
         DocKind::Meeting => get_uuid(doc, &ROOT, "convener_id")?,
         DocKind::Compound => None,
@@ -932,6 +940,7 @@ pub enum Projection {
     Meeting(MeetingRecord),
     Score(ScoreRecord),
     Campaign(CampaignRecord),
+    Evaluation(EvaluationRecord),
 }
 
 impl Projection {
@@ -945,6 +954,7 @@ impl Projection {
             Projection::Meeting(m) => m.id,
             Projection::Score(s) => s.id,
             Projection::Campaign(c) => c.id,
+            Projection::Evaluation(e) => e.id,
         }
     }
 }
@@ -1175,6 +1185,7 @@ pub fn project(doc: &Automerge) -> Result<Projection, Error> {
         DocKind::Meeting => Projection::Meeting(meeting::read(doc, h)?),
         DocKind::Score => Projection::Score(scoring::read(doc, h)?),
         DocKind::Campaign => Projection::Campaign(campaign::read(doc, h)?),
+        DocKind::Evaluation => Projection::Evaluation(evaluation::read(doc, h)?),
     })
 }
 

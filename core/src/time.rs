@@ -225,6 +225,76 @@ impl<'de> Deserialize<'de> for Quarter {
     }
 }
 
+/// A half of a year (半年), the period of the stewards' evaluation: `2026-H2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HalfYear {
+    pub year: i32,
+    /// 1 (January to June) or 2 (July to December).
+    pub half: u32,
+}
+
+impl HalfYear {
+    /// The half a month is in.
+    pub fn of(month: Month) -> HalfYear {
+        HalfYear { year: month.year, half: if month.month <= 6 { 1 } else { 2 } }
+    }
+
+    /// Its six months, in order.
+    pub fn months(self) -> Vec<Month> {
+        let first = (self.half - 1) * 6 + 1;
+        (first..first + 6).map(|month| Month { year: self.year, month }).collect()
+    }
+
+    /// The half before this one.
+    pub fn prev(self) -> HalfYear {
+        if self.half == 1 {
+            HalfYear { year: self.year - 1, half: 2 }
+        } else {
+            HalfYear { year: self.year, half: 1 }
+        }
+    }
+
+    /// Its first and last instants (exclusive) in `zone`.
+    pub fn range(self, zone: &ProgramZone) -> (Millis, Millis) {
+        let months = self.months();
+        (zone.month_start(months[0]), zone.month_start(months[5].next()))
+    }
+}
+
+impl std::fmt::Display for HalfYear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-H{}", self.year, self.half)
+    }
+}
+
+impl std::str::FromStr for HalfYear {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = || Error::Invalid(format!("half year {s:?} is not of the form YYYY-Hn, e.g. 2026-H2"));
+        let (y, h) = s.split_once("-H").ok_or_else(bad)?;
+        let month: Month = format!("{y}-01").parse().map_err(|_| bad())?;
+        let half = match h {
+            "1" => 1,
+            "2" => 2,
+            _ => return Err(bad()),
+        };
+        Ok(HalfYear { year: month.year, half })
+    }
+}
+
+impl Serialize for HalfYear {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for HalfYear {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// How long each kind of timely response may take, in minutes. A supervisor may change these
 /// per compound; the defaults are the program's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "campaigns",
     "campaign",
     "answer_campaign_task",
+    "evaluations",
     "my_345",
     "save_draft",
     "load_draft",

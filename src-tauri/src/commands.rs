@@ -17,9 +17,11 @@ use crate::error::{CmdError, CmdResult};
 use crate::AppState;
 
 mod campaigns;
+mod evaluation;
 mod meetings;
 mod scoring;
 pub use campaigns::*;
+pub use evaluation::*;
 pub use meetings::*;
 pub use scoring::*;
 

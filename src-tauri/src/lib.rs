@@ -129,6 +129,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::campaigns,
         commands::campaign,
         commands::answer_campaign_task,
+        commands::evaluations,
         commands::my_345,
         commands::save_draft,
         commands::load_draft,

@@ -55,6 +55,7 @@ mod campaigns;
 mod console;
 mod device;
 mod edits;
+mod evaluation;
 mod exports;
 mod figures;
 mod households;
@@ -73,6 +74,7 @@ use audit::{access_log, household};
 use campaigns::{campaigns_list, close_campaign, report_campaign, start_campaign, temporary_steward};
 use device::{enrol, sync};
 use edits::*;
+use evaluation::{report_evaluation, set_evaluation};
 use exports::*;
 use figures::report_figures;
 use households::households;
@@ -220,6 +222,8 @@ routes! {
     PUT "/v1/scoring-rules" => publish_rules,
     GET "/v1/reports/decisions" => report_decisions,
     GET "/v1/reports/campaign" => report_campaign,
+    GET "/v1/reports/evaluation" => report_evaluation,
+    PUT "/v1/evaluations/{steward_id}/{half}" => set_evaluation,
     GET "/v1/campaigns" => campaigns_list,
     POST "/v1/campaigns" => start_campaign,
     POST "/v1/campaigns/{id}/temporary-stewards" => temporary_steward,

@@ -53,6 +53,9 @@ pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Pro
         (Some(Projection::Meeting(b)), Projection::Meeting(a)) => meeting(steward, b, a),
         (None, Projection::Campaign(_)) => Err("campaigns are started by a supervisor, not on a phone".into()),
         (Some(Projection::Campaign(b)), Projection::Campaign(a)) => campaign(steward, b, a),
+        (_, Projection::Evaluation(_)) => {
+            Err("a steward's evaluation is the community's: a phone changes nothing of it".into())
+        }
         _ => Err("a change may not alter what a document is".into()),
     }
 }

@@ -335,7 +335,27 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     seed_scoring(s, &stewards, compound.id)?;
     seed_second_compound(s, second.id)?;
     seed_campaign(s, community.id, by_community(s)?)?;
+    seed_evaluation(s, compound.id, stewards[1].0, by_community(s)?)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
+}
+
+/// The community's evaluation of 王建国 for the half under way (李秀英 is not evaluated yet).
+fn seed_evaluation(s: &Service, compound: Uuid, steward: Uuid, by: Uuid) -> Result<(), ServiceError> {
+    let half = steward_core::time::HalfYear::of(s.zone().month_of(now_millis()));
+    let st = s.storage().steward(steward)?.ok_or_else(|| ServiceError::Internal("demo steward".into()))?;
+    let slice = crate::read_model::Slice { compounds: Some(vec![compound]), steward_id: Some(steward) };
+    let mut all = crate::evaluation::indicators(s, &slice, std::slice::from_ref(&st), half, &Default::default())?;
+    let indicators = all.remove(&steward).unwrap_or_default();
+    crate::evaluation::evaluate(
+        s,
+        &st,
+        half,
+        indicators,
+        88,
+        "走访扎实，联席会议议定事项跟进及时；重点人员台账还需补全。",
+        by,
+    )?;
+    Ok(())
 }
 
 fn by_community(s: &Service) -> Result<Uuid, ServiceError> {

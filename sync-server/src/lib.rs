@@ -20,6 +20,7 @@ pub mod auth;
 pub mod authority;
 pub mod campaigns;
 pub mod demo;
+pub mod evaluation;
 pub mod exchange;
 pub mod fuzzing;
 pub mod gate;

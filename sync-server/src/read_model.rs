@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 8;
+pub const VERSION: i64 = 9;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -122,6 +122,8 @@ pub struct IndexedMustVisit {
     pub trigger: String,
     pub date: Millis,
     pub answered: bool,
+    /// When the answering visit was made.
+    pub answered_at: Option<Millis>,
 }
 
 /// A timely response as the reports read it.
@@ -373,6 +375,8 @@ pub enum Rows {
     Score(steward_core::doc::ScoreRecord),
     /// A steward's campaign tasks.
     Campaign(Vec<IndexedTask>),
+    /// A steward's evaluation, as the phone reads it: no rows.
+    Evaluation,
 }
 
 impl Rows {
@@ -385,6 +389,8 @@ impl Rows {
             Projection::Compound(_) => Rows::Compound,
             Projection::Score(s) => Rows::Score(s),
             Projection::Campaign(c) => Rows::Campaign(IndexedTask::of(&c)),
+            // Read from the `evaluations` table and computed indicators, not from the documents.
+            Projection::Evaluation(_) => Rows::Evaluation,
             Projection::Meeting(m) => {
                 let (meeting, decisions) = IndexedMeeting::of(&m);
                 Rows::Meeting(meeting, decisions)
@@ -427,6 +433,7 @@ impl Rows {
                     trigger: m.trigger.as_code().into(),
                     date: m.date,
                     answered: m.answered_by.is_some(),
+                    answered_at: m.answered_at,
                 })
                 .collect(),
             timely: h

@@ -115,6 +115,11 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
             k if k.strip_prefix("task:").is_some_and(canonical_uuid) => Some(Map),
             _ => None,
         },
+        DocKind::Evaluation => match key {
+            "steward_id" | "half" => Some(Scalar),
+            "evaluation" => Some(Str),
+            _ => None,
+        },
     })
 }
 

@@ -18,6 +18,7 @@ use crate::read_model::{
 use crate::storage::*;
 
 mod campaigns;
+mod evaluation;
 mod figures;
 mod meetings;
 mod pairing;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_opinion_index.sql"),
     include_str!("migrations/0012_scoring.sql"),
     include_str!("migrations/0013_campaigns.sql"),
+    include_str!("migrations/0014_evaluation.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -103,11 +105,19 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
                 ])?;
             }
             let mut ins = tx.prepare_cached(
-                "INSERT OR REPLACE INTO must_visit_index (id, household_id, compound_id, trigger, date, answered)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO must_visit_index (id, household_id, compound_id, trigger, date, answered, answered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for m in must_visits {
-                ins.execute(params![m.id.to_string(), id, m.compound_id.to_string(), m.trigger, m.date, m.answered])?;
+                ins.execute(params![
+                    m.id.to_string(),
+                    id,
+                    m.compound_id.to_string(),
+                    m.trigger,
+                    m.date,
+                    m.answered,
+                    m.answered_at
+                ])?;
             }
             let mut ins = tx.prepare_cached(
                 "INSERT OR REPLACE INTO timely_index (id, household_id, compound_id, kind, raised_at, resolved_at)
@@ -161,7 +171,7 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
                 ])?;
             }
         }
-        Rows::Compound => {}
+        Rows::Compound | Rows::Evaluation => {}
         Rows::Campaign(tasks) => campaigns::index(tx, id, &tasks)?,
         Rows::Meeting(m, decisions) => meetings::index(tx, id, &m, &decisions)?,
         Rows::Score(s) => scoring::index(tx, id, &s)?,
@@ -1032,6 +1042,7 @@ impl Storage for SqliteStorage {
                             trigger,
                             date,
                             answered: false,
+                            answered_at: None,
                         },
                         address,
                         head_name,
@@ -1619,6 +1630,18 @@ impl Storage for SqliteStorage {
 
     fn campaign_tasks(&self, campaign: Uuid, slice: &Slice) -> Result<Vec<crate::read_model::IndexedTask>> {
         self.read(|c| campaigns::tasks(c, campaign, slice))
+    }
+
+    fn must_visit_rows(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<AtHousehold<IndexedMustVisit>>> {
+        self.read(|c| evaluation::must_visits(c, slice, from, to))
+    }
+
+    fn set_evaluation(&self, e: &Evaluation) -> Result<()> {
+        self.write(|c| evaluation::set(c, e))
+    }
+
+    fn evaluations(&self, half: &str) -> Result<Vec<Evaluation>> {
+        self.read(|c| evaluation::of_half(c, half))
     }
 
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<HashMap<Uuid, Millis>> {

@@ -99,6 +99,19 @@ pub struct Steward {
     pub active_until: Option<Millis>,
 }
 
+/// The community's evaluation of a steward for a half year (每半年考核评价).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub steward_id: Uuid,
+    /// `YYYY-Hn`.
+    pub half: String,
+    /// 0 to 100.
+    pub score: u32,
+    pub comment: String,
+    pub evaluated_by: Uuid,
+    pub evaluated_at: Millis,
+}
+
 /// A campaign (专项任务) as a supervisor started it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Campaign {
@@ -441,6 +454,17 @@ pub trait Storage: Send + Sync + 'static {
         campaign: Uuid,
         slice: &crate::read_model::Slice,
     ) -> Result<Vec<crate::read_model::IndexedTask>>;
+    /// Must-visits dated between `from` and `to`, answered or not, with their households.
+    fn must_visit_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedMustVisit>>>;
+    /// Stores the community's evaluation of a steward for a half year, replacing one before.
+    fn set_evaluation(&self, e: &Evaluation) -> Result<()>;
+    /// The evaluations of a half year.
+    fn evaluations(&self, half: &str) -> Result<Vec<Evaluation>>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The (compound, kind) of every document that changed after change `after` up to `upto`;

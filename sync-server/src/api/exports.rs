@@ -13,6 +13,8 @@ pub(super) struct ReportQuery {
     place: Option<String>,
     steward_id: Option<String>,
     months: Option<String>,
+    /// YYYY-Hn: the half year of the stewards' evaluation.
+    pub(super) half: Option<String>,
     /// A campaign's progress.
     pub(super) campaign_id: Option<String>,
     /// YYYY-Qn: the joint meetings' period.
@@ -218,6 +220,14 @@ impl ReportQuery {
         }
     }
 
+    /// The half year asked for; the one under way by default.
+    pub(super) fn half(&self, service: &Service) -> ApiResult<steward_core::time::HalfYear> {
+        match self.half.as_deref().map(str::trim) {
+            None | Some("") => Ok(steward_core::time::HalfYear::of(service.zone().month_of(now_millis()))),
+            Some(h) => h.parse().map_err(|e: steward_core::Error| ApiError::field("half", e.to_string())),
+        }
+    }
+
     fn month(&self, service: &Service) -> ApiResult<Month> {
         match self.month.as_deref() {
             None | Some("") => Ok(service.zone().month_of(now_millis())),
@@ -252,7 +262,7 @@ impl Report {
 /// of its stewards, and for a property company only the issues in its duty.
 pub(super) struct Within {
     pub(super) slice: Slice,
-    stewards: Vec<crate::storage::Steward>,
+    pub(super) stewards: Vec<crate::storage::Steward>,
     pub(super) names: reports::Names,
     /// A property company reads (issues: those in its duty and those it passed on).
     pub(super) property: bool,
@@ -331,7 +341,7 @@ pub(super) fn compounds_of(s: &Service, w: &Within) -> ApiResult<Vec<crate::stor
 }
 
 /// The deadlines of the compounds a report reads (the program's defaults for one without).
-fn deadlines(service: &Service, w: &Within) -> ApiResult<std::collections::HashMap<Uuid, DeadlinePolicy>> {
+pub(super) fn deadlines(service: &Service, w: &Within) -> ApiResult<std::collections::HashMap<Uuid, DeadlinePolicy>> {
     let scope = match &w.slice.compounds {
         None => Scope::All,
         Some(c) => Scope::Compounds(c.clone()),

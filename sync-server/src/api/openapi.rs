@@ -34,6 +34,7 @@ use super::device::{self, EnrolBody};
 use super::edits::{
     self, AssignBody, CommentBody, DeadlinesBody, HolidayAnswer, HolidayBody, MustVisitBody, PlanBody, StatusBody,
 };
+use super::evaluation::{self, EvaluationBody};
 use super::exports;
 use super::figures;
 use super::households;
@@ -100,6 +101,8 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         scoring::publish_rules,
         meetings::report_decisions,
         campaigns::report_campaign,
+        evaluation::report_evaluation,
+        evaluation::set_evaluation,
         campaigns::campaigns_list,
         campaigns::start_campaign,
         campaigns::temporary_steward,
@@ -129,7 +132,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             HolidayAnswer, AssignBody, DeadlinesBody, PlanBody, ReportFormat, PlaceDoc, DeviceDoc, HouseholdRowDoc,
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
             FollowUpBody, ReferralBody, ReferralAnswer, RulesBody, CriterionBody, CampaignBody, FieldBody,
-            CampaignSummary, StartedAnswer, TemporaryBody, TemporaryAnswer,
+            CampaignSummary, StartedAnswer, TemporaryBody, TemporaryAnswer, EvaluationBody,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -414,7 +417,8 @@ fn doc_kind() -> Object {
         | DocKind::Compound
         | DocKind::Meeting
         | DocKind::Score
-        | DocKind::Campaign => k,
+        | DocKind::Campaign
+        | DocKind::Evaluation => k,
     };
     codes(
         [
@@ -617,6 +621,23 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("to")
         .required("figures")
         .description(Some("The program's headline figures for a period."));
+    EvaluationReport => ObjectBuilder::new()
+        .property("half", ObjectBuilder::new().schema_type(Type::String).description(Some("YYYY-Hn.")))
+        .property("norm", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Households a month the program asks for at least (10).")))
+        .property(
+            "stewards",
+            rows(
+                "One per steward, by compound and name: `steward_id`, `steward`, `compound_id`, `compound`, `households`, \
+`visits`, `households_visited`, `monthly_visited` (six counts), `months_meeting_norm`, `must_visits`, `must_visits_answered`, \
+`must_visit_days` (mean, or null), `timely`, `timely_on_time`, `party_member_known`, `basic_profile_complete`, \
+`key_service_known`, `issues_reported`, `issues_verified`, `meetings_held`, `decisions`, `decisions_followed`, `score` \
+(0–100 or null), `comment`, `evaluated_at`.",
+            ),
+        )
+        .required("half")
+        .required("norm")
+        .required("stewards")
+        .description(Some("The half-year steward evaluation (每半年考核评价)."));
     CampaignReport => ObjectBuilder::new()
         .property("campaign", ObjectBuilder::new().description(Some("The campaign (`CampaignSummary`), counted within the report's place.")))
         .property("households", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Households with a task.")))

@@ -1,0 +1,94 @@
+//! The half-year evaluation in the read model (migration 0014): the community's scores, and the
+//! must-visits of a period with when they were answered.
+
+use rusqlite::{params, Connection};
+use steward_core::time::Millis;
+
+use super::{slice_filter, uuid_of};
+use crate::read_model::{AtHousehold, IndexedMustVisit, Slice};
+use crate::storage::{Evaluation, Result};
+
+pub(super) fn set(c: &mut Connection, e: &Evaluation) -> Result<()> {
+    c.execute(
+        "INSERT OR REPLACE INTO evaluations (steward_id, half, score, comment, evaluated_by, evaluated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![e.steward_id.to_string(), e.half, e.score, e.comment, e.evaluated_by.to_string(), e.evaluated_at],
+    )?;
+    Ok(())
+}
+
+pub(super) fn of_half(c: &Connection, half: &str) -> Result<Vec<Evaluation>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT steward_id, score, comment, evaluated_by, evaluated_at FROM evaluations WHERE half = ?1 ORDER BY steward_id",
+    )?;
+    let rows: Vec<(String, u32, String, String, Millis)> = stmt
+        .query_map([half], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(steward, score, comment, by, at)| {
+            Ok(Evaluation {
+                steward_id: uuid_of(&steward)?,
+                half: half.to_string(),
+                score,
+                comment,
+                evaluated_by: uuid_of(&by)?,
+                evaluated_at: at,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn must_visits(
+    c: &Connection,
+    slice: &Slice,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<AtHousehold<IndexedMustVisit>>> {
+    let mut args: Vec<rusqlite::types::Value> = vec![from.into(), to.into()];
+    let Some(filter) = slice_filter(slice, "m.compound_id", "h.steward_id", &mut args) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT m.id, m.household_id, m.compound_id, m.trigger, m.date, m.answered, m.answered_at,
+                h.address, h.head_name, h.steward_id
+         FROM must_visit_index m JOIN household_index h ON h.doc_id = m.household_id
+         WHERE m.date >= ?1 AND m.date < ?2 {filter} ORDER BY m.date, m.id"
+    );
+    type Columns = (String, String, String, String, Millis, bool, Option<Millis>, String, String, Option<String>);
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows: Vec<Columns> = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(id, h, compound, trigger, date, answered, answered_at, address, head_name, steward)| {
+            Ok(AtHousehold {
+                row: IndexedMustVisit {
+                    id: uuid_of(&id)?,
+                    household_id: uuid_of(&h)?,
+                    compound_id: uuid_of(&compound)?,
+                    trigger,
+                    date,
+                    answered,
+                    answered_at,
+                },
+                address,
+                head_name,
+                steward_id: steward.as_deref().map(uuid_of).transpose()?,
+                server_seen_at: None,
+            })
+        })
+        .collect()
+}
