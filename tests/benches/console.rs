@@ -11,6 +11,11 @@
 //! - a household's page;
 //! - the month's visit ledger as XLSX (read back and its rows counted);
 //! - an incremental pull of the last hour's changes (one visit for every steward);
+//! - the last quarter's joint meetings, decisions, pairing cases, the year in figures, the
+//!   stewards' scores of the property companies (a scoring period: every steward submitted) and
+//!   the half-year evaluation of every steward (indicators computed from the read model);
+//! - a campaign (专项任务) over the town: started over HTTP (a document per steward), half of
+//!   its tasks answered (untimed), its progress and its answers as XLSX;
 //!
 //! with medians, the server's CPU-seconds per phase and its peak memory, and the data
 //! directory's size. Run: `cargo bench -p steward-tests --bench console -- [--stewards N]`.
@@ -88,6 +93,16 @@ fn build(config: &Config, stewards: usize) -> Built {
     let mut households = Vec::new();
     let mut visits = 0;
     let started = Instant::now();
+    // The last quarter's scoring rules, as the housing bureau publishes them.
+    let quarter = steward_core::time::Quarter::of(last);
+    let rules = doc::ScoringRules {
+        period: quarter,
+        criteria: ["环境卫生", "绿化养护", "安全秩序", "车辆管理", "报事处理"]
+            .iter()
+            .map(|name| doc::Criterion { id: Uuid::new_v4(), name: (*name).into(), weight: 20, categories: vec![] })
+            .collect(),
+    };
+    admin::publish_scoring_rules(&s, &rules).unwrap();
     for n in 0..stewards {
         let compound = compounds[n % compounds.len()];
         let st = admin::create_steward(&s, compound, &format!("管家{n}")).unwrap().id;
@@ -222,6 +237,16 @@ fn build(config: &Config, stewards: usize) -> Built {
         )
         .unwrap();
         docs.push(md);
+        // The quarter's scores of the compound's property company, submitted.
+        let at = zone.month_start(last) + 20 * day;
+        let mut sd = doc::create_score(actor.clone(), st, compound, quarter, at).unwrap();
+        for (k, c) in rules.criteria.iter().enumerate() {
+            let points = if k == n % 5 { 7 } else { 10 };
+            let comment = if points < 10 { "电瓶车乱停，夜间巡逻不够".to_string() } else { String::new() };
+            doc::set_score(&mut sd, &doc::CriterionScore { criterion_id: c.id, points, comment }, at).unwrap();
+        }
+        doc::submit_score(&mut sd, &rules, at + day).unwrap();
+        docs.push(sd);
         // A pairing case on one household, closed with a subsidy.
         let case = doc::NewPairingCase {
             id: Uuid::new_v4(),
@@ -390,6 +415,8 @@ async fn main() {
         format!("/v1/reports/decisions?quarter={quarter}&place={place}&per_page=50"),
         format!("/v1/reports/pairing?place={place}&per_page=50"),
         format!("/v1/reports/figures?from={first}&to={month}&place={place}"),
+        format!("/v1/reports/scores?quarter={quarter}&place={place}"),
+        format!("/v1/reports/evaluation?half={}&place={place}", steward_core::time::HalfYear::of(month)),
     ];
     for path in &program {
         let cpu0 = cpu_seconds(pid);
@@ -403,6 +430,12 @@ async fn main() {
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         let counted = if path.contains("/meetings?") {
             v["meetings"].as_array().map(|a| a.len() as u64)
+        } else if path.contains("/scores?") {
+            // Every compound scored by all its stewards.
+            v["compounds"].as_array().map(|c| c.iter().filter_map(|c| c["scorers"].as_u64()).sum())
+        } else if path.contains("/evaluation?") {
+            // Every steward, with the half's visits of the last month counted.
+            v["stewards"].as_array().map(|a| a.iter().filter(|s| s["visits"].as_u64().unwrap_or(0) >= 30).count() as u64)
         } else if path.contains("/figures?") {
             v["figures"]
                 .as_array()
@@ -423,6 +456,115 @@ async fn main() {
             cpu: cpu_seconds(pid).zip(cpu0).map(|(a, b)| a - b),
             repeats: 5,
             target: Duration::from_millis(300),
+        });
+    }
+
+    // A campaign (专项任务) over the town: started as the console does (a document per steward,
+    // in one transaction), half of every steward's tasks answered (untimed, through the
+    // server's storage as phones' syncs would leave them), then its progress and its answers.
+    let today = steward_core::time::ProgramZone::default().local(now_millis()).unwrap().date();
+    let body = serde_json::json!({
+        "title": "冬季人员摸排",
+        "kind": "screening",
+        "starts_on": today.format("%Y-%m-%d").to_string(),
+        "ends_on": (today + chrono::Days::new(13)).format("%Y-%m-%d").to_string(),
+        "place_id": place,
+        "fields": [
+            {"label": "家中有无发热人员", "kind": "yes_no", "required": true},
+            {"label": "常住人数", "kind": "number", "required": true},
+            {"label": "近期外出", "kind": "choice", "options": ["未外出", "省内", "省外"]},
+            {"label": "备注", "kind": "text"},
+        ],
+    });
+    let cpu0 = cpu_seconds(pid);
+    let t = Instant::now();
+    let (status, started) = sup.post("/v1/campaigns", body).await;
+    let start_time = t.elapsed();
+    if status != 201 || started["documents"].as_u64() != Some(stewards as u64) {
+        eprintln!("error: the campaign started with {status}: {started}");
+        errors += 1;
+    }
+    phases.push(Phase {
+        name: "start a campaign over the town",
+        median: start_time,
+        cpu: cpu_seconds(pid).zip(cpu0).map(|(a, b)| a - b),
+        repeats: 1,
+        target: Duration::ZERO,
+    });
+    let campaign: Uuid = started["campaign"]["id"].as_str().unwrap_or_default().parse().unwrap_or_default();
+    let fields: Vec<Uuid> = started["campaign"]["fields"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["id"].as_str()?.parse().ok()).collect())
+        .unwrap_or_default();
+    {
+        let answering = Instant::now();
+        let s = steward_sync_server::open_service(&config).unwrap();
+        let tasks = s.storage().campaign_tasks(campaign, &Default::default()).unwrap();
+        let mut by_doc: std::collections::BTreeMap<Uuid, Vec<(Uuid, Uuid)>> = Default::default();
+        for t in &tasks {
+            by_doc.entry(t.doc_id).or_default().push((t.household_id, t.steward_id));
+        }
+        let answers: std::collections::BTreeMap<Uuid, doc::Answer> = [
+            (fields[0], doc::Answer::Bool(false)),
+            (fields[1], doc::Answer::Number(3.0)),
+            (fields[2], doc::Answer::Text("未外出".into())),
+        ]
+        .into_iter()
+        .collect();
+        for (d, list) in &by_doc {
+            s.edit(
+                *d,
+                |_| Ok(()),
+                |doc| {
+                    for (h, by) in list.iter().take(list.len() / 2) {
+                        doc::answer_task(doc, *h, &answers, *by, now_millis())?;
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+        }
+        eprintln!("  answered half of {} tasks in {:.0} s (untimed)", tasks.len(), answering.elapsed().as_secs_f64());
+    }
+    for (path, name, target, check) in [
+        (
+            format!("/v1/reports/campaign?campaign_id={campaign}&place={place}&per_page=50"),
+            "/v1/reports/campaign (progress)",
+            Duration::from_millis(300),
+            true,
+        ),
+        (
+            format!("/v1/reports/campaign?campaign_id={campaign}&place={place}&format=xlsx"),
+            "/v1/reports/campaign (answers, XLSX)",
+            Duration::from_millis(2000),
+            false,
+        ),
+    ] {
+        let cpu0 = cpu_seconds(pid);
+        let mut times = Vec::new();
+        let mut body = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            body = get_ok(&sup, &path).await;
+            times.push(t.elapsed());
+        }
+        if check {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let want = (Some(stewards as u64 * 20), Some(stewards as u64 * 10));
+            if (v["households"].as_u64(), v["answered"].as_u64()) != want {
+                eprintln!("error: the campaign's progress is {} of {}, not {want:?}", v["answered"], v["households"]);
+                errors += 1;
+            }
+        } else if body.len() < 1000 {
+            eprintln!("error: the campaign's XLSX has {} bytes", body.len());
+            errors += 1;
+        }
+        phases.push(Phase {
+            name,
+            median: median(times),
+            cpu: cpu_seconds(pid).zip(cpu0).map(|(a, b)| a - b),
+            repeats: 5,
+            target,
         });
     }
 
