@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { closeDialog, closeToast } from 'vant'
-import type { AppInfo, CampaignLine, CampaignRecord, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, UiPrefs, Vocabulary } from './api'
+import type { AppInfo, CampaignLine, CampaignRecord, EvaluationRecord, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, UiPrefs, Vocabulary } from './api'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -140,6 +140,18 @@ const scoring: Scoring = {
   score: { id: 'sc', compound_id: 'c', steward_id: 's', period: '2026-Q4', submitted_at: null, scores: [{ criterion_id: 'clean', points: 9, comment: '有垃圾' }] },
 }
 
+const evaluations: EvaluationRecord[] = [
+  {
+    id: 'ev2', compound_id: 'c', steward_id: 's', half: '2026-H2', score: 88, comment: '走访扎实', evaluated_at: NOW, computed_at: NOW,
+    indicators: {
+      households: 15, visits: 64, households_visited: 15, monthly_visited: [12, 9, 11, 10, 6, 13], months_meeting_norm: 4,
+      must_visits: 6, must_visits_answered: 5, must_visit_days: 1.5, timely: 8, timely_on_time: 7,
+      party_member_known: 14, basic_profile_complete: 12, key_service_known: 15,
+      issues_reported: 9, issues_verified: 6, meetings_held: 2, decisions: 5, decisions_followed: 4,
+    },
+  },
+]
+
 const campaignLines: CampaignLine[] = [
   { id: CP, campaign_id: 'x1', title: '冬季人员摸排', kind: 'screening', starts_on: '2026-12-01', ends_on: '2026-12-15', temporary: false, closed_at: null, tasks: 2, answered: 1 },
   { id: 'cp-old', campaign_id: 'x2', title: '汛期排查', kind: 'flood', starts_on: '2026-06-01', ends_on: '2026-06-10', temporary: false, closed_at: NOW - 86_400_000, tasks: 2, answered: 1 },
@@ -192,6 +204,7 @@ function defaultAnswers(): Record<string, Answer> {
     meeting: meetingRecord,
     my_345: my345,
     scoring,
+    evaluations,
     campaigns: campaignLines,
     campaign: campaignRecord,
     load_draft: null,
@@ -415,6 +428,31 @@ describe('the app', () => {
     expect(w.get('[data-testid="open-scoring"]').text()).toContain('考评细则尚未下发')
     w = await go('/scoring')
     expect(w.get('[data-testid="scoring-no-rules"]').text()).toBe('考评细则尚未下发，请同步后再试')
+  })
+
+  it('my345: the 考核评价 entry shows the newest score and opens the half-year evaluation', async () => {
+    const w = await open('/my345')
+    const entry = w.get('[data-testid="open-evaluation"]')
+    expect(entry.text()).toContain('考核评价')
+    expect(entry.text()).toContain('2026年下半年 88分')
+
+    await entry.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('evaluation'))
+    await vi.waitFor(() => expect(has(w, 'evaluation-score')).toBe(true))
+    expect(w.text()).toContain('半年考核评价')
+    expect(has(w, 'tab-345')).toBe(false)
+    expect(w.get('[data-testid="evaluation-score"]').text()).toBe('88')
+    expect(w.get('[data-testid="evaluation-comment"]').text()).toBe('走访扎实')
+    expect(w.get('[data-testid="indicator-households_visited"]').text()).toContain('15/15')
+    expect(w.get('[data-testid="indicator-months_meeting_norm"]').text()).toContain('4/6')
+  })
+
+  it('evaluation: none yet says so', async () => {
+    answers.evaluations = []
+    let w = await open('/my345')
+    expect(w.get('[data-testid="open-evaluation"]').text()).toContain('暂无考核结果')
+    w = await go('/evaluation')
+    expect(w.get('[data-testid="evaluation-none"]').text()).toBe('暂无考核结果，社区评价后会同步到这里')
   })
 
   it('campaigns: the home entry counts the open ones to do and leads to the list, a campaign and a household’s form', async () => {

@@ -359,6 +359,54 @@ export interface ScoreRecord {
 /** The quarter's scoring: rules null until they have reached the phone by sync; score null until one is begun. */
 export interface Scoring { rules: ScoringRules | null; score: ScoreRecord | null }
 
+/** A half year, "YYYY-H1" or "YYYY-H2" (e.g. "2026-H2"). */
+export type HalfYear = string
+/** A steward's indicators for a half year, computed by the server from the data. */
+export interface EvaluationIndicators {
+  /** The steward's households now. */
+  households: number
+  /** Visits made in the half, and the distinct households they reached. */
+  visits: number
+  households_visited: number
+  /** Households visited in each of the half's six months, in order. */
+  monthly_visited: number[]
+  /** Months with at least the norm visited (10 households, or every one when there are fewer). */
+  months_meeting_norm: number
+  /** Must-visits (五必访) dated in the half, those answered, and the mean days to the answering visit. */
+  must_visits: number
+  must_visits_answered: number
+  must_visit_days: number | null
+  /** Timely responses raised in the half, and those resolved within their deadline. */
+  timely: number
+  timely_on_time: number
+  /** The three clears (三清) over the steward's households now. */
+  party_member_known: number
+  basic_profile_complete: number
+  key_service_known: number
+  /** Issues reported in the half, and of those verified after being resolved. */
+  issues_reported: number
+  issues_verified: number
+  /** Joint meetings called in the half, their decisions, and those followed up. */
+  meetings_held: number
+  decisions: number
+  decisions_followed: number
+}
+/** The steward's half-year evaluation (每半年考核评价), as the community wrote it: read only. */
+export interface EvaluationRecord {
+  id: Uuid
+  compound_id: Uuid
+  steward_id: Uuid
+  half: HalfYear
+  /** The community's score, 0–100; null before it has scored. */
+  score: number | null
+  comment: string
+  /** When the community entered its score and comment. */
+  evaluated_at: Millis | null
+  /** When the indicators were computed. */
+  computed_at: Millis
+  indicators: EvaluationIndicators
+}
+
 /** A campaign (专项任务) in the steward's list: open ones first. */
 export interface CampaignLine {
   /** The steward's campaign document's id (what `campaign` and `answer_campaign_task` take). */
@@ -499,6 +547,8 @@ export const api = {
     call<void>('score_criterion', { criterionId, points, comment }),
   /** Refused unless every criterion is scored and each one below 10 has a comment; final. */
   submitScores: () => call<void>('submit_scores'),
+  /** The steward's half-year evaluations (每半年考核评价), newest first: the half under way and up to three before. */
+  evaluations: () => call<EvaluationRecord[]>('evaluations'),
   /** The steward's campaigns (专项任务), open ones first. */
   campaigns: () => call<CampaignLine[]>('campaigns'),
   /** A campaign's form and its households' tasks (`id`: the campaign document's). */

@@ -35,6 +35,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/meetings/:id', name: 'meeting', component: () => import('./views/MeetingDetailView.vue'), meta: { title: 'titles.meetingDetail', back: true } },
   { path: '/my345', name: 'my345', component: () => import('./views/My345View.vue'), meta: { title: 'titles.my345', tab: true } },
   { path: '/scoring', name: 'scoring', component: () => import('./views/ScoringView.vue'), meta: { title: 'titles.scoring', back: true } },
+  { path: '/evaluation', name: 'evaluation', component: () => import('./views/EvaluationView.vue'), meta: { title: 'titles.evaluation', back: true } },
   { path: '/campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: { title: 'titles.campaigns', back: true } },
   { path: '/campaigns/:id', name: 'campaign', component: () => import('./views/CampaignView.vue'), meta: { title: 'titles.campaign', back: true } },
   {
