@@ -3,10 +3,13 @@
 use std::collections::BTreeMap;
 
 use steward_core::doc::{
-    self, Answer, CampaignRecord, CriterionScore, EvaluationRecord, MeetingBasics, NewDecision, NewIssue, NewMeeting,
-    NewMustVisit, NewPairingCase, NewTimely, NewVisit, PairingClose, Projection, ScoreRecord, ScoringRules,
+    self, Answer, CampaignRecord, CriterionScore, EvaluationRecord, MeetingBasics, Member, NewActivity, NewDecision,
+    NewIssue, NewMeeting, NewMustVisit, NewPairingCase, NewTeam, NewTimely, NewVisit, PairingClose, Projection,
+    ScoreRecord, ScoringRules, TeamRecord,
 };
-use steward_core::model::{DecisionStatus, HouseholdProfile, IssueStatus, PairingNeed, PartyRole};
+use steward_core::model::{
+    DecisionStatus, HouseholdProfile, IssueStatus, MemberRole, PairingNeed, PartyRole, TeamKind,
+};
 use steward_core::time::{now_millis, HalfYear, Month};
 use uuid::Uuid;
 
@@ -241,6 +244,40 @@ impl Store {
             half = half.prev();
         }
         Ok(out)
+    }
+
+    /// Sets up a team the steward leads.
+    pub fn create_team(&mut self, name: &str, kind: TeamKind) -> Result<Uuid, StoreError> {
+        let (me, compound) = self.me()?;
+        let t = NewTeam { id: Uuid::new_v4(), compound_id: compound, steward_id: me, name: name.into(), kind };
+        let d = doc::create_team(self.actor().clone(), &t, now_millis())?;
+        self.insert_new_doc(d, "create_team")
+    }
+
+    /// One of the steward's teams, whole.
+    pub fn team(&mut self, id: Uuid) -> Result<TeamRecord, StoreError> {
+        if !self.has_doc(id)? {
+            return Err(StoreError::Invalid("no such team on this phone".into()));
+        }
+        match self.project(id)? {
+            Projection::Team(t) => Ok(t),
+            _ => Err(StoreError::Invalid("no such team on this phone".into())),
+        }
+    }
+
+    /// Adds a member (a steward or a resident) to a team.
+    pub fn add_team_member(&mut self, team: Uuid, name: &str, role: MemberRole) -> Result<Uuid, StoreError> {
+        self.team(team)?;
+        let m = Member { id: Uuid::new_v4(), name: name.into(), role, joined_at: now_millis() };
+        self.edit(team, "add_team_member", |d| doc::add_member(d, &m, now_millis()))?;
+        Ok(m.id)
+    }
+
+    /// Records a team's activity.
+    pub fn record_team_activity(&mut self, team: Uuid, a: &NewActivity) -> Result<(), StoreError> {
+        let (me, _) = self.me()?;
+        self.team(team)?;
+        self.edit(team, "record_team_activity", |d| doc::record_activity(d, a, me, PartyRole::Steward, now_millis()))
     }
 
     /// One of the steward's campaign documents, whole: its form and tasks.

@@ -9,13 +9,14 @@ use crate::StoreError;
 
 /// The projection tables' version: an app that finds another rewrites them all from the
 /// documents when it opens the store (`Store::open`).
-pub(crate) const VERSION: &str = "3";
+pub(crate) const VERSION: &str = "4";
 
 /// Drops every projection table (the documents, pending edits and drafts stay).
 pub(crate) const DROP_TABLES: &str = "DROP TABLE IF EXISTS households; DROP TABLE IF EXISTS visits;
     DROP TABLE IF EXISTS must_visits; DROP TABLE IF EXISTS timely; DROP TABLE IF EXISTS issues;
     DROP TABLE IF EXISTS issue_events; DROP TABLE IF EXISTS plan_items; DROP TABLE IF EXISTS compounds;
-    DROP TABLE IF EXISTS meetings; DROP TABLE IF EXISTS campaigns;";
+    DROP TABLE IF EXISTS meetings; DROP TABLE IF EXISTS campaigns;
+    DROP TABLE IF EXISTS teams;";
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
@@ -34,6 +35,7 @@ pub(crate) fn delete(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError> {
         "DELETE FROM compounds WHERE id = ?1",
         "DELETE FROM meetings WHERE id = ?1",
         "DELETE FROM campaigns WHERE id = ?1",
+        "DELETE FROM teams WHERE id = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([id])?;
     }
@@ -175,6 +177,20 @@ pub(crate) fn write(tx: &Transaction<'_>, p: &Projection) -> Result<(), StoreErr
         }
         // Read whole from their documents (one per period, derived ids): no table.
         Projection::Score(_) | Projection::Evaluation(_) => {}
+        Projection::Team(t) => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO teams (id, name, kind, members, activities, last_activity_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                t.name,
+                t.kind.as_code(),
+                t.members.len(),
+                t.activities.len(),
+                t.activities.iter().map(|a| a.held_at).max(),
+            ])?;
+        }
         Projection::Campaign(c) => {
             let mine: Vec<_> = c.tasks.iter().filter(|t| t.handed_to.is_none()).collect();
             tx.prepare_cached(

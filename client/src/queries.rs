@@ -107,6 +107,18 @@ pub struct CampaignLine {
     pub answered: u32,
 }
 
+/// A team (志愿服务队、文化宣传队) in the steward's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamLine {
+    pub id: Uuid,
+    pub name: String,
+    /// `volunteer` or `culture`.
+    pub kind: String,
+    pub members: u32,
+    pub activities: u32,
+    pub last_activity_at: Option<Millis>,
+}
+
 fn uuid(s: String) -> rusqlite::Result<Uuid> {
     Uuid::parse_str(&s)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
@@ -284,6 +296,24 @@ impl Store {
                 closed_at: r.get(7)?,
                 tasks: r.get(8)?,
                 answered: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The steward's teams, by name.
+    pub fn teams(&self) -> Result<Vec<TeamLine>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, name, kind, members, activities, last_activity_at FROM teams ORDER BY name, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TeamLine {
+                id: uuid(r.get(0)?)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                members: r.get(3)?,
+                activities: r.get(4)?,
+                last_activity_at: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -165,6 +165,17 @@ CREATE TABLE IF NOT EXISTS campaigns (
     answered    INTEGER NOT NULL
 );
 
+-- The steward's teams (志愿服务队、文化宣传队): one row each, for the list (the team screen reads
+-- the document's projection whole: members and activities).
+CREATE TABLE IF NOT EXISTS teams (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    members     INTEGER NOT NULL,
+    activities  INTEGER NOT NULL,
+    last_activity_at INTEGER
+);
+
 -- Half-filled forms, so a visit being typed survives the app being killed. Personal data:
 -- cleared on sign-out with everything else.
 CREATE TABLE IF NOT EXISTS drafts (

@@ -250,7 +250,7 @@ impl Store {
              DELETE FROM docs; DELETE FROM doc_changes; DELETE FROM pending; DELETE FROM reconcile;
              DELETE FROM households; DELETE FROM visits; DELETE FROM must_visits; DELETE FROM timely;
              DELETE FROM issues; DELETE FROM issue_events; DELETE FROM plan_items; DELETE FROM compounds;
-             DELETE FROM meetings; DELETE FROM campaigns; DELETE FROM drafts;
+             DELETE FROM meetings; DELETE FROM campaigns; DELETE FROM teams; DELETE FROM drafts;
              DELETE FROM meta WHERE key IN ('identity', 'cursor', 'last_success_at', 'last_error', 'last_error_code');
              COMMIT;",
         )?;

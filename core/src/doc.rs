@@ -23,11 +23,13 @@ mod evaluation;
 mod meeting;
 mod pairing;
 mod scoring;
+mod team;
 pub use campaign::*;
 pub use evaluation::*;
 pub use meeting::*;
 pub use pairing::*;
 pub use scoring::*;
+pub use team::*;
 
 /// The schema version written into every document's root.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -48,6 +50,8 @@ pub enum DocKind {
     Campaign,
     /// A steward's half-year evaluation (每半年考核评价), written by the server only.
     Evaluation,
+    /// A volunteer or culture team (志愿服务队、文化宣传队), its members and activities.
+    Team,
 }
 
 impl DocKind {
@@ -62,6 +66,7 @@ impl DocKind {
             DocKind::Score => "score",
             DocKind::Campaign => "campaign",
             DocKind::Evaluation => "evaluation",
+            DocKind::Team => "team",
         }
     }
 
@@ -76,6 +81,7 @@ impl DocKind {
             "score" => DocKind::Score,
             "campaign" => DocKind::Campaign,
             "evaluation" => DocKind::Evaluation,
+            "team" => DocKind::Team,
             _ => return None,
         })
     }
@@ -222,9 +228,12 @@ pub fn header(doc: &Automerge) -> Result<DocHeader, Error> {
     let id = parse_uuid(&header_str(doc, "id")?, "document id")?;
     let compound_id = parse_uuid(&header_str(doc, "compound_id")?, "compound_id")?;
     let steward_id = match kind {
-        DocKind::Household | DocKind::Plan | DocKind::Score | DocKind::Campaign | DocKind::Evaluation => {
-            get_uuid(doc, &ROOT, "steward_id")?
-        }
+        DocKind::Household
+        | DocKind::Plan
+        | DocKind::Score
+        | DocKind::Campaign
+        | DocKind::Evaluation
+        | DocKind::Team => get_uuid(doc, &ROOT, "steward_id")?,
         DocKind::Issue => get_uuid(doc, &ROOT, "reporter_id")?,
         DocKind::Meeting => get_uuid(doc, &ROOT, "convener_id")?,
         DocKind::Compound => None,
@@ -941,6 +950,7 @@ pub enum Projection {
     Score(ScoreRecord),
     Campaign(CampaignRecord),
     Evaluation(EvaluationRecord),
+    Team(TeamRecord),
 }
 
 impl Projection {
@@ -955,6 +965,7 @@ impl Projection {
             Projection::Score(s) => s.id,
             Projection::Campaign(c) => c.id,
             Projection::Evaluation(e) => e.id,
+            Projection::Team(t) => t.id,
         }
     }
 }
@@ -1186,6 +1197,7 @@ pub fn project(doc: &Automerge) -> Result<Projection, Error> {
         DocKind::Score => Projection::Score(scoring::read(doc, h)?),
         DocKind::Campaign => Projection::Campaign(campaign::read(doc, h)?),
         DocKind::Evaluation => Projection::Evaluation(evaluation::read(doc, h)?),
+        DocKind::Team => Projection::Team(team::read(doc, h)?),
     })
 }
 

@@ -242,6 +242,33 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A team of the program (志愿服务队、文化宣传队).
+    TeamKind {
+        Volunteer => "volunteer", "志愿服务队", "Volunteer team";
+        Culture => "culture", "文化宣传队", "Culture team";
+    }
+}
+
+vocabulary! {
+    /// What a team's activity was.
+    ActivityKind {
+        PolicyTalk => "policy_talk", "政策宣讲", "Policy talk";
+        CleanUp => "clean_up", "环境清洁", "Clean-up";
+        SafetyCheck => "safety_check", "安全巡查", "Safety check";
+        Performance => "performance", "文艺演出", "Performance";
+        Other => "other", "其他", "Other";
+    }
+}
+
+vocabulary! {
+    /// Who a team's member is.
+    MemberRole {
+        Steward => "steward", "红色管家", "Steward";
+        Resident => "resident", "居民", "Resident";
+    }
+}
+
+vocabulary! {
     /// What one field of a campaign's household form takes.
     FieldKind {
         YesNo => "yes_no", "是/否", "Yes / no";

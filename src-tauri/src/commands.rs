@@ -20,10 +20,12 @@ mod campaigns;
 mod evaluation;
 mod meetings;
 mod scoring;
+mod teams;
 pub use campaigns::*;
 pub use evaluation::*;
 pub use meetings::*;
 pub use scoring::*;
+pub use teams::*;
 
 fn with<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> CmdResult<T> {
     let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());
@@ -106,7 +108,10 @@ pub fn vocabulary() -> Value {
         PairingNeed,
         PairingOutcome,
         CampaignKind,
-        FieldKind
+        FieldKind,
+        TeamKind,
+        ActivityKind,
+        MemberRole
     )
 }
 

@@ -68,6 +68,7 @@ mod referrals;
 mod scoring;
 mod session;
 mod stewards;
+mod teams;
 
 use admin::{create_place, create_steward, create_user, import_households, users};
 use audit::{access_log, household};
@@ -87,6 +88,7 @@ use referrals::pass_on;
 use scoring::{publish_rules, report_scores, rules as scoring_rules};
 use session::{change_password, login, logout, me};
 use stewards::{devices, enrolment_code, places, revoke_device};
+use teams::{add_member, create_team, record_activity, report_teams};
 
 /// Largest body of `/v1/login` and `/v1/enrol`, which anyone may call.
 pub const SMALL_BODY_BYTES: usize = 4 * 1024;
@@ -223,6 +225,10 @@ routes! {
     GET "/v1/reports/decisions" => report_decisions,
     GET "/v1/reports/campaign" => report_campaign,
     GET "/v1/reports/evaluation" => report_evaluation,
+    GET "/v1/reports/teams" => report_teams,
+    POST "/v1/teams" => create_team,
+    POST "/v1/teams/{id}/members" => add_member,
+    POST "/v1/teams/{id}/activities" => record_activity,
     PUT "/v1/evaluations/{steward_id}/{half}" => set_evaluation,
     GET "/v1/campaigns" => campaigns_list,
     POST "/v1/campaigns" => start_campaign,

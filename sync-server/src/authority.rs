@@ -53,6 +53,10 @@ pub fn steward_may_write(steward: Uuid, before: Option<&Projection>, after: &Pro
         (Some(Projection::Meeting(b)), Projection::Meeting(a)) => meeting(steward, b, a),
         (None, Projection::Campaign(_)) => Err("campaigns are started by a supervisor, not on a phone".into()),
         (Some(Projection::Campaign(b)), Projection::Campaign(a)) => campaign(steward, b, a),
+        (None, Projection::Team(a)) => {
+            team(steward, &steward_core::doc::TeamRecord { members: vec![], activities: vec![], ..a.clone() }, a)
+        }
+        (Some(Projection::Team(b)), Projection::Team(a)) => team(steward, b, a),
         (_, Projection::Evaluation(_)) => {
             Err("a steward's evaluation is the community's: a phone changes nothing of it".into())
         }
@@ -239,6 +243,39 @@ fn issue(steward: Uuid, b: &IssueRecord, a: &IssueRecord) -> Result<(), String> 
     }
     if a.status != b.status && !moves.contains(&a.status) {
         return Err("an issue's status changes only with the timeline entry that moves it".into());
+    }
+    Ok(())
+}
+
+/// A team: its name within limits; members and activities only added (a recorded activity never
+/// changes), each new activity recorded by the steward in the steward's role.
+fn team(steward: Uuid, b: &steward_core::doc::TeamRecord, a: &steward_core::doc::TeamRecord) -> Result<(), String> {
+    use steward_core::doc::{self, NewActivity};
+    if a.name.trim().is_empty() {
+        return Err("a team needs a name".into());
+    }
+    limit(limits::text("the team's name", &a.name, limits::SHORT_TEXT))?;
+    limit(limits::count("members of one team", a.members.len(), doc::MAX_MEMBERS))?;
+    limit(limits::count("activities of one team", a.activities.len(), doc::MAX_ACTIVITIES))?;
+    for m in kept(&b.members, &a.members, |m| m.id, |x, y| x == y, "a member")? {
+        limit(doc::check_member(m))?;
+    }
+    for r in kept(&b.activities, &a.activities, |r| r.id, |x, y| x == y, "an activity")? {
+        if r.role != PartyRole::Steward {
+            return Err("a steward's phone records activities only in the steward's role".into());
+        }
+        signed(r.recorded_by, steward, "an activity")?;
+        limit(limits::instant("the time the activity was recorded", r.recorded_at))?;
+        let as_new = NewActivity {
+            id: r.id,
+            kind: r.kind,
+            title: r.title.clone(),
+            held_at: r.held_at,
+            place: r.place.clone(),
+            participants: r.participants,
+            names: r.names.clone(),
+        };
+        limit(doc::check_activity(&as_new))?;
     }
     Ok(())
 }

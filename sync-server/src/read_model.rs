@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The version of the read model's rows: a database whose `read_model` (in `server_meta`) is
 /// older has its rows rebuilt from the projections at start.
-pub const VERSION: i64 = 9;
+pub const VERSION: i64 = 10;
 
 /// A household as the console lists it (`GET /v1/households`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -276,6 +276,72 @@ impl IndexedTask {
     }
 }
 
+/// A team (志愿服务队、文化宣传队) as the reports read it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedTeam {
+    pub id: Uuid,
+    pub compound_id: Uuid,
+    /// The steward who leads it.
+    pub steward_id: Uuid,
+    pub name: String,
+    /// The kind's code.
+    pub kind: String,
+    pub members: u32,
+    pub steward_members: u32,
+    pub resident_members: u32,
+}
+
+/// A team's activity as the reports read it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexedActivity {
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub compound_id: Uuid,
+    pub steward_id: Uuid,
+    /// The kind's code.
+    pub kind: String,
+    pub title: String,
+    pub held_at: Millis,
+    pub place: String,
+    pub participants: u32,
+    /// Who recorded it: `steward` or `supervisor`.
+    pub role: String,
+}
+
+impl IndexedTeam {
+    pub fn of(t: &steward_core::doc::TeamRecord) -> (IndexedTeam, Vec<IndexedActivity>) {
+        use steward_core::model::MemberRole;
+        let of_role = |r: MemberRole| t.members.iter().filter(|m| m.role == r).count() as u32;
+        let team = IndexedTeam {
+            id: t.id,
+            compound_id: t.compound_id,
+            steward_id: t.steward_id,
+            name: t.name.clone(),
+            kind: t.kind.as_code().into(),
+            members: t.members.len() as u32,
+            steward_members: of_role(MemberRole::Steward),
+            resident_members: of_role(MemberRole::Resident),
+        };
+        let activities = t
+            .activities
+            .iter()
+            .map(|a| IndexedActivity {
+                id: a.id,
+                team_id: t.id,
+                compound_id: t.compound_id,
+                steward_id: t.steward_id,
+                kind: a.kind.as_code().into(),
+                title: a.title.clone(),
+                held_at: a.held_at,
+                place: a.place.clone(),
+                participants: a.participants,
+                role: a.role.as_code().into(),
+            })
+            .collect();
+        (team, activities)
+    }
+}
+
 /// A joint meeting as the reports read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndexedMeeting {
@@ -377,6 +443,7 @@ pub enum Rows {
     Campaign(Vec<IndexedTask>),
     /// A steward's evaluation, as the phone reads it: no rows.
     Evaluation,
+    Team(IndexedTeam, Vec<IndexedActivity>),
 }
 
 impl Rows {
@@ -391,6 +458,10 @@ impl Rows {
             Projection::Campaign(c) => Rows::Campaign(IndexedTask::of(&c)),
             // Read from the `evaluations` table and computed indicators, not from the documents.
             Projection::Evaluation(_) => Rows::Evaluation,
+            Projection::Team(t) => {
+                let (team, activities) = IndexedTeam::of(&t);
+                Rows::Team(team, activities)
+            }
             Projection::Meeting(m) => {
                 let (meeting, decisions) = IndexedMeeting::of(&m);
                 Rows::Meeting(meeting, decisions)

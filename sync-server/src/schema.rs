@@ -115,6 +115,12 @@ fn root_key(kind: DocKind, key: &str) -> Option<Shape> {
             k if k.strip_prefix("task:").is_some_and(canonical_uuid) => Some(Map),
             _ => None,
         },
+        DocKind::Team => match key {
+            "steward_id" | "team_kind" => Some(Scalar),
+            "name" => Some(Str),
+            "members" | "activities" => Some(Records),
+            _ => None,
+        },
         DocKind::Evaluation => match key {
             "steward_id" | "half" => Some(Scalar),
             "evaluation" => Some(Str),
@@ -171,14 +177,34 @@ fn record_key(records: &str, key: &str) -> Option<Shape> {
         ("campaign_tasks", "handed_to" | "answered_by") => Some(Scalar),
         ("campaign_tasks", "answered_at") => Some(Time),
         ("campaign_tasks", "answers") => Some(Map),
+        ("members", "name") => Some(Str),
+        ("members", "role") => Some(Scalar),
+        ("members", "joined_at") => Some(Time),
+        ("activities", "kind" | "recorded_by" | "role") => Some(Scalar),
+        ("activities", "title" | "place") => Some(Str),
+        ("activities", "held_at" | "recorded_at") => Some(Time),
+        ("activities", "participants") => Some(Uint),
+        ("activities", "names") => Some(StrList),
         _ => None,
     }
 }
 
 fn records_name(key: &str) -> Option<&'static str> {
-    ["visits", "must_visits", "timely", "pairing", "timeline", "attendees", "decisions", "follow_ups", "fields"]
-        .into_iter()
-        .find(|k| *k == key)
+    [
+        "visits",
+        "must_visits",
+        "timely",
+        "pairing",
+        "timeline",
+        "attendees",
+        "decisions",
+        "follow_ups",
+        "fields",
+        "members",
+        "activities",
+    ]
+    .into_iter()
+    .find(|k| *k == key)
 }
 
 fn canonical_uuid(s: &str) -> bool {
@@ -207,6 +233,7 @@ fn place_of(kind: DocKind, path: &[(automerge::ObjId, Prop)]) -> Result<Place, S
             (Place::Record("visits"), Prop::Map(k)) if k == "answers" => Place::Sequence(Shape::Scalar),
             (Place::Record("pairing_cases"), Prop::Map(k)) if k == "actions" => Place::Records("pairing_actions"),
             (Place::Record("fields"), Prop::Map(k)) if k == "options" => Place::Sequence(Shape::Scalar),
+            (Place::Record("activities"), Prop::Map(k)) if k == "names" => Place::Sequence(Shape::Scalar),
             (Place::Record("campaign_tasks"), Prop::Map(k)) if k == "answers" => Place::Answers,
             (Place::Record(_), Prop::Map(_)) => Place::Text,
             (Place::Sequence(Shape::Map), Prop::Seq(_)) => Place::Opinion,

@@ -23,6 +23,7 @@ mod figures;
 mod meetings;
 mod pairing;
 mod scoring;
+mod teams;
 
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_scoring.sql"),
     include_str!("migrations/0013_campaigns.sql"),
     include_str!("migrations/0014_evaluation.sql"),
+    include_str!("migrations/0015_teams.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -172,6 +174,7 @@ fn index_doc(tx: &Connection, id: &str, kind: DocKind, projection_json: &str) ->
             }
         }
         Rows::Compound | Rows::Evaluation => {}
+        Rows::Team(team, activities) => teams::index(tx, id, &team, &activities)?,
         Rows::Campaign(tasks) => campaigns::index(tx, id, &tasks)?,
         Rows::Meeting(m, decisions) => meetings::index(tx, id, &m, &decisions)?,
         Rows::Score(s) => scoring::index(tx, id, &s)?,
@@ -209,6 +212,8 @@ fn fill_read_model(conn: &mut Connection) -> Result<()> {
         "opinion_index",
         "score_index",
         "campaign_task_index",
+        "team_index",
+        "activity_index",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -1642,6 +1647,19 @@ impl Storage for SqliteStorage {
 
     fn evaluations(&self, half: &str) -> Result<Vec<Evaluation>> {
         self.read(|c| evaluation::of_half(c, half))
+    }
+
+    fn team_rows(&self, slice: &Slice) -> Result<Vec<crate::read_model::IndexedTeam>> {
+        self.read(|c| teams::teams(c, slice))
+    }
+
+    fn activity_rows(
+        &self,
+        slice: &Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<crate::read_model::IndexedActivity>> {
+        self.read(|c| teams::activities(c, slice, from, to))
     }
 
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<HashMap<Uuid, Millis>> {

@@ -465,6 +465,15 @@ pub trait Storage: Send + Sync + 'static {
     fn set_evaluation(&self, e: &Evaluation) -> Result<()>;
     /// The evaluations of a half year.
     fn evaluations(&self, half: &str) -> Result<Vec<Evaluation>>;
+    /// The teams of a slice (its steward: the team's leader), by compound and name.
+    fn team_rows(&self, slice: &crate::read_model::Slice) -> Result<Vec<crate::read_model::IndexedTeam>>;
+    /// Team activities held between `from` and `to`, newest first.
+    fn activity_rows(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<crate::read_model::IndexedActivity>>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The (compound, kind) of every document that changed after change `after` up to `upto`;

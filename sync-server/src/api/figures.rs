@@ -6,12 +6,12 @@
 use super::exports::{report, Reads, Report, ReportQuery};
 use super::*;
 use crate::table::{Cell, Table};
-use steward_core::model::{IssueCategory, IssueOrigin, OpinionCategory, PairingOutcome};
+use steward_core::model::{ActivityKind, IssueCategory, IssueOrigin, OpinionCategory, PairingOutcome, TeamKind};
 
 /// One headline figure.
 #[derive(Debug, Serialize)]
 struct Figure {
-    /// `visits`, `opinions`, `meetings`, `compound_problems_solved`, `referrals`, `pairing`.
+    /// `visits`, `opinions`, `meetings`, `compound_problems_solved`, `referrals`, `pairing`, `teams`.
     key: &'static str,
     label_zh: &'static str,
     label_en: &'static str,
@@ -39,7 +39,8 @@ fn part(key: impl Into<String>, label_zh: impl Into<String>, value: impl Into<u6
 (人次) and households visited; opinions and suggestions collected, by category; joint meetings held, with their \
 decisions and how many are done; compound problems (a steward's reports) solved; residents' problems passed on by \
 property companies, by category and how many are solved; pairing assistance cases opened, by outcome, with the \
-amounts secured. Counts only: nothing of a household is shown. Supervisors and admins; the file is one row per figure \
+amounts secured; volunteer and culture teams, with their members and the activities held in the period by kind and \
+their participants. Counts only: nothing of a household is shown. Supervisors and admins; the file is one row per figure \
 and part.",
     params(
         ("from" = Option<String>, Query, description = "First month, YYYY-MM; January of this year by default."),
@@ -179,6 +180,36 @@ pub(super) async fn report_figures(
             value: cases.len() as u64,
             unit_zh: "户",
             breakdown: pairing,
+        });
+
+        // Volunteer and culture teams: the teams of the place now, their activities in the period.
+        let teams = store.team_rows(&w.slice)?;
+        let activities = store.activity_rows(&w.slice, from, to)?;
+        let mut team_parts: Vec<Part> = TeamKind::ALL
+            .iter()
+            .map(|k| part(k.as_code(), k.label_zh(), teams.iter().filter(|t| t.kind == k.as_code()).count() as u64))
+            .collect();
+        team_parts.push(part("members", "队员（人）", teams.iter().map(|t| u64::from(t.members)).sum::<u64>()));
+        team_parts.push(part("activities", "开展活动（次）", activities.len() as u64));
+        team_parts.extend(ActivityKind::ALL.iter().map(|k| {
+            part(
+                format!("activities_{}", k.as_code()),
+                k.label_zh(),
+                activities.iter().filter(|a| a.kind == k.as_code()).count() as u64,
+            )
+        }));
+        team_parts.push(part(
+            "participants",
+            "参与（人次）",
+            activities.iter().map(|a| u64::from(a.participants)).sum::<u64>(),
+        ));
+        figures.push(Figure {
+            key: "teams",
+            label_zh: "志愿服务队、文化宣传队",
+            label_en: "Volunteer and culture teams",
+            value: teams.len() as u64,
+            unit_zh: "支",
+            breakdown: team_parts,
         });
 
         let period = if first == last { first.to_string() } else { format!("{first} — {last}") };

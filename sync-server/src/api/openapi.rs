@@ -46,6 +46,7 @@ use super::referrals::{self, ReferralAnswer, ReferralBody};
 use super::scoring::{self, CriterionBody, RulesBody};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
 use super::stewards::{self, CodeAnswer, CodeBody};
+use super::teams::{self, ActivityBody, MemberBody, TeamBody};
 use crate::admin::BadRow;
 
 /// The security scheme of a steward's device token (from `POST /v1/enrol`).
@@ -103,6 +104,10 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         campaigns::report_campaign,
         evaluation::report_evaluation,
         evaluation::set_evaluation,
+        teams::report_teams,
+        teams::create_team,
+        teams::add_member,
+        teams::record_activity,
         campaigns::campaigns_list,
         campaigns::start_campaign,
         campaigns::temporary_steward,
@@ -133,6 +138,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
             FollowUpBody, ReferralBody, ReferralAnswer, RulesBody, CriterionBody, CampaignBody, FieldBody,
             CampaignSummary, StartedAnswer, TemporaryBody, TemporaryAnswer, EvaluationBody,
+            TeamBody, MemberBody, ActivityBody,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -418,7 +424,8 @@ fn doc_kind() -> Object {
         | DocKind::Meeting
         | DocKind::Score
         | DocKind::Campaign
-        | DocKind::Evaluation => k,
+        | DocKind::Evaluation
+        | DocKind::Team => k,
     };
     codes(
         [
@@ -613,7 +620,7 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
             "figures",
             rows(
                 "One per headline figure, in the article's order: `key` (`visits`, `opinions`, `meetings`, \
-`compound_problems_solved`, `referrals`, `pairing`), `label_zh`, `label_en`, `value`, `unit_zh`, `breakdown` \
+`compound_problems_solved`, `referrals`, `pairing`, `teams`), `label_zh`, `label_en`, `value`, `unit_zh`, `breakdown` \
 (`key`, `label_zh`, `value`).",
             ),
         )
@@ -621,6 +628,28 @@ milliseconds since the Unix epoch; `server_seen_at` may be null). With `per_page
         .required("to")
         .required("figures")
         .description(Some("The program's headline figures for a period."));
+    TeamsReport => ObjectBuilder::new()
+        .property("from", ObjectBuilder::new().schema_type(Type::String).description(Some("First month, YYYY-MM.")))
+        .property("to", ObjectBuilder::new().schema_type(Type::String).description(Some("Last month, YYYY-MM.")))
+        .property(
+            "teams",
+            rows("By compound and name: `id`, `name`, `kind`, `kind_zh`, `compound_id`, `compound`, `steward_id`, `steward` \
+(who leads it), `members`, `steward_members`, `resident_members`, `activities` and `participants` (in the period)."),
+        )
+        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Activities in the period.")))
+        .property("participants", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Their participants, summed.")))
+        .property(
+            "activities",
+            rows("Newest first: `id`, `team_id`, `team`, `compound_id`, `compound`, `steward_id`, `kind`, `kind_zh`, `title`, \
+`held_at`, `place`, `participants`, `role` (`steward` or `supervisor`)."),
+        )
+        .required("from")
+        .required("to")
+        .required("teams")
+        .required("total")
+        .required("participants")
+        .required("activities")
+        .description(Some("Volunteer and culture teams (志愿服务队、文化宣传队) and their activities."));
     EvaluationReport => ObjectBuilder::new()
         .property("half", ObjectBuilder::new().schema_type(Type::String).description(Some("YYYY-Hn.")))
         .property("norm", ObjectBuilder::new().schema_type(Type::Integer).description(Some("Households a month the program asks for at least (10).")))
