@@ -336,6 +336,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     seed_second_compound(s, second.id)?;
     seed_campaign(s, community.id, by_community(s)?)?;
     seed_evaluation(s, compound.id, stewards[1].0, by_community(s)?)?;
+    seed_teams(s, compound.id, stewards[0].0, by_community(s)?)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
 }
 
@@ -355,6 +356,49 @@ fn seed_evaluation(s: &Service, compound: Uuid, steward: Uuid, by: Uuid) -> Resu
         "走访扎实，联席会议议定事项跟进及时；重点人员台账还需补全。",
         by,
     )?;
+    Ok(())
+}
+
+/// 蜀汉美郡's volunteer team, led by 李秀英: four members, three activities this year (one
+/// recorded by the community).
+fn seed_teams(s: &Service, compound: Uuid, leader: Uuid, by: Uuid) -> Result<(), ServiceError> {
+    use steward_core::model::{ActivityKind, MemberRole, TeamKind};
+    let now = now_millis();
+    let day = 86_400_000i64;
+    let t = doc::NewTeam {
+        id: Uuid::new_v4(),
+        compound_id: compound,
+        steward_id: leader,
+        name: "蜀汉美郡红色志愿服务队".into(),
+        kind: TeamKind::Volunteer,
+    };
+    let mut d = doc::create_team(s.actor().clone(), &t, now - 60 * day).map_err(seed_err)?;
+    for (name, role) in [
+        ("李秀英", MemberRole::Steward),
+        ("王建国", MemberRole::Steward),
+        ("张桂兰", MemberRole::Resident),
+        ("刘建华", MemberRole::Resident),
+    ] {
+        let m = doc::Member { id: Uuid::new_v4(), name: name.into(), role, joined_at: now - 60 * day };
+        doc::add_member(&mut d, &m, now - 60 * day).map_err(seed_err)?;
+    }
+    for (kind, title, place, participants, ago, role, who) in [
+        (ActivityKind::PolicyTalk, "防范电信诈骗宣讲", "小区党群服务站", 36, 40, PartyRole::Steward, leader),
+        (ActivityKind::CleanUp, "楼道堆物清理", "3栋、5栋楼道", 12, 20, PartyRole::Steward, leader),
+        (ActivityKind::SafetyCheck, "冬季消防安全巡查", "小区各楼栋", 8, 5, PartyRole::Supervisor, by),
+    ] {
+        let a = doc::NewActivity {
+            id: Uuid::new_v4(),
+            kind,
+            title: title.into(),
+            held_at: now - ago * day,
+            place: place.into(),
+            participants,
+            names: vec![],
+        };
+        doc::record_activity(&mut d, &a, who, role, now - ago * day).map_err(seed_err)?;
+    }
+    s.create_doc(&d)?;
     Ok(())
 }
 

@@ -97,6 +97,16 @@ enum Op {
         device: usize,
         points: u32,
     },
+    /// An activity (or, with `member`, a member) added to the steward's team on a phone, while
+    /// the other phone and the console add theirs.
+    TeamRecord {
+        device: usize,
+        member: bool,
+    },
+    /// An activity recorded on the steward's team from the console.
+    SupervisorActivity {
+        steward: usize,
+    },
     /// A field of the campaign task of the steward's household answered on a phone: two phones
     /// of one steward answer the same task apart.
     Answer {
@@ -150,6 +160,8 @@ fn op(restores: bool) -> impl Strategy<Value = Op> {
         1 => d.clone().prop_map(|device| Op::PairingAction { device }),
         1 => (0..2usize, 0..=10u32).prop_map(|(device, points)| Op::Score { device, points }),
         2 => (d.clone(), 0..2usize, any::<u16>()).prop_map(|(device, field, n)| Op::Answer { device, field, n }),
+        2 => (d.clone(), any::<bool>()).prop_map(|(device, member)| Op::TeamRecord { device, member }),
+        1 => (0..2usize).prop_map(|steward| Op::SupervisorActivity { steward }),
         4 => (0..3u8).prop_map(move |n| match (restores, n) {
             (false, _) => Op::Reassign,
             (true, 0) => Op::Backup,
@@ -203,6 +215,8 @@ struct Case {
     /// fields (是/否, a number), and what phones answered: (steward, field) → values.
     campaign: Vec<(Uuid, Uuid)>,
     campaign_fields: Vec<Uuid>,
+    /// Each steward's team.
+    teams: Vec<Uuid>,
     answers_written: BTreeMap<(usize, usize), Vec<doc::Answer>>,
     shared: Uuid,
     shared_owner: usize,
@@ -256,6 +270,9 @@ fn texts_of(p: &Projection) -> Vec<String> {
             .collect(),
         Projection::Meeting(m) => {
             m.follow_ups.iter().map(|f| f.text.clone()).chain(m.attendees.iter().map(|a| a.name.clone())).collect()
+        }
+        Projection::Team(t) => {
+            t.activities.iter().map(|a| a.title.clone()).chain(t.members.iter().map(|m| m.name.clone())).collect()
         }
         _ => Vec::new(),
     }
@@ -349,6 +366,18 @@ async fn setup() -> Case {
     assert!(started.is_ok(), "the campaign starts");
     let campaign = stewards.iter().zip(&households).map(|(s, h)| (doc::campaign_doc_id(spec.id, *s), *h)).collect();
     let campaign_fields = spec.fields.iter().map(|f| f.id).collect();
+    let mut teams = Vec::new();
+    for s in &stewards {
+        let t = doc::NewTeam {
+            id: Uuid::new_v4(),
+            compound_id: c,
+            steward_id: *s,
+            name: "红色志愿服务队".into(),
+            kind: steward_core::model::TeamKind::Volunteer,
+        };
+        w.admin.create_doc(&doc::create_team(w.admin.actor().clone(), &t, now_millis()).unwrap()).unwrap();
+        teams.push(t.id);
+    }
     let mut devices = Vec::new();
     let mut nets = Vec::new();
     for steward in STEWARD_OF {
@@ -373,6 +402,7 @@ async fn setup() -> Case {
         scores_written: Vec::new(),
         campaign,
         campaign_fields,
+        teams,
         answers_written: BTreeMap::new(),
         shared,
         shared_owner: 0,
@@ -553,6 +583,45 @@ async fn apply(k: &mut Case, op: Op) {
             k.devices[device].with(|st| st.score_criterion(&score)).unwrap();
             k.scores_written.push(points);
         }
+        Op::TeamRecord { device, member } => {
+            let team = k.teams[STEWARD_OF[device]];
+            let text = format!("队伍记录 {}", Uuid::new_v4());
+            k.devices[device]
+                .with(|st| {
+                    if member {
+                        st.add_team_member(team, &text, steward_core::model::MemberRole::Resident).map(|_| ())
+                    } else {
+                        let a = doc::NewActivity {
+                            id: Uuid::new_v4(),
+                            kind: steward_core::model::ActivityKind::CleanUp,
+                            title: text.clone(),
+                            held_at: now_millis(),
+                            place: "5栋".into(),
+                            participants: 3,
+                            names: vec![],
+                        };
+                        st.record_team_activity(team, &a)
+                    }
+                })
+                .unwrap();
+            k.phone_texts.entry(team).or_default().push(text);
+        }
+        Op::SupervisorActivity { steward } => {
+            let team = k.teams[steward];
+            let text = format!("社区记录 {}", Uuid::new_v4());
+            let a = doc::NewActivity {
+                id: Uuid::new_v4(),
+                kind: steward_core::model::ActivityKind::SafetyCheck,
+                title: text.clone(),
+                held_at: now_millis(),
+                place: "小区".into(),
+                participants: 5,
+                names: vec![],
+            };
+            k.supervisor_edit(team, text, |d| {
+                doc::record_activity(d, &a, Uuid::nil(), PartyRole::Supervisor, now_millis())
+            });
+        }
         Op::Answer { device, field, n } => {
             let s = STEWARD_OF[device];
             let (id, household) = k.campaign[s];
@@ -602,7 +671,12 @@ async fn apply(k: &mut Case, op: Op) {
                     owner
                 } else {
                     (0..2)
-                        .find(|s| k.households[*s] == doc || k.issues[*s] == doc || k.meetings[*s].0 == doc)
+                        .find(|s| {
+                            k.households[*s] == doc
+                                || k.issues[*s] == doc
+                                || k.meetings[*s].0 == doc
+                                || k.teams[*s] == doc
+                        })
                         .expect("a steward's document")
                 }
             };
@@ -655,6 +729,7 @@ async fn run(ops: Vec<Op>) {
         docs.push((s, k.issues[s]));
         docs.push((s, k.meetings[s].0));
         docs.push((s, k.campaign[s].0));
+        docs.push((s, k.teams[s]));
     }
     docs.push((k.shared_owner, k.shared));
     let score_id = doc::score_doc_id(k.stewards[0], k.period);
