@@ -435,7 +435,9 @@ async fn main() {
             v["compounds"].as_array().map(|c| c.iter().filter_map(|c| c["scorers"].as_u64()).sum())
         } else if path.contains("/evaluation?") {
             // Every steward, with the half's visits of the last month counted.
-            v["stewards"].as_array().map(|a| a.iter().filter(|s| s["visits"].as_u64().unwrap_or(0) >= 30).count() as u64)
+            v["stewards"]
+                .as_array()
+                .map(|a| a.iter().filter(|s| s["visits"].as_u64().unwrap_or(0) >= 30).count() as u64)
         } else if path.contains("/figures?") {
             v["figures"]
                 .as_array()

@@ -492,7 +492,10 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=campaign-head]", SHORT).await.unwrap();
     app.wait_until(
         "one task fewer to do",
-        &format!("return document.querySelectorAll('[data-testid=campaign-task][data-status=todo]').length === {};", todo_before - 1),
+        &format!(
+            "return document.querySelectorAll('[data-testid=campaign-task][data-status=todo]').length === {};",
+            todo_before - 1
+        ),
         SHORT,
     )
     .await
@@ -504,7 +507,10 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
         let rows = r["rows"].as_array().unwrap();
         let answered: Vec<&Value> =
             rows.iter().filter(|r| r["steward"] == "李秀英" && !r["answered_at"].is_null()).collect();
-        (answered.len(), answered.iter().filter(|r| r["answers"].as_object().unwrap().values().any(|v| v == 3.0)).count())
+        (
+            answered.len(),
+            answered.iter().filter(|r| r["answers"].as_object().unwrap().values().any(|v| v == 3.0)).count(),
+        )
     };
     let (mine_before, mine_after) = (mine(&before), mine(&after));
     assert_eq!(mine_after.0, mine_before.0 + 1, "one more household of this steward answered");
