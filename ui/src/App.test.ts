@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { closeDialog, closeToast } from 'vant'
-import type { AppInfo, CampaignLine, CampaignRecord, EvaluationRecord, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, UiPrefs, Vocabulary } from './api'
+import type { AppInfo, CampaignLine, CampaignRecord, EvaluationRecord, HouseholdDetail, IssueRecord, MeetingLine, MeetingRecord, My345, Overview, Scoring, SyncState, TeamLine, TeamRecord, UiPrefs, Vocabulary } from './api'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -27,6 +27,7 @@ const MT = '66666666-0000-4000-8000-000000000006'
 const CP = '77777777-0000-4000-8000-000000000007'
 const CH1 = '88888888-0000-4000-8000-000000000001'
 const CH2 = '88888888-0000-4000-8000-000000000002'
+const TM = 'aaaaaaaa-0000-4000-8000-000000000001'
 const FQ = ['99999999-0000-4000-8000-000000000001', '99999999-0000-4000-8000-000000000002', '99999999-0000-4000-8000-000000000003', '99999999-0000-4000-8000-000000000004']
 const NOW = Date.now()
 
@@ -51,6 +52,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [t('subsidy', '争取到补助资助'), t('unresolved', '未能解决')],
   CampaignKind: [t('screening', '人员摸排'), t('flood', '防汛救灾')],
   FieldKind: [t('yes_no', '是/否'), t('choice', '单选'), t('number', '数字'), t('text', '文字')],
+  TeamKind: [t('volunteer', '志愿服务队'), t('culture', '文化宣传队')],
+  ActivityKind: [t('policy_talk', '政策宣讲'), t('clean_up', '环境清洁'), t('safety_check', '安全巡查'), t('performance', '文艺演出'), t('other', '其他')],
+  MemberRole: [t('steward', '红色管家'), t('resident', '居民')],
 }
 const overview: Overview = {
   month: '2025-03',
@@ -177,6 +181,24 @@ const campaignRecord: CampaignRecord = {
   ],
 }
 
+const teamLines: TeamLine[] = [
+  { id: TM, name: '蜀汉美郡红色志愿服务队', kind: 'volunteer', members: 2, activities: 1, last_activity_at: NOW - 86_400_000 },
+]
+const teamRecord: TeamRecord = {
+  id: TM,
+  compound_id: 'c',
+  steward_id: 's',
+  name: '蜀汉美郡红色志愿服务队',
+  team_kind: 'volunteer',
+  members: [
+    { id: 'm1', name: '程运刚', role: 'steward', joined_at: NOW - 5 * 86_400_000 },
+    { id: 'm2', name: '王阿姨', role: 'resident', joined_at: NOW - 5 * 86_400_000 },
+  ],
+  activities: [
+    { id: 'ta1', kind: 'clean_up', title: '清理楼道杂物', held_at: NOW - 86_400_000, place: '5栋', participants: 6, names: ['王阿姨'], recorded_by: 's', role: 'steward', recorded_at: NOW },
+  ],
+}
+
 const sync: SyncState = { syncing: false, offline: true, seq: 0, status: { pending_changes: 2, last_success_at: null, last_error: null, last_error_code: null, rejected: [] } }
 const info: AppInfo = {
   version: '0.1.0',
@@ -207,6 +229,8 @@ function defaultAnswers(): Record<string, Answer> {
     evaluations,
     campaigns: campaignLines,
     campaign: campaignRecord,
+    teams: teamLines,
+    team: teamRecord,
     load_draft: null,
     ui_prefs: null,
   })
@@ -532,6 +556,43 @@ describe('the app', () => {
     await line.trigger('click')
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaign'))
     expect(router.currentRoute.value.params.id).toBe(CP)
+  })
+
+  it('teams: the 我的345 entry counts them and leads to the list, a team and the activity form', async () => {
+    const w = await open('/my345')
+    const entry = w.get('[data-testid="open-teams"]')
+    expect(entry.text()).toContain('志愿服务队、文化宣传队')
+    expect(entry.attributes('data-count')).toBe('1')
+    expect(entry.get('[data-testid="teams-entry-state"]').text()).toBe('共 1 支队伍')
+
+    await entry.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('teams'))
+    await vi.waitFor(() => expect(has(w, 'team-line')).toBe(true))
+    expect(w.text()).toContain('我的队伍')
+    expect(has(w, 'tab-345')).toBe(false)
+    const line = w.get('[data-testid="team-line"]')
+    expect(line.attributes('data-id')).toBe(TM)
+    expect(line.text()).toContain('志愿服务队')
+    expect(line.text()).toContain('队员 2 人 · 活动 1 次')
+    expect(has(w, 'team-new')).toBe(true)
+
+    await line.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('team'))
+    await vi.waitFor(() => expect(has(w, 'team-member')).toBe(true))
+    expect(w.findAll('[data-testid="team-member"]')).toHaveLength(2)
+    expect(w.get('[data-testid="team-activity"]').text()).toContain('环境清洁')
+    for (const id of ['member-name', 'member-role-steward', 'member-role-resident', 'member-save', 'activity-new']) expect(has(w, id), id).toBe(true)
+
+    await w.get('[data-testid="activity-new"]').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('team-activity'))
+    await vi.waitFor(() => expect(has(w, 'activity-save')).toBe(true))
+    for (const id of [
+      'activity-kind-policy_talk', 'activity-kind-clean_up', 'activity-kind-safety_check', 'activity-kind-performance', 'activity-kind-other',
+      'activity-title', 'activity-date', 'activity-place', 'activity-participants', 'activity-names', 'activity-member-m1',
+    ]) {
+      expect(has(w, id), id).toBe(true)
+    }
+    expect(w.text()).toContain('政策宣讲')
   })
 
   it('settings: every choice, the version, and English chosen at once', async () => {

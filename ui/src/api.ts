@@ -42,6 +42,12 @@ export type PairingOutcome = 'subsidy' | 'job' | 'treatment' | 'relieved' | 'unr
 export type CampaignKind = 'screening' | 'flood' | 'holiday' | 'clean_up' | 'other'
 /** What one field of a campaign's household form takes. */
 export type FieldKind = 'yes_no' | 'choice' | 'number' | 'text'
+/** A team the steward leads: a volunteer team (志愿服务队) or a culture team (文化宣传队). */
+export type TeamKind = 'volunteer' | 'culture'
+/** What a team's activity was. */
+export type ActivityKind = 'policy_talk' | 'clean_up' | 'safety_check' | 'performance' | 'other'
+/** Who a team member is: a steward or a resident. */
+export type MemberRole = 'steward' | 'resident'
 
 /** One entry of a closed list, with both labels. */
 export interface Term { code: string; zh: string; en: string }
@@ -62,6 +68,9 @@ export interface Vocabulary {
   PairingOutcome: Term[]
   CampaignKind: Term[]
   FieldKind: Term[]
+  TeamKind: Term[]
+  ActivityKind: Term[]
+  MemberRole: Term[]
 }
 
 export interface Identity {
@@ -471,6 +480,55 @@ export interface CampaignRecord {
   tasks: CampaignTask[]
 }
 
+/** A team (志愿服务队、文化宣传队) in the steward's list, by name. */
+export interface TeamLine {
+  id: Uuid
+  name: string
+  kind: TeamKind
+  /** How many members, and activities recorded. */
+  members: number
+  activities: number
+  /** When the latest activity was held; null before the first. */
+  last_activity_at: Millis | null
+}
+export interface TeamMember { id: Uuid; name: string; role: MemberRole; joined_at: Millis }
+/** A team's activity as recorded: by the steward on the phone, or by the community (supervisor) in the console. */
+export interface TeamActivity {
+  id: Uuid
+  kind: ActivityKind
+  title: string
+  held_at: Millis
+  place: string
+  /** How many took part. */
+  participants: number
+  /** Who took part, as far as recorded. */
+  names: string[]
+  recorded_by: Uuid | null
+  role: PartyRole
+  recorded_at: Millis
+}
+export interface TeamRecord {
+  id: Uuid
+  compound_id: Uuid
+  steward_id: Uuid
+  name: string
+  /** The team's kind (`kind` of a projection is the document's). */
+  team_kind: TeamKind
+  /** By name. */
+  members: TeamMember[]
+  /** Oldest first. */
+  activities: TeamActivity[]
+}
+/** An activity as the form sends it. */
+export interface TeamActivityForm {
+  kind: ActivityKind
+  title: string
+  held_at: Millis
+  place: string
+  participants: number
+  names: string[]
+}
+
 export interface UiPrefs { locale: 'zh-CN' | 'en'; textScale: number }
 
 /** What a failed command rejects with. `code` picks the words shown; `message` is the detail. */
@@ -560,6 +618,27 @@ export const api = {
    */
   answerCampaignTask: (id: Uuid, householdId: Uuid, answers: Record<Uuid, CampaignAnswer>) =>
     call<void>('answer_campaign_task', { id, householdId, answers }),
+  /** The teams the steward leads (志愿服务队、文化宣传队), by name. */
+  teams: () => call<TeamLine[]>('teams'),
+  team: (id: Uuid) => call<TeamRecord>('team', { id }),
+  /** Sets up a team; answers its id. */
+  createTeam: (name: string, kind: TeamKind) => call<Uuid>('create_team', { name, kind }),
+  /** Adds a member to the team; answers the member's id. */
+  addTeamMember: (team: Uuid, name: string, role: MemberRole) => call<Uuid>('add_team_member', { team, name, role }),
+  /**
+   * Records an activity of the team; answers its id. Refused with an empty title or place, more
+   * names than participants, or a date outside 2000–2099.
+   */
+  recordTeamActivity: (team: Uuid, form: TeamActivityForm) =>
+    call<Uuid>('record_team_activity', {
+      team,
+      kind: form.kind,
+      title: form.title,
+      heldAt: form.held_at,
+      place: form.place,
+      participants: form.participants,
+      names: form.names,
+    }),
   saveDraft: (key: string, value: unknown) => call<void>('save_draft', { key, value }),
   loadDraft: <T>(key: string) => call<T | null>('load_draft', { key }),
   clearDraft: (key: string) => call<void>('clear_draft', { key }),

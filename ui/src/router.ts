@@ -44,6 +44,14 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/CampaignTaskView.vue'),
     meta: { title: 'titles.campaignTask', back: true },
   },
+  { path: '/teams', name: 'teams', component: () => import('./views/TeamsView.vue'), meta: { title: 'titles.teams', back: true } },
+  { path: '/teams/:id', name: 'team', component: () => import('./views/TeamView.vue'), meta: { title: 'titles.team', back: true } },
+  {
+    path: '/teams/:id/activity',
+    name: 'team-activity',
+    component: () => import('./views/TeamActivityView.vue'),
+    meta: { title: 'titles.teamActivity', back: true },
+  },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'titles.settings', tab: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

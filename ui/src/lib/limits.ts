@@ -9,3 +9,7 @@ export const MAX_ATTENDEES = 100
 export const MAX_DECISIONS = 100
 // The largest number a campaign's number field takes, either sign (`steward_core::doc::campaign::MAX_NUMBER`).
 export const MAX_CAMPAIGN_NUMBER = 1_000_000_000
+// How many members one team may hold, and names one activity may list (`steward_core::doc::team::MAX_MEMBERS`).
+export const MAX_TEAM_MEMBERS = 200
+// The most participants one activity counts (`steward_core::doc::team`).
+export const MAX_PARTICIPANTS = 100_000

@@ -29,6 +29,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [term('screening', '人员摸排')],
   FieldKind: [term('yes_no', '是/否'), term('choice', '单选'), term('number', '数字'), term('text', '文字')],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const C = 'c0000000-0000-4000-8000-000000000001'

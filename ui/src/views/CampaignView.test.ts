@@ -23,6 +23,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [term('screening', '人员摸排'), term('flood', '防汛救灾')],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const C = 'c0000000-0000-4000-8000-000000000001'

@@ -23,6 +23,9 @@ const vocab: Vocabulary = {
     term('screening', '人员摸排', 'Screening'), term('flood', '防汛救灾', 'Flood or disaster check'), term('holiday', '节日走访', 'Holiday visits'),
   ],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const SCREENING = 'c0000000-0000-4000-8000-000000000001'

@@ -33,6 +33,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [term('subsidy', '争取到补助资助'), term('job', '实现就业'), term('unresolved', '未能解决')],
   CampaignKind: [],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const PROFILE: HouseholdProfile = {

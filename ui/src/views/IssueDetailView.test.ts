@@ -34,6 +34,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 function resolvedIssue(): IssueRecord {

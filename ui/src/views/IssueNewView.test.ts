@@ -70,6 +70,9 @@ describe('IssueNewView', () => {
       PairingOutcome: [],
       CampaignKind: [],
       FieldKind: [],
+      TeamKind: [],
+      ActivityKind: [],
+      MemberRole: [],
     }
     store.vocab = {
       ...none,

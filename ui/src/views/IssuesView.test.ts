@@ -32,6 +32,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const lines: IssueLine[] = [

@@ -43,6 +43,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 function meeting(): MeetingRecord {

@@ -40,6 +40,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const calls = (cmd: string) => invoke.mock.calls.filter(([c]) => c === cmd).map(([, args]) => args)

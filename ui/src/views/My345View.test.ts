@@ -36,6 +36,7 @@ function evaluation(half: string, score: number | null): EvaluationRecord {
 }
 
 let evaluations: () => unknown = () => [evaluation('2026-H2', 88), evaluation('2026-H1', 76)]
+let teams: () => unknown = () => null
 let wrapper: VueWrapper | null = null
 async function mountMy345() {
   invoke.mockImplementation(async (cmd: string) => {
@@ -46,6 +47,8 @@ async function mountMy345() {
         return { rules: null, score: null }
       case 'evaluations':
         return evaluations()
+      case 'teams':
+        return teams()
       default:
         return null
     }
@@ -56,6 +59,7 @@ async function mountMy345() {
       { path: '/my345', name: 'my345', component: My345View },
       { path: '/scoring', name: 'scoring', component: { template: '<div>scoring</div>' } },
       { path: '/evaluation', name: 'evaluation', component: { template: '<div>evaluation</div>' } },
+      { path: '/teams', name: 'teams', component: { template: '<div>teams</div>' } },
     ],
   })
   await router.push('/my345')
@@ -70,6 +74,7 @@ describe('My345View: the 考核评价 entry', () => {
   beforeEach(() => {
     invoke.mockReset()
     evaluations = () => [evaluation('2026-H2', 88), evaluation('2026-H1', 76)]
+    teams = () => null
     document.body.innerHTML = ''
     applyPrefs({ locale: 'zh-CN', textScale: 1.25 })
     store.info = { version: '0', identity: null, zone: 'Asia/Shanghai', month: '2026-12', now: 0, mobile: false }
@@ -125,5 +130,53 @@ describe('My345View: the 考核评价 entry', () => {
     await entry(w).trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.name).toBe('evaluation')
+  })
+})
+
+const teamsEntry = (w: VueWrapper) => w.get('[data-testid="open-teams"]')
+const team = (id: string, name: string, kind: 'volunteer' | 'culture') => ({ id, name, kind, members: 3, activities: 1, last_activity_at: null })
+
+describe('My345View: the 志愿服务队、文化宣传队 entry', () => {
+  beforeEach(() => {
+    invoke.mockReset()
+    evaluations = () => []
+    teams = () => [team('t1', '红色志愿服务队', 'volunteer'), team('t2', '文化宣传队', 'culture')]
+    document.body.innerHTML = ''
+    applyPrefs({ locale: 'zh-CN', textScale: 1.25 })
+    store.info = { version: '0', identity: null, zone: 'Asia/Shanghai', month: '2026-12', now: 0, mobile: false }
+  })
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = null
+  })
+
+  it('counts the steward’s teams, beside the 考核评价 entry, and a tap opens the teams', async () => {
+    const { w, router } = await mountMy345()
+    expect(invoke.mock.calls.map(([c]) => c)).toContain('teams')
+    expect(teamsEntry(w).text()).toContain('志愿服务队、文化宣传队')
+    expect(teamsEntry(w).attributes('data-count')).toBe('2')
+    expect(teamsEntry(w).get('[data-testid="teams-entry-state"]').text()).toBe('共 2 支队伍')
+    expect(w.find('[data-testid="open-evaluation"]').exists()).toBe(true)
+
+    await teamsEntry(w).trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('teams')
+  })
+
+  it('none yet: says a tap sets one up', async () => {
+    teams = () => []
+    const { w } = await mountMy345()
+    expect(teamsEntry(w).attributes('data-count')).toBe('0')
+    expect(teamsEntry(w).get('[data-testid="teams-entry-state"]').text()).toBe('还没有队伍，点这里新建')
+  })
+
+  it('a failure leaves the entry with its hint', async () => {
+    teams = () => {
+      throw { code: 'storage', message: 'disk' }
+    }
+    const { w } = await mountMy345()
+    expect(teamsEntry(w).find('[data-testid="teams-entry-state"]').exists()).toBe(false)
+    expect(teamsEntry(w).text()).toContain('带领党员和居民参加志愿服务、文化宣传')
+    expect(teamsEntry(w).attributes('data-count')).toBe('')
   })
 })

@@ -29,6 +29,9 @@ const vocab: Vocabulary = {
   IssueCategory: [term('sanitation_dead_corner', '环境卫生死角'), term('flying_wire_charging', '飞线充电'), term('safety_hazard', '安全隐患')],
   IssueRoute: [], IssueStatus: [], PartyRole: [], MeetingParty: [], DecisionStatus: [], IssueOrigin: [], PairingNeed: [], PairingOutcome: [],
   CampaignKind: [], FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 /** The quarter's rules, criteria in the bureau's order; a draft with two criteria scored. */

@@ -41,6 +41,9 @@ const vocab: Vocabulary = {
   PairingOutcome: [],
   CampaignKind: [],
   FieldKind: [],
+  TeamKind: [],
+  ActivityKind: [],
+  MemberRole: [],
 }
 
 const detail: HouseholdDetail = {
