@@ -22,6 +22,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'meetings', name: 'meetings', component: () => import('./views/MeetingsView.vue') },
       { path: 'decisions', name: 'decisions', component: () => import('./views/DecisionsView.vue') },
       { path: 'scores', name: 'scores', component: () => import('./views/ScoresView.vue') },
+      { path: 'evaluation', name: 'evaluation', component: () => import('./views/EvaluationView.vue') },
       { path: 'scoring-rules', name: 'scoring-rules', component: () => import('./views/ScoringRulesView.vue') },
       { path: 'pairing', name: 'pairing', component: () => import('./views/PairingView.vue') },
       { path: 'campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue') },

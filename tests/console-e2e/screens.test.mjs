@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns|evaluation)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -260,6 +260,21 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await page.locator(sel('campaign-compound-row')).first().waitFor()
         await page.locator(sel('campaign-household-row')).first().waitFor()
         await take(page, 'campaign', w)
+      })
+
+      await step(`screen-evaluation-${w}: the half-year steward evaluation, and the score dialog`, open, async () => {
+        await goHash(page, '/evaluation')
+        const rows = page.locator(sel('evaluation-row'))
+        await until(async () => (await rows.count()) === stewards.length, { what: `${stewards.length} evaluation rows` })
+        await page.locator(sel('evaluation-row', { evaluated: 'true' })).locator(sel('ind-score')).waitFor()
+        await take(page, 'evaluation', w)
+        await page.locator(sel('evaluation-row', { evaluated: 'true' })).locator(sel('evaluate-open')).click()
+        const dialog = page.locator(sel('evaluation-dialog'))
+        await dialog.locator(sel('evaluation-month')).first().waitFor()
+        await settled(dialog)
+        await take(page, 'evaluation-dialog', w, { overlay: true })
+        await page.keyboard.press('Escape')
+        await dialog.locator(sel('evaluation-save')).waitFor({ state: 'hidden' })
       })
 
       const property = await as(USERS.property, viewport)

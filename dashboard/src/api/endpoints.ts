@@ -5,7 +5,7 @@
 import { api, call } from './client'
 import type { paths } from './schema'
 import type {
-  AccessEntry, CampaignBody, CampaignReport, CampaignSummary, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
+  AccessEntry, CampaignBody, EvaluationBody, EvaluationRecord, EvaluationReport, CampaignReport, CampaignSummary, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
   IssueStatus, IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, PairingReport, ReferralBody, ReportPage,
   MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, RulesDoc, ScoresReport, StartedAnswer, Steward, TemporaryAnswer, TemporaryBody, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
@@ -15,6 +15,7 @@ import type { PairingQuery } from '../lib/pairing'
 import type { FiguresQuery } from '../lib/figures'
 import type { RuleRow, ScoresQuery } from '../lib/scores'
 import type { CampaignQuery } from '../lib/campaigns'
+import type { EvaluationQuery } from '../lib/evaluation'
 
 export const HOUSEHOLDS_PATH = '/v1/households'
 /** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
@@ -217,6 +218,16 @@ export const enrolTemporarySteward = (campaignId: string, body: TemporaryBody) =
 /** Closes a campaign (its temporary stewards lose access now); the campaign, closed. */
 export const closeCampaign = (id: string) =>
   call(api.POST('/v1/campaigns/{id}/close', { params: { path: { id } } })) as Promise<unknown> as Promise<CampaignSummary>
+
+// -- the half-year steward evaluation (每半年考核评价) --------------------------------------------------
+
+/** Each steward's indicators for a half year beside the community's score and comment (a property company: 403). */
+export const reportEvaluation = (query: EvaluationQuery) =>
+  call(api.GET('/v1/reports/evaluation', { params: { query } })) as Promise<unknown> as Promise<EvaluationReport>
+
+/** Enters (or replaces) the community's score (0–100) and comment of a steward for a half; their evaluation document. */
+export const setEvaluation = (stewardId: string, half: string, body: EvaluationBody) =>
+  call(api.PUT('/v1/evaluations/{steward_id}/{half}', { params: { path: { steward_id: stewardId, half } }, body })) as Promise<unknown> as Promise<EvaluationRecord>
 
 // -- plans and compounds ----------------------------------------------------------------------------
 

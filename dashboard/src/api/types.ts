@@ -583,3 +583,61 @@ export interface CampaignReport {
   /** Every household; with `per_page` one page of them (a bare list, or `{total, page, per_page, rows}`). */
   rows: CampaignTaskRow[] | ReportPage<CampaignTaskRow>
 }
+
+// -- the half-year steward evaluation (每半年考核评价) --------------------------------------------------
+
+/** A steward's indicators for a half year, as the server computes them (the evaluation's row and record). */
+export interface EvaluationIndicators {
+  households: number
+  visits: number
+  households_visited: number
+  /** Households visited each month of the half, oldest first (six). */
+  monthly_visited: number[]
+  /** Months with at least `norm` (10) households visited. */
+  months_meeting_norm: number
+  must_visits: number
+  must_visits_answered: number
+  /** The mean days to answer a must-visit; null when none was answered. */
+  must_visit_days: number | null
+  timely: number
+  timely_on_time: number
+  party_member_known: number
+  basic_profile_complete: number
+  key_service_known: number
+  issues_reported: number
+  issues_verified: number
+  meetings_held: number
+  decisions: number
+  decisions_followed: number
+}
+/** `GET /v1/reports/evaluation`: one per steward (temporary ones left out), by compound and name. */
+export interface EvaluationRow extends EvaluationIndicators {
+  steward_id: string
+  steward: string
+  compound_id: string
+  compound: string
+  /** The community's score (0–100); null while not evaluated. */
+  score: number | null
+  comment: string | null
+  evaluated_at: number | null
+}
+export interface EvaluationReport {
+  half: string
+  /** Households a month the program asks for at least (10). */
+  norm: number
+  stewards: EvaluationRow[]
+}
+/** `PUT /v1/evaluations/{steward_id}/{half}`. */
+export type EvaluationBody = Schemas['EvaluationBody']
+/** The steward's evaluation document, as their app shows it (the PUT's answer). */
+export interface EvaluationRecord {
+  id: string
+  steward_id: string
+  compound_id?: string
+  half: string
+  score: number
+  comment: string
+  evaluated_at: number
+  computed_at?: number
+  indicators: EvaluationIndicators
+}

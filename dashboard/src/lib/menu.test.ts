@@ -23,7 +23,7 @@ describe('the menu by role', () => {
     expect(mayOpen('property', 'meetings')).toBe(false)
   })
 
-  it('keeps pairing assistance, the campaigns and the year in figures from a property company', () => {
+  it('keeps pairing assistance, the campaigns, the steward evaluation and the year in figures from a property company', () => {
     expect(mayOpen('property', 'pairing')).toBe(false)
     expect(mayOpen('property', 'campaigns')).toBe(false)
     expect(mayOpen('property', 'campaign')).toBe(false)
@@ -32,12 +32,17 @@ describe('the menu by role', () => {
     expect(mayOpen('admin', 'campaign')).toBe(true)
     expect(menuFor('supervisor').find((m) => m.name === 'campaigns')).toMatchObject({ path: '/campaigns', label: 'menu.campaigns' })
     expect(mayOpen('property', 'figures')).toBe(false)
+    expect(mayOpen('property', 'evaluation')).toBe(false)
+    expect(mayOpen('supervisor', 'evaluation')).toBe(true)
+    expect(mayOpen('admin', 'evaluation')).toBe(true)
+    expect(mayOpen(null, 'evaluation')).toBe(false)
+    expect(menuFor('supervisor').find((m) => m.name === 'evaluation')).toMatchObject({ path: '/evaluation', label: 'menu.evaluation' })
     expect(mayOpen('supervisor', 'pairing')).toBe(true)
     expect(mayOpen('admin', 'figures')).toBe(true)
   })
 
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'figures'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'figures'])
     expect(menuFor('supervisor', 'compound')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor', 'community')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor').find((m) => m.name === 'pairing')).toMatchObject({ path: '/pairing', label: 'menu.pairing' })
@@ -52,7 +57,7 @@ describe('the menu by role', () => {
   })
 
   it("puts the year in figures right after the overview for a town's or district's staff (home stays the overview)", () => {
-    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns']
+    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns']
     expect(menuFor('supervisor', 'town').map((m) => m.name)).toEqual(high)
     expect(menuFor('supervisor', 'district').map((m) => m.name)).toEqual(high)
     expect(homeFor('supervisor')).toBe('/overview')
@@ -60,7 +65,7 @@ describe('the menu by role', () => {
   })
 
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
     expect(mayOpen(null, 'decisions')).toBe(false)
   })
@@ -94,9 +99,9 @@ describe('the layout shows the menu of the signed-in role', () => {
 
   it('property: Issues, Decisions and Scores; supervisor: with Joint meetings; admin: with the admin items', async () => {
     expect(await menuOf('property')).toEqual(['issues', 'decisions', 'scores'])
-    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns'])
-    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'pairing', 'campaigns', 'admin', 'access-log'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns'])
+    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'admin', 'access-log'])
   })
 })

@@ -1,7 +1,8 @@
 // Which screens each role sees. A property company works only on the issues in its duty (and the
 // residents' matters it passed on), on the joint meetings' decisions that are its own, and reads
 // the stewards' scores of it (物业评价, never who gave which); the campaigns (专项任务) are household
-// work, the supervisors' and admins' only; admins publish the scoring rules
+// work, the supervisors' and admins' only, as is the half-year steward evaluation (考核评价: indicators
+// drawn from household records); admins publish the scoring rules
 // (考评细则, from the scores screen), manage places and accounts and read the access log. The year in figures (年度数据) is the
 // town's and district's: for them (and admins) it comes right after the overview, for a
 // community or a compound after the work screens.
@@ -30,6 +31,7 @@ export const MENU: readonly MenuItem[] = [
   { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: 'ChatDotRound', roles: STAFF },
   { name: 'decisions', path: '/decisions', label: 'menu.decisions', icon: 'Finished', roles: ALL },
   { name: 'scores', path: '/scores', label: 'menu.scores', icon: 'Star', roles: ALL },
+  { name: 'evaluation', path: '/evaluation', label: 'menu.evaluation', icon: 'Medal', roles: STAFF },
   { name: 'pairing', path: '/pairing', label: 'menu.pairing', icon: 'Connection', roles: STAFF },
   { name: 'campaigns', path: '/campaigns', label: 'menu.campaigns', icon: 'Flag', roles: STAFF },
   { name: 'figures', path: '/figures', label: 'menu.figures', icon: 'Histogram', roles: STAFF },

@@ -26,6 +26,8 @@ export const REPORT_PATHS = {
   figures: '/v1/reports/figures',
   /** The stewards' scores of the property companies for a quarter (src/lib/scores.ts). */
   scores: '/v1/reports/scores',
+  /** The half-year steward evaluation (src/lib/evaluation.ts). */
+  evaluation: '/v1/reports/evaluation',
 } as const
 
 // -- reading the URL ------------------------------------------------------------------------------
