@@ -33,14 +33,15 @@ pub fn indicators(
             i.households_visited = t.households_visited;
         }
     }
-    for (n, m) in months.iter().enumerate() {
-        let (a, b) = (zone.month_start(*m), zone.month_start(m.next()));
-        for i in out.values_mut() {
-            i.monthly_visited.resize(n + 1, 0);
-        }
-        for t in storage.visit_tallies(slice, a, b, &m.to_string())? {
-            if let Some(i) = out.get_mut(&t.steward_id) {
-                i.monthly_visited[n] = t.households_visited;
+    for i in out.values_mut() {
+        i.monthly_visited = vec![0; months.len()];
+    }
+    let mut bounds: Vec<_> = months.iter().map(|m| zone.month_start(*m)).collect();
+    bounds.push(to);
+    for (steward, n, households) in storage.households_by_range(slice, &bounds)? {
+        if let Some(i) = out.get_mut(&steward) {
+            if let Some(m) = i.monthly_visited.get_mut(n) {
+                *m = households;
             }
         }
     }

@@ -1641,6 +1641,10 @@ impl Storage for SqliteStorage {
         self.read(|c| evaluation::must_visits(c, slice, from, to))
     }
 
+    fn households_by_range(&self, slice: &Slice, bounds: &[Millis]) -> Result<Vec<(Uuid, usize, u32)>> {
+        self.read(|c| evaluation::households_by_range(c, slice, bounds))
+    }
+
     fn set_evaluation(&self, e: &Evaluation) -> Result<()> {
         self.write(|c| evaluation::set(c, e))
     }

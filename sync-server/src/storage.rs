@@ -461,6 +461,13 @@ pub trait Storage: Send + Sync + 'static {
         from: Millis,
         to: Millis,
     ) -> Result<Vec<crate::read_model::AtHousehold<crate::read_model::IndexedMustVisit>>>;
+    /// Households visited per steward (the household's now) in each range between consecutive
+    /// `bounds`: (steward, range index, households).
+    fn households_by_range(
+        &self,
+        slice: &crate::read_model::Slice,
+        bounds: &[Millis],
+    ) -> Result<Vec<(Uuid, usize, u32)>>;
     /// Stores the community's evaluation of a steward for a half year, replacing one before.
     fn set_evaluation(&self, e: &Evaluation) -> Result<()>;
     /// The evaluations of a half year.

@@ -516,6 +516,67 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     assert_eq!(mine_after.0, mine_before.0 + 1, "one more household of this steward answered");
     assert_eq!(mine_after.1, mine_before.1 + 1, "with the 3 typed on the phone");
 
+    // -- The half-year evaluation: the community scores the steward in the console, and the
+    // score and comment reach the phone.
+    step("The half-year evaluation");
+    let (_, me) = community.get("/v1/stewards").await;
+    let me = me.as_array().unwrap().iter().find(|s| s["name"] == "李秀英").expect("the enrolled steward")["id"].clone();
+    let half = steward_core::time::HalfYear::of(
+        steward_core::time::ProgramZone::default().month_of(steward_core::time::now_millis()),
+    );
+    let (s, e) = community
+        .send(
+            reqwest::Method::PUT,
+            &format!("/v1/evaluations/{}/{half}", me.as_str().unwrap()),
+            json!({"score": 91, "comment": "走访到位，台账清楚"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    app.click_on("[data-testid=sync-now]").await.unwrap();
+    wait_badge(&app, "the evaluation synced", "state === 'synced' && pending === 0", LONG).await;
+    go(&app, "#/my345").await;
+    app.click_on("[data-testid=open-evaluation]").await.unwrap();
+    let score = app.wait("[data-testid=evaluation-score]", LONG).await.unwrap();
+    assert_eq!(app.text(&score).await.unwrap().trim(), "91");
+    let comment = app.wait("[data-testid=evaluation-comment]", SHORT).await.unwrap();
+    assert!(app.text(&comment).await.unwrap().contains("走访到位，台账清楚"));
+    let visits = app.wait("[data-testid=indicator-visits]", SHORT).await.unwrap();
+    let shown = app.text(&visits).await.unwrap();
+    assert!(shown.contains(&e["indicators"]["visits"].to_string()), "the half's visits on the phone: {shown}");
+    shot(&app, "12j-evaluation").await;
+
+    // -- The demo's volunteer team: an activity recorded on the phone reaches the console.
+    step("A team's activity");
+    let month = steward_core::time::ProgramZone::default().month_of(steward_core::time::now_millis());
+    let activities = |r: &Value| r["teams"][0]["activities"].as_u64().unwrap_or(0);
+    let year = format!("{}-01", month.year);
+    let (_, before) = community.get(&format!("/v1/reports/teams?from={year}&to={month}")).await;
+    go(&app, "#/my345").await;
+    app.click_on("[data-testid=open-teams]").await.unwrap();
+    app.click_on("[data-testid=team-line]").await.unwrap();
+    app.wait("[data-testid=team-activity]", LONG).await.unwrap();
+    shot(&app, "12k-team").await;
+    app.click_on("[data-testid=activity-new]").await.unwrap();
+    app.click_on("[data-testid=activity-kind-performance]").await.unwrap();
+    app.type_into("[data-testid=activity-title] input", "迎新春文艺汇演").await.unwrap();
+    app.type_into("[data-testid=activity-place] input", "小区广场").await.unwrap();
+    app.type_into("[data-testid=activity-participants] input", "45").await.unwrap();
+    shot(&app, "12l-team-activity").await;
+    app.click_on("[data-testid=activity-save]").await.unwrap();
+    settled(&app).await;
+    app.wait_until(
+        "the new activity on the team's screen",
+        "return [...document.querySelectorAll('[data-testid=team-activity]')].some(e => e.textContent.includes('迎新春文艺汇演'));",
+        SHORT,
+    )
+    .await
+    .unwrap();
+    wait_badge(&app, "the activity synced", "state === 'synced' && pending === 0", LONG).await;
+    let (_, after) = community.get(&format!("/v1/reports/teams?from={year}&to={month}")).await;
+    assert_eq!(activities(&after), activities(&before) + 1, "the phone's activity in the console's report");
+    let recorded = after["activities"].as_array().unwrap().iter().filter(|a| a["title"] == "迎新春文艺汇演").count();
+    assert_eq!(recorded, 1);
+
     // -- The remaining screens.
     step("The remaining screens");
     go(&app, "#/my345").await;
@@ -593,6 +654,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
         "compounds",
         "meetings",
         "campaigns",
+        "teams",
         "drafts",
     ] {
         let left: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();

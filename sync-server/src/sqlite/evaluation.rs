@@ -38,6 +38,35 @@ pub(super) fn of_half(c: &Connection, half: &str) -> Result<Vec<Evaluation>> {
         .collect()
 }
 
+/// Households visited per steward (the household's) in each of the ranges between consecutive
+/// `bounds`, in one pass over the visits.
+pub(super) fn households_by_range(
+    c: &Connection,
+    slice: &Slice,
+    bounds: &[Millis],
+) -> Result<Vec<(uuid::Uuid, usize, u32)>> {
+    if bounds.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<rusqlite::types::Value> = bounds.iter().map(|b| (*b).into()).collect();
+    let cases: String = (2..bounds.len()).map(|n| format!(" WHEN v.at < ?{n} THEN {}", n - 2)).collect();
+    let last = bounds.len();
+    let Some(filter) = slice_filter(slice, "v.compound_id", "h.steward_id", &mut args) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT h.steward_id, CASE{cases} ELSE {} END AS r, count(DISTINCT v.household_id)
+         FROM visit_index v JOIN household_index h ON h.doc_id = v.household_id
+         WHERE v.at >= ?1 AND v.at < ?{last} AND h.steward_id IS NOT NULL {filter} GROUP BY 1, 2",
+        last - 2
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows: Vec<(String, i64, u32)> = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    rows.into_iter().map(|(s, r, n)| Ok((uuid_of(&s)?, r.max(0) as usize, n))).collect()
+}
+
 pub(super) fn must_visits(
     c: &Connection,
     slice: &Slice,
