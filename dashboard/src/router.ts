@@ -27,6 +27,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'pairing', name: 'pairing', component: () => import('./views/PairingView.vue') },
       { path: 'campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue') },
       { path: 'campaigns/:id', name: 'campaign', component: () => import('./views/CampaignView.vue'), props: true },
+      { path: 'teams', name: 'teams', component: () => import('./views/TeamsView.vue') },
       { path: 'figures', name: 'figures', component: () => import('./views/FiguresView.vue') },
       { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue') },
       { path: 'access-log', name: 'access-log', component: () => import('./views/AccessLogView.vue') },

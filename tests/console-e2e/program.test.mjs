@@ -229,7 +229,7 @@ describe('two-way feedback, pairing assistance and the year in figures in the co
       const report = await apiGet(url, cookie, '/v1/reports/figures')
       const figures = s.page.locator(sel('figure'))
       await until(async () => (await figures.count()) === report.figures.length, { what: `${report.figures.length} figures` })
-      assert.deepEqual(report.figures.map((f) => f.key), ['visits', 'opinions', 'meetings', 'compound_problems_solved', 'referrals', 'pairing'])
+      assert.deepEqual(report.figures.map((f) => f.key), ['visits', 'opinions', 'meetings', 'compound_problems_solved', 'referrals', 'pairing', 'teams'])
       const shown = await figures.evaluateAll((els) =>
         els.map((e) => ({
           key: e.getAttribute('data-key'),

@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns|evaluation)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns|evaluation|teams)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -229,7 +229,7 @@ describe('screens of the console', { timeout: 180_000 }, () => {
 
       await step(`screen-figures-${w}: the year in figures`, open, async () => {
         await goHash(page, '/figures')
-        await until(async () => (await page.locator(sel('figure')).count()) === 6, { what: 'six figures' })
+        await until(async () => (await page.locator(sel('figure')).count()) === 7, { what: 'seven figures' })
         await take(page, 'figures', w)
       })
 
@@ -275,6 +275,21 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await take(page, 'evaluation-dialog', w, { overlay: true })
         await page.keyboard.press('Escape')
         await dialog.locator(sel('evaluation-save')).waitFor({ state: 'hidden' })
+      })
+
+      await step(`screen-teams-${w}: the volunteer and culture teams, and the record-activity dialog`, open, async () => {
+        await goHash(page, '/teams')
+        await page.locator(sel('team-row')).first().waitFor()
+        await page.locator(sel('activity-row')).first().waitFor()
+        await page.locator(sel('teams-totals')).waitFor()
+        await take(page, 'teams', w)
+        await page.locator(sel('team-row')).first().locator(sel('activity-open')).click()
+        const dialog = page.locator(sel('activity-dialog'))
+        await dialog.locator(sel('activity-title')).waitFor()
+        await settled(dialog)
+        await take(page, 'teams-activity', w, { overlay: true })
+        await page.keyboard.press('Escape')
+        await dialog.locator(sel('activity-save')).waitFor({ state: 'hidden' })
       })
 
       const property = await as(USERS.property, viewport)

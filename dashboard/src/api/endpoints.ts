@@ -7,6 +7,7 @@ import type { paths } from './schema'
 import type {
   AccessEntry, CampaignBody, EvaluationBody, EvaluationRecord, EvaluationReport, CampaignReport, CampaignSummary, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
   IssueStatus, IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, PairingReport, ReferralBody, ReportPage,
+  ActivityBody, MemberBody, TeamBody, TeamRecord, TeamsReport,
   MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, RulesDoc, ScoresReport, StartedAnswer, Steward, TemporaryAnswer, TemporaryBody, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
@@ -16,6 +17,7 @@ import type { FiguresQuery } from '../lib/figures'
 import type { RuleRow, ScoresQuery } from '../lib/scores'
 import type { CampaignQuery } from '../lib/campaigns'
 import type { EvaluationQuery } from '../lib/evaluation'
+import type { TeamsQuery } from '../lib/teams'
 
 export const HOUSEHOLDS_PATH = '/v1/households'
 /** Server-Sent Events: `event: change` whenever something in the caller's scope changed. */
@@ -252,3 +254,20 @@ export const setDeadlines = (compoundId: string, body: Partial<Record<TimelyKind
 
 export const accessLog = (before?: number, limit = 50) =>
   call(api.GET('/v1/access-log', { params: { query: { before, limit } } })) as Promise<AccessEntry[]>
+
+// -- volunteer and culture teams (志愿服务队、文化宣传队) ---------------------------------------------
+
+/** The place's teams and the period's activities, newest first (supervisors and admins). */
+export const reportTeams = (query: TeamsQuery) =>
+  call(api.GET('/v1/reports/teams', { params: { query } })) as Promise<unknown> as Promise<TeamsReport>
+
+/** Sets up a team for a steward of the place to lead (201: the team's record; 404: no such steward in your place). */
+export const createTeam = (body: TeamBody) => call(api.POST('/v1/teams', { body })) as Promise<unknown> as Promise<TeamRecord>
+
+/** Adds a member (a steward or a resident) to a team. */
+export const addTeamMember = (teamId: string, body: MemberBody) =>
+  call(api.POST('/v1/teams/{id}/members', { params: { path: { id: teamId } }, body })) as Promise<unknown> as Promise<TeamRecord>
+
+/** Records a team's activity from the console (the community's record). */
+export const recordTeamActivity = (teamId: string, body: ActivityBody) =>
+  call(api.POST('/v1/teams/{id}/activities', { params: { path: { id: teamId } }, body })) as Promise<unknown> as Promise<TeamRecord>

@@ -442,7 +442,7 @@ export interface PairingReport {
 
 // -- the district's figures (年度数据) ----------------------------------------------------------------
 
-export type FigureKey = 'visits' | 'opinions' | 'meetings' | 'compound_problems_solved' | 'referrals' | 'pairing'
+export type FigureKey = 'visits' | 'opinions' | 'meetings' | 'compound_problems_solved' | 'referrals' | 'pairing' | 'teams'
 export interface FigurePart {
   key: string
   label_zh: string
@@ -462,6 +462,67 @@ export interface FiguresReport {
   from: string
   to: string
   figures: Figure[]
+}
+
+// -- volunteer and culture teams (志愿服务队、文化宣传队) ---------------------------------------------
+
+/** `POST /v1/teams`. */
+export type TeamBody = Schemas['TeamBody']
+/** `POST /v1/teams/{id}/members`. */
+export type MemberBody = Schemas['MemberBody']
+/** `POST /v1/teams/{id}/activities`. */
+export type ActivityBody = Schemas['ActivityBody']
+/** `GET /v1/reports/teams`: one team, by compound and name; `activities` and `participants` in the period. */
+export interface TeamRow {
+  id: string
+  name: string
+  kind: 'volunteer' | 'culture'
+  kind_zh?: string
+  compound_id: string
+  compound: string
+  steward_id: string
+  /** Who leads it. */
+  steward: string
+  members: number
+  steward_members: number
+  resident_members: number
+  activities: number
+  participants: number
+}
+/** `GET /v1/reports/teams`: one activity in the period, newest first. */
+export interface TeamActivityRow {
+  id: string
+  team_id: string
+  team: string
+  compound_id: string
+  compound: string
+  steward_id: string
+  kind: 'policy_talk' | 'clean_up' | 'safety_check' | 'performance' | 'other'
+  kind_zh?: string
+  title: string
+  held_at: number
+  place: string
+  participants: number
+  /** Who recorded it: the team's steward (on the phone) or the community (`supervisor`, here). */
+  role: 'steward' | 'supervisor'
+}
+export interface TeamsReport {
+  from: string
+  to: string
+  teams: TeamRow[]
+  /** Activities in the period (`activities` holds a page with `per_page`). */
+  total: number
+  participants: number
+  activities: TeamActivityRow[]
+}
+/** The team's record (its projection) as `POST /v1/teams…` answer it. */
+export interface TeamRecord {
+  id: string
+  name: string
+  team_kind: string
+  members: unknown[]
+  activities: unknown[]
+  [k: string]: unknown
 }
 
 // -- scoring the property companies (评价物业) -------------------------------------------------------

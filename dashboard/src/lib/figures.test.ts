@@ -43,14 +43,15 @@ describe('each figure', () => {
   const f = figuresFilters({ from: '2026-01', to: '2026-08', place: PLACE }, NOW)
 
   it('comes in the article\'s order and leads to its rows, with the period and place where the screen takes them', () => {
-    expect(FIGURE_KEYS).toEqual(['visits', 'opinions', 'meetings', 'compound_problems_solved', 'referrals', 'pairing'])
+    expect(FIGURE_KEYS).toEqual(['visits', 'opinions', 'meetings', 'compound_problems_solved', 'referrals', 'pairing', 'teams'])
     expect(figureLink('visits', f)).toEqual({ name: 'households', query: { place: PLACE, sort: 'visits', order: 'desc' } })
     expect(figureLink('opinions', f)).toEqual({ name: 'overview', query: { month: '2026-08', place: PLACE } })
     expect(figureLink('meetings', f)).toEqual({ name: 'meetings', query: { quarter: '2026-Q3', place: PLACE } })
     expect(figureLink('compound_problems_solved', f)).toEqual({ name: 'issues', query: { origin: 'steward', max_age_days: '0', place: PLACE } })
     expect(figureLink('referrals', f)).toEqual({ name: 'issues', query: { origin: 'property_company', max_age_days: '0', place: PLACE } })
     expect(figureLink('pairing', f)).toEqual({ name: 'pairing', query: { from: '2026-01', to: '2026-08', place: PLACE } })
-    expect(figureLink('teams', f)).toBeNull()
+    expect(figureLink('teams', f)).toEqual({ name: 'teams', query: { from: '2026-01', to: '2026-08', place: PLACE } })
+    expect(figureLink('nothing', f)).toBeNull()
     expect(figureLink('pairing', { ...f, place: '' })).toEqual({ name: 'pairing', query: { from: '2026-01', to: '2026-08' } })
     expect(['2026-01', '2026-03', '2026-04', '2026-12'].map(quarterOfMonth)).toEqual(['2026-Q1', '2026-Q1', '2026-Q2', '2026-Q4'])
   })

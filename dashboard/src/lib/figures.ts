@@ -14,7 +14,7 @@ import { CODES, codeLabel, type CodeList } from './labels'
 import { REPORT_PATHS, reportExportUrl } from './reportQuery'
 
 /** The figures in the article's order (the server's). */
-export const FIGURE_KEYS: readonly FigureKey[] = ['visits', 'opinions', 'meetings', 'compound_problems_solved', 'referrals', 'pairing']
+export const FIGURE_KEYS: readonly FigureKey[] = ['visits', 'opinions', 'meetings', 'compound_problems_solved', 'referrals', 'pairing', 'teams']
 
 function one(q: LocationQuery, k: string): string {
   const v = q[k]
@@ -119,7 +119,7 @@ export function partValue(part: FigurePart): string {
  * ledger holds each visit's opinions), meetings to the joint meetings of the last month's
  * quarter, compound problems to the board's steward reports and the residents' matters to the
  * ones passed on by the property company (every report time: the board has no months), pairing
- * to the cases opened in the period.
+ * to the cases opened in the period, the teams to their screen (the period's activities).
  */
 export function figureLink(key: FigureKey | string, f: FiguresFilters): RouteLocationRaw | null {
   const place = f.place ? { place: f.place } : {}
@@ -136,6 +136,8 @@ export function figureLink(key: FigureKey | string, f: FiguresFilters): RouteLoc
       return { name: 'issues', query: { origin: 'property_company', max_age_days: '0', ...place } }
     case 'pairing':
       return { name: 'pairing', query: { from: f.from, to: f.to, ...place } }
+    case 'teams':
+      return { name: 'teams', query: { from: f.from, to: f.to, ...place } }
     default:
       return null
   }

@@ -39,6 +39,12 @@ export const CODES = {
   fieldKind: ['yes_no', 'choice', 'number', 'text'],
   /** A campaign as shown: 进行中, or 已结束 (closed, or past its last day). */
   campaignState: ['open', 'closed', 'ended'],
+  /** A team's kind (志愿服务队, 文化宣传队). */
+  teamKind: ['volunteer', 'culture'],
+  /** A team activity's kind. */
+  activityKind: ['policy_talk', 'clean_up', 'safety_check', 'performance', 'other'],
+  /** A team member: a steward or a resident. */
+  memberRole: ['steward', 'resident'],
 } as const
 
 export type CodeList = keyof typeof CODES

@@ -39,10 +39,14 @@ describe('the menu by role', () => {
     expect(menuFor('supervisor').find((m) => m.name === 'evaluation')).toMatchObject({ path: '/evaluation', label: 'menu.evaluation' })
     expect(mayOpen('supervisor', 'pairing')).toBe(true)
     expect(mayOpen('admin', 'figures')).toBe(true)
+    expect(mayOpen('property', 'teams')).toBe(false)
+    expect(mayOpen('supervisor', 'teams')).toBe(true)
+    expect(mayOpen('admin', 'teams')).toBe(true)
+    expect(menuFor('supervisor').find((m) => m.name === 'teams')).toMatchObject({ path: '/teams', label: 'menu.teams' })
   })
 
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'figures'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures'])
     expect(menuFor('supervisor', 'compound')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor', 'community')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor').find((m) => m.name === 'pairing')).toMatchObject({ path: '/pairing', label: 'menu.pairing' })
@@ -57,7 +61,7 @@ describe('the menu by role', () => {
   })
 
   it("puts the year in figures right after the overview for a town's or district's staff (home stays the overview)", () => {
-    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns']
+    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams']
     expect(menuFor('supervisor', 'town').map((m) => m.name)).toEqual(high)
     expect(menuFor('supervisor', 'district').map((m) => m.name)).toEqual(high)
     expect(homeFor('supervisor')).toBe('/overview')
@@ -65,7 +69,7 @@ describe('the menu by role', () => {
   })
 
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
     expect(mayOpen(null, 'decisions')).toBe(false)
   })
@@ -99,9 +103,9 @@ describe('the layout shows the menu of the signed-in role', () => {
 
   it('property: Issues, Decisions and Scores; supervisor: with Joint meetings; admin: with the admin items', async () => {
     expect(await menuOf('property')).toEqual(['issues', 'decisions', 'scores'])
-    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns'])
-    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'admin', 'access-log'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams'])
+    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'admin', 'access-log'])
   })
 })

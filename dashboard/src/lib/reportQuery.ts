@@ -28,6 +28,8 @@ export const REPORT_PATHS = {
   scores: '/v1/reports/scores',
   /** The half-year steward evaluation (src/lib/evaluation.ts). */
   evaluation: '/v1/reports/evaluation',
+  /** Volunteer and culture teams and their activities (src/lib/teams.ts). */
+  teams: '/v1/reports/teams',
 } as const
 
 // -- reading the URL ------------------------------------------------------------------------------

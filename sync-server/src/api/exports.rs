@@ -220,6 +220,19 @@ impl ReportQuery {
         }
     }
 
+    /// As [`ReportQuery::period`], this year so far when no period is given.
+    pub(super) fn period_or_this_year(&self, service: &Service) -> ApiResult<(Millis, Millis, Month, Month)> {
+        Ok(match self.period(service)? {
+            Some(p) => p,
+            None => {
+                let zone = service.zone();
+                let now = zone.month_of(now_millis());
+                let first = Month { year: now.year, month: 1 };
+                (zone.month_start(first), zone.month_start(now.next()), first, now)
+            }
+        })
+    }
+
     /// The half year asked for; the one under way by default.
     pub(super) fn half(&self, service: &Service) -> ApiResult<steward_core::time::HalfYear> {
         match self.half.as_deref().map(str::trim) {

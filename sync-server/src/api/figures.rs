@@ -67,15 +67,7 @@ pub(super) async fn report_figures(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Households, |s, q, w| {
-        let zone = s.zone();
-        let (from, to, first, last) = match q.period(s)? {
-            Some(p) => p,
-            None => {
-                let now = zone.month_of(now_millis());
-                let first = Month { year: now.year, month: 1 };
-                (zone.month_start(first), zone.month_start(now.next()), first, now)
-            }
-        };
+        let (from, to, first, last) = q.period_or_this_year(s)?;
         let store = s.storage();
         let (visits, households) = store.visit_trend(&w.slice, &[(from, to)])?.first().copied().unwrap_or((0, 0));
         let opinions = store.opinion_counts(&w.slice, from, to)?;

@@ -70,15 +70,7 @@ pub(super) async fn report_teams(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     report(state, headers, q, Reads::Meetings, |s, q, w| {
-        let zone = s.zone();
-        let (from, to, first, last) = match q.period(s)? {
-            Some(p) => p,
-            None => {
-                let now = zone.month_of(now_millis());
-                let first = Month { year: now.year, month: 1 };
-                (zone.month_start(first), zone.month_start(now.next()), first, now)
-            }
-        };
+        let (from, to, first, last) = q.period_or_this_year(s)?;
         let paging = q.paging()?;
         let teams = s.storage().team_rows(&w.slice)?;
         let activities = s.storage().activity_rows(&w.slice, from, to)?;
