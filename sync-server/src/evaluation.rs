@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use steward_core::doc::{self, EvaluationRecord, Indicators, MONTHLY_NORM};
-use steward_core::model::{DecisionStatus, IssueStatus, TimelyKind};
+use steward_core::model::{DecisionStatus, TimelyKind};
 use steward_core::time::{now_millis, DeadlinePolicy, HalfYear, Timeliness};
 use uuid::Uuid;
 
@@ -86,14 +86,10 @@ pub fn indicators(
             i.timely_on_time += 1;
         }
     }
-    for issue in storage.issue_rows(slice, false)? {
-        if issue.reported_at < from || issue.reported_at >= to {
-            continue;
-        }
-        let Some(i) = out.get_mut(&issue.reporter_id) else { continue };
-        i.issues_reported += 1;
-        if issue.status == IssueStatus::Verified.as_code() {
-            i.issues_verified += 1;
+    for (reporter, reported, verified) in storage.issues_by_reporter(slice, from, to)? {
+        if let Some(i) = out.get_mut(&reporter) {
+            i.issues_reported = reported;
+            i.issues_verified = verified;
         }
     }
     for m in storage.meeting_rows(slice, from, to)? {

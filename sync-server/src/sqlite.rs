@@ -1645,6 +1645,10 @@ impl Storage for SqliteStorage {
         self.read(|c| evaluation::households_by_range(c, slice, bounds))
     }
 
+    fn issues_by_reporter(&self, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(Uuid, u32, u32)>> {
+        self.read(|c| evaluation::issues_by_reporter(c, slice, from, to))
+    }
+
     fn set_evaluation(&self, e: &Evaluation) -> Result<()> {
         self.write(|c| evaluation::set(c, e))
     }

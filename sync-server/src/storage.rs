@@ -468,6 +468,13 @@ pub trait Storage: Send + Sync + 'static {
         slice: &crate::read_model::Slice,
         bounds: &[Millis],
     ) -> Result<Vec<(Uuid, usize, u32)>>;
+    /// Issues reported between `from` and `to` per reporter: (reporter, reported, verified).
+    fn issues_by_reporter(
+        &self,
+        slice: &crate::read_model::Slice,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<(Uuid, u32, u32)>>;
     /// Stores the community's evaluation of a steward for a half year, replacing one before.
     fn set_evaluation(&self, e: &Evaluation) -> Result<()>;
     /// The evaluations of a half year.

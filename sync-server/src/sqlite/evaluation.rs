@@ -67,6 +67,28 @@ pub(super) fn households_by_range(
     rows.into_iter().map(|(s, r, n)| Ok((uuid_of(&s)?, r.max(0) as usize, n))).collect()
 }
 
+/// Issues reported between `from` and `to` per reporter: how many, and how many verified.
+pub(super) fn issues_by_reporter(
+    c: &Connection,
+    slice: &Slice,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<(uuid::Uuid, u32, u32)>> {
+    let mut args: Vec<rusqlite::types::Value> = vec![from.into(), to.into()];
+    let Some(filter) = slice_filter(slice, "compound_id", "reporter_id", &mut args) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT reporter_id, count(*), sum(status = 'verified') FROM issue_index
+         WHERE reported_at >= ?1 AND reported_at < ?2 {filter} GROUP BY 1"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows: Vec<(String, u32, u32)> = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    rows.into_iter().map(|(s, n, v)| Ok((uuid_of(&s)?, n, v))).collect()
+}
+
 pub(super) fn must_visits(
     c: &Connection,
     slice: &Slice,
