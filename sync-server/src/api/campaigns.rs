@@ -374,8 +374,12 @@ pub(super) async fn close_campaign(
         let (c, compounds) = reachable(s, &u, id)?;
         // Who started it over their place may end it; a compound's supervisor of a town-wide
         // campaign may not end it for the town.
-        if s.reach(&u, Some(c.place_id)).is_err() {
-            return Err(ApiError::forbidden("the campaign covers more than your place: its supervisor closes it"));
+        match s.reach(&u, Some(c.place_id)) {
+            Err(ServiceError::NotFound(_)) => {
+                return Err(ApiError::forbidden("the campaign covers more than your place: its supervisor closes it"))
+            }
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
         }
         let docs = campaigns::close(s, &c)?;
         tracing::info!(campaign = %id, by = %u.id, documents = docs, "campaign closed");

@@ -26,12 +26,8 @@ struct EvaluationRow {
     evaluated_at: Option<Millis>,
 }
 
-fn half_of(q: &ReportQuery, s: &Service) -> ApiResult<HalfYear> {
-    q.half(s)
-}
-
 fn build(s: &Service, q: &ReportQuery, w: &Within) -> ApiResult<Report> {
-    let half = half_of(q, s)?;
+    let half = q.half(s)?;
     let regular: Vec<crate::storage::Steward> =
         w.stewards.iter().filter(|st| st.campaign_id.is_none()).cloned().collect();
     let all = crate::evaluation::indicators(s, &w.slice, &regular, half, &deadlines(s, w)?)?;
