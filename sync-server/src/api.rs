@@ -66,6 +66,7 @@ mod pairing;
 mod reads;
 mod referrals;
 mod scoring;
+mod selection;
 mod session;
 mod stewards;
 mod teams;
@@ -234,6 +235,12 @@ routes! {
     POST "/v1/campaigns" => start_campaign,
     POST "/v1/campaigns/{id}/temporary-stewards" => temporary_steward,
     POST "/v1/campaigns/{id}/close" => close_campaign,
+    GET "/v1/selection/summary" => selection::summary,
+    GET "/v1/selection/applications" => selection::applications,
+    POST "/v1/selection/applications" => selection::create_application,
+    GET "/v1/selection/applications/{id}" => selection::application,
+    POST "/v1/selection/applications/{id}/steps" => selection::take_step,
+    GET "/v1/selection/notice" => selection::notice,
     GET "/v1/meetings/{id}" => meeting,
     POST "/v1/meetings/{id}/decisions/{decision_id}/follow-ups" => decision_follow_up,
     POST "/v1/issues" => pass_on,

@@ -9,6 +9,8 @@ use steward_core::model::*;
 use steward_core::time::now_millis;
 use uuid::Uuid;
 
+mod selection;
+
 use crate::admin;
 use crate::service::{Service, ServiceError};
 use crate::storage::{PlaceKind, Role};
@@ -105,10 +107,10 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     let community = admin::create_place(s, PlaceKind::Community, "艺苑社区", Some(town.id))?;
     let compound = admin::create_place(s, PlaceKind::Compound, "蜀汉美郡", Some(community.id))?;
     let second = admin::create_place(s, PlaceKind::Compound, "汉韵花园", Some(community.id))?;
-    admin::create_user(s, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor, Some(compound.id))?;
+    let branch = admin::create_user(s, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor, Some(compound.id))?;
     let property = admin::create_user(s, PROPERTY.0, PROPERTY.1, Role::Property, Some(compound.id))?;
-    admin::create_user(s, SECOND_SUPERVISOR.0, SECOND_SUPERVISOR.1, Role::Supervisor, Some(second.id))?;
-    admin::create_user(s, COMMUNITY.0, COMMUNITY.1, Role::Supervisor, Some(community.id))?;
+    let branch2 = admin::create_user(s, SECOND_SUPERVISOR.0, SECOND_SUPERVISOR.1, Role::Supervisor, Some(second.id))?;
+    let staff = admin::create_user(s, COMMUNITY.0, COMMUNITY.1, Role::Supervisor, Some(community.id))?;
     admin::create_user(s, TOWN.0, TOWN.1, Role::Supervisor, Some(town.id))?;
     admin::create_user(s, ADMIN.0, ADMIN.1, Role::Admin, None)?;
 
@@ -337,6 +339,7 @@ pub fn seed(s: &Service) -> Result<Demo, ServiceError> {
     seed_campaign(s, community.id, by_community(s)?)?;
     seed_evaluation(s, compound.id, stewards[1].0, by_community(s)?)?;
     seed_teams(s, compound.id, stewards[0].0, by_community(s)?)?;
+    selection::seed(s, community.id, compound.id, second.id, &branch, &branch2, &staff)?;
     Ok(Demo { compound_id: compound.id, second_compound_id: second.id, stewards, households, issues })
 }
 

@@ -28,6 +28,7 @@ pub mod journal;
 pub mod read_model;
 pub mod reports;
 pub mod schema;
+pub mod selection;
 pub mod service;
 pub mod sqlite;
 pub mod storage;

@@ -23,6 +23,7 @@ mod figures;
 mod meetings;
 mod pairing;
 mod scoring;
+mod selection;
 mod teams;
 
 /// Increments must reach this many before a compaction is considered.
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_campaigns.sql"),
     include_str!("migrations/0014_evaluation.sql"),
     include_str!("migrations/0015_teams.sql"),
+    include_str!("migrations/0016_selection.sql"),
 ];
 
 /// The change log's running digest after `hash` (migration 0002).
@@ -1655,6 +1657,27 @@ impl Storage for SqliteStorage {
 
     fn evaluations(&self, half: &str) -> Result<Vec<Evaluation>> {
         self.read(|c| evaluation::of_half(c, half))
+    }
+
+    fn create_application(&self, a: &crate::selection::Application) -> Result<()> {
+        self.write(|c| selection::create(c, a))
+    }
+
+    fn application(&self, id: Uuid) -> Result<Option<crate::selection::Application>> {
+        self.read(|c| selection::one(c, id))
+    }
+
+    fn applications(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<crate::selection::Application>> {
+        self.read(|c| selection::of(c, compound_ids))
+    }
+
+    fn save_application(
+        &self,
+        a: &crate::selection::Application,
+        expected: u32,
+        appointed: Option<(&Steward, &str, Millis)>,
+    ) -> Result<bool> {
+        self.write(|c| selection::save(c, a, expected, appointed))
     }
 
     fn team_rows(&self, slice: &Slice) -> Result<Vec<crate::read_model::IndexedTeam>> {

@@ -488,6 +488,20 @@ pub trait Storage: Send + Sync + 'static {
         from: Millis,
         to: Millis,
     ) -> Result<Vec<crate::read_model::IndexedActivity>>;
+    /// Stores a new application for the steward's post (选任).
+    fn create_application(&self, a: &crate::selection::Application) -> Result<()>;
+    fn application(&self, id: Uuid) -> Result<Option<crate::selection::Application>>;
+    /// The applications of these compounds (`None`: every one), latest change first.
+    fn applications(&self, compound_ids: Option<&[Uuid]>) -> Result<Vec<crate::selection::Application>>;
+    /// Stores an application moved on from version `expected`, with the appointment's steward,
+    /// enrolment code hash and its expiry in the same transaction. `false`: someone else moved
+    /// it meanwhile, and nothing was written.
+    fn save_application(
+        &self,
+        a: &crate::selection::Application,
+        expected: u32,
+        appointed: Option<(&Steward, &str, Millis)>,
+    ) -> Result<bool>;
     /// When the server first saw each record.
     fn first_seen(&self, record_ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Millis>>;
     /// The (compound, kind) of every document that changed after change `after` up to `upto`;

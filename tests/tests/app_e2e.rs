@@ -87,17 +87,48 @@ async fn wait_badge(app: &Session, what: &str, cond: &str, timeout: Duration) {
 }
 
 /// Waits until no popup or dialog overlay is on screen: a tap while one fades out lands on it.
+/// If one stays, the failure names it and what it says (a form's error, say), so a run that
+/// went wrong on another machine can be read from its log.
 async fn settled(app: &Session) {
-    app.wait_until(
-        "popups closed",
-        "return ![...document.querySelectorAll('.van-overlay, .van-popup')].some(e => {
+    const SHOWN: &str = "[...document.querySelectorAll('.van-overlay, .van-popup')].filter(e => {
            const s = getComputedStyle(e);
            return s.display !== 'none' && s.visibility !== 'hidden' && e.getBoundingClientRect().height > 0;
-         });",
+         })";
+    if app.wait_until("popups closed", &format!("return {SHOWN}.length === 0;"), SHORT).await.is_err() {
+        let shown = app
+            .execute(
+                &format!(
+                    "return {SHOWN}.map(e => (e.getAttribute('data-testid') || e.className) + ': ' +
+                       e.textContent.replace(/\\s+/g, ' ').trim().slice(0, 300));"
+                ),
+                json!([]),
+            )
+            .await;
+        shot_anyway(app, "settled-failed").await;
+        panic!("a popup stayed open for {SHORT:?}: {shown:?}");
+    }
+}
+
+/// A screenshot for a failure's record, without the checks `shot` makes.
+async fn shot_anyway(app: &Session, name: &str) {
+    let _ = app.screenshot(&screens_dir().join(format!("{name}.png"))).await;
+}
+
+/// Waits until the popup `css` is on screen and has finished sliding in: a tap on a field of a
+/// popup still moving can land on the overlay behind it, which closes the popup.
+async fn opened(app: &Session, css: &str) {
+    app.wait_until(
+        &format!("{css} open"),
+        &format!(
+            "const p = document.querySelector({css:?});
+             return !!p && getComputedStyle(p).display !== 'none' && p.getBoundingClientRect().height > 0
+               && ![...p.classList].some(c => c.endsWith('-enter-active'))
+               && p.getAnimations().every(a => a.playState !== 'running');"
+        ),
         SHORT,
     )
     .await
-    .unwrap();
+    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 async fn go(app: &Session, hash: &str) {
@@ -612,8 +643,10 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     server.kill9();
     go(&app, &format!("#/household/{household}")).await;
     app.click_on("[data-testid=pairing-open]").await.unwrap();
+    opened(&app, "[data-testid=pairing-open-popup]").await;
     app.type_into("[data-testid=pairing-helper] input", "李秀英").await.unwrap();
     app.click_on("[data-testid=pairing-need-medical]").await.unwrap();
+    app.wait("[data-testid=pairing-need-medical][aria-checked=true]", SHORT).await.expect("the need is chosen");
     app.type_into("[data-testid=pairing-description] textarea", "已联系楼栋长每周上门两次，陪老人复查").await.unwrap();
     shot(&app, "19a-pairing-open").await;
     app.click_on("[data-testid=pairing-save]").await.unwrap();

@@ -44,6 +44,7 @@ use super::pairing;
 use super::reads::{self, PullAnswer};
 use super::referrals::{self, ReferralAnswer, ReferralBody};
 use super::scoring::{self, CriterionBody, RulesBody};
+use super::selection::{self, ApplicationBody, StepBody};
 use super::session::{self, LoginAnswer, LoginBody, MeAnswer, PasswordBody};
 use super::stewards::{self, CodeAnswer, CodeBody};
 use super::teams::{self, ActivityBody, MemberBody, TeamBody};
@@ -112,6 +113,12 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         campaigns::start_campaign,
         campaigns::temporary_steward,
         campaigns::close_campaign,
+        selection::summary,
+        selection::applications,
+        selection::create_application,
+        selection::application,
+        selection::take_step,
+        selection::notice,
         meetings::meeting,
         meetings::decision_follow_up,
         referrals::pass_on,
@@ -138,7 +145,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
             HouseholdPageDoc, CodeBody, CodeAnswer, PlaceBody, StewardBody, UserBody, ImportAnswer, BadRow,
             FollowUpBody, ReferralBody, ReferralAnswer, RulesBody, CriterionBody, CampaignBody, FieldBody,
             CampaignSummary, StartedAnswer, TemporaryBody, TemporaryAnswer, EvaluationBody,
-            TeamBody, MemberBody, ActivityBody,
+            TeamBody, MemberBody, ActivityBody, ApplicationBody, StepBody,
         ),
         responses(Unauthorized, BodyTimeout, PayloadTooLarge, ShuttingDown, Internal, PlaceNotFound, AdminOnly, BadId),
     ),
@@ -151,6 +158,7 @@ do. Limits, attempt limits and the rules behind each refusal: docs/reliability.m
         (name = "reads", description = "The merged read model, through the one role-aware read path."),
         (name = "reports", description = "Reports, as JSON or as CSV for Excel (UTF-8 with BOM, bilingual headers, local times)."),
         (name = "edits", description = "Supervisors' and property companies' edits, each an Automerge change by the server's actor."),
+        (name = "selection", description = "Selecting a steward (选任流程): applications and their steps, for the staff of the steps."),
         (name = "admin", description = "Admins only: the org tree, accounts, stewards, household imports."),
     ),
 )]
