@@ -39,6 +39,9 @@ pub enum SyncError {
     Rejected(String),
     #[error("the server had a problem ({0}); it will be tried again")]
     Server(String),
+    /// The server is busy and said when to come back: the edits stay on the phone meanwhile.
+    #[error("the server is busy ({message}); this phone syncs again in {retry_after} s")]
+    Busy { message: String, retry_after: u64 },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -53,13 +56,14 @@ impl SyncError {
             SyncError::BadEnrolmentCode => "bad_enrolment_code",
             SyncError::Rejected(_) => "rejected",
             SyncError::Server(_) => "server_error",
+            SyncError::Busy { .. } => "server_busy",
             SyncError::Store(e) => e.code(),
         }
     }
 
     /// Whether trying again later may help.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, SyncError::Offline(_) | SyncError::Server(_))
+        matches!(self, SyncError::Offline(_) | SyncError::Server(_) | SyncError::Busy { .. })
     }
 }
 
@@ -97,6 +101,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// A busy server's `Retry-After`, in seconds.
+    pub retry_after: Option<u64>,
 }
 
 /// A request that got no answer: why, in a few words ("timed out", "no connection").
@@ -157,8 +163,12 @@ impl Transport for HttpTransport {
                 .await
                 .map_err(|e| Unreachable(describe(&e)))?;
             let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
             let body = resp.bytes().await.map_err(|e| Unreachable(describe(&e)))?.to_vec();
-            Ok(Answer { status, body })
+            Ok(Answer { status, body, retry_after })
         })
     }
 }
@@ -268,6 +278,9 @@ impl SyncClient {
             401 => PostError::Sync(SyncError::Unauthorized),
             403 | 422 if body.as_ref().is_some_and(|b| !b.docs.is_empty()) => {
                 PostError::Documents(body.map(|b| b.docs).unwrap_or_default(), message, status == 403)
+            }
+            503 if answer.retry_after.is_some() => {
+                PostError::Sync(SyncError::Busy { message, retry_after: answer.retry_after.unwrap_or(1) })
             }
             s if s >= 500 => PostError::Sync(SyncError::Server(message)),
             _ => PostError::Sync(SyncError::Rejected(message)),
@@ -537,6 +550,22 @@ impl Backoff {
     }
 }
 
+impl Backoff {
+    /// How long the background loop waits after a sync: `idle` after a success, the backoff
+    /// after `failures` in a row, and after a busy server's `Retry-After` (`busy`, seconds)
+    /// never sooner than it says, spread over half as long again so that the phones it turned
+    /// away do not all come back in the same second.
+    pub fn next(&self, failures: u32, busy: Option<u64>) -> Duration {
+        match busy {
+            Some(seconds) => Duration::from_secs(seconds)
+                .mul_f64(1.0 + 0.5 * rand_fraction())
+                .max(self.delay(failures.saturating_sub(1))),
+            None if failures == 0 => self.idle,
+            None => self.delay(failures - 1),
+        }
+    }
+}
+
 fn rand_fraction() -> f64 {
     // Uuid v4 is backed by the OS's random source; one draw is plenty for jitter.
     (Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
@@ -553,6 +582,7 @@ pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff
         loop {
             let enrolled = with_store(&store, |s| s.identity()).await.ok().flatten().is_some();
             let mut offline = false;
+            let mut busy = None;
             if enrolled {
                 tx.send_modify(|s| {
                     s.syncing = true;
@@ -562,6 +592,9 @@ pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff
                     Ok(_) => failures = 0,
                     Err(e) => {
                         offline = matches!(e, SyncError::Offline(_));
+                        if let SyncError::Busy { retry_after, .. } = &e {
+                            busy = Some(*retry_after);
+                        }
                         failures = failures.saturating_add(1);
                         tracing::info!(code = e.code(), "sync failed");
                     }
@@ -570,7 +603,7 @@ pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff
             let status = with_store(&store, |s| s.sync_status()).await.unwrap_or_default();
             let seq = tx.borrow().seq + 1;
             tx.send_replace(BackgroundState { status, syncing: false, offline, seq });
-            let delay = if failures == 0 { backoff.idle } else { backoff.delay(failures - 1) };
+            let delay = backoff.next(failures, busy);
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
                 _ = w.notified() => {}
@@ -578,4 +611,21 @@ pub fn spawn_background(store: SharedStore, client: SyncClient, backoff: Backoff
         }
     });
     BackgroundSync { wake, state: rx }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_busy_answer_the_loop_waits_at_least_what_the_server_said_and_spreads_the_rest() {
+        let b = Backoff { base: Duration::from_secs(2), max: Duration::from_secs(300), idle: Duration::from_secs(60) };
+        let waits: Vec<Duration> = (0..200).map(|_| b.next(1, Some(20))).collect();
+        assert!(waits.iter().all(|w| *w >= Duration::from_secs(20) && *w <= Duration::from_secs(30)), "{waits:?}");
+        let spread = waits.iter().max().unwrap().saturating_sub(*waits.iter().min().unwrap());
+        assert!(spread > Duration::from_secs(3), "jittered, not all at once: {spread:?}");
+        // A longer backoff already earned is kept.
+        assert!(b.next(8, Some(1)) >= Duration::from_secs(128));
+        assert_eq!(b.next(0, None), Duration::from_secs(60));
+    }
 }

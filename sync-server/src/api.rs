@@ -105,6 +105,8 @@ pub struct AppState {
     pub work: Arc<Semaphore>,
     /// The password checks' own lane.
     pub hash: Arc<HashLane>,
+    /// The syncs admitted, to shed a burst before reading bodies no one will wait for.
+    pub sync_queue: Arc<crate::shed::SyncQueue>,
     /// The consoles following live updates, and the one change poller.
     live: Arc<Live>,
     /// When this node last wrote each device's last sync time (see `device::note_sync`).
@@ -130,6 +132,7 @@ impl AppState {
             service: Arc::new(service),
             work: Arc::new(Semaphore::new(config.max_concurrent_work.max(1))),
             hash: Arc::new(HashLane::new(config.hash_concurrency, config.hash_queue)),
+            sync_queue: crate::shed::SyncQueue::new(config.max_concurrent_work.max(1), config.sync_queue_budget),
             live: Arc::new(Live::default()),
             synced: Arc::default(),
             throttle: Throttle::new(config.throttle.clone()),
@@ -366,7 +369,11 @@ impl ApiError {
     }
 
     fn busy(message: &str) -> ApiError {
-        ApiError { retry_after: Some(1), ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message) }
+        ApiError::busy_for(message, 1)
+    }
+
+    fn busy_for(message: &str, seconds: u64) -> ApiError {
+        ApiError { retry_after: Some(seconds), ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message) }
     }
 
     fn shutting_down() -> ApiError {

@@ -30,6 +30,7 @@ pub mod reports;
 pub mod schema;
 pub mod selection;
 pub mod service;
+pub mod shed;
 pub mod sqlite;
 pub mod storage;
 pub mod table;
@@ -67,6 +68,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How many sync requests are processed at once (the rest wait their turn).
     pub max_concurrent_work: usize,
+    /// The longest a sync may be expected to wait for its turn: past it the answer is `503`
+    /// with `Retry-After`, before its body is read (`shed.rs`). Under the phones' 60 s time-out.
+    pub sync_queue_budget: Duration,
     /// Connections served at once; further ones wait in the accept queue.
     pub max_connections: usize,
     /// How long a client may take to send a request's line and headers.
@@ -91,6 +95,7 @@ impl std::fmt::Debug for Config {
             .field("time_zone", &self.time_zone)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_concurrent_work", &self.max_concurrent_work)
+            .field("sync_queue_budget", &self.sync_queue_budget)
             .field("max_connections", &self.max_connections)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
@@ -110,6 +115,7 @@ impl Default for Config {
             time_zone: steward_core::time::DEFAULT_TIME_ZONE.into(),
             max_body_bytes: steward_core::protocol::DEFAULT_MAX_BODY,
             max_concurrent_work: std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4),
+            sync_queue_budget: Duration::from_secs(30),
             max_connections: 10_000,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),

@@ -49,6 +49,10 @@ struct ServeArgs {
     /// Seconds a connection may stay open with no request in flight.
     #[arg(long, env = "STEWARD_IDLE_TIMEOUT_SECS", default_value_t = Config::default().idle_timeout.as_secs())]
     idle_timeout_secs: u64,
+    /// Seconds a sync may be expected to wait for its turn before the answer is 503 with
+    /// Retry-After (keep it under the phones' 60 s time-out).
+    #[arg(long, env = "STEWARD_SYNC_QUEUE_BUDGET_SECS", default_value_t = Config::default().sync_queue_budget.as_secs())]
+    sync_queue_budget_secs: u64,
     /// Sign-ins that may wait for a password check before the answer is 503.
     #[arg(long, env = "STEWARD_HASH_QUEUE", default_value_t = Config::default().hash_queue)]
     hash_queue: usize,
@@ -232,6 +236,7 @@ fn config(data: &DataArgs, serve: &ServeArgs) -> Config {
         body_read_timeout: secs(serve.body_timeout_secs.max(1)),
         idle_timeout: secs(serve.idle_timeout_secs.max(1)),
         hash_queue: serve.hash_queue,
+        sync_queue_budget: secs(serve.sync_queue_budget_secs.max(1)),
         throttle: Limits {
             login_per_address: Bucket {
                 burst: serve.login_address_burst,

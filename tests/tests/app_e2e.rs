@@ -109,6 +109,31 @@ async fn settled(app: &Session) {
     }
 }
 
+/// Taps a popup's save button and waits for the popup to close. A tap that changed nothing (the
+/// popup still open a few seconds on, its button idle, no error shown) is tapped once more, as a
+/// person would; what the save wrote is counted by the caller, so a double save cannot hide.
+async fn save_and_settle(app: &Session, save: &str) {
+    app.click_on(save).await.unwrap();
+    let idle = format!(
+        "const b = document.querySelector({save:?});
+         return !!b && b.getBoundingClientRect().height > 0 && !b.classList.contains('van-button--loading')
+           && !document.querySelector('.van-popup .rs-error, .van-popup .rs-field-error, .van-popup .van-field__error-message');"
+    );
+    let closed = app
+        .wait_until(
+            "popups closed",
+            "return ![...document.querySelectorAll('.van-overlay, .van-popup')].some(e =>
+               getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 0);",
+            Duration::from_secs(5),
+        )
+        .await;
+    if closed.is_err() && app.execute(&idle, json!([])).await.unwrap_or_default() == json!(true) {
+        eprintln!("the save tap changed nothing; tapping again");
+        app.click_on(save).await.unwrap();
+    }
+    settled(app).await;
+}
+
 /// A screenshot for a failure's record, without the checks `shot` makes.
 async fn shot_anyway(app: &Session, name: &str) {
     let _ = app.screenshot(&screens_dir().join(format!("{name}.png"))).await;
@@ -649,8 +674,7 @@ async fn a_steward_works_offline_and_the_app_syncs_by_itself_when_the_server_ret
     app.wait("[data-testid=pairing-need-medical][aria-checked=true]", SHORT).await.expect("the need is chosen");
     app.type_into("[data-testid=pairing-description] textarea", "已联系楼栋长每周上门两次，陪老人复查").await.unwrap();
     shot(&app, "19a-pairing-open").await;
-    app.click_on("[data-testid=pairing-save]").await.unwrap();
-    settled(&app).await;
+    save_and_settle(&app, "[data-testid=pairing-save]").await;
     app.wait("[data-testid=pairing-case][data-state=open]", SHORT).await.unwrap();
     wait_badge(&app, "one change waiting", "pending === 1", SHORT).await;
     go(&app, "#/settings").await;

@@ -161,6 +161,11 @@ pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResu
             return Err(ApiError::forbidden("sync is for stewards' devices; supervisors use /v1/pull and the reports"))
         }
     };
+    // A sync that would wait past the queue's budget is told when to come back, before its
+    // body is read (shed.rs).
+    let _admitted = state.sync_queue.admit().map_err(|seconds| {
+        ApiError::busy_for("many phones are syncing at once: this phone will sync again shortly", seconds)
+    })?;
     // The body's room among the bodies held at once, taken before a byte is read and kept until
     // the answer is made (the decoded request holds as much): when it is full, the phone is told
     // to come back, as for any busy moment.
@@ -177,8 +182,12 @@ pub(super) async fn sync(State(state): State<AppState>, req: Request) -> ApiResu
         protocol::decode(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
     let pushed = req.push.len();
     let synced = state.synced.clone();
+    let queue = state.sync_queue.clone();
     let resp = blocking(&state, move |s| {
-        let resp = s.sync(&device, req)?;
+        let on_slot = Instant::now();
+        let resp = s.sync(&device, req);
+        queue.record(on_slot.elapsed());
+        let resp = resp?;
         note_sync(s, &synced, device.device_id);
         Ok(resp)
     })

@@ -79,6 +79,7 @@ const en: Shape<typeof zh> = {
     unauthorized: 'The server no longer accepts this phone: ask the community for a new enrolment code',
     rejected: 'The server refused this sync',
     server_error: 'The server had a problem; it will be tried again',
+    server_busy: 'Many phones are syncing; your records are saved on this phone and will sync shortly',
     storage: 'Saving on this phone failed',
     corrupt: 'The data on this phone is damaged: contact the community',
     protocol: 'Talking to the server failed: update the app',

@@ -76,6 +76,7 @@ export default {
     unauthorized: '服务器不再接受这部手机，请向社区要新的登记码',
     rejected: '服务器拒收了这次同步',
     server_error: '服务器出了问题，稍后会自动重试',
+    server_busy: '同步的人很多，服务器正忙，记录已保存在手机上，稍后会自动同步',
     storage: '手机上保存数据时出错',
     corrupt: '手机上的数据已损坏，请联系社区',
     protocol: '和服务器通信出错，请更新应用',

@@ -3,7 +3,7 @@ import { isCommandError } from '../api'
 
 const KNOWN = new Set([
   'invalid', 'not_found', 'not_enrolled', 'unsynced_changes', 'offline', 'bad_enrolment_code', 'unauthorized',
-  'rejected', 'server_error', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled', 'scan_failed',
+  'rejected', 'server_error', 'server_busy', 'storage', 'corrupt', 'protocol', 'ipc', 'already_enrolled', 'scan_failed',
 ])
 
 /**
@@ -12,7 +12,7 @@ const KNOWN = new Set([
  * codes keep the message: for `invalid` it names the field, for a server error what failed.
  */
 const SELF_EXPLAINED = new Set([
-  'offline', 'bad_enrolment_code', 'unauthorized', 'not_enrolled', 'unsynced_changes', 'already_enrolled',
+  'offline', 'bad_enrolment_code', 'unauthorized', 'not_enrolled', 'unsynced_changes', 'already_enrolled', 'server_busy',
 ])
 
 /** The i18n key of the words for an error code (`errors.unknown` for a code we have no words for). */
