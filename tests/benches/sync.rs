@@ -8,7 +8,9 @@
 //!   and scenario B (steady state): wall time, throughput, errors, bytes, round trips;
 //! - the server's peak memory (VmHWM), over the whole run and over the timed syncs alone.
 //!
-//! A sync that fails, leaves edits waiting or sets a document aside counts as an error; after
+//! Each phone retries a failed sync as the app does (no sooner than a busy server's Retry-After,
+//! else with backoff) for up to 10 minutes. A sync that still fails, leaves edits waiting or sets
+//! a document aside counts as an error; after
 //! each scenario every steward's month is looked for on the server (visits, must-visits, issues)
 //! and a missing record is an error too. Any error makes the benchmark exit non-zero, so a broken
 //! run cannot print a clean table.
@@ -165,8 +167,11 @@ fn seed(config: &Config, n: usize, with_households: bool) -> Vec<Steward> {
 }
 
 struct Outcome {
+    /// From the start of the burst until every phone's sync has ended (retries included).
     wall: Duration,
     errors: u64,
+    busy: u64,
+    retries: u64,
     /// Stewards whose month is not all on the server afterwards.
     missing: u64,
     sent: u64,
@@ -187,7 +192,17 @@ struct Counts {
     sent: u64,
     received: u64,
     round_trips: u64,
+    /// `503 busy` answers (the server shedding the burst), each followed by a retry.
+    #[serde(default)]
+    busy: u64,
+    /// Retries after any failed attempt (busy, timed out, unreachable).
+    #[serde(default)]
+    retries: u64,
 }
+
+/// How long a simulated phone goes on retrying, as the app's background loop does, before its
+/// sync counts as failed.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(600);
 
 /// Enrols a device per steward, takes (or, in scenario A, creates) the households, and does the
 /// month's work offline. Returns the devices and the raw size of their new changes, as
@@ -274,12 +289,37 @@ async fn sync_all(devices: &[SharedStore]) -> Counts {
     let sent = Arc::new(AtomicU64::new(0));
     let received = Arc::new(AtomicU64::new(0));
     let trips = Arc::new(AtomicU64::new(0));
+    let busy = Arc::new(AtomicU64::new(0));
+    let retries = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::with_capacity(devices.len());
     for d in devices.iter().cloned() {
         let (client, errors, sent, received, trips) =
             (client.clone(), errors.clone(), sent.clone(), received.clone(), trips.clone());
+        let (busy, retries) = (busy.clone(), retries.clone());
         tasks.push(tokio::spawn(async move {
-            match client.sync(&d).await {
+            // Retried as the app's background loop retries: after a busy answer no sooner than
+            // its Retry-After (jittered), after another retryable failure with backoff.
+            let backoff = steward_client::Backoff::default();
+            let start = Instant::now();
+            let mut failures = 0;
+            let result = loop {
+                match client.sync(&d).await {
+                    Err(e) if e.is_retryable() && start.elapsed() < GIVE_UP_AFTER => {
+                        let told = match e {
+                            steward_client::SyncError::Busy { retry_after, .. } => {
+                                busy.fetch_add(1, Ordering::Relaxed);
+                                Some(retry_after)
+                            }
+                            _ => None,
+                        };
+                        failures += 1;
+                        retries.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep(backoff.next(failures, told)).await;
+                    }
+                    r => break r,
+                }
+            };
+            match result {
                 Ok(r) => {
                     sent.fetch_add(r.bytes_sent, Ordering::Relaxed);
                     received.fetch_add(r.bytes_received, Ordering::Relaxed);
@@ -312,6 +352,8 @@ async fn sync_all(devices: &[SharedStore]) -> Counts {
         sent: sent.load(Ordering::Relaxed),
         received: received.load(Ordering::Relaxed),
         round_trips: trips.load(Ordering::Relaxed),
+        busy: busy.load(Ordering::Relaxed),
+        retries: retries.load(Ordering::Relaxed),
     }
 }
 
@@ -403,6 +445,8 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
             total.sent += c.sent;
             total.received += c.received;
             total.round_trips += c.round_trips;
+            total.busy += c.busy;
+            total.retries += c.retries;
             child.wait().unwrap();
         }
         (total, raw, months, start.elapsed())
@@ -415,6 +459,8 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
         server_cpu,
         wall,
         errors: counts.errors,
+        busy: counts.busy,
+        retries: counts.retries,
         missing,
         timed_rss_kib,
         sent: counts.sent,
@@ -456,7 +502,8 @@ fn report(name: &str, n: usize, o: &Outcome) {
     println!("{name}: {n} stewards syncing a month at once");
     println!("  wall time        {:.2} s", o.wall.as_secs_f64());
     println!("  throughput       {:.0} stewards/s", n as f64 / o.wall.as_secs_f64());
-    println!("  errors           {} (syncs failed, waiting or set aside)", o.errors);
+    println!("  errors           {} (syncs failed, waiting or set aside, after retrying as the app does)", o.errors);
+    println!("  busy answers     {} (503 with Retry-After: the burst shed), {} retries in all", o.busy, o.retries);
     println!("  months missing   {} (stewards whose month is not all on the server)", o.missing);
     println!("  round trips      {:.2} per steward", o.round_trips as f64 / n as f64);
     println!("  bytes up         {} ({:.1} KiB per steward)", o.sent, o.sent as f64 / n as f64 / 1024.0);
