@@ -23,9 +23,9 @@ import {
 
 const SHUHAN = '蜀汉美郡'
 const HANYUN = '汉韵花园'
-const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures']
+const STAFF_MENU = ['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection', 'figures']
 /** A town's or district's staff (and admins) see the year in figures right after the overview. */
-const HIGH_MENU = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams']
+const HIGH_MENU = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection']
 
 describe('supervisors\' console', { timeout: 180_000 }, () => {
   let tmp, server, browser, url

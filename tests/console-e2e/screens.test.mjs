@@ -11,7 +11,7 @@ import {
 } from './helpers.mjs'
 
 /** An i18n key shown as it is (`nav.overview`, `common.total`): the console's own namespaces. */
-const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns|evaluation|teams)\.[a-zA-Z][\w.]*/g
+const RAW_KEY = /\b(app|menu|nav|common|layout|login|overview|stewards|devices|enrol|households|household|plans|issues|meetings|decisions|pairing|figures|admin|accessLog|fields|clears|password|codes|scores|rules|campaigns|evaluation|teams|selection)\.[a-zA-Z][\w.]*/g
 
 /** Waits until the page's ECharts canvases stop changing (their animations have ended). */
 async function chartsSettled(page) {
@@ -292,6 +292,29 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await dialog.locator(sel('activity-save')).waitFor({ state: 'hidden' })
       })
 
+      await step(`screen-selection-${w}: the selection of stewards (选任), an application, the new-application form and the printable notice`, open, async () => {
+        await goHash(page, '/selection')
+        await page.locator(sel('selection', { mode: 'staff' })).waitFor()
+        await page.locator(`${sel('selection-waiting-table')} ${sel('application-row')}`).first().waitFor()
+        await page.locator(`${sel('selection-table')} ${sel('application-row')}`).first().waitFor()
+        await take(page, 'selection', w)
+        await page.locator(sel('selection-new')).click()
+        const dialog = page.locator(sel('application-dialog'))
+        await dialog.locator(sel('application-name')).waitFor()
+        await settled(dialog)
+        await take(page, 'selection-new', w, { overlay: true })
+        await page.keyboard.press('Escape')
+        await dialog.locator(sel('application-submit')).waitFor({ state: 'hidden' })
+        const zhou = page.locator(`${sel('selection-table')} ${sel('row-open')}`).filter({ hasText: '周明' })
+        await zhou.click()
+        await page.locator(sel('step-form-appoint')).waitFor()
+        await page.locator(sel('department')).first().waitFor()
+        await take(page, 'selection-application', w)
+        await goHash(page, '/selection/notice')
+        await page.locator(sel('notice-sheet')).waitFor()
+        await take(page, 'selection-notice', w)
+      })
+
       const property = await as(USERS.property, viewport)
       await step(`screen-referral-${w}: the property company's form to pass a resident's matter on`, open, async () => {
         await goHash(property.page, '/issues')
@@ -331,6 +354,12 @@ describe('screens of the console', { timeout: 180_000 }, () => {
         await admin.page.locator(sel('rules-state', { state: 'prefilled' })).waitFor()
         await admin.page.locator(sel('rules-sum', { sum: 100 })).waitFor()
         await take(admin.page, 'scoring-rules', w)
+      })
+      await step(`screen-selection-summary-${w}: an admin reads only the selection's counts`, open, async () => {
+        await goHash(admin.page, '/selection')
+        await admin.page.locator(sel('selection', { mode: 'summary' })).waitFor()
+        await admin.page.locator(sel('summary-row')).first().waitFor()
+        await take(admin.page, 'selection-summary', w)
       })
       await step(`screen-access-log-${w}: the access log`, open, async () => {
         await goHash(admin.page, '/access-log')

@@ -160,6 +160,7 @@ type T = (key: string, params?: Record<string, unknown>) => string
 const CODES = new Set([
   'unauthorized', 'forbidden', 'forbidden_document', 'not_found', 'bad_request', 'invalid_document', 'conflict',
   'payload_too_large', 'too_many_attempts', 'busy', 'shutting_down', 'internal', 'network', 'bad_rows', 'invalid_field',
+  'stale', 'wrong_step',
 ])
 
 /** A failure in the user's words: what happened, which field, and the server's detail. */

@@ -8,7 +8,8 @@ import type {
   AccessEntry, CampaignBody, EvaluationBody, EvaluationRecord, EvaluationReport, CampaignReport, CampaignSummary, CompoundDoc, DecisionsReport, Device, EnrolmentCode, FiguresReport, HouseholdDoc, HouseholdPage, ImportAnswer, IssueDoc,
   IssueStatus, IssuesReport, MeAnswer, MeetingRecord, MeetingsReport, MustVisitRow, PairingReport, ReferralBody, ReportPage,
   ActivityBody, MemberBody, TeamBody, TeamRecord, TeamsReport,
-  MustVisitTrigger, Place, PlaceKind, PlanDoc, Role, RulesDoc, ScoresReport, StartedAnswer, Steward, TemporaryAnswer, TemporaryBody, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
+  ApplicationBody, ApplicationDoc, ApplicationsAnswer, NoticeAnswer, SelectionStage, SelectionSummary, StepAnswer, StepBody,
+  MustVisitTrigger, Place, PlaceKind, Schemas, PlanDoc, Role, RulesDoc, ScoresReport, StartedAnswer, Steward, TemporaryAnswer, TemporaryBody, ThreeClearsRow, TimelyKind, TimelyReport, TrendPoint, User, VisitsRow,
 } from './types'
 import type { IssuesQuery, MustVisitsQuery, TimelyQuery } from '../lib/reportQuery'
 import type { DecisionsQuery, MeetingsQuery } from '../lib/meetings'
@@ -271,3 +272,28 @@ export const addTeamMember = (teamId: string, body: MemberBody) =>
 /** Records a team's activity from the console (the community's record). */
 export const recordTeamActivity = (teamId: string, body: ActivityBody) =>
   call(api.POST('/v1/teams/{id}/activities', { params: { path: { id: teamId } }, body })) as Promise<unknown> as Promise<TeamRecord>
+
+// -- selecting a steward (选任流程) ------------------------------------------------------------------
+
+/** How many applications stand at each stage, by compound, without names (any supervisor, admins). */
+export const selectionSummary = () =>
+  call(api.GET('/v1/selection/summary')) as Promise<unknown> as Promise<SelectionSummary>
+
+/** The applications of the caller's compound or community, latest change first (403 for anyone but the staff of the steps). */
+export const listApplications = (stage?: SelectionStage | '') =>
+  call(api.GET('/v1/selection/applications', { params: { query: stage ? { stage } : {} } })) as Promise<unknown> as Promise<ApplicationsAnswer>
+
+/** Enters a self-application (自荐申请) for a compound of the caller's; the application (201). */
+export const createApplication = (body: ApplicationBody) =>
+  call(api.POST('/v1/selection/applications', { body: body as unknown as Schemas['ApplicationBody'] })) as Promise<unknown> as Promise<ApplicationDoc>
+
+/** One application, whole, with `version` and the steps the caller may take (`offered`). */
+export const getApplication = (id: string) =>
+  call(api.GET('/v1/selection/applications/{id}', { params: { path: { id } } })) as Promise<unknown> as Promise<ApplicationDoc>
+
+/** Takes a step on the version last read (409 `stale` when it moved on meanwhile); after the appointment, the steward's code. */
+export const takeStep = (id: string, body: StepBody) =>
+  call(api.POST('/v1/selection/applications/{id}/steps', { params: { path: { id } }, body: body as unknown as Schemas['StepBody'] })) as Promise<unknown> as Promise<StepAnswer>
+
+/** The applicants under public notice (公示) in the caller's compound or community, to print. */
+export const selectionNotice = () => call(api.GET('/v1/selection/notice')) as Promise<unknown> as Promise<NoticeAnswer>

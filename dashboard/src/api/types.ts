@@ -702,3 +702,187 @@ export interface EvaluationRecord {
   computed_at?: number
   indicators: EvaluationIndicators
 }
+
+// -- selecting a steward (选任流程) ------------------------------------------------------------------
+
+/** Where an application stands: the step it waits for, or how it ended. */
+export type SelectionStage = 'recommendation' | 'branch_review' | 'community_review' | 'departments' | 'to_notice' | 'notice' | 'appointed' | 'refused'
+/** Who takes a step: the compound's party branch (小区党支部) or the community's staff (社区党组织). */
+export type SelectionDuty = 'branch' | 'community'
+/** The six departments whose opinion an applicant needs (联审). */
+export type SelectionDepartment = 'discipline' | 'police' | 'court' | 'petitions' | 'tax' | 'market_regulation'
+export type Gender = 'male' | 'female'
+/** 政治面貌. */
+export type PoliticalStatus = 'party_member' | 'league_member' | 'democratic_party' | 'masses'
+/** A step the caller may take (`offered`), as `action.step`. */
+export type SelectionStep = 'recommend' | 'branch_review' | 'community_review' | 'department' | 'notice' | 'objection' | 'appoint' | 'kit' | 'refuse'
+
+/** The applicant, as the self-application form gives them (personal data: staff of the steps only). */
+export interface Applicant {
+  name: string
+  gender: Gender
+  /** YYYY-MM-DD (18 to 75 years old). */
+  birth_date: string
+  phone: string
+  address: string
+  political_status: PoliticalStatus
+  /** Work or former work (工作单位及职务), may be empty. */
+  occupation: string
+  /** Why they apply (自荐理由). */
+  statement: string
+}
+/** `POST /v1/selection/applications` (the document describes `applicant` only as an object). */
+export interface ApplicationBody {
+  compound_id: string
+  applied_on: string
+  applicant: Applicant
+}
+/** `GET /v1/selection/applications`: one line of the staff's list. */
+export interface ApplicationRow {
+  id: string
+  compound_id: string
+  compound: string
+  name: string
+  gender: Gender
+  age: number | null
+  political_status: PoliticalStatus
+  applied_on: string
+  stage: SelectionStage
+  stage_zh: string
+  /** Whose step it is; null once ended. */
+  duty: SelectionDuty | null
+  /** The next step is the caller's. */
+  mine: boolean
+  updated_at: number
+}
+export interface ApplicationsAnswer {
+  total: number
+  applications: ApplicationRow[]
+}
+/** A step taken: who, when, and what they wrote (`step`: `apply` or an action's code). */
+export interface SelectionStepRecord {
+  step: 'apply' | SelectionStep
+  /** The stage it was taken at. */
+  stage: SelectionStage
+  at: number
+  by: string
+  by_name: string
+  text: string
+}
+/** A department's opinion (部门意见): `clear` is 无异议, else 有异议 with the note. */
+export interface DepartmentOpinion {
+  department: SelectionDepartment
+  date: string
+  clear: boolean
+  note: string
+}
+/** The public notice (公示): its first and last day (included) and where objections go. */
+export interface SelectionNotice {
+  starts_on: string
+  ends_on: string
+  contact: string
+}
+/** An objection raised during the notice: `upheld` is 查实, else 不实. */
+export interface SelectionObjection {
+  received_on: string
+  text: string
+  upheld: boolean
+  finding: string
+}
+/** The red vest, handbook and bag (红色三件套): the day each was handed out. */
+export interface SelectionKit {
+  vest: string | null
+  handbook: string | null
+  bag: string | null
+}
+export type KitItem = keyof SelectionKit
+export interface SelectionRefusal {
+  stage: SelectionStage
+  reason: string
+  at: number
+  by_name: string
+}
+/** `GET /v1/selection/applications/{id}`: the application, whole, and what the caller may do now. */
+export interface ApplicationDoc {
+  id: string
+  compound_id: string
+  community_id: string
+  compound: string
+  community: string
+  applicant: Applicant
+  applied_on: string
+  stage: SelectionStage
+  stage_zh: string
+  /** Send it with the next step (a step on an older one is refused: 409 `stale`). */
+  version: number
+  created_at: number
+  updated_at: number
+  steps: SelectionStepRecord[]
+  departments: DepartmentOpinion[]
+  notice: SelectionNotice | null
+  objections: SelectionObjection[]
+  refusal: SelectionRefusal | null
+  /** The steward account the appointment created. */
+  steward_id: string | null
+  kit: SelectionKit
+  duty: SelectionDuty | null
+  duty_zh: string | null
+  /** The caller's own duty for it. */
+  my_duty: SelectionDuty | null
+  /** The steps the caller may take now. */
+  offered: SelectionStep[]
+  /** The applicant's age today. */
+  age: number | null
+}
+/** `POST /v1/selection/applications/{id}/steps`: the step, by `step`. */
+export type StepAction =
+  | { step: 'recommend'; grid_worker: string; opinion: string }
+  | { step: 'branch_review'; opinion: string }
+  | { step: 'community_review'; opinion: string }
+  | { step: 'department'; department: SelectionDepartment; date: string; clear: boolean; note: string }
+  | { step: 'notice'; starts_on: string; ends_on: string; contact: string }
+  | { step: 'objection'; received_on: string; text: string; upheld: boolean; finding: string }
+  | { step: 'appoint'; vest: boolean; handbook: boolean; bag: boolean }
+  | { step: 'kit'; vest: boolean; handbook: boolean; bag: boolean }
+  | { step: 'refuse'; reason: string }
+export interface StepBody {
+  version: number
+  action: StepAction
+}
+/** What a step answers: the application now, and after the appointment the new steward's first code (shown once). */
+export interface StepAnswer {
+  application: ApplicationDoc
+  enrolment?: { steward_id: string; code: string; expires_at: number }
+}
+/** `GET /v1/selection/summary`: how many applications stand at each stage, by compound; no names. */
+export interface SelectionSummary {
+  stages: { stage: SelectionStage; stage_zh: string }[]
+  compounds: {
+    compound_id: string
+    compound: string
+    community_id: string | null
+    community: string
+    counts: Partial<Record<SelectionStage, number>>
+    total: number
+  }[]
+  total: number
+}
+/** `GET /v1/selection/notice`: one applicant under notice, as the printed notice lists them. */
+export interface NoticeEntry {
+  id: string
+  name: string
+  gender_zh: string
+  age: number | null
+  political_status_zh: string
+  occupation: string
+  compound: string
+  community: string
+  starts_on: string
+  ends_on: string
+  contact: string
+}
+export interface NoticeAnswer {
+  /** The caller's community's name. */
+  community: string | null
+  entries: NoticeEntry[]
+}

@@ -64,6 +64,10 @@ describe('labels', () => {
   const ACTIONS: [string, string, string][] = [
     ['household', '查看住户台账', 'Household page'],
     ['pull', '同步拉取', 'Pull'],
+    ['selection: applications', '查看选任申请列表', 'Selection: applications'],
+    ['selection: application', '查看选任申请', 'Selection: an application'],
+    ['selection: application entered', '录入选任申请', 'Selection: application entered'],
+    ['selection: public notice', '查看选任公示', 'Selection: public notice'],
     ['households:csv', '导出：住户（CSV）', 'Export: Households (CSV)'],
     ['households:xlsx', '导出：住户（XLSX）', 'Export: Households (XLSX)'],
     ['report:open-must-visits:json', '报表：未完成必访（JSON）', 'Report: Open must-visits (JSON)'],

@@ -45,6 +45,19 @@ export const CODES = {
   activityKind: ['policy_talk', 'clean_up', 'safety_check', 'performance', 'other'],
   /** A team member: a steward or a resident. */
   memberRole: ['steward', 'resident'],
+  /** Where an application for the steward's post stands (选任流程). */
+  selectionStage: ['recommendation', 'branch_review', 'community_review', 'departments', 'to_notice', 'notice', 'appointed', 'refused'],
+  /** A step taken on an application (`apply`: the self-application entered). */
+  selectionStep: ['apply', 'recommend', 'branch_review', 'community_review', 'department', 'notice', 'objection', 'appoint', 'kit', 'refuse'],
+  /** The six departments of the joint review (联审). */
+  department: ['discipline', 'police', 'court', 'petitions', 'tax', 'market_regulation'],
+  gender: ['male', 'female'],
+  /** 政治面貌. */
+  politicalStatus: ['party_member', 'league_member', 'democratic_party', 'masses'],
+  /** Who takes a step: the compound's party branch or the community's staff. */
+  selectionDuty: ['branch', 'community'],
+  /** The red vest, handbook and bag (红色三件套). */
+  kitItem: ['vest', 'handbook', 'bag'],
 } as const
 
 export type CodeList = keyof typeof CODES
@@ -72,7 +85,7 @@ function splitMonth(name: string): [string, string | null] {
 /**
  * An access-log action in words. The server writes `household` (a household's page), `pull`
  * (a phone's pull), `households:<format>` (the households list exported) and
- * `report:<table>:<format>`, the table being `open-must-visits`, `timely-responses`, `issues`,
+ * `report:<table>:<format>` and the selection's `selection: <what>`, the table being `open-must-visits`, `timely-responses`, `issues`,
  * `three-clears`, `pairing` (结对帮扶) or a month's `visits-YYYY-MM`, `visit-ledger-YYYY-MM`, `visit-trend-YYYY-MM`.
  */
 export function actionLabel(action: string): string {
@@ -91,6 +104,13 @@ export function actionLabel(action: string): string {
   }
   const list = /^households:([^:]+)$/.exec(action)
   if (list) return g.t('accessLog.export', { name: tableName('households'), format: list[1].toUpperCase() })
+  // The selection's reads of personal data (选任): `selection: applications`, `selection: application`,
+  // `selection: application entered`, `selection: public notice`.
+  const selection = /^selection: (.+)$/.exec(action)
+  if (selection) {
+    const key = `codes.action.selection.${selection[1].replace(/\s+/g, '_')}`
+    return g.te(key) ? g.t(key) : action
+  }
   const key = `codes.action.${action}`
   return g.te(key) ? g.t(key) : action
 }

@@ -45,8 +45,19 @@ describe('the menu by role', () => {
     expect(menuFor('supervisor').find((m) => m.name === 'teams')).toMatchObject({ path: '/teams', label: 'menu.teams' })
   })
 
+  it('gives the selection of stewards (选任) to supervisors and admins, never to a property company', () => {
+    expect(menuFor('supervisor').find((m) => m.name === 'selection')).toMatchObject({ path: '/selection', label: 'menu.selection' })
+    for (const name of ['selection', 'selection-application', 'selection-notice']) {
+      expect(mayOpen('supervisor', name)).toBe(true)
+      expect(mayOpen('admin', name)).toBe(true)
+      expect(mayOpen('property', name)).toBe(false)
+      expect(mayOpen(null, name)).toBe(false)
+    }
+    expect(menuFor('property').map((m) => m.name)).not.toContain('selection')
+  })
+
   it('shows supervisors the work screens, without the admin ones', () => {
-    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures'])
+    expect(menuFor('supervisor').map((m) => m.name)).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection', 'figures'])
     expect(menuFor('supervisor', 'compound')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor', 'community')).toEqual(menuFor('supervisor'))
     expect(menuFor('supervisor').find((m) => m.name === 'pairing')).toMatchObject({ path: '/pairing', label: 'menu.pairing' })
@@ -61,7 +72,7 @@ describe('the menu by role', () => {
   })
 
   it("puts the year in figures right after the overview for a town's or district's staff (home stays the overview)", () => {
-    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams']
+    const high = ['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection']
     expect(menuFor('supervisor', 'town').map((m) => m.name)).toEqual(high)
     expect(menuFor('supervisor', 'district').map((m) => m.name)).toEqual(high)
     expect(homeFor('supervisor')).toBe('/overview')
@@ -69,7 +80,7 @@ describe('the menu by role', () => {
   })
 
   it('gives admins Places & accounts and the access log too', () => {
-    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'admin', 'access-log'])
+    expect(menuFor('admin').map((m) => m.name)).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection', 'admin', 'access-log'])
     expect(menuFor(null)).toEqual([])
     expect(mayOpen(null, 'decisions')).toBe(false)
   })
@@ -103,9 +114,9 @@ describe('the layout shows the menu of the signed-in role', () => {
 
   it('property: Issues, Decisions and Scores; supervisor: with Joint meetings; admin: with the admin items', async () => {
     expect(await menuOf('property')).toEqual(['issues', 'decisions', 'scores'])
-    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'figures'])
-    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams'])
-    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'admin', 'access-log'])
+    expect(await menuOf('supervisor')).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'community' })).toEqual(['overview', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection', 'figures'])
+    expect(await menuOf('supervisor', { id: 'p1', kind: 'town' })).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection'])
+    expect(await menuOf('admin')).toEqual(['overview', 'figures', 'stewards', 'households', 'plans', 'issues', 'meetings', 'decisions', 'scores', 'evaluation', 'pairing', 'campaigns', 'teams', 'selection', 'admin', 'access-log'])
   })
 })

@@ -2,7 +2,9 @@
 // residents' matters it passed on), on the joint meetings' decisions that are its own, and reads
 // the stewards' scores of it (物业评价, never who gave which); the campaigns (专项任务) are household
 // work, the supervisors' and admins' only, as is the half-year steward evaluation (考核评价: indicators
-// drawn from household records), as are the volunteer and culture teams (志愿服务队); admins publish the scoring rules
+// drawn from household records), as are the volunteer and culture teams (志愿服务队) and the
+// selection of stewards (选任: its staff work the applications, a town, a district or an admin
+// reads only the counts); admins publish the scoring rules
 // (考评细则, from the scores screen), manage places and accounts and read the access log. The year in figures (年度数据) is the
 // town's and district's: for them (and admins) it comes right after the overview, for a
 // community or a compound after the work screens.
@@ -35,6 +37,7 @@ export const MENU: readonly MenuItem[] = [
   { name: 'pairing', path: '/pairing', label: 'menu.pairing', icon: 'Connection', roles: STAFF },
   { name: 'campaigns', path: '/campaigns', label: 'menu.campaigns', icon: 'Flag', roles: STAFF },
   { name: 'teams', path: '/teams', label: 'menu.teams', icon: 'Promotion', roles: STAFF },
+  { name: 'selection', path: '/selection', label: 'menu.selection', icon: 'Stamp', roles: STAFF },
   { name: 'figures', path: '/figures', label: 'menu.figures', icon: 'Histogram', roles: STAFF },
   { name: 'admin', path: '/admin', label: 'menu.admin', icon: 'Setting', roles: ADMIN },
   { name: 'access-log', path: '/access-log', label: 'menu.accessLog', icon: 'Document', roles: ADMIN },
@@ -64,6 +67,8 @@ const EXTRA: Record<string, readonly Role[]> = {
   timely: STAFF,
   'enrol-print': STAFF,
   campaign: STAFF,
+  'selection-application': STAFF,
+  'selection-notice': STAFF,
   'scoring-rules': ADMIN,
 }
 

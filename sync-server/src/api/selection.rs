@@ -124,7 +124,7 @@ struct ApplicationRow {
     stage: Stage,
     stage_zh: &'static str,
     duty: Option<Duty>,
-    /// The next step is the caller's.
+    /// The caller has a step to take (an appointed one whose kit is all handed out: none).
     mine: bool,
     updated_at: i64,
 }
@@ -178,7 +178,7 @@ pub(super) async fn applications(
                 compound_id: a.compound_id,
                 compound: names.get(&a.compound_id).cloned().unwrap_or_default(),
                 age: selection::age(&a.applicant.birth_date, today),
-                mine: a.stage.duty().is_some() && a.stage.duty() == duty_of(&u, &a),
+                mine: !selection::offered(&a, duty_of(&u, &a), today).is_empty(),
                 name: a.applicant.name,
                 gender: a.applicant.gender,
                 political_status: a.applicant.political_status,
@@ -450,9 +450,9 @@ fn stale(now: u32) -> ApiError {
 #[utoipa::path(
     get, path = "/v1/selection/notice", tag = "selection",
     summary = "The public notice (公示) of the applications under notice, to print",
-    description = "The applicants of the caller's compound or community now under notice (or with a notice still \
-to run), each with name, gender, age, political status, occupation, compound, the period and where objections go. \
-In the access log.",
+    description = "The applicants of the caller's compound or community at the notice stage — a notice that has \
+ended but whose applicant is not appointed yet included (the console prints those still running) — each with name, \
+gender, age, political status, occupation, compound, the period and where objections go. In the access log.",
     responses(
         (status = 200, description = "`{community, entries: [...]}`.", body = Object),
         (status = 401, response = openapi::Unauthorized),
