@@ -44,9 +44,14 @@ fn staff_scope(s: &Service, u: &User) -> ApiResult<Vec<Uuid>> {
 
 /// The caller's duty for an application: the branch of its compound, or its community's staff.
 fn duty_of(u: &User, a: &Application) -> Option<Duty> {
+    duty_at(u, a.compound_id, a.community_id)
+}
+
+/// The caller's duty for an application of `compound` in `community`.
+fn duty_at(u: &User, compound: Uuid, community: Uuid) -> Option<Duty> {
     match u.place_id {
-        Some(p) if p == a.compound_id => Some(Duty::Branch),
-        Some(p) if p == a.community_id => Some(Duty::Community),
+        Some(p) if p == compound => Some(Duty::Branch),
+        Some(p) if p == community => Some(Duty::Community),
         _ => None,
     }
 }
@@ -300,11 +305,7 @@ pub(super) async fn create_application(
             s.storage().place(b.compound_id)?.ok_or_else(|| ServiceError::NotFound("no such compound".into()))?;
         let community =
             compound.parent_id.ok_or_else(|| ServiceError::BadRequest("the compound has no community".into()))?;
-        let duty = match u.place_id {
-            Some(p) if p == compound.id => Some(Duty::Branch),
-            Some(p) if p == community => Some(Duty::Community),
-            _ => None,
-        };
+        let duty = duty_at(&u, compound.id, community);
         let a =
             selection::new_application(compound.id, community, &b.applicant, &b.applied_on, &actor(&u, duty), when(s))?;
         s.storage().create_application(&a)?;
@@ -410,7 +411,7 @@ pub(super) async fn take_step(
     let answer = blocking(&state, move |s| {
         let mut a = staffed(s, &u, id)?;
         if a.version != b.version {
-            return Err(stale(a.version));
+            return Err(stale(Some(a.version)));
         }
         let expected = a.version;
         let steward = Steward {
@@ -429,7 +430,7 @@ pub(super) async fn take_step(
         let hash = code.as_deref().map(crate::auth::secret_hash);
         let with = hash.as_deref().map(|h| (&steward, h, expires));
         if !s.storage().save_application(&a, expected, with)? {
-            return Err(stale(expected + 1));
+            return Err(stale(None));
         }
         tracing::info!(application = %a.id, step = b.action.code(), by = %u.id, "selection step");
         let enrolment = code.map(|c| serde_json::json!({ "steward_id": steward.id, "code": c, "expires_at": expires }));
@@ -439,11 +440,13 @@ pub(super) async fn take_step(
     Ok(Json(answer))
 }
 
-fn stale(now: u32) -> ApiError {
+/// `now`: the version the application is at, when known (another step may have just landed).
+fn stale(now: Option<u32>) -> ApiError {
+    let at = now.map(|v| format!(" (it is at version {v})")).unwrap_or_default();
     ApiError::new(
         StatusCode::CONFLICT,
         "stale",
-        format!("the application moved on meanwhile (it is at version {now}): read it again before this step"),
+        format!("the application moved on meanwhile{at}: read it again before this step"),
     )
 }
 
