@@ -37,7 +37,7 @@ impl FuzzWorld {
     /// Seeds a fresh store in a temporary directory.
     pub fn new() -> FuzzWorld {
         let dir = std::env::temp_dir().join(format!("steward-fuzz-{}", Uuid::new_v4()));
-        let storage = crate::sqlite::SqliteStorage::open(&dir).expect("open the fuzz store");
+        let storage = crate::store::SqlStorage::open(&dir).expect("open the fuzz store");
         let service = Service::new(std::sync::Arc::new(storage), ProgramZone::default()).expect("service");
         let district = admin::create_place(&service, PlaceKind::District, "南郑区", None).expect("district");
         let town = admin::create_place(&service, PlaceKind::Town, "大河坎镇", Some(district.id)).expect("town");

@@ -25,14 +25,16 @@ pub mod exchange;
 pub mod fuzzing;
 pub mod gate;
 pub mod journal;
+pub mod migrate;
 pub mod read_model;
 pub mod reports;
 pub mod schema;
 pub mod selection;
 pub mod service;
 pub mod shed;
-pub mod sqlite;
+pub mod sql;
 pub mod storage;
+pub mod store;
 pub mod table;
 pub mod throttle;
 
@@ -62,7 +64,10 @@ pub const EXAMPLE_CONFIG: &str = include_str!("../example.env");
 #[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// The embedded store's directory, and each node's own files (the server's change journal).
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://…`) shared by several nodes; `None`: SQLite in `data_dir`.
+    pub database: Option<String>,
     pub time_zone: String,
     /// Largest `/v1/sync` body. Other bodies have small fixed limits (see [`api`]).
     pub max_body_bytes: usize,
@@ -92,6 +97,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
+            .field("database", &self.database.as_deref().map(redact_url))
             .field("time_zone", &self.time_zone)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_concurrent_work", &self.max_concurrent_work)
@@ -112,6 +118,7 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8787".parse().expect("static address"),
             data_dir: PathBuf::from("steward-data"),
+            database: None,
             time_zone: steward_core::time::DEFAULT_TIME_ZONE.into(),
             max_body_bytes: steward_core::protocol::DEFAULT_MAX_BODY,
             max_concurrent_work: std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4),
@@ -130,12 +137,37 @@ impl Default for Config {
 /// Opens the storage and the service for a configuration.
 pub fn open_service(config: &Config) -> anyhow::Result<Service> {
     let zone = ProgramZone::parse(&config.time_zone)?;
-    let storage = sqlite::SqliteStorage::open(&config.data_dir)
-        .map_err(|e| anyhow::anyhow!("cannot open the database in {}: {e}", config.data_dir.display()))?;
+    let storage = open_storage(config)?;
     let journal = journal::Journal::open(&config.data_dir.join("server-changes.bin")).map_err(|e| {
         anyhow::anyhow!("cannot open the server's change journal in {}: {e}", config.data_dir.display())
     })?;
     Ok(Service::new(Arc::new(storage), zone)?.with_journal(journal))
+}
+
+/// Opens the storage a configuration names: PostgreSQL for a `postgres://` URL, else the embedded
+/// SQLite in the data directory.
+pub fn open_storage(config: &Config) -> anyhow::Result<store::SqlStorage> {
+    match config.database.as_deref() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            store::SqlStorage::open_postgres(url)
+                .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact_url(url)))
+        }
+        Some(other) => anyhow::bail!("--database takes a postgres:// URL, not {}", redact_url(other)),
+        None => store::SqlStorage::open(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot open the database in {}: {e}", config.data_dir.display())),
+    }
+}
+
+/// A database URL without its password, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// A running server.

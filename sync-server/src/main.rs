@@ -24,6 +24,10 @@ struct DataArgs {
     /// Data directory (created on first run).
     #[arg(long = "data", env = "STEWARD_DATA", default_value = "steward-data")]
     data: PathBuf,
+    /// A PostgreSQL database shared by several server nodes (postgres://user@host:port/db); without
+    /// it the store is SQLite in the data directory.
+    #[arg(long, env = "STEWARD_DATABASE")]
+    database: Option<String>,
     /// The program's time zone.
     #[arg(long, env = "STEWARD_TIME_ZONE", default_value = steward_core::time::DEFAULT_TIME_ZONE)]
     time_zone: String,
@@ -116,6 +120,17 @@ enum Command {
         /// The file to write (must not exist).
         #[arg(long)]
         to: PathBuf,
+    },
+    /// Copy an embedded store (DIR/steward.sqlite3) into an empty PostgreSQL database, every
+    /// table as it is: devices go on syncing with the servers on PostgreSQL from their cursors.
+    /// Stop the server first; keep the directory for the nodes' `--data` (its change journal).
+    MigrateStorage {
+        /// The data directory of the embedded store.
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database (postgres://…), empty or new.
+        #[arg(long)]
+        to: String,
     },
     /// Administer places, accounts and households.
     Admin {
@@ -224,11 +239,21 @@ fn init_tracing() {
     }));
 }
 
+fn data_config(data: &DataArgs) -> Config {
+    Config {
+        data_dir: data.data.clone(),
+        database: data.database.clone(),
+        time_zone: data.time_zone.clone(),
+        ..Default::default()
+    }
+}
+
 fn config(data: &DataArgs, serve: &ServeArgs) -> Config {
     let secs = Duration::from_secs;
     Config {
         listen: serve.listen,
         data_dir: data.data.clone(),
+        database: data.database.clone(),
         time_zone: data.time_zone.clone(),
         max_body_bytes: serve.max_body,
         max_connections: serve.max_connections,
@@ -257,8 +282,12 @@ fn config(data: &DataArgs, serve: &ServeArgs) -> Config {
 
 async fn run_server(config: Config) -> anyhow::Result<()> {
     let running = start(config.clone()).await?;
-    tracing::info!(addr = %running.addr, data = %config.data_dir.display(), "serving");
-    eprintln!("steward-sync-server listening on http://{} (data in {})", running.addr, config.data_dir.display());
+    let store = match &config.database {
+        Some(url) => steward_sync_server::redact_url(url),
+        None => config.data_dir.display().to_string(),
+    };
+    tracing::info!(addr = %running.addr, data = %store, "serving");
+    eprintln!("steward-sync-server listening on http://{} (data in {store})", running.addr);
     shutdown_signal().await;
     tracing::info!("shutting down");
     running.shutdown().await;
@@ -283,10 +312,18 @@ fn main() -> anyhow::Result<()> {
         Command::Openapi => println!("{}", steward_sync_server::api::openapi_document()),
         Command::Serve { data, serve } => rt.block_on(run_server(config(&data, &serve)))?,
         Command::Backup { data, to } => {
-            let cfg = Config { data_dir: data.data.clone(), time_zone: data.time_zone.clone(), ..Default::default() };
+            let cfg = data_config(&data);
             let s = open_service(&cfg)?;
             s.storage().backup(&to).map_err(|e| anyhow::anyhow!("backup to {}: {e}", to.display()))?;
             println!("backed up {} to {}", data.data.display(), to.display());
+        }
+        Command::MigrateStorage { from, to } => {
+            let copied = steward_sync_server::migrate::sqlite_to_postgres(&from, &to)
+                .map_err(|e| anyhow::anyhow!("migrate-storage: {e}"))?;
+            for (table, rows) in &copied {
+                println!("{table:<24} {rows:>9} rows");
+            }
+            println!("copied {} to {}", from.display(), steward_sync_server::redact_url(&to));
         }
         Command::Demo { data, serve_args, serve } => {
             let cfg = config(&data, &serve_args);
@@ -310,7 +347,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Admin { data, command } => {
-            let cfg = Config { data_dir: data.data.clone(), time_zone: data.time_zone.clone(), ..Default::default() };
+            let cfg = data_config(&data);
             let s = open_service(&cfg)?;
             let e = |e: steward_sync_server::service::ServiceError| anyhow::anyhow!("{e}");
             match command {

@@ -6,6 +6,7 @@ pub use rusqlite as sqlite;
 
 pub mod app;
 pub mod net;
+pub mod pg;
 pub mod process;
 pub mod webdriver;
 
@@ -42,9 +43,11 @@ impl World {
     /// Starts a server with adjusted configuration.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> World {
         let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = dir.path().join("server");
         let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: dir.path().join("server"),
+            database: pg::database_for(&data_dir),
+            data_dir,
             ..Default::default()
         };
         adjust(&mut config);
@@ -437,8 +440,12 @@ impl ServerProcess {
 
     async fn start(data: &Path, port: u16, env: &[(&str, &str)]) -> (Child, SocketAddr) {
         let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(server_binary())
-            .args(["serve", "--data", data.to_str().unwrap(), "--listen", &listen])
+        let mut cmd = Command::new(server_binary());
+        cmd.args(["serve", "--data", data.to_str().unwrap(), "--listen", &listen]);
+        if let Some(url) = pg::database_for(data) {
+            cmd.args(["--database", &url]);
+        }
+        let mut child = cmd
             .envs(env.iter().copied())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

@@ -7,7 +7,8 @@ use steward_sync_server::{admin, Config};
 use steward_tests::server_binary;
 
 fn service(dir: &std::path::Path) -> steward_sync_server::Service {
-    steward_sync_server::open_service(&Config { data_dir: dir.into(), ..Default::default() }).unwrap()
+    let database = steward_tests::pg::database_for(dir);
+    steward_sync_server::open_service(&Config { database, data_dir: dir.into(), ..Default::default() }).unwrap()
 }
 
 #[test]
@@ -47,8 +48,15 @@ fn the_command_line_administers_and_the_demo_seeds_a_compound_with_enrolment_cod
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let bin = server_binary();
+    // On PostgreSQL every command goes to the data directory's database.
+    let database = steward_tests::pg::database_for(&data);
     let run = |args: &[&str]| {
-        let out = Command::new(&bin).args(args).env("STEWARD_PASSWORD", "a-long-password").output().unwrap();
+        let mut cmd = Command::new(&bin);
+        cmd.args(args).env("STEWARD_PASSWORD", "a-long-password");
+        if let Some(url) = &database {
+            cmd.env("STEWARD_DATABASE", url);
+        }
+        let out = cmd.output().unwrap();
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).trim().to_string(),

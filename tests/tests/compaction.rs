@@ -7,7 +7,7 @@ use automerge::{Automerge, ReadDoc};
 use steward_core::doc::{self, Projection};
 use steward_core::time::{now_millis, ProgramZone};
 use steward_sync_server::service::DeviceCtx;
-use steward_sync_server::sqlite::SqliteStorage;
+use steward_sync_server::store::SqlStorage;
 use steward_sync_server::{admin, Service};
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use uuid::Uuid;
 fn compaction_loses_nothing_and_old_cursors_still_get_every_change() {
     let dir = tempfile::tempdir().unwrap();
     let service =
-        Service::new(Arc::new(SqliteStorage::open(&dir.path().join("s")).unwrap()), ProgramZone::default()).unwrap();
+        Service::new(Arc::new(SqlStorage::open(&dir.path().join("s")).unwrap()), ProgramZone::default()).unwrap();
     let c = steward_tests::seed_compound(&service);
     let st = admin::create_steward(&service, c, "李秀英").unwrap();
     let h = admin::create_household(&service, c, Some(st.id), steward_tests::profile(3)).unwrap();

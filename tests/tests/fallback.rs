@@ -13,7 +13,7 @@ use steward_core::model::MustVisitTrigger;
 use steward_core::protocol::{SyncMessage, SyncRequest, PROTOCOL_VERSION};
 use steward_core::time::{now_millis, ProgramZone};
 use steward_sync_server::service::DeviceCtx;
-use steward_sync_server::sqlite::SqliteStorage;
+use steward_sync_server::store::SqlStorage;
 use steward_sync_server::{admin, Service};
 use steward_tests::net::{Fault, FaultyNet};
 use steward_tests::{visit, World};
@@ -47,7 +47,7 @@ fn must_visit(note: &str) -> doc::NewMustVisit {
 #[test]
 fn a_change_sent_before_its_parent_is_held_until_the_parent_comes() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = SqliteStorage::open(&dir.path().join("server")).unwrap();
+    let storage = SqlStorage::open(&dir.path().join("server")).unwrap();
     let service = Service::new(Arc::new(storage), ProgramZone::default()).unwrap();
     let c = steward_tests::seed_compound(&service);
     let steward = admin::create_steward(&service, c, "李秀英").unwrap();

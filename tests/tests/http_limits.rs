@@ -764,7 +764,12 @@ async fn a_holiday_must_visit_for_an_id_that_is_no_compound_is_a_404_and_raises_
 #[test]
 fn a_csv_import_with_an_unbalanced_quote_is_refused_whole_naming_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    let s = steward_sync_server::open_service(&Config { data_dir: dir.path().into(), ..Default::default() }).unwrap();
+    let s = steward_sync_server::open_service(&Config {
+        database: steward_tests::pg::database_for(dir.path()),
+        data_dir: dir.path().into(),
+        ..Default::default()
+    })
+    .unwrap();
     let c = steward_tests::seed_compound(&s);
     let households = || s.storage().doc_ids(&Scope::All, Some(doc::DocKind::Household)).unwrap().len();
 

@@ -22,7 +22,7 @@ use uuid::Uuid;
 async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let cfg = Config { data_dir: data.clone(), ..Default::default() };
+    let cfg = Config { database: steward_tests::pg::database_for(&data), data_dir: data.clone(), ..Default::default() };
     let campaign: (Uuid, Uuid);
     let (steward, households, code) = {
         let s = steward_sync_server::open_service(&cfg).unwrap();
@@ -215,7 +215,7 @@ fn a_device_store_killed_mid_write_keeps_every_acknowledged_edit_and_a_consisten
 async fn a_server_killed_inside_a_compaction_keeps_the_document_whole() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let cfg = Config { data_dir: data.clone(), ..Default::default() };
+    let cfg = Config { database: steward_tests::pg::database_for(&data), data_dir: data.clone(), ..Default::default() };
     let (steward, h, code) = {
         let s = steward_sync_server::open_service(&cfg).unwrap();
         let c = steward_tests::seed_compound(&s);

@@ -2,10 +2,10 @@
 //! only from the version it was read at. The appointment creates the steward, their first
 //! enrolment code and the application's last step in one transaction.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::selection::Application;
+use crate::sql::Conn;
 use crate::storage::{Result, Steward, StorageError};
 
 fn record(a: &Application) -> Result<String> {
@@ -16,37 +16,27 @@ fn parse(json: &str) -> Result<Application> {
     serde_json::from_str(json).map_err(|e| StorageError::Corrupt(format!("a stored application: {e}")))
 }
 
-pub(super) fn create(c: &mut Connection, a: &Application) -> Result<()> {
+pub(super) fn create(c: &mut dyn Conn, a: &Application) -> Result<()> {
     c.execute(
         "INSERT INTO selection_applications (id, compound_id, community_id, stage, version, updated_at, record)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            a.id.to_string(),
-            a.compound_id.to_string(),
-            a.community_id.to_string(),
-            a.stage.as_code(),
-            a.version,
-            a.updated_at,
-            record(a)?
-        ],
+        crate::args![a.id, a.compound_id, a.community_id, a.stage.as_code(), a.version, a.updated_at, record(a)?],
     )?;
     Ok(())
 }
 
-pub(super) fn one(c: &Connection, id: Uuid) -> Result<Option<Application>> {
-    let json: Option<String> = c
-        .prepare_cached("SELECT record FROM selection_applications WHERE id = ?1")?
-        .query_row([id.to_string()], |r| r.get(0))
-        .optional()?;
+pub(super) fn one(c: &mut dyn Conn, id: Uuid) -> Result<Option<Application>> {
+    let json: Option<String> =
+        c.query_row_opt("SELECT record FROM selection_applications WHERE id = ?1", crate::args![id], |r| r.get(0))?;
     json.as_deref().map(parse).transpose()
 }
 
 /// The applications of these compounds (`None`: all), newest change first.
-pub(super) fn of(c: &Connection, compounds: Option<&[Uuid]>) -> Result<Vec<Application>> {
-    let mut stmt =
-        c.prepare_cached("SELECT compound_id, record FROM selection_applications ORDER BY updated_at DESC, id")?;
+pub(super) fn of(c: &mut dyn Conn, compounds: Option<&[Uuid]>) -> Result<Vec<Application>> {
     let rows: Vec<(String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
+        c.query_map("SELECT compound_id, record FROM selection_applications ORDER BY updated_at DESC, id", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let wanted = |compound: &str| compounds.is_none_or(|cs| cs.iter().any(|x| x.to_string() == compound));
     rows.into_iter().filter(|(compound, _)| wanted(compound)).map(|(_, json)| parse(&json)).collect()
 }
@@ -54,31 +44,28 @@ pub(super) fn of(c: &Connection, compounds: Option<&[Uuid]>) -> Result<Vec<Appli
 /// Stores `a` over the version `expected`; with `steward` (the appointment) also creates the
 /// account and its enrolment code. `false`: the stored version is another, nothing written.
 pub(super) fn save(
-    c: &mut Connection,
+    c: &mut dyn Conn,
     a: &Application,
     expected: u32,
     steward: Option<(&Steward, &str, i64)>,
 ) -> Result<bool> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let moved = tx
-        .prepare_cached(
-            "UPDATE selection_applications SET stage = ?1, version = ?2, updated_at = ?3, record = ?4
-             WHERE id = ?5 AND version = ?6",
-        )?
-        .execute(params![a.stage.as_code(), a.version, a.updated_at, record(a)?, a.id.to_string(), expected])?;
+    let moved = c.execute(
+        "UPDATE selection_applications SET stage = ?1, version = ?2, updated_at = ?3, record = ?4
+         WHERE id = ?5 AND version = ?6",
+        crate::args![a.stage.as_code(), a.version, a.updated_at, record(a)?, a.id, expected],
+    )?;
     if moved == 0 {
         return Ok(false);
     }
     if let Some((s, code_hash, expires_at)) = steward {
-        tx.execute(
+        c.execute(
             "INSERT INTO stewards (id, compound_id, name, campaign_id, active_until) VALUES (?1, ?2, ?3, NULL, NULL)",
-            params![s.id.to_string(), s.compound_id.to_string(), s.name],
+            crate::args![s.id, s.compound_id, s.name],
         )?;
-        tx.execute(
+        c.execute(
             "INSERT INTO enrolments (code_hash, steward_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![code_hash, s.id.to_string(), expires_at],
+            crate::args![code_hash, s.id, expires_at],
         )?;
     }
-    tx.commit()?;
     Ok(true)
 }

@@ -1,0 +1,398 @@
+//! The SQL both storage backends speak. The storage code (`store/`) is written once against
+//! [`Conn`]; an [`Engine`] gives it connections: the embedded SQLite file ([`sqlite`]) or a
+//! PostgreSQL database shared by several server nodes ([`postgres`]).
+//!
+//! What the two have in common is kept to: `?N` placeholders (rewritten to `$N` for
+//! PostgreSQL), `INSERT … ON CONFLICT (…) DO UPDATE SET … = excluded.…` and `ON CONFLICT DO
+//! NOTHING`, `RETURNING`, `IS [NOT] DISTINCT FROM`, `CAST(… AS BIGINT)` around sums, integers
+//! for flags and times, text for ids and JSON, and byte strings for documents. Values cross as
+//! SQLite's dynamic [`Value`]; the PostgreSQL engine converts them to the column's type.
+
+use std::path::Path;
+
+use uuid::Uuid;
+
+use crate::storage::{Result, StorageError};
+
+pub mod postgres;
+pub mod sqlite;
+
+/// Which engine a connection talks to, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// One value of a statement's arguments or of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Int(_) => "an integer",
+            Value::Real(_) => "a real",
+            Value::Text(_) => "text",
+            Value::Blob(_) => "bytes",
+        }
+    }
+}
+
+/// A Rust value as a statement argument.
+pub trait ToValue {
+    fn to_value(&self) -> Value;
+}
+
+impl ToValue for Value {
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+
+macro_rules! int_to_value {
+    ($($t:ty),*) => {$(
+        impl ToValue for $t {
+            fn to_value(&self) -> Value {
+                Value::Int(i64::from(*self))
+            }
+        }
+    )*};
+}
+int_to_value!(i64, i32, i16, i8, u32, u16, u8, bool);
+
+impl ToValue for u64 {
+    fn to_value(&self) -> Value {
+        Value::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl ToValue for usize {
+    fn to_value(&self) -> Value {
+        Value::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl ToValue for f64 {
+    fn to_value(&self) -> Value {
+        Value::Real(*self)
+    }
+}
+
+impl ToValue for str {
+    fn to_value(&self) -> Value {
+        Value::Text(self.to_owned())
+    }
+}
+
+impl ToValue for String {
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+}
+
+impl ToValue for [u8] {
+    fn to_value(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+
+impl ToValue for Vec<u8> {
+    fn to_value(&self) -> Value {
+        Value::Blob(self.clone())
+    }
+}
+
+impl<const N: usize> ToValue for [u8; N] {
+    fn to_value(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+
+impl ToValue for Uuid {
+    fn to_value(&self) -> Value {
+        Value::Text(self.to_string())
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null,
+        }
+    }
+}
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                v.to_value()
+            }
+        }
+    )*};
+}
+value_from!(i64, i32, u32, u64, usize, bool, f64, String, &str, Vec<u8>, Uuid, Option<String>, Option<i64>);
+
+/// A statement's arguments: `args![a, b, c]` is a `&[Value]` of them (each taken by reference).
+#[macro_export]
+macro_rules! args {
+    ($($e:expr),* $(,)?) => {
+        &[$($crate::sql::ToValue::to_value(&$e)),*][..]
+    };
+}
+
+/// A Rust value read from a row.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> std::result::Result<Self, String>;
+}
+
+impl FromValue for Value {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        Ok(v.clone())
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            other => Err(format!("expected an integer, found {}", other.kind())),
+        }
+    }
+}
+
+macro_rules! int_from_value {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: &Value) -> std::result::Result<Self, String> {
+                let i = i64::from_value(v)?;
+                <$t>::try_from(i).map_err(|_| format!("{i} is out of range for {}", stringify!($t)))
+            }
+        }
+    )*};
+}
+int_from_value!(i32, u32, u64, usize, u16, u8);
+
+impl FromValue for bool {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        Ok(i64::from_value(v)? != 0)
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Real(f) => Ok(*f),
+            Value::Int(i) => Ok(*i as f64),
+            other => Err(format!("expected a number, found {}", other.kind())),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Text(s) => Ok(s.clone()),
+            other => Err(format!("expected text, found {}", other.kind())),
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Blob(b) => Ok(b.clone()),
+            other => Err(format!("expected bytes, found {}", other.kind())),
+        }
+    }
+}
+
+impl FromValue for Uuid {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        let s = String::from_value(v)?;
+        Uuid::parse_str(&s).map_err(|_| format!("stored id {s:?} is not a uuid"))
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Null => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// One row of a result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    /// Column `i` as a `T`; a missing column or another type is stored data that does not read.
+    pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
+        let v = self.0.get(i).ok_or_else(|| StorageError::Database(format!("no column {i} in the row")))?;
+        T::from_value(v).map_err(|e| StorageError::Corrupt(format!("column {i}: {e}")))
+    }
+
+    /// Takes column `i`'s bytes out of the row without copying them.
+    pub fn take_blob(&mut self, i: usize) -> Result<Vec<u8>> {
+        match self.0.get_mut(i).map(|v| std::mem::replace(v, Value::Null)) {
+            Some(Value::Blob(b)) => Ok(b),
+            Some(Value::Null) => Ok(Vec::new()),
+            Some(other) => Err(StorageError::Corrupt(format!("column {i}: expected bytes, found {}", other.kind()))),
+            None => Err(StorageError::Database(format!("no column {i} in the row"))),
+        }
+    }
+}
+
+/// A connection (inside a write transaction, or reading).
+pub trait Conn {
+    fn dialect(&self) -> Dialect;
+    /// Runs one statement; how many rows it changed.
+    fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64>;
+    /// Runs one query; its rows.
+    fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>>;
+    /// Runs statements without arguments, separated by `;`.
+    fn batch(&mut self, sql: &str) -> Result<()>;
+}
+
+impl dyn Conn + '_ {
+    /// The first row, if any.
+    pub fn query_opt(&mut self, sql: &str, args: &[Value]) -> Result<Option<Row>> {
+        Ok(self.query(sql, args)?.into_iter().next())
+    }
+
+    /// The first row; none is a database error (for aggregates, which always answer one).
+    pub fn query_one(&mut self, sql: &str, args: &[Value]) -> Result<Row> {
+        self.query_opt(sql, args)?.ok_or_else(|| StorageError::Database("the query answered no row".into()))
+    }
+
+    /// The first row mapped, if any.
+    pub fn query_row_opt<T>(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.query_opt(sql, args)?.as_ref().map(f).transpose()
+    }
+
+    /// Every row mapped.
+    pub fn query_map<T>(&mut self, sql: &str, args: &[Value], f: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+        self.query(sql, args)?.iter().map(f).collect()
+    }
+}
+
+/// A database the storage runs on.
+pub trait Engine: Send + Sync + 'static {
+    fn dialect(&self) -> Dialect;
+    /// Runs `f` on a connection outside a transaction, for reads.
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()>;
+    /// Runs `f` in a write transaction, committed when it returns `Ok`. Writes are one at a time
+    /// across every server on the database (docs/architecture.md, "Storage engines").
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()>;
+    /// Writes a consistent copy of everything to `to`, where the engine can.
+    fn backup(&self, to: &Path) -> Result<()>;
+    /// Where the data lives, for logs (never a password).
+    fn describe(&self) -> String;
+}
+
+/// Rewrites `?N` placeholders to PostgreSQL's `$N` (a bare `?` takes the next number), leaving
+/// quoted text alone.
+pub fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    let mut quoted = false;
+    let mut next = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                if digits.is_empty() {
+                    next += 1;
+                    digits = next.to_string();
+                }
+                out.push('$');
+                out.push_str(&digits);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `INSERT INTO table (cols) VALUES (?1, …) ON CONFLICT (key) DO UPDATE SET` every other
+/// column: SQLite's `INSERT OR REPLACE` for a table whose only unique key is `key`, in SQL
+/// both engines run.
+pub fn upsert(table: &str, cols: &[&str], key: &[&str]) -> String {
+    let values: Vec<String> = (1..=cols.len()).map(|n| format!("?{n}")).collect();
+    let set: Vec<String> = cols.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
+    let action = if set.is_empty() { "NOTHING".to_string() } else { format!("UPDATE SET {}", set.join(", ")) };
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO {action}",
+        cols.join(", "),
+        values.join(", "),
+        key.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_outside_quotes() {
+        assert_eq!(numbered_placeholders("a = ?1 AND b = ?12"), "a = $1 AND b = $12");
+        assert_eq!(numbered_placeholders("a IN (?, ?) AND c LIKE '?x'"), "a IN ($1, $2) AND c LIKE '?x'");
+    }
+
+    #[test]
+    fn upsert_updates_every_column_but_the_key() {
+        assert_eq!(
+            upsert("t", &["id", "a", "b"], &["id"]),
+            "INSERT INTO t (id, a, b) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b"
+        );
+        assert_eq!(
+            upsert("t", &["a", "b"], &["a", "b"]),
+            "INSERT INTO t (a, b) VALUES (?1, ?2) ON CONFLICT (a, b) DO NOTHING"
+        );
+    }
+
+    #[test]
+    fn values_read_back_as_their_types() {
+        let row = Row(vec![Value::Int(3), Value::Null, Value::Text(Uuid::nil().to_string()), Value::Int(1)]);
+        assert_eq!(row.get::<u32>(0).unwrap(), 3);
+        assert_eq!(row.get::<Option<i64>>(1).unwrap(), None);
+        assert_eq!(row.get::<Uuid>(2).unwrap(), Uuid::nil());
+        assert!(row.get::<bool>(3).unwrap());
+        assert!(matches!(row.get::<String>(0), Err(StorageError::Corrupt(_))));
+        assert!(row.get::<i64>(9).is_err());
+        assert_eq!(
+            args![1i64, "a", None::<String>, true],
+            &[Value::Int(1), Value::Text("a".into()), Value::Null, Value::Int(1)]
+        );
+    }
+}

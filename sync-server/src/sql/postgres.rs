@@ -1,0 +1,382 @@
+//! The shared engine: a PostgreSQL database that any number of server nodes use at once. It
+//! carries and runs its own migrations (`src/pg_migrations/`), under a lock so nodes starting
+//! together apply each once.
+//!
+//! The client is tokio-postgres. Its connections are driven by a small runtime of the engine's
+//! own, and callers wait on its answers with a plain executor, so the engine may be called from
+//! any thread: the blocking pool, a test's async body, a command-line tool.
+//!
+//! Connections come from a small pool, each with its prepared statements. Every write
+//! transaction first takes one transaction-scoped advisory lock ([`WRITE_LOCK`]), so writes are
+//! one at a time across all nodes, as on SQLite: the change log's sequence numbers are handed
+//! out in commit order and a reader polling `seq > cursor` never skips one (docs/architecture.md,
+//! "Storage engines"). Reads run concurrently on any node.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use futures_executor::block_on;
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
+use tokio_postgres::{Client, Config, NoTls, Statement};
+
+use super::{numbered_placeholders, Conn, Dialect, Engine, Row, Value};
+use crate::storage::{Result, StorageError};
+
+const MIGRATIONS: &[&str] = &[include_str!("../pg_migrations/0001_schema.sql")];
+
+/// The advisory lock every write transaction holds: the change log's one sequencer.
+pub const WRITE_LOCK: i64 = 0x5354_4557_0001;
+/// The advisory lock migrations run under.
+const MIGRATE_LOCK: i64 = 0x5354_4557_0002;
+/// Connections one node opens at most.
+const MAX_CONNECTIONS: usize = 16;
+/// How long a caller waits for a free connection before the request fails.
+const CHECKOUT_WAIT: Duration = Duration::from_secs(30);
+/// Prepared statements kept per connection (the read model's queries vary with their slices).
+const STATEMENT_CACHE: usize = 512;
+/// Session settings: no statement (a wait for the write lock included) runs past a minute, and
+/// a node that stops mid-transaction (hung, cut off) loses its transaction and the lock.
+const SESSION_OPTIONS: &str = "-c statement_timeout=60000 -c idle_in_transaction_session_timeout=30000";
+
+fn db_err(e: tokio_postgres::Error) -> StorageError {
+    // The server's message, without its DETAIL (which can quote the values of a row).
+    match e.as_db_error() {
+        Some(db) => StorageError::Database(format!("{} ({})", db.message(), db.code().code())),
+        None => StorageError::Database(e.to_string()),
+    }
+}
+
+type BoxError = Box<dyn StdError + Sync + Send>;
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
+                _ => Err(format!("an integer cannot be sent as {ty}").into()),
+            },
+            Value::Real(f) => match *ty {
+                Type::FLOAT8 => f.to_sql(ty, out),
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                _ => Err(format!("a real cannot be sent as {ty}").into()),
+            },
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+            Value::Blob(b) => b.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> std::result::Result<Value, BoxError> {
+        Ok(match *ty {
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                Value::Text(<&str>::from_sql(ty, raw)?.to_owned())
+            }
+            _ => return Err(format!("a column of type {ty} cannot be read (cast it in the query)").into()),
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> std::result::Result<Value, BoxError> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// A pooled connection and its prepared statements.
+struct PgClient {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+/// A leased client as a [`Conn`] (in a transaction the engine began, or reading).
+struct PgConn<'a> {
+    c: &'a Client,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+impl PgConn<'_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        if self.statements.len() >= STATEMENT_CACHE {
+            self.statements.clear();
+        }
+        let stmt = block_on(self.c.prepare(&numbered_placeholders(sql))).map_err(db_err)?;
+        self.statements.insert(sql.to_owned(), stmt.clone());
+        Ok(stmt)
+    }
+}
+
+fn params(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+impl Conn for PgConn<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64> {
+        let stmt = self.statement(sql)?;
+        block_on(self.c.execute(&stmt, &params(args))).map_err(db_err)
+    }
+
+    fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+        let stmt = self.statement(sql)?;
+        let rows = block_on(self.c.query(&stmt, &params(args))).map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| r.try_get::<_, Value>(i).map_err(|e| StorageError::Corrupt(format!("column {i}: {e}"))))
+                    .collect::<Result<Vec<Value>>>()
+                    .map(Row)
+            })
+            .collect()
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        block_on(self.c.batch_execute(sql)).map_err(db_err)
+    }
+}
+
+#[derive(Default)]
+struct Pool {
+    idle: Vec<PgClient>,
+    open: usize,
+}
+
+/// PostgreSQL shared by the server nodes.
+pub struct PostgresEngine {
+    config: Config,
+    /// Drives the connections; shut down without waiting when the engine goes.
+    runtime: Option<tokio::runtime::Runtime>,
+    pool: Mutex<Pool>,
+    freed: Condvar,
+}
+
+impl Drop for PostgresEngine {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// A connection taken from the pool; back into it when dropped, unless it broke.
+struct Lease<'a> {
+    engine: &'a PostgresEngine,
+    client: Option<PgClient>,
+}
+
+impl Lease<'_> {
+    fn conn(&mut self) -> Result<PgConn<'_>> {
+        let PgClient { client, statements } =
+            self.client.as_mut().ok_or_else(|| StorageError::Database("lost the connection".into()))?;
+        Ok(PgConn { c: client, statements })
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let mut pool = self.engine.pool.lock().unwrap_or_else(|p| p.into_inner());
+        match self.client.take() {
+            Some(c) if !c.client.is_closed() => pool.idle.push(c),
+            _ => pool.open = pool.open.saturating_sub(1),
+        }
+        self.engine.freed.notify_one();
+    }
+}
+
+impl PostgresEngine {
+    /// Connects to `url` (`postgres://user@host:port/db`) and runs the migrations.
+    pub fn open(url: &str) -> Result<PostgresEngine> {
+        let mut config =
+            Config::from_str(url).map_err(|e| StorageError::Invalid(format!("the database URL does not read: {e}")))?;
+        config
+            .options(SESSION_OPTIONS)
+            .application_name("steward-sync-server")
+            .connect_timeout(Duration::from_secs(10));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("steward-postgres")
+            .enable_all()
+            .build()
+            .map_err(|e| StorageError::Database(format!("cannot start the database client: {e}")))?;
+        let engine =
+            PostgresEngine { config, runtime: Some(runtime), pool: Mutex::new(Pool::default()), freed: Condvar::new() };
+        engine.migrate()?;
+        Ok(engine)
+    }
+
+    fn connect(&self) -> Result<PgClient> {
+        let rt = self.runtime.as_ref().ok_or_else(|| StorageError::Database("the engine is closing".into()))?;
+        let config = self.config.clone();
+        let client = block_on(rt.spawn(async move {
+            let (client, connection) = config.connect(NoTls).await?;
+            tokio::spawn(async move {
+                // Ends when the client is dropped or the server goes; the client then reports closed.
+                let _ = connection.await;
+            });
+            Ok::<_, tokio_postgres::Error>(client)
+        }))
+        .map_err(|e| StorageError::Database(format!("the database client stopped: {e}")))?
+        .map_err(db_err)?;
+        Ok(PgClient { client, statements: HashMap::new() })
+    }
+
+    fn lease(&self) -> Result<Lease<'_>> {
+        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        let deadline = std::time::Instant::now() + CHECKOUT_WAIT;
+        loop {
+            if let Some(c) = pool.idle.pop() {
+                return Ok(Lease { engine: self, client: Some(c) });
+            }
+            if pool.open < MAX_CONNECTIONS {
+                pool.open += 1;
+                drop(pool);
+                return match self.connect() {
+                    Ok(c) => Ok(Lease { engine: self, client: Some(c) }),
+                    Err(e) => {
+                        // The Lease's drop gives the slot back.
+                        drop(Lease { engine: self, client: None });
+                        Err(e)
+                    }
+                };
+            }
+            let wait = deadline.saturating_duration_since(std::time::Instant::now());
+            if wait.is_zero() {
+                return Err(StorageError::Database("no database connection came free in time".into()));
+            }
+            pool = self.freed.wait_timeout(pool, wait).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+
+    /// Runs `f` in a transaction on a leased connection: `BEGIN`, then `COMMIT` when it returns
+    /// `Ok`, `ROLLBACK` otherwise.
+    fn transaction(&self, lock: i64, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        let mut lease = self.lease()?;
+        let (out, broken) = {
+            let mut c = lease.conn()?;
+            c.batch("BEGIN")?;
+            match c.execute("SELECT pg_advisory_xact_lock(?1)", &[Value::Int(lock)]).and_then(|_| f(&mut c)) {
+                Ok(()) => (c.batch("COMMIT"), false),
+                Err(e) => (Err(e), c.batch("ROLLBACK").is_err()),
+            }
+        };
+        if broken {
+            // A connection that cannot roll back is dropped with its transaction.
+            lease.client = None;
+        }
+        out
+    }
+
+    fn migrate(&self) -> Result<()> {
+        self.transaction(MIGRATE_LOCK, &mut |c| {
+            c.batch("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
+            let current: i64 = c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])?.get(0)?;
+            for (i, sql) in MIGRATIONS.iter().enumerate() {
+                let version = i as i64 + 1;
+                if version > current {
+                    c.batch(sql)?;
+                    c.execute("INSERT INTO schema_version (version) VALUES (?1)", &[Value::Int(version)])?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Engine for PostgresEngine {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        let mut lease = self.lease()?;
+        f(&mut lease.conn()?)
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        self.transaction(WRITE_LOCK, f)
+    }
+
+    fn backup(&self, _to: &Path) -> Result<()> {
+        Err(StorageError::Invalid(
+            "a PostgreSQL store is backed up by the database (pg_dump or its base backups), not by the server".into(),
+        ))
+    }
+
+    fn describe(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+            #[cfg(unix)]
+            Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+            None => "localhost".into(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        format!(
+            "PostgreSQL {}@{host}:{port}/{}",
+            self.config.get_user().unwrap_or("?"),
+            self.config.get_dbname().unwrap_or("?")
+        )
+    }
+}
+
+/// Creates the database `name` on the PostgreSQL server at `url` (any database there) unless it
+/// exists already: for tests and tools that give each server a database of its own.
+pub fn create_database(url: &str, name: &str) -> Result<()> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(StorageError::Invalid(format!("{name:?} is not a plain database name")));
+    }
+    let config =
+        Config::from_str(url).map_err(|e| StorageError::Invalid(format!("the database URL does not read: {e}")))?;
+    let sql = format!("CREATE DATABASE {name}");
+    // Its own thread and runtime: callable from inside another runtime too.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StorageError::Database(format!("cannot start the database client: {e}")))?;
+        rt.block_on(async move {
+            let (client, connection) = config.connect(NoTls).await.map_err(db_err)?;
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            match client.batch_execute(&sql).await {
+                Ok(()) => Ok(()),
+                Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => Ok(()),
+                Err(e) => Err(db_err(e)),
+            }
+        })
+    })
+    .join()
+    .map_err(|_| StorageError::Database("creating the database failed".into()))?
+}

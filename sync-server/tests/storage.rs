@@ -1,0 +1,416 @@
+//! The storage suite: what every backend must do, run on SQLite always and on PostgreSQL when
+//! `STEWARD_TEST_POSTGRES` names a server (`scripts/test.sh` starts one). Each test gets a new
+//! store: a temporary directory, or a new database.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use automerge::{Automerge, ChangeHash};
+use rand::Rng;
+use steward_core::doc::{self, DocHeader, DocKind, NewHousehold, NewVisit};
+use steward_core::model::{Address, HouseholdProfile, VisitMethod};
+use steward_sync_server::args;
+use steward_sync_server::read_model::{HouseholdQuery, HouseholdSort, Slice};
+use steward_sync_server::sql::postgres::{create_database, PostgresEngine};
+use steward_sync_server::sql::sqlite::SqliteEngine;
+use steward_sync_server::sql::Engine;
+use steward_sync_server::storage::*;
+use steward_sync_server::store::SqlStorage;
+use uuid::Uuid;
+
+/// 2026-06-01, a time the documents take for a visit.
+const T: i64 = 1_780_000_000_000;
+
+/// A backend under test and what keeps it alive.
+struct Backend {
+    name: &'static str,
+    _dir: tempfile::TempDir,
+    url: Option<String>,
+}
+
+impl Backend {
+    fn engine(&self) -> Box<dyn Engine> {
+        match &self.url {
+            None => Box::new(SqliteEngine::open(self._dir.path()).unwrap()),
+            Some(url) => Box::new(PostgresEngine::open(url).unwrap()),
+        }
+    }
+
+    fn storage(&self) -> SqlStorage {
+        SqlStorage::on(self.engine()).unwrap()
+    }
+}
+
+/// SQLite, and PostgreSQL when the suite has a server: each a new, empty store.
+fn backends() -> Vec<Backend> {
+    let mut out = vec![Backend { name: "sqlite", _dir: tempfile::tempdir().unwrap(), url: None }];
+    if let Some(server) = std::env::var("STEWARD_TEST_POSTGRES").ok().filter(|s| !s.is_empty()) {
+        let server = server.trim_end_matches('/');
+        let name = format!("suite_{}", Uuid::new_v4().simple());
+        create_database(&format!("{server}/postgres"), &name).unwrap();
+        out.push(Backend {
+            name: "postgres",
+            _dir: tempfile::tempdir().unwrap(),
+            url: Some(format!("{server}/{name}")),
+        });
+    }
+    out
+}
+
+struct Places {
+    district: Place,
+    compound: Place,
+    steward: Steward,
+}
+
+fn places(s: &SqlStorage) -> Places {
+    let district = s.create_place(PlaceKind::District, "南郑区", None).unwrap();
+    let town = s.create_place(PlaceKind::Town, "汉山街道", Some(district.id)).unwrap();
+    let community = s.create_place(PlaceKind::Community, "天汉社区", Some(town.id)).unwrap();
+    let compound = s.create_place(PlaceKind::Compound, "幸福小区", Some(community.id)).unwrap();
+    let steward = s.create_steward(compound.id, "王红").unwrap();
+    Places { district, compound, steward }
+}
+
+fn profile(n: usize) -> HouseholdProfile {
+    HouseholdProfile {
+        address: Address { building: format!("{}", 1 + n / 10), unit: "1".into(), room: format!("{}", 101 + n) },
+        head_name: format!("住户{n}"),
+        member_count: 2,
+        phone: None,
+        party_member: Some(n % 2 == 0),
+        key_service: None,
+        notes: String::new(),
+    }
+}
+
+fn changes_of(doc: &Automerge, since: &[ChangeHash]) -> Vec<(ChangeHash, Vec<u8>)> {
+    doc.get_changes(since).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect()
+}
+
+fn write_of(doc: &Automerge, meta: DocHeader, expected: Option<i64>, since: &[ChangeHash]) -> DocWrite {
+    let projection_json = serde_json::to_string(&doc::project(doc).unwrap()).unwrap();
+    DocWrite { meta, expected_last_seq: expected, changes: changes_of(doc, since), projection_json, record_ids: vec![] }
+}
+
+/// A new household document of the steward, not yet stored.
+fn household(p: &Places, n: usize, steward: Option<Uuid>) -> (Automerge, DocHeader) {
+    let id = Uuid::new_v4();
+    let h = NewHousehold { id, compound_id: p.compound.id, steward_id: steward, profile: profile(n) };
+    let d = doc::create_household(automerge::ActorId::random(), &h, T).unwrap();
+    (d, DocHeader { id, kind: DocKind::Household, compound_id: p.compound.id, steward_id: steward })
+}
+
+fn visit(by: Uuid, at: i64) -> NewVisit {
+    NewVisit {
+        id: Uuid::new_v4(),
+        at,
+        method: VisitMethod::DoorVisit,
+        summary: "楼道灯不亮".into(),
+        opinions: vec![],
+        hardships: String::new(),
+        answers: vec![],
+        follow_up: false,
+        by,
+    }
+}
+
+/// Every change hash a feed carries, counted: a change chunk counts its change, a document chunk
+/// (a snapshot) each change in it.
+fn count_feed(feed: &Feed, seen: &mut HashMap<ChangeHash, usize>) {
+    for d in &feed.docs {
+        for chunk in &d.data {
+            match automerge::Change::from_bytes(chunk.clone()) {
+                Ok(c) => *seen.entry(c.hash()).or_default() += 1,
+                Err(_) => {
+                    for c in Automerge::load(chunk).unwrap().get_changes(&[]) {
+                        *seen.entry(c.hash()).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn places_nest_in_order_and_accounts_sign_in_and_out() {
+    for b in backends() {
+        let s = b.storage();
+        let p = places(&s);
+        let err = s.create_place(PlaceKind::Compound, "错层", Some(p.district.id)).unwrap_err();
+        assert!(matches!(err, StorageError::Invalid(_)), "{}: {err}", b.name);
+        assert_eq!(s.places().unwrap().len(), 4, "{}", b.name);
+        assert_eq!(s.place(p.compound.id).unwrap().unwrap(), p.compound, "{}", b.name);
+        assert_eq!(s.stewards(Some(&[p.compound.id])).unwrap(), vec![p.steward.clone()], "{}", b.name);
+        assert_eq!(s.steward(p.steward.id).unwrap().unwrap(), p.steward, "{}", b.name);
+
+        let u = s.create_user("zhang", "hash-1", Role::Supervisor, Some(p.compound.id)).unwrap();
+        let again = s.create_user("zhang", "hash-2", Role::Supervisor, Some(p.compound.id)).unwrap_err();
+        assert!(matches!(again, StorageError::AlreadyExists(_)), "{}: {again}", b.name);
+        let (found, hash) = s.user_by_name(" zhang ").unwrap().unwrap();
+        assert_eq!((found, hash.as_str()), (u.clone(), "hash-1"), "{}", b.name);
+        s.create_session(u.id, "t1", 10_000).unwrap();
+        s.create_session(u.id, "t2", 10_000).unwrap();
+        assert_eq!(s.principal_for_token("t1", 5_000).unwrap(), Some(Principal::User(u.clone())), "{}", b.name);
+        assert_eq!(s.principal_for_token("t1", 10_000).unwrap(), None, "{}: expired", b.name);
+        s.set_password(u.id, "hash-3", Some("t2")).unwrap();
+        assert_eq!(s.principal_for_token("t1", 5_000).unwrap(), None, "{}: other sessions end", b.name);
+        assert!(s.principal_for_token("t2", 5_000).unwrap().is_some(), "{}: the kept one stays", b.name);
+        assert_eq!(s.user_by_name("zhang").unwrap().unwrap().1, "hash-3", "{}", b.name);
+        assert!(s.end_session("t2").unwrap(), "{}", b.name);
+        assert!(!s.end_session("t2").unwrap(), "{}", b.name);
+        // Passing no session to keep ends every one (a NULL compares as "distinct").
+        s.create_session(u.id, "t3", 10_000).unwrap();
+        s.set_password(u.id, "hash-4", None).unwrap();
+        assert_eq!(s.principal_for_token("t3", 5_000).unwrap(), None, "{}", b.name);
+
+        for (i, action) in ["open", "pull", "report"].iter().enumerate() {
+            s.log_access(&u, action, &[p.compound.id], 100 + i as i64).unwrap();
+        }
+        let log = s.access_log(None, 2).unwrap();
+        assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["report", "pull"], "{}", b.name);
+        let older = s.access_log(Some(log[1].seq), 10).unwrap();
+        assert_eq!(older.len(), 1, "{}", b.name);
+        assert_eq!(
+            (older[0].action.as_str(), older[0].households.clone()),
+            ("open", vec![p.compound.id]),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[test]
+fn an_enrolment_code_enrols_one_device_once_and_revoking_it_shuts_it_out() {
+    for b in backends() {
+        let s = b.storage();
+        let p = places(&s);
+        s.create_enrolment(p.steward.id, "code", 1_000).unwrap();
+        s.create_enrolment(p.steward.id, "old-code", 10).unwrap();
+        assert!(s.redeem_enrolment("old-code", "phone", "tok0", 500).unwrap().is_none(), "{}: expired", b.name);
+        let (device, steward) = s.redeem_enrolment("code", "红米手机", "tok", 500).unwrap().unwrap();
+        assert_eq!(steward, p.steward, "{}", b.name);
+        assert!(s.redeem_enrolment("code", "another", "tok2", 501).unwrap().is_none(), "{}: used", b.name);
+        assert_eq!(s.devices(None).unwrap().len(), 1, "{}", b.name);
+        let principal = s.principal_for_token("tok", 600).unwrap();
+        assert_eq!(
+            principal,
+            Some(Principal::Device {
+                device_id: device,
+                steward_id: p.steward.id,
+                compound_id: p.compound.id,
+                temporary: false
+            }),
+            "{}",
+            b.name
+        );
+        s.touch_device(device, 700).unwrap();
+        s.touch_device(device, 650).unwrap();
+        assert_eq!(s.device(device).unwrap().unwrap().last_sync_at, Some(700), "{}: never goes back", b.name);
+        assert!(s.revoke_device(device, 800).unwrap(), "{}", b.name);
+        assert!(!s.revoke_device(device, 900).unwrap(), "{}", b.name);
+        assert_eq!(s.principal_for_token("tok", 1_000).unwrap(), None, "{}", b.name);
+        assert_eq!(s.device(device).unwrap().unwrap().revoked_at, Some(800), "{}", b.name);
+    }
+}
+
+#[test]
+fn commits_are_atomic_replays_change_nothing_and_the_feed_carries_each_change_once() {
+    for b in backends() {
+        let s = b.storage();
+        let p = places(&s);
+        let (mut d, meta) = household(&p, 1, Some(p.steward.id));
+        s.commit(&[write_of(&d, meta.clone(), None, &[])], 2_000).unwrap();
+        let first = s.max_seq().unwrap();
+        assert!(first > 0, "{}", b.name);
+        // A replay of the same write stores nothing new, and a stale version is refused whole.
+        s.commit(&[write_of(&d, meta.clone(), Some(first), &[])], 2_001).unwrap();
+        assert_eq!(s.max_seq().unwrap(), first, "{}: replayed", b.name);
+
+        let feed = s.feed(p.steward.id, p.compound.id, None, &[]).unwrap();
+        let mut seen = HashMap::new();
+        count_feed(&feed, &mut seen);
+        assert_eq!(seen.len(), d.get_changes(&[]).len(), "{}", b.name);
+        let cursor = feed.cursor.clone();
+
+        let heads = d.get_heads();
+        doc::record_visit(&mut d, &visit(p.steward.id, T + 3_000)).unwrap();
+        let (other, other_meta) = household(&p, 2, Some(p.steward.id));
+        let stale =
+            [write_of(&d, meta.clone(), Some(first - 1), &heads), write_of(&other, other_meta.clone(), None, &[])];
+        let err = s.commit(&stale, 3_000).unwrap_err();
+        assert!(matches!(err, StorageError::Conflict(ref ids) if ids == &vec![meta.id]), "{}: {err}", b.name);
+        assert!(s.doc_meta(other_meta.id).unwrap().is_none(), "{}: nothing of a refused commit", b.name);
+        assert_eq!(s.max_seq().unwrap(), first, "{}", b.name);
+
+        let fresh = [write_of(&d, meta.clone(), Some(first), &heads), write_of(&other, other_meta.clone(), None, &[])];
+        s.commit(&fresh, 3_000).unwrap();
+        let loaded = s.load_doc(meta.id).unwrap().unwrap();
+        assert_eq!(loaded.doc.get_heads(), d.get_heads(), "{}", b.name);
+        assert!(loaded.projection_json.unwrap().contains("楼道灯不亮"), "{}", b.name);
+
+        let next = s.feed(p.steward.id, p.compound.id, Some(&cursor), &[]).unwrap();
+        count_feed(&next, &mut seen);
+        let total = d.get_changes(&[]).len() + other.get_changes(&[]).len();
+        assert_eq!(seen.len(), total, "{}: every change", b.name);
+        assert!(seen.values().all(|&n| n == 1), "{}: each once: {seen:?}", b.name);
+        let nothing = s.feed(p.steward.id, p.compound.id, Some(&next.cursor), &[]).unwrap();
+        assert!(nothing.docs.is_empty() && nothing.cursor == next.cursor, "{}", b.name);
+        let unknown = s.feed(p.steward.id, p.compound.id, Some("99999.0011223344556677"), &[]).unwrap();
+        assert!(unknown.unknown_cursor, "{}", b.name);
+        assert_eq!(unknown.resync.len(), 2, "{}", b.name);
+        // A change pushed under the wrong document is found under the right one.
+        let hash = d.get_heads()[0];
+        assert_eq!(s.docs_holding(&[hash], other_meta.id).unwrap(), vec![meta.id], "{}", b.name);
+    }
+}
+
+#[test]
+fn a_household_moved_to_another_steward_is_revoked_from_the_first() {
+    for b in backends() {
+        let s = b.storage();
+        let p = places(&s);
+        let other = s.create_steward(p.compound.id, "李明").unwrap();
+        let (mut d, meta) = household(&p, 1, Some(p.steward.id));
+        s.commit(&[write_of(&d, meta.clone(), None, &[])], 2_000).unwrap();
+        let cursor = s.feed(p.steward.id, p.compound.id, None, &[]).unwrap().cursor;
+        let heads = d.get_heads();
+        doc::assign_household(&mut d, Some(other.id), T + 2_500).unwrap();
+        let moved = DocHeader { steward_id: Some(other.id), ..meta.clone() };
+        s.commit(&[write_of(&d, moved, Some(s.max_seq().unwrap()), &heads)], 2_500).unwrap();
+        let first = s.feed(p.steward.id, p.compound.id, Some(&cursor), &[]).unwrap();
+        assert_eq!(first.revoked, vec![meta.id], "{}", b.name);
+        assert!(first.docs.is_empty(), "{}", b.name);
+        let second = s.feed(other.id, p.compound.id, None, &[]).unwrap();
+        assert_eq!(second.docs.iter().map(|d| d.id).collect::<Vec<_>>(), vec![meta.id], "{}", b.name);
+        let q = HouseholdQuery {
+            compounds: Some(vec![p.compound.id]),
+            steward_id: Some(other.id),
+            text: None,
+            tag: None,
+            open_must_visit: false,
+            sort: HouseholdSort::Address,
+            descending: false,
+            offset: 0,
+            limit: 10,
+        };
+        let (n, rows) = s.search_households(&q).unwrap();
+        assert_eq!((n, rows.len(), rows[0].id), (1, 1, meta.id), "{}", b.name);
+    }
+}
+
+#[test]
+fn compaction_keeps_every_change_and_old_cursors_still_get_theirs() {
+    for b in backends() {
+        let s = b.storage();
+        let p = places(&s);
+        let (mut d, meta) = household(&p, 1, Some(p.steward.id));
+        s.commit(&[write_of(&d, meta.clone(), None, &[])], 2_000).unwrap();
+        let cursor = s.feed(p.steward.id, p.compound.id, None, &[]).unwrap().cursor;
+        let mut visits = Vec::new();
+        for i in 0..20 {
+            let heads = d.get_heads();
+            let v = visit(p.steward.id, T + 3_000 + i);
+            visits.push(v.id);
+            doc::record_visit(&mut d, &v).unwrap();
+            s.commit(&[write_of(&d, meta.clone(), Some(s.max_seq().unwrap()), &heads)], 3_000 + i).unwrap();
+        }
+        let done = s.compact_if_needed(meta.id).unwrap();
+        assert!(done.is_some_and(|c| c.merged_increments == 21), "{}: {done:?}", b.name);
+        let loaded = s.load_doc(meta.id).unwrap().unwrap();
+        assert_eq!(loaded.doc.get_heads(), d.get_heads(), "{}", b.name);
+        let feed = s.feed(p.steward.id, p.compound.id, Some(&cursor), &[]).unwrap();
+        let mut seen = HashMap::new();
+        count_feed(&feed, &mut seen);
+        assert_eq!(seen.len(), 20, "{}: the 20 changes after the cursor, from the snapshot", b.name);
+        let slice = Slice { compounds: Some(vec![p.compound.id]), steward_id: None };
+        let ledger = s.ledger_rows(&slice, T, T + 10_000).unwrap();
+        assert_eq!(ledger.iter().map(|r| r.row.visit_id).collect::<Vec<_>>(), visits, "{}", b.name);
+    }
+}
+
+/// The change log's sequencer, where it matters most: many writers whose transactions finish in
+/// a random order while a reader polls `seq > cursor`, as every device's feed does. The reader
+/// must see every committed row exactly once; a sequence handed out without the write lock
+/// (commit order differing from number order) makes it skip some.
+#[test]
+fn concurrent_writers_finishing_in_random_order_never_make_a_polling_reader_skip() {
+    for b in backends() {
+        drop(b.storage()); // the schema
+        let engine: Arc<dyn Engine> = Arc::from(b.engine());
+        let writers = 8;
+        let per_writer = 25;
+        let done = Arc::new(AtomicBool::new(false));
+        let seen: Arc<Mutex<HashMap<i64, usize>>> = Arc::default();
+        let reader = {
+            let (engine, done, seen) = (engine.clone(), done.clone(), seen.clone());
+            std::thread::spawn(move || {
+                let mut cursor = 0i64;
+                loop {
+                    let finished = done.load(Ordering::SeqCst);
+                    let mut rows = Vec::new();
+                    engine
+                        .read(&mut |c| {
+                            rows = c.query_map(
+                                "SELECT seq FROM change_log WHERE seq > ?1 ORDER BY seq",
+                                args![cursor],
+                                |r| r.get::<i64>(0),
+                            )?;
+                            Ok(())
+                        })
+                        .unwrap();
+                    let mut seen = seen.lock().unwrap();
+                    for seq in rows {
+                        *seen.entry(seq).or_default() += 1;
+                        cursor = cursor.max(seq);
+                    }
+                    if finished {
+                        return;
+                    }
+                }
+            })
+        };
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let engine = engine.clone();
+                std::thread::spawn(move || {
+                    let mut rng = rand::thread_rng();
+                    for i in 0..per_writer {
+                        let pause = Duration::from_micros(rng.gen_range(0..3_000));
+                        engine
+                            .write(&mut |c| {
+                                c.execute(
+                                    "INSERT INTO change_log (doc_id, hash, received_at) VALUES (?1, ?2, 0)",
+                                    args![format!("w{w}"), format!("{w}-{i}").into_bytes()],
+                                )?;
+                                // Between taking its number and committing: others finish first.
+                                std::thread::sleep(pause);
+                                Ok(())
+                            })
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        done.store(true, Ordering::SeqCst);
+        reader.join().unwrap();
+        let seen = seen.lock().unwrap();
+        let mut stored = Vec::new();
+        engine
+            .read(&mut |c| {
+                stored = c.query_map("SELECT seq FROM change_log ORDER BY seq", args![], |r| r.get::<i64>(0))?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(stored.len(), writers * per_writer, "{}", b.name);
+        let missed: Vec<i64> = stored.iter().copied().filter(|s| !seen.contains_key(s)).collect();
+        assert!(missed.is_empty(), "{}: the reader skipped {} rows: {missed:?}", b.name, missed.len());
+        assert!(seen.values().all(|&n| n == 1), "{}: a row seen twice", b.name);
+        assert_eq!(seen.len(), stored.len(), "{}", b.name);
+    }
+}
