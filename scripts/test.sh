@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the UI's and the console's unit tests, documentation examples, a bounded fuzzing run, unit tests
 # and cross-crate tests (real servers, real stores, and the real app window driven over
-# WebDriver), and the console in Chromium (playwright-core). The test runner's summary is the
-# last thing printed.
+# WebDriver), and the console in Chromium (playwright-core); then the storage suite and the
+# cross-crate tests again with the server on a real PostgreSQL (started here on a temporary
+# directory and a free port). The test runners' summaries are the last things printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-tools.sh
@@ -33,3 +34,7 @@ npm --prefix tests/console-e2e test
 
 echo "==> tests (screens of the app window are saved under target/e2e-screens/)"
 cargo nextest run --workspace --locked --no-fail-fast
+
+echo "==> the storage suite and the cross-crate tests with the server on PostgreSQL"
+source scripts/postgres.sh
+cargo nextest run --workspace --locked --no-fail-fast --profile postgres

@@ -137,6 +137,9 @@ impl Default for Config {
 /// Opens the storage and the service for a configuration.
 pub fn open_service(config: &Config) -> anyhow::Result<Service> {
     let zone = ProgramZone::parse(&config.time_zone)?;
+    // The node's own files (its change journal) live here whichever store it runs on.
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", config.data_dir.display()))?;
     let storage = open_storage(config)?;
     let journal = journal::Journal::open(&config.data_dir.join("server-changes.bin")).map_err(|e| {
         anyhow::anyhow!("cannot open the server's change journal in {}: {e}", config.data_dir.display())

@@ -331,6 +331,49 @@ fn compaction_keeps_every_change_and_old_cursors_still_get_theirs() {
     }
 }
 
+/// A document loaded while it is compacted is whole: its row and its increments come from one
+/// snapshot. Read in two, a compaction committed between them leaves the loaded document with
+/// the old snapshot and none of the merged increments — and a sync served from it would miss
+/// those changes.
+#[test]
+fn a_document_loaded_during_compactions_has_every_change_up_to_its_version() {
+    for b in backends() {
+        let s = Arc::new(b.storage());
+        let p = places(&s);
+        let (mut d, meta) = household(&p, 1, Some(p.steward.id));
+        s.commit(&[write_of(&d, meta.clone(), None, &[])], T).unwrap();
+        // The number of changes the document has at each version.
+        let counts: Arc<Mutex<HashMap<i64, usize>>> = Arc::default();
+        counts.lock().unwrap().insert(s.max_seq().unwrap(), d.get_changes(&[]).len());
+        let done = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (s, counts, done, id) = (s.clone(), counts.clone(), done.clone(), meta.id);
+            std::thread::spawn(move || {
+                let mut checked = 0;
+                while !done.load(Ordering::SeqCst) {
+                    let loaded = s.load_doc(id).unwrap().unwrap();
+                    let want = counts.lock().unwrap().get(&loaded.last_seq).copied();
+                    if let Some(want) = want {
+                        assert_eq!(loaded.doc.get_changes(&[]).len(), want, "at version {}", loaded.last_seq);
+                        checked += 1;
+                    }
+                }
+                checked
+            })
+        };
+        for i in 0..60 {
+            let heads = d.get_heads();
+            doc::record_visit(&mut d, &visit(p.steward.id, T + i)).unwrap();
+            s.commit(&[write_of(&d, meta.clone(), Some(s.max_seq().unwrap()), &heads)], T + i).unwrap();
+            counts.lock().unwrap().insert(s.max_seq().unwrap(), d.get_changes(&[]).len());
+            s.compact(meta.id).unwrap();
+        }
+        done.store(true, Ordering::SeqCst);
+        let checked = reader.join().unwrap();
+        assert!(checked > 20, "{}: the reader loaded the document {checked} times", b.name);
+    }
+}
+
 /// The change log's sequencer, where it matters most: many writers whose transactions finish in
 /// a random order while a reader polls `seq > cursor`, as every device's feed does. The reader
 /// must see every committed row exactly once; a sequence handed out without the write lock

@@ -425,9 +425,15 @@ impl ServerProcess {
     /// As [`ServerProcess::spawn`], with environment variables for the server (such as
     /// `STEWARD_CRASH_AT`, `sync-server/src/faults.rs`).
     pub async fn spawn_with_env(data: &Path, port: u16, env: &[(&str, &str)]) -> ServerProcess {
+        Self::spawn_on(data, pg::database_for(data), port, env).await
+    }
+
+    /// As [`ServerProcess::spawn_with_env`] on a given store: a PostgreSQL URL, or `None` for
+    /// SQLite in `data` whatever the tests run on.
+    pub async fn spawn_on(data: &Path, database: Option<String>, port: u16, env: &[(&str, &str)]) -> ServerProcess {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let (child, addr) = Self::start(data, port, env).await;
+            let (child, addr) = Self::start(data, database.as_deref(), port, env).await;
             let mut p = ServerProcess { child: Some(child), addr, data: data.into() };
             if p.wait_healthy(deadline).await {
                 return p;
@@ -438,12 +444,12 @@ impl ServerProcess {
         }
     }
 
-    async fn start(data: &Path, port: u16, env: &[(&str, &str)]) -> (Child, SocketAddr) {
+    async fn start(data: &Path, database: Option<&str>, port: u16, env: &[(&str, &str)]) -> (Child, SocketAddr) {
         let listen = format!("127.0.0.1:{port}");
         let mut cmd = Command::new(server_binary());
         cmd.args(["serve", "--data", data.to_str().unwrap(), "--listen", &listen]);
-        if let Some(url) = pg::database_for(data) {
-            cmd.args(["--database", &url]);
+        if let Some(url) = database {
+            cmd.args(["--database", url]);
         }
         let mut child = cmd
             .envs(env.iter().copied())
@@ -530,4 +536,43 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.kill9();
     }
+}
+
+/// The engine of the store a configuration names: its PostgreSQL database, or the SQLite file
+/// in its data directory.
+fn store_engine(config: &Config) -> Box<dyn steward_sync_server::sql::Engine> {
+    match &config.database {
+        Some(url) => {
+            Box::new(steward_sync_server::sql::postgres::PostgresEngine::open(url).expect("open the database"))
+        }
+        None => {
+            Box::new(steward_sync_server::sql::sqlite::SqliteEngine::open(&config.data_dir).expect("open the store"))
+        }
+    }
+}
+
+/// Runs a query on a server's store, whichever engine it is on (SQL both engines run).
+pub fn store_query(
+    config: &Config,
+    sql: &str,
+    args: &[steward_sync_server::sql::Value],
+) -> Vec<steward_sync_server::sql::Row> {
+    let mut rows = Vec::new();
+    store_engine(config)
+        .read(&mut |c| {
+            rows = c.query(sql, args)?;
+            Ok(())
+        })
+        .expect("query the store");
+    rows
+}
+
+/// One integer a query on a server's store answers (a count).
+pub fn store_count(config: &Config, sql: &str, args: &[steward_sync_server::sql::Value]) -> i64 {
+    store_query(config, sql, args)[0].get(0).expect("an integer")
+}
+
+/// Runs statements on a server's store in one write transaction.
+pub fn store_batch(config: &Config, sql: &str) {
+    store_engine(config).write(&mut |c| c.batch(sql)).expect("write the store");
 }

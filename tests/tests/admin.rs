@@ -48,12 +48,12 @@ fn the_command_line_administers_and_the_demo_seeds_a_compound_with_enrolment_cod
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let bin = server_binary();
-    // On PostgreSQL every command goes to the data directory's database.
-    let database = steward_tests::pg::database_for(&data);
     let run = |args: &[&str]| {
         let mut cmd = Command::new(&bin);
         cmd.args(args).env("STEWARD_PASSWORD", "a-long-password");
-        if let Some(url) = &database {
+        // On PostgreSQL each command goes to the database of the data directory it names.
+        let data = args.iter().position(|a| *a == "--data").map(|i| std::path::Path::new(args[i + 1]));
+        if let Some(url) = data.and_then(steward_tests::pg::database_for) {
             cmd.env("STEWARD_DATABASE", url);
         }
         let out = cmd.output().unwrap();

@@ -87,8 +87,7 @@ fn sorted(ids: &[Uuid]) -> Vec<String> {
 }
 
 fn enrolments(w: &World) -> i64 {
-    let db = steward_tests::sqlite::Connection::open(w.config.data_dir.join("steward.sqlite3")).unwrap();
-    db.query_row("SELECT COUNT(*) FROM enrolments", [], |r| r.get(0)).unwrap()
+    steward_tests::store_count(&w.config, "SELECT COUNT(*) FROM enrolments", &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -338,9 +337,10 @@ async fn download(sup: &Supervisor, path: &str) -> (u16, String, Vec<u8>) {
 }
 
 fn access_actions(w: &World) -> Vec<String> {
-    let db = steward_tests::sqlite::Connection::open(w.config.data_dir.join("steward.sqlite3")).unwrap();
-    let mut stmt = db.prepare("SELECT action FROM access_log ORDER BY seq").unwrap();
-    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    steward_tests::store_query(&w.config, "SELECT action FROM access_log ORDER BY seq", &[])
+        .iter()
+        .map(|r| r.get(0).unwrap())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -931,14 +931,13 @@ async fn the_read_model_is_rebuilt_from_the_projections_when_it_is_behind_them()
 
     // A database whose rows are of an older version (the household index is whole, the rest is
     // not there), then one from before the household index: each is rebuilt at start.
-    let db_path = p.w.config.data_dir.join("steward.sqlite3");
     for wipe in [
         "DELETE FROM visit_index; DELETE FROM must_visit_index; DELETE FROM timely_index; DELETE FROM issue_index;
          DELETE FROM plan_index; UPDATE server_meta SET value = '1' WHERE key = 'read_model';",
         "DELETE FROM household_index;",
     ] {
         p.w.stop().await;
-        steward_tests::sqlite::Connection::open(&db_path).unwrap().execute_batch(wipe).unwrap();
+        steward_tests::store_batch(&p.w.config, wipe);
         p.w.restart().await;
         let sup = Supervisor::login(&p.w.url, "zhibu", "password-123").await;
         for (r, want) in reports.iter().zip(&before) {

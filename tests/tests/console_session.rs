@@ -37,8 +37,7 @@ fn cookie_value(set_cookie: &str) -> String {
 }
 
 fn sessions(w: &World) -> i64 {
-    let db = steward_tests::sqlite::Connection::open(w.config.data_dir.join("steward.sqlite3")).unwrap();
-    db.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0)).unwrap()
+    steward_tests::store_count(&w.config, "SELECT COUNT(*) FROM sessions", &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

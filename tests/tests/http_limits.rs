@@ -27,12 +27,7 @@ fn addr(w: &World) -> SocketAddr {
 
 /// Rows in a table of the server's database.
 fn count(w: &World, table: &str) -> i64 {
-    let db = steward_tests::sqlite::Connection::open_with_flags(
-        w.config.data_dir.join("steward.sqlite3"),
-        steward_tests::sqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    steward_tests::store_count(&w.config, &format!("SELECT COUNT(*) FROM {table}"), &[])
 }
 
 /// A generous configuration for the limits a test does not look at.

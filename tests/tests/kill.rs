@@ -240,8 +240,11 @@ async fn a_server_killed_inside_a_compaction_keeps_the_document_whole() {
     assert!(device.client.sync(&device.store).await.is_err(), "the server died before answering");
     assert!(server.wait_exit(Duration::from_secs(10)).await.is_some_and(|s| !s.success()), "died at its crash point");
     let increments = || -> i64 {
-        let db = rusqlite::Connection::open(data.join("steward.sqlite3")).unwrap();
-        db.query_row("SELECT COUNT(*) FROM increments WHERE doc_id = ?1", [h.to_string()], |r| r.get(0)).unwrap()
+        steward_tests::store_count(
+            &cfg,
+            "SELECT COUNT(*) FROM increments WHERE doc_id = ?1",
+            steward_sync_server::args![h.to_string()],
+        )
     };
     assert!(increments() >= 20, "the compaction was rolled back: the increments are all there");
 

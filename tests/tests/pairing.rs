@@ -12,13 +12,14 @@ use steward_tests::World;
 use uuid::Uuid;
 
 fn access_households(w: &World, action: &str) -> i64 {
-    let db = steward_tests::sqlite::Connection::open(w.config.data_dir.join("steward.sqlite3")).unwrap();
-    db.query_row(
-        "SELECT COALESCE(SUM(json_array_length(records)), 0) FROM access_log WHERE action = ?1",
-        [action],
-        |r| r.get(0),
-    )
-    .unwrap_or(-1)
+    let rows = steward_tests::store_query(
+        &w.config,
+        "SELECT records FROM access_log WHERE action = ?1",
+        steward_sync_server::args![action],
+    );
+    rows.iter()
+        .map(|r| serde_json::from_str::<Vec<uuid::Uuid>>(&r.get::<String>(0).unwrap()).unwrap().len() as i64)
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,26 +6,13 @@ use std::collections::BTreeMap;
 use steward_core::time::Millis;
 use uuid::Uuid;
 
-use super::slice_filter;
+use super::{in_snapshot, slice_filter};
 use crate::read_model::{
     AtHousehold, HouseholdQuery, HouseholdSort, HouseholdSummary, HouseholdTag, IndexedIssue, IndexedMustVisit,
     IndexedTimely, IndexedVisit, Slice, StewardTally,
 };
-use crate::sql::{Conn, Dialect, Value};
+use crate::sql::{Conn, Value};
 use crate::storage::Result;
-
-/// Runs `f` in one read transaction, so the queries it makes see one snapshot.
-fn in_snapshot<T>(c: &mut dyn Conn, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
-    c.batch(match c.dialect() {
-        Dialect::Sqlite => "BEGIN",
-        Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    })?;
-    let out = f(&mut *c);
-    let end = c.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
-    let out = out?;
-    end?;
-    Ok(out)
-}
 
 pub(super) fn search_households(c: &mut dyn Conn, q: &HouseholdQuery) -> Result<(u64, Vec<HouseholdSummary>)> {
     let mut clauses: Vec<String> = Vec::new();

@@ -859,7 +859,9 @@ impl Storage for SqlStorage {
     }
 
     fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>> {
-        self.read(|c| Ok(load_doc_in(c, id)?.map(|(d, _)| d)))
+        // The document's row and its increments from one snapshot: a compaction committed between
+        // the two reads would otherwise leave the loaded document without the merged changes.
+        self.read(|c| in_snapshot(c, |c| Ok(load_doc_in(c, id)?.map(|(d, _)| d))))
     }
 
     fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<()> {
@@ -950,18 +952,8 @@ impl Storage for SqlStorage {
 
     fn feed(&self, steward_id: Uuid, compound_id: Uuid, cursor: Option<&str>, exclude: &[ChangeHash]) -> Result<Feed> {
         let exclude: BTreeSet<ChangeHash> = exclude.iter().copied().collect();
-        self.read(|c| {
-            // One read transaction: the cursor and the changes it covers are one snapshot.
-            c.batch(match c.dialect() {
-                Dialect::Sqlite => "BEGIN",
-                Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-            })?;
-            let out = feed_in(c, steward_id, compound_id, cursor, &exclude);
-            let end = c.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
-            let feed = out?;
-            end?;
-            Ok(feed)
-        })
+        // One read transaction: the cursor and the changes it covers are one snapshot.
+        self.read(|c| in_snapshot(c, |c| feed_in(c, steward_id, compound_id, cursor, &exclude)))
     }
 
     fn docs_holding(&self, hashes: &[ChangeHash], except: Uuid) -> Result<Vec<Uuid>> {
@@ -1188,6 +1180,20 @@ impl Storage for SqlStorage {
     fn backup(&self, to: &Path) -> Result<()> {
         self.engine.backup(to)
     }
+}
+
+/// Runs `f` in one read transaction, so its statements see one snapshot (a document's row and its
+/// increments, a cursor and the changes above it), whatever commits meanwhile.
+pub(crate) fn in_snapshot<T>(c: &mut dyn Conn, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+    c.batch(match c.dialect() {
+        Dialect::Sqlite => "BEGIN",
+        Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    })?;
+    let out = f(&mut *c);
+    let end = c.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    let out = out?;
+    end?;
+    Ok(out)
 }
 
 /// [`Storage::feed`] inside its read transaction.
