@@ -9,13 +9,13 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 # Build tools, the Tauri 2 libraries (WebKitGTK 4.1 and friends), and for running the app window
 # headless in tests: Xvfb, Debian's WebKitWebDriver and CJK fonts for the Chinese UI; Debian's
 # Chromium for the console's end-to-end test (driven by playwright-core); PostgreSQL, which the
-# tests start on a temporary directory (scripts/postgres.sh) to run the server on it too.
+# tests start on a temporary directory (scripts/postgres.sh) to run the server on it too, and nginx, which runs the deploy/ example in a test.
 apt_packages=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver fonts-noto-cjk procps
   chromium
-  postgresql
+  postgresql nginx-light
 )
 need_apt=()
 for p in "${apt_packages[@]}"; do

@@ -31,7 +31,7 @@ use steward_core::model::*;
 use steward_core::time::now_millis;
 use steward_sync_server::storage::PlaceKind;
 use steward_sync_server::{admin, Config};
-use steward_tests::process::{cpu_seconds, peak_rss_kib, reset_peak_rss};
+use steward_tests::process::{cpu_seconds, cpu_seconds_named, peak_rss_kib, reset_peak_rss};
 use steward_tests::{visit, ServerProcess};
 use uuid::Uuid;
 
@@ -183,6 +183,8 @@ struct Outcome {
     timed_rss_kib: Option<u64>,
     /// The server's CPU time (user + system) during the timed syncs.
     server_cpu: Option<f64>,
+    /// PostgreSQL's CPU time meanwhile (its processes'), on PostgreSQL.
+    db_cpu: Option<f64>,
 }
 
 /// Totals of a batch of syncs.
@@ -386,7 +388,10 @@ fn worker(job_file: &str) {
 async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
     let dir = tempfile::tempdir_in(rt_dir).unwrap();
     let data = dir.path().join("server");
-    let config = Config { data_dir: data.clone(), ..Default::default() };
+    // On PostgreSQL when STEWARD_TEST_POSTGRES names a server (the harness's database for `data`).
+    let config =
+        Config { database: steward_tests::pg::database_for(&data), data_dir: data.clone(), ..Default::default() };
+    let db_cpu = || config.database.is_some().then(|| cpu_seconds_named("postgres"));
     let seed_start = Instant::now();
     let stewards = seed(&config, n, !first_upload);
     let server = ServerProcess::spawn(&data, 0).await;
@@ -396,6 +401,7 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
     let prep = Instant::now();
     let pid = server.pid();
     let cpu_start;
+    let db_cpu_start;
     let whole_rss_before;
     let (counts, raw, months, wall) = if n <= DEVICES_PER_PROCESS {
         let (devices, raw, months) = prepare(&url, &stewards, first_upload, dir.path()).await;
@@ -403,6 +409,7 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
         whole_rss_before = pid.and_then(peak_rss_kib);
         pid.map(reset_peak_rss);
         cpu_start = pid.and_then(cpu_seconds);
+        db_cpu_start = db_cpu();
         let start = Instant::now();
         let counts = sync_all(&devices).await;
         (counts, raw, months, start.elapsed())
@@ -433,6 +440,7 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
         whole_rss_before = pid.and_then(peak_rss_kib);
         pid.map(reset_peak_rss);
         cpu_start = pid.and_then(cpu_seconds);
+        db_cpu_start = db_cpu();
         let start = Instant::now();
         for (child, _) in workers.iter_mut() {
             writeln!(child.stdin.as_mut().unwrap(), "go").unwrap();
@@ -452,11 +460,13 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
         (total, raw, months, start.elapsed())
     };
     let server_cpu = pid.and_then(cpu_seconds).zip(cpu_start).map(|(end, start)| end - start);
+    let db_cpu = db_cpu().zip(db_cpu_start).map(|(end, start)| end - start);
     let timed_rss_kib = server.pid().and_then(peak_rss_kib);
     let rss_kib = timed_rss_kib.max(whole_rss_before);
     let missing = missing_on_server(&config, &stewards, &months);
     Outcome {
         server_cpu,
+        db_cpu,
         wall,
         errors: counts.errors,
         busy: counts.busy,
@@ -524,6 +534,13 @@ fn report(name: &str, n: usize, o: &Outcome) {
     }
     if let Some(cpu) = o.server_cpu {
         println!("  server CPU       {cpu:.2} s ({:.1} ms per steward month)", cpu * 1000.0 / n as f64);
+        if let Some(db) = o.db_cpu {
+            let both = cpu + db;
+            println!(
+                "  PostgreSQL CPU   {db:.2} s; server + database {both:.2} s ({:.1} ms per steward month)",
+                both * 1000.0 / n as f64
+            );
+        }
     }
 }
 

@@ -30,3 +30,13 @@ pub fn peak_rss_kib(pid: u32) -> Option<u64> {
 pub fn reset_peak_rss(pid: u32) -> bool {
     std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }
+
+/// The CPU time of every process named `comm` (a PostgreSQL server's postmaster and backends),
+/// in seconds: what they used so far, as far as they still run.
+pub fn cpu_seconds_named(comm: &str) -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return 0.0 };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == comm))
+        .filter_map(cpu_seconds)
+        .sum()
+}
