@@ -56,9 +56,8 @@ pub fn sqlite_to_postgres(from: &Path, to: &str) -> Result<Vec<(String, u64)>> {
         )?;
         let mut tables: Vec<String> = FIRST.iter().map(|s| s.to_string()).collect();
         tables.extend(listed.into_iter().filter(|t| !FIRST.contains(&t.as_str())));
-        copied.clear();
         for table in &tables {
-            let n = source_and_target(&source, t, table)?;
+            let n = copy_table(&source, t, table)?;
             copied.push((table.clone(), n));
         }
         // The identity columns go on after the copied numbers.
@@ -77,7 +76,7 @@ pub fn sqlite_to_postgres(from: &Path, to: &str) -> Result<Vec<(String, u64)>> {
 }
 
 /// Copies one table page by page; how many rows.
-fn source_and_target(source: &SqliteEngine, t: &mut dyn Conn, table: &str) -> Result<u64> {
+fn copy_table(source: &SqliteEngine, t: &mut dyn Conn, table: &str) -> Result<u64> {
     let cols: Vec<String> = t.query_map(
         "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position",

@@ -1,6 +1,5 @@
-//! The storage boundary. Handlers and the sync logic see only [`Storage`]; the SQLite backend
-//! (`sqlite.rs`) is the default, and a PostgreSQL backend can implement the same trait later
-//! without touching them.
+//! The storage boundary. Handlers and the sync logic see only [`Storage`]; its implementation
+//! (`store/`) runs on the embedded SQLite file or on PostgreSQL (`sql/`).
 //!
 //! Methods are blocking: callers run them on tokio's blocking pool.
 

@@ -340,6 +340,27 @@ impl Supervisor {
     pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
         self.send(reqwest::Method::POST, path, body).await
     }
+
+    /// The ids of the visits a full pull shows, repeats kept.
+    pub async fn visits_pulled(&self) -> Vec<Uuid> {
+        let (status, all) = self.get("/v1/pull").await;
+        assert_eq!(status, 200, "{all}");
+        all["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "household")
+            .flat_map(|d| d["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().parse().unwrap()))
+            .collect()
+    }
+}
+
+/// Every recorded visit is on the server exactly once, and nothing else is.
+pub fn assert_exactly_once(on_server: &[Uuid], recorded: &[Uuid]) {
+    assert_eq!(on_server.len(), recorded.len(), "as many visits on the server as recorded");
+    for v in recorded {
+        assert_eq!(on_server.iter().filter(|x| *x == v).count(), 1, "visit {v} exactly once");
+    }
 }
 
 /// A free loopback port.

@@ -172,24 +172,10 @@ impl Transport for RandomNode {
         Box::pin(async move {
             let url = {
                 let nodes = self.nodes.lock().unwrap();
-                nodes[rand_index(nodes.len())].clone()
+                nodes[rand::Rng::gen_range(&mut rand::thread_rng(), 0..nodes.len())].clone()
             };
             *self.sent.lock().unwrap().entry(url.clone()).or_default() += 1;
             self.http.post_sync(&url, token, body).await
         })
     }
-}
-
-/// A random index below `n` (no rand in the harness's dependencies: the clock's low bits and a
-/// counter are random enough to spread requests).
-fn rand_index(n: usize) -> usize {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
-    let nanos =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let mut x = NEXT.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed) ^ u64::from(nanos);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    (x % n.max(1) as u64) as usize
 }

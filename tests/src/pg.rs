@@ -11,11 +11,6 @@ pub fn server() -> Option<String> {
     std::env::var("STEWARD_TEST_POSTGRES").ok().map(|s| s.trim_end_matches('/').to_string()).filter(|s| !s.is_empty())
 }
 
-/// Whether the tests run on PostgreSQL.
-pub fn enabled() -> bool {
-    server().is_some()
-}
-
 /// The database URL for the server whose data directory is `data` (created on first use), or
 /// `None` on SQLite.
 pub fn database_for(data: &Path) -> Option<String> {

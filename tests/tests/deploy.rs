@@ -106,17 +106,5 @@ async fn two_nodes_behind_the_example_nginx_keep_syncing_when_one_dies_on_postgr
     }
     healthy(&front).await;
     let sup = Supervisor::login(&front, "sup", "password-123").await;
-    let (status, all) = sup.get("/v1/pull").await;
-    assert_eq!(status, 200);
-    let on_server: Vec<Uuid> = all["docs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["kind"] == "household")
-        .flat_map(|d| d["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().parse().unwrap()))
-        .collect();
-    assert_eq!(on_server.len(), recorded.len());
-    for v in &recorded {
-        assert_eq!(on_server.iter().filter(|x| *x == v).count(), 1, "visit {v} exactly once");
-    }
+    steward_tests::assert_exactly_once(&sup.visits_pulled().await, &recorded);
 }

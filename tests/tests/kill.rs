@@ -110,18 +110,8 @@ async fn a_server_killed_mid_sync_loses_nothing_after_restart() {
         assert_eq!(device.with(|s| s.pending_count()).unwrap(), 0, "round {round}: all acknowledged");
     }
     let sup = Supervisor::login(&server.url(), "sup", "password-123").await;
+    steward_tests::assert_exactly_once(&sup.visits_pulled().await, &recorded);
     let (_, all) = sup.get("/v1/pull").await;
-    let on_server: Vec<Uuid> = all["docs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["kind"] == "household")
-        .flat_map(|d| d["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().parse().unwrap()))
-        .collect();
-    assert_eq!(on_server.len(), recorded.len(), "as many visits on the server as recorded");
-    for v in &recorded {
-        assert_eq!(on_server.iter().filter(|x| *x == v).count(), 1, "visit {v} exactly once");
-    }
     let m = all["docs"].as_array().unwrap().iter().find(|d| d["kind"] == "meeting").expect("the meeting");
     let notes: Vec<&str> = m["follow_ups"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
     assert_eq!(notes.len(), followed.len(), "{notes:?}");

@@ -15,7 +15,7 @@ use steward_core::time::now_millis;
 use steward_sync_server::storage::Role;
 use steward_sync_server::{admin, Config};
 use steward_tests::net::RandomNode;
-use steward_tests::{profile, server_binary, visit, Device, ServerProcess, Stored, Supervisor};
+use steward_tests::{assert_exactly_once, profile, server_binary, visit, Device, ServerProcess, Stored, Supervisor};
 use uuid::Uuid;
 
 fn postgres_server() -> String {
@@ -29,26 +29,6 @@ fn new_database() -> String {
     let name = format!("nodes_{}", Uuid::new_v4().simple());
     steward_sync_server::sql::postgres::create_database(&format!("{server}/postgres"), &name).unwrap();
     format!("{server}/{name}")
-}
-
-/// The visits a supervisor's pull shows, with repeats.
-async fn visits_pulled(sup: &Supervisor) -> Vec<Uuid> {
-    let (status, all) = sup.get("/v1/pull").await;
-    assert_eq!(status, 200, "{all}");
-    all["docs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["kind"] == "household")
-        .flat_map(|d| d["visits"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().parse().unwrap()))
-        .collect()
-}
-
-fn exactly_once(on_server: &[Uuid], recorded: &[Uuid]) {
-    assert_eq!(on_server.len(), recorded.len(), "as many visits on the server as recorded");
-    for v in recorded {
-        assert_eq!(on_server.iter().filter(|x| *x == v).count(), 1, "visit {v} exactly once");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,7 +102,7 @@ async fn a_district_store_moved_to_postgres_goes_on_syncing_without_resending_on
         );
     }
     let sup = Supervisor::login(&format!("http://127.0.0.1:{port}"), "sup", "password-123").await;
-    exactly_once(&visits_pulled(&sup).await, &recorded);
+    assert_exactly_once(&sup.visits_pulled().await, &recorded);
 }
 
 /// Three nodes on one database; two stewards with two phones each, every request to a random
@@ -225,6 +205,6 @@ async fn several_nodes_on_one_database_converge_and_a_killed_node_loses_nothing_
     assert!(sent.len() >= 3 && sent.values().all(|&n| n > 5), "every node got requests: {sent:?}");
     for node in &nodes {
         let sup = Supervisor::login(&node.url(), "sup", "password-123").await;
-        exactly_once(&visits_pulled(&sup).await, &recorded);
+        assert_exactly_once(&sup.visits_pulled().await, &recorded);
     }
 }

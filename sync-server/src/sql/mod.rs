@@ -300,7 +300,6 @@ impl dyn Conn + '_ {
 
 /// A database the storage runs on.
 pub trait Engine: Send + Sync + 'static {
-    fn dialect(&self) -> Dialect;
     /// Runs `f` on a connection outside a transaction, for reads.
     fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()>;
     /// Runs `f` in a write transaction, committed when it returns `Ok`. Writes are one at a time
@@ -308,8 +307,6 @@ pub trait Engine: Send + Sync + 'static {
     fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()>;
     /// Writes a consistent copy of everything to `to`, where the engine can.
     fn backup(&self, to: &Path) -> Result<()>;
-    /// Where the data lives, for logs (never a password).
-    fn describe(&self) -> String;
 }
 
 /// Rewrites `?N` placeholders to PostgreSQL's `$N` (a bare `?` takes the next number), leaving

@@ -315,10 +315,6 @@ impl PostgresEngine {
 }
 
 impl Engine for PostgresEngine {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
     fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
         let mut lease = self.lease()?;
         f(&mut lease.conn()?)
@@ -332,21 +328,6 @@ impl Engine for PostgresEngine {
         Err(StorageError::Invalid(
             "a PostgreSQL store is backed up by the database (pg_dump or its base backups), not by the server".into(),
         ))
-    }
-
-    fn describe(&self) -> String {
-        let host = match self.config.get_hosts().first() {
-            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-            #[cfg(unix)]
-            Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
-            None => "localhost".into(),
-        };
-        let port = self.config.get_ports().first().copied().unwrap_or(5432);
-        format!(
-            "PostgreSQL {}@{host}:{port}/{}",
-            self.config.get_user().unwrap_or("?"),
-            self.config.get_dbname().unwrap_or("?")
-        )
     }
 }
 

@@ -135,18 +135,9 @@ impl SqliteEngine {
         migrate(&mut writer)?;
         Ok(SqliteEngine { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 impl Engine for SqliteEngine {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-
     fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
         let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let conn = match conn {
@@ -176,9 +167,5 @@ impl Engine for SqliteEngine {
         let target = to.to_str().ok_or_else(|| StorageError::Invalid("the backup path is not UTF-8".into()))?;
         // VACUUM INTO writes a consistent snapshot from a read transaction: writers go on.
         self.read(&mut |c| c.execute("VACUUM INTO ?1", &[Value::Text(target.to_owned())]).map(|_| ()))
-    }
-
-    fn describe(&self) -> String {
-        format!("SQLite at {}", self.path.display())
     }
 }

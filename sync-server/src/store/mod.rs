@@ -282,9 +282,6 @@ pub struct SqlStorage {
     engine: Box<dyn Engine>,
 }
 
-/// The embedded store's name from before PostgreSQL: the same storage, on SQLite.
-pub type SqliteStorage = SqlStorage;
-
 const STEWARD_COLUMNS: &str = "SELECT id, compound_id, name, campaign_id, active_until FROM stewards";
 
 fn steward_of(r: &Row) -> Result<Steward> {
@@ -344,11 +341,6 @@ impl SqlStorage {
         fill_chains(engine.as_ref())?;
         fill_read_model(engine.as_ref())?;
         Ok(SqlStorage { engine })
-    }
-
-    /// Where the data lives, for logs.
-    pub fn describe(&self) -> String {
-        self.engine.describe()
     }
 
     fn read<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
