@@ -14,7 +14,16 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 # No sanitizer: the code under test is safe Rust, and what is looked for is panics, aborts,
 # allocation bombs and time-outs, which libFuzzer's own limits catch.
-cargo fuzz build --sanitizer none
+# A failed link prints the linker's whole command line (thousands of characters) before its
+# message, and a CI log cut short loses the message: long lines are shortened here. A failed
+# build is tried once more on one job, after printing what the machine has left.
+build() { cargo fuzz build --sanitizer none "$@" 2>&1 | cut -c1-400; return "${PIPESTATUS[0]}"; }
+if ! build; then
+  echo "==> the fuzz build failed; disk and memory left:" >&2
+  df -h . /tmp >&2 || true
+  free -m >&2 || true
+  CARGO_BUILD_JOBS=1 build
+fi
 for target in sync_envelope chunk_gate push_path; do
   scratch="$(mktemp -d)"
   echo "==> fuzzing $target for ${secs}s"

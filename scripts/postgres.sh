@@ -18,9 +18,10 @@ STEWARD_PG_DIR="$(mktemp -d /tmp/steward-pg.XXXXXX)"
 if [[ $(id -u) -eq 0 ]]; then chown postgres: "$STEWARD_PG_DIR"; fi
 STEWARD_PG_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "${as_pg[@]}" "$pg_bin/initdb" -D "$STEWARD_PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$STEWARD_PG_DIR/initdb.log"
-# Enough connections for several server nodes and parallel tests (each node pools up to 16).
+# Enough connections for several server nodes and parallel tests (each node pools up to 16);
+# STEWARD_PG_OPTIONS adds settings (say, "-c shared_preload_libraries=pg_stat_statements").
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$STEWARD_PG_DIR/data" -l "$STEWARD_PG_DIR/postgres.log" -w \
-  -o "-p $STEWARD_PG_PORT -k $STEWARD_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=128MB" \
+  -o "-p $STEWARD_PG_PORT -k $STEWARD_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=128MB ${STEWARD_PG_OPTIONS:-}" \
   start >/dev/null
 
 stop_postgres() {
