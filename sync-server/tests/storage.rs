@@ -216,6 +216,76 @@ fn an_enrolment_code_enrols_one_device_once_and_revoking_it_shuts_it_out() {
     }
 }
 
+/// Rows of `first_seen` whose record id starts with `prefix`, read outside any transaction.
+fn first_seen_rows(engine: &dyn Engine, prefix: &str) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    engine
+        .read(&mut |c| {
+            out = c.query_map(
+                "SELECT record_id, at FROM first_seen WHERE record_id LIKE ?1 ORDER BY record_id",
+                args![format!("{prefix}%")],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn deferred_statements_run_in_order_before_any_answer_and_a_failing_one_fails_its_transaction() {
+    for b in backends() {
+        let engine = b.engine();
+        // A query after deferred statements sees them, in the order they were deferred.
+        let mut seen = Vec::new();
+        engine
+            .write(&mut |c| {
+                c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["d-1", 1i64])?;
+                c.defer("UPDATE first_seen SET at = at + 10 WHERE record_id = ?1", args!["d-1"])?;
+                c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["d-2", 2i64])?;
+                seen = c.query_map(
+                    "SELECT record_id, at FROM first_seen WHERE record_id LIKE 'd-%' ORDER BY record_id",
+                    args![],
+                    |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)),
+                )?;
+                // Deferred last: sent with the commit.
+                c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["d-3", 3i64])?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, vec![("d-1".to_string(), 11), ("d-2".to_string(), 2)], "{}", b.name);
+        assert_eq!(
+            first_seen_rows(engine.as_ref(), "d-"),
+            vec![("d-1".to_string(), 11), ("d-2".to_string(), 2), ("d-3".to_string(), 3)],
+            "{}: the one deferred to the commit is kept",
+            b.name
+        );
+        // A deferred statement that fails (a second row under one key) fails the whole write,
+        // whether its error comes back with a later query or with the commit.
+        for query_after in [true, false] {
+            let err = engine
+                .write(&mut |c| {
+                    c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["e-1", 1i64])?;
+                    c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["d-1", 1i64])?;
+                    c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["e-2", 2i64])?;
+                    if query_after {
+                        c.query("SELECT COUNT(*) FROM first_seen", args![])?;
+                    }
+                    Ok(())
+                })
+                .unwrap_err();
+            assert!(matches!(err, StorageError::Database(_)), "{}: {err}", b.name);
+            assert_eq!(first_seen_rows(engine.as_ref(), "e-"), vec![], "{}: nothing of the failed write", b.name);
+        }
+        assert_eq!(first_seen_rows(engine.as_ref(), "d-").len(), 3, "{}", b.name);
+        // The connection is good for the next write.
+        engine
+            .write(&mut |c| c.defer("INSERT INTO first_seen (record_id, at) VALUES (?1, ?2)", args!["f-1", 1i64]))
+            .unwrap();
+        assert_eq!(first_seen_rows(engine.as_ref(), "f-"), vec![("f-1".to_string(), 1)], "{}", b.name);
+    }
+}
+
 #[test]
 fn commits_are_atomic_replays_change_nothing_and_the_feed_carries_each_change_once() {
     for b in backends() {

@@ -265,8 +265,20 @@ pub trait Conn {
     fn dialect(&self) -> Dialect;
     /// Runs one statement; how many rows it changed.
     fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64>;
+    /// Runs one statement whose answer is not needed, only its success: an engine across a
+    /// network may hold it and send it with the statements after it in one round trip, at the
+    /// latest before the next statement that answers and before the commit. Its error then
+    /// comes from that statement and fails the transaction, as it would have here.
+    fn defer(&mut self, sql: &str, args: &[Value]) -> Result<()> {
+        self.execute(sql, args).map(|_| ())
+    }
     /// Runs one query; its rows.
     fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>>;
+    /// Runs several queries in order; the rows of each. An engine across a network sends them,
+    /// with the deferred statements before them, in one round trip.
+    fn query_many(&mut self, queries: &[(&str, Vec<Value>)]) -> Result<Vec<Vec<Row>>> {
+        queries.iter().map(|(sql, args)| self.query(sql, args)).collect()
+    }
     /// Runs statements without arguments, separated by `;`.
     fn batch(&mut self, sql: &str) -> Result<()>;
 }

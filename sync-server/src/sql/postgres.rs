@@ -14,13 +14,18 @@
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::{Condvar, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::BytesMut;
 use futures_executor::block_on;
+use futures_util::future::poll_fn;
+use futures_util::TryStreamExt;
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Statement};
 
@@ -119,6 +124,8 @@ struct PgClient {
 struct PgConn<'a> {
     c: &'a Client,
     statements: &'a mut HashMap<String, Statement>,
+    /// Deferred statements ([`Conn::defer`]), sent together by [`PgConn::flush`].
+    pending: Vec<(Statement, Vec<Value>)>,
 }
 
 impl PgConn<'_> {
@@ -133,10 +140,92 @@ impl PgConn<'_> {
         self.statements.insert(sql.to_owned(), stmt.clone());
         Ok(stmt)
     }
+
+    /// Sends the deferred statements in one pipeline and waits for every answer: the first
+    /// error is the one returned, and PostgreSQL has then failed the transaction.
+    fn flush(&mut self) -> Result<()> {
+        self.pipeline(&[]).map(|_| ())
+    }
+
+    /// Sends the deferred statements and then `asks` in one pipeline (tokio-postgres writes the
+    /// requests of futures polled together in one go, in the order first polled, and PostgreSQL
+    /// answers them in order); the answers to `asks`.
+    fn pipeline(&mut self, asks: &[Ask<'_>]) -> Result<Vec<Answer>> {
+        if self.pending.is_empty() && asks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let c = self.c;
+        let mut steps: Vec<Step<'_>> = Vec::with_capacity(pending.len() + asks.len());
+        for (stmt, args) in &pending {
+            steps.push(Box::pin(
+                async move { c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err) },
+            ));
+        }
+        for ask in asks {
+            steps.push(match *ask {
+                Ask::Count(stmt, args) => {
+                    Box::pin(async move { c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err) })
+                }
+                Ask::Rows(stmt, args) => Box::pin(async move {
+                    let rows: Vec<tokio_postgres::Row> =
+                        c.query_raw(stmt, args.iter()).await.map_err(db_err)?.try_collect().await.map_err(db_err)?;
+                    rows.iter().map(row_of).collect::<Result<Vec<Row>>>().map(Answer::Rows)
+                }),
+            });
+        }
+        let mut answers = block_on(in_order(steps))?;
+        Ok(answers.split_off(pending.len()))
+    }
 }
 
-fn params(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
-    args.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+/// One statement of a pipeline and what it answers.
+enum Ask<'a> {
+    Count(&'a Statement, &'a [Value]),
+    Rows(&'a Statement, &'a [Value]),
+}
+
+enum Answer {
+    Count(u64),
+    Rows(Vec<Row>),
+}
+
+type Step<'a> = Pin<Box<dyn Future<Output = Result<Answer>> + Send + 'a>>;
+
+/// Runs `steps` together, each first polled in the order given (so their requests go out in
+/// that order), until all are answered or one fails; the first failure is returned.
+async fn in_order(mut steps: Vec<Step<'_>>) -> Result<Vec<Answer>> {
+    let mut done: Vec<Option<Answer>> = steps.iter().map(|_| None).collect();
+    poll_fn(|cx| {
+        let mut waiting = false;
+        for (step, answer) in steps.iter_mut().zip(done.iter_mut()) {
+            if answer.is_none() {
+                match step.as_mut().poll(cx) {
+                    Poll::Ready(Ok(a)) => *answer = Some(a),
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => waiting = true,
+                }
+            }
+        }
+        if waiting {
+            Poll::Pending
+        } else {
+            Poll::Ready(Ok(()))
+        }
+    })
+    .await?;
+    done.into_iter().map(|a| a.ok_or_else(|| StorageError::Database("a statement went unanswered".into()))).collect()
+}
+
+fn row_of(r: &tokio_postgres::Row) -> Result<Row> {
+    (0..r.len())
+        .map(|i| r.try_get::<_, Value>(i).map_err(|e| StorageError::Corrupt(format!("column {i}: {e}"))))
+        .collect::<Result<Vec<Value>>>()
+        .map(Row)
+}
+
+fn unexpected() -> StorageError {
+    StorageError::Database("the database answered out of turn".into())
 }
 
 impl Conn for PgConn<'_> {
@@ -146,23 +235,40 @@ impl Conn for PgConn<'_> {
 
     fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64> {
         let stmt = self.statement(sql)?;
-        block_on(self.c.execute(&stmt, &params(args))).map_err(db_err)
+        match self.pipeline(&[Ask::Count(&stmt, args)])?.pop() {
+            Some(Answer::Count(n)) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn defer(&mut self, sql: &str, args: &[Value]) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        self.pending.push((stmt, args.to_vec()));
+        Ok(())
     }
 
     fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
         let stmt = self.statement(sql)?;
-        let rows = block_on(self.c.query(&stmt, &params(args))).map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| r.try_get::<_, Value>(i).map_err(|e| StorageError::Corrupt(format!("column {i}: {e}"))))
-                    .collect::<Result<Vec<Value>>>()
-                    .map(Row)
+        match self.pipeline(&[Ask::Rows(&stmt, args)])?.pop() {
+            Some(Answer::Rows(rows)) => Ok(rows),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn query_many(&mut self, queries: &[(&str, Vec<Value>)]) -> Result<Vec<Vec<Row>>> {
+        let stmts = queries.iter().map(|(sql, _)| self.statement(sql)).collect::<Result<Vec<_>>>()?;
+        let asks: Vec<Ask<'_>> = stmts.iter().zip(queries).map(|(stmt, (_, args))| Ask::Rows(stmt, args)).collect();
+        self.pipeline(&asks)?
+            .into_iter()
+            .map(|a| match a {
+                Answer::Rows(rows) => Ok(rows),
+                Answer::Count(_) => Err(unexpected()),
             })
             .collect()
     }
 
     fn batch(&mut self, sql: &str) -> Result<()> {
+        self.flush()?;
         block_on(self.c.batch_execute(sql)).map_err(db_err)
     }
 }
@@ -200,7 +306,7 @@ impl Lease<'_> {
     fn conn(&mut self) -> Result<PgConn<'_>> {
         let PgClient { client, statements } =
             self.client.as_mut().ok_or_else(|| StorageError::Database("lost the connection".into()))?;
-        Ok(PgConn { c: client, statements })
+        Ok(PgConn { c: client, statements, pending: Vec::new() })
     }
 }
 
@@ -285,10 +391,17 @@ impl PostgresEngine {
         let mut lease = self.lease()?;
         let (out, broken) = {
             let mut c = lease.conn()?;
-            c.batch("BEGIN")?;
-            match c.execute("SELECT pg_advisory_xact_lock(?1)", &[Value::Int(lock)]).and_then(|_| f(&mut c)) {
-                Ok(()) => (c.batch("COMMIT"), false),
-                Err(e) => (Err(e), c.batch("ROLLBACK").is_err()),
+            // BEGIN and the lock in one round trip; the deferred statements go with COMMIT's.
+            let done = c.batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({lock})")).and_then(|_| f(&mut c));
+            // COMMIT goes in the same pipeline as the deferred statements: after an error among
+            // them PostgreSQL answers it by rolling back, and that error is returned. The
+            // ROLLBACK after a failure is then a no-op, and ends the transaction otherwise.
+            match done.and_then(|_| c.defer("COMMIT", &[])).and_then(|_| c.flush()) {
+                Ok(()) => (Ok(()), false),
+                Err(e) => {
+                    c.pending.clear();
+                    (Err(e), c.batch("ROLLBACK").is_err())
+                }
             }
         };
         if broken {
@@ -317,7 +430,9 @@ impl PostgresEngine {
 impl Engine for PostgresEngine {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
         let mut lease = self.lease()?;
-        f(&mut lease.conn()?)
+        let mut c = lease.conn()?;
+        f(&mut c)?;
+        c.flush()
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {

@@ -11,13 +11,13 @@ use crate::storage::{Campaign, Result, StorageError};
 
 /// Replaces a campaign document's tasks.
 pub(super) fn index(tx: &mut dyn Conn, id: &str, tasks: &[IndexedTask]) -> Result<()> {
-    tx.execute("DELETE FROM campaign_task_index WHERE doc_id = ?1", crate::args![id])?;
+    tx.defer("DELETE FROM campaign_task_index WHERE doc_id = ?1", crate::args![id])?;
     let ins = "INSERT INTO campaign_task_index (doc_id, household_id, campaign_id, compound_id, steward_id, temporary,
          handed_to, name, address, answers, answered_at, answered_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     for t in tasks {
         let answers = serde_json::to_string(&t.answers).map_err(|e| StorageError::Invalid(e.to_string()))?;
-        tx.execute(
+        tx.defer(
             ins,
             crate::args![
                 id,

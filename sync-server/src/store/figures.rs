@@ -10,11 +10,11 @@ use crate::storage::Result;
 
 /// Replaces a household's opinions.
 pub(super) fn index_opinions(tx: &mut dyn Conn, household: &str, opinions: &[IndexedOpinion]) -> Result<()> {
-    tx.execute("DELETE FROM opinion_index WHERE household_id = ?1", crate::args![household])?;
+    tx.defer("DELETE FROM opinion_index WHERE household_id = ?1", crate::args![household])?;
     let ins = "INSERT INTO opinion_index (visit_id, n, household_id, compound_id, at, category)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
     for o in opinions {
-        tx.execute(ins, crate::args![o.visit_id, o.n, household, o.compound_id, o.at, o.category])?;
+        tx.defer(ins, crate::args![o.visit_id, o.n, household, o.compound_id, o.at, o.category])?;
     }
     Ok(())
 }

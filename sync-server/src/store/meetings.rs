@@ -10,7 +10,7 @@ use crate::storage::Result;
 
 /// Replaces a meeting's rows.
 pub(super) fn index(tx: &mut dyn Conn, id: &str, m: &IndexedMeeting, decisions: &[IndexedDecision]) -> Result<()> {
-    tx.execute(
+    tx.defer(
         &upsert(
             "meeting_index",
             &["id", "compound_id", "convener_id", "held_at", "place", "topics", "attendees", "parties", "decisions"],
@@ -28,12 +28,12 @@ pub(super) fn index(tx: &mut dyn Conn, id: &str, m: &IndexedMeeting, decisions: 
             m.decisions
         ],
     )?;
-    tx.execute("DELETE FROM decision_index WHERE meeting_id = ?1", crate::args![id])?;
+    tx.defer("DELETE FROM decision_index WHERE meeting_id = ?1", crate::args![id])?;
     let ins = "INSERT INTO decision_index (meeting_id, id, compound_id, convener_id, held_at, text, party, deadline,
          status, done_at, follow_ups, last_follow_up, last_follow_up_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
     for d in decisions {
-        tx.execute(
+        tx.defer(
             ins,
             crate::args![
                 id,

@@ -49,7 +49,7 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
         Rows::Household { summary: h, visits, must_visits, timely, pairing, opinions } => {
             pairing::index(tx, id, &pairing)?;
             figures::index_opinions(tx, id, &opinions)?;
-            tx.execute(
+            tx.defer(
                 &upsert(
                     "household_index",
                     &[
@@ -84,7 +84,7 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
                 ],
             )?;
             for table in ["visit_index", "must_visit_index", "timely_index"] {
-                tx.execute(&format!("DELETE FROM {table} WHERE household_id = ?1"), args![id])?;
+                tx.defer(&format!("DELETE FROM {table} WHERE household_id = ?1"), args![id])?;
             }
             let ins = upsert(
                 "visit_index",
@@ -104,7 +104,7 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
                 &["visit_id"],
             );
             for v in visits {
-                tx.execute(
+                tx.defer(
                     &ins,
                     args![
                         v.visit_id,
@@ -127,7 +127,7 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
                 &["id"],
             );
             for m in must_visits {
-                tx.execute(&ins, args![m.id, id, m.compound_id, m.trigger, m.date, m.answered, m.answered_at])?;
+                tx.defer(&ins, args![m.id, id, m.compound_id, m.trigger, m.date, m.answered, m.answered_at])?;
             }
             let ins = upsert(
                 "timely_index",
@@ -135,11 +135,11 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
                 &["id"],
             );
             for t in timely {
-                tx.execute(&ins, args![t.id, id, t.compound_id, t.kind, t.raised_at, t.resolved_at])?;
+                tx.defer(&ins, args![t.id, id, t.compound_id, t.kind, t.raised_at, t.resolved_at])?;
             }
         }
         Rows::Issue(i) => {
-            tx.execute(
+            tx.defer(
                 &upsert(
                     "issue_index",
                     &[
@@ -175,10 +175,10 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
             )?;
         }
         Rows::Plan(p) => {
-            tx.execute("DELETE FROM plan_index WHERE plan_id = ?1", args![id])?;
+            tx.defer("DELETE FROM plan_index WHERE plan_id = ?1", args![id])?;
             let month = p.month.to_string();
             for h in &p.households {
-                tx.execute(
+                tx.defer(
                     "INSERT INTO plan_index (plan_id, steward_id, compound_id, month, household_id)
                      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                     args![id, p.steward_id, p.compound_id, month, h],
@@ -861,14 +861,20 @@ impl Storage for SqlStorage {
         // in commit order, and each row's chain follows the one before it.
         self.write(|tx| {
             let mut conflicts = Vec::new();
+            // Each document's stored version and steward, before anything is written.
+            let mut old_stewards = Vec::with_capacity(writes.len());
             for w in writes {
-                let current: Option<i64> =
-                    tx.query_row_opt("SELECT last_seq FROM docs WHERE id = ?1", args![w.meta.id], |r| r.get(0))?;
-                match (current, w.expected_last_seq) {
+                let current: Option<(i64, Option<String>)> = tx.query_row_opt(
+                    "SELECT last_seq, steward_id FROM docs WHERE id = ?1",
+                    args![w.meta.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                match (&current, w.expected_last_seq) {
                     (None, None) => {}
-                    (Some(seq), Some(expected)) if seq == expected => {}
+                    (Some((seq, _)), Some(expected)) if *seq == expected => {}
                     _ => conflicts.push(w.meta.id),
                 }
+                old_stewards.push(current.and_then(|(_, s)| s));
             }
             if !conflicts.is_empty() {
                 return Err(StorageError::Conflict(conflicts));
@@ -879,17 +885,15 @@ impl Storage for SqlStorage {
                     r.get::<Option<Vec<u8>>>(0)
                 })?
                 .flatten();
-            for w in writes {
+            for (w, old_steward) in writes.iter().zip(old_stewards) {
                 let id = w.meta.id.to_string();
                 if w.expected_last_seq.is_none() {
-                    tx.execute(
+                    tx.defer(
                         "INSERT INTO docs (id, kind, compound_id, steward_id, snapshot, last_seq, scope_seq, created_at)
                          VALUES (?1, ?2, ?3, ?4, ?6, 0, 0, ?5)",
                         args![id, w.meta.kind.as_code(), w.meta.compound_id, w.meta.steward_id, now, Value::Blob(Vec::new())],
                     )?;
                 }
-                let old_steward: Option<String> =
-                    tx.query_one("SELECT steward_id FROM docs WHERE id = ?1", args![id])?.get(0)?;
                 let mut last = None;
                 let mut added_bytes = 0i64;
                 for (hash, bytes) in &w.changes {
@@ -904,7 +908,7 @@ impl Storage for SqlStorage {
                         continue; // already stored: a replayed or duplicated change
                     };
                     chain_head = Some(chain);
-                    tx.execute("INSERT INTO increments (doc_id, seq, data) VALUES (?1, ?2, ?3)", args![id, seq, bytes])?;
+                    tx.defer("INSERT INTO increments (doc_id, seq, data) VALUES (?1, ?2, ?3)", args![id, seq, bytes])?;
                     added_bytes += bytes.len() as i64;
                     last = Some(seq);
                 }
@@ -912,27 +916,27 @@ impl Storage for SqlStorage {
                 let new_steward = w.meta.steward_id.map(|s| s.to_string());
                 let reassigned = w.expected_last_seq.is_some()
                     && old_steward.as_deref().filter(|s| !s.is_empty()) != new_steward.as_deref();
-                tx.execute(
+                tx.defer(
                     "UPDATE docs SET last_seq = ?2, steward_id = ?3, inc_bytes = inc_bytes + ?4, inc_count = inc_count + ?5,
                      scope_seq = CASE WHEN ?6 <> 0 THEN ?2 ELSE scope_seq END WHERE id = ?1",
                     args![id, last, new_steward, added_bytes, w.changes.len() as i64, reassigned as i64],
                 )?;
                 if reassigned {
                     if let Some(old) = old_steward.filter(|s| !s.is_empty()) {
-                        tx.execute(
+                        tx.defer(
                             "INSERT INTO revocations (steward_id, doc_id, seq) VALUES (?1, ?2, ?3)",
                             args![old, id, last],
                         )?;
                     }
                 }
-                tx.execute(
+                tx.defer(
                     "INSERT INTO projections (doc_id, kind, compound_id, steward_id, seq, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT(doc_id) DO UPDATE SET steward_id = excluded.steward_id, seq = excluded.seq, json = excluded.json",
                     args![id, w.meta.kind.as_code(), w.meta.compound_id, new_steward, last, w.projection_json],
                 )?;
                 index_doc(tx, &id, w.meta.kind, &w.projection_json)?;
                 for r in &w.record_ids {
-                    tx.execute(
+                    tx.defer(
                         "INSERT INTO first_seen (record_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                         args![r, now],
                     )?;
@@ -1177,12 +1181,18 @@ impl Storage for SqlStorage {
 /// Runs `f` in one read transaction, so its statements see one snapshot (a document's row and its
 /// increments, a cursor and the changes above it), whatever commits meanwhile.
 pub(crate) fn in_snapshot<T>(c: &mut dyn Conn, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
-    c.batch(match c.dialect() {
-        Dialect::Sqlite => "BEGIN",
-        Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    })?;
+    match c.dialect() {
+        Dialect::Sqlite => c.batch("BEGIN")?,
+        // Sent with the first query.
+        Dialect::Postgres => c.defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", args![])?,
+    }
     let out = f(&mut *c);
-    let end = c.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    let end = match (c.dialect(), out.is_ok()) {
+        // Sent with whatever comes next, at the latest when the read ends.
+        (Dialect::Postgres, true) => c.defer("COMMIT", args![]),
+        (_, true) => c.batch("COMMIT"),
+        (_, false) => c.batch("ROLLBACK"),
+    };
     let out = out?;
     end?;
     Ok(out)

@@ -10,12 +10,12 @@ use crate::storage::Result;
 
 /// Replaces a household's cases.
 pub(super) fn index(tx: &mut dyn Conn, household: &str, cases: &[IndexedPairing]) -> Result<()> {
-    tx.execute("DELETE FROM pairing_index WHERE household_id = ?1", crate::args![household])?;
+    tx.defer("DELETE FROM pairing_index WHERE household_id = ?1", crate::args![household])?;
     let ins = "INSERT INTO pairing_index (household_id, id, compound_id, helper, need, description, opened_at,
          closed_at, outcome, amount_yuan, actions, last_action_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     for c in cases {
-        tx.execute(
+        tx.defer(
             ins,
             crate::args![
                 household,

@@ -11,16 +11,13 @@ use crate::storage::Result;
 
 /// Replaces a score document's rows: none while it is a draft.
 pub(super) fn index(tx: &mut dyn Conn, id: &str, s: &ScoreRecord) -> Result<()> {
-    tx.execute("DELETE FROM score_index WHERE doc_id = ?1", crate::args![id])?;
+    tx.defer("DELETE FROM score_index WHERE doc_id = ?1", crate::args![id])?;
     let Some(at) = s.submitted_at else { return Ok(()) };
     let ins = "INSERT INTO score_index (doc_id, criterion_id, compound_id, steward_id, period, points, comment,
          submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     let period = s.period.to_string();
     for c in &s.scores {
-        tx.execute(
-            ins,
-            crate::args![id, c.criterion_id, s.compound_id, s.steward_id, period, c.points, c.comment, at],
-        )?;
+        tx.defer(ins, crate::args![id, c.criterion_id, s.compound_id, s.steward_id, period, c.points, c.comment, at])?;
     }
     Ok(())
 }

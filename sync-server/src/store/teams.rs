@@ -10,7 +10,7 @@ use crate::storage::Result;
 
 /// Replaces a team's rows.
 pub(super) fn index(tx: &mut dyn Conn, id: &str, t: &IndexedTeam, activities: &[IndexedActivity]) -> Result<()> {
-    tx.execute(
+    tx.defer(
         &upsert(
             "team_index",
             &["id", "compound_id", "steward_id", "name", "kind", "members", "steward_members", "resident_members"],
@@ -18,11 +18,11 @@ pub(super) fn index(tx: &mut dyn Conn, id: &str, t: &IndexedTeam, activities: &[
         ),
         crate::args![id, t.compound_id, t.steward_id, t.name, t.kind, t.members, t.steward_members, t.resident_members],
     )?;
-    tx.execute("DELETE FROM activity_index WHERE team_id = ?1", crate::args![id])?;
+    tx.defer("DELETE FROM activity_index WHERE team_id = ?1", crate::args![id])?;
     let ins = "INSERT INTO activity_index (id, team_id, compound_id, steward_id, kind, title, held_at, place,
          participants, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     for a in activities {
-        tx.execute(
+        tx.defer(
             ins,
             crate::args![
                 a.id,
