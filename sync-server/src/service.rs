@@ -210,6 +210,7 @@ impl Service {
         let write = make_write(header, None, doc, &[])?;
         // Recorded before the commit: a hash of a change that never got stored harms nothing.
         self.record(std::slice::from_ref(&write));
+        // New: its one increment has not outgrown anything worth compacting for.
         self.storage.commit(&[write], now_millis())?;
         Ok(header)
     }
@@ -225,7 +226,8 @@ impl Service {
         self.storage.commit(&writes, now_millis()).map_err(|e| match e {
             StorageError::Conflict(ids) => ServiceError::Conflict(format!("{} documents already exist", ids.len())),
             e => e.into(),
-        })
+        })?;
+        Ok(())
     }
 
     /// Applies a server-side edit to a document, as one Automerge change by the server's
@@ -251,9 +253,11 @@ impl Service {
             let projection = doc::project(&d).map_err(domain)?;
             self.record(std::slice::from_ref(&write));
             match self.storage.commit(&[write], now_millis()) {
-                Ok(()) => {
-                    if let Err(e) = self.storage.compact_if_needed(id) {
-                        tracing::error!(doc = %id, error = %e, "compaction failed; increments kept");
+                Ok(outgrown) => {
+                    for id in outgrown {
+                        if let Err(e) = self.storage.compact(id) {
+                            tracing::error!(doc = %id, error = %e, "compaction failed; increments kept");
+                        }
                     }
                     return Ok(projection);
                 }

@@ -328,15 +328,14 @@ pub trait Storage: Send + Sync + 'static {
     fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>>;
     /// Writes new changes of several documents atomically. Fails with `Conflict` (and writes
     /// nothing) if any document moved past its `expected_last_seq`. Changes already stored are
-    /// skipped, so a replayed write changes nothing.
-    fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<()>;
+    /// skipped, so a replayed write changes nothing. The documents whose increments have now
+    /// outgrown their snapshot, for [`Storage::compact`].
+    fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<Vec<Uuid>>;
     /// What a steward's device lacks since `cursor`, leaving out the changes in `exclude`.
     fn feed(&self, steward_id: Uuid, compound_id: Uuid, cursor: Option<&str>, exclude: &[ChangeHash]) -> Result<Feed>;
     /// The documents (other than `except`) under which any of these change hashes is stored:
     /// changes pushed under the wrong document.
     fn docs_holding(&self, hashes: &[ChangeHash], except: Uuid) -> Result<Vec<Uuid>>;
-    /// Merges a document's increments into a new snapshot if they have outgrown it.
-    fn compact_if_needed(&self, id: Uuid) -> Result<Option<Compaction>>;
     /// Merges a document's increments into a new snapshot now.
     fn compact(&self, id: Uuid) -> Result<Compaction>;
     /// Documents (ids and kinds) within a scope.

@@ -380,15 +380,21 @@ fn compaction_keeps_every_change_and_old_cursors_still_get_theirs() {
         s.commit(&[write_of(&d, meta.clone(), None, &[])], 2_000).unwrap();
         let cursor = s.feed(p.steward.id, p.compound.id, None, &[]).unwrap().cursor;
         let mut visits = Vec::new();
+        let mut outgrown = Vec::new();
         for i in 0..20 {
             let heads = d.get_heads();
             let v = visit(p.steward.id, T + 3_000 + i);
             visits.push(v.id);
             doc::record_visit(&mut d, &v).unwrap();
-            s.commit(&[write_of(&d, meta.clone(), Some(s.max_seq().unwrap()), &heads)], 3_000 + i).unwrap();
+            outgrown
+                .push(s.commit(&[write_of(&d, meta.clone(), Some(s.max_seq().unwrap()), &heads)], 3_000 + i).unwrap());
         }
-        let done = s.compact_if_needed(meta.id).unwrap();
-        assert!(done.is_some_and(|c| c.merged_increments == 21), "{}: {done:?}", b.name);
+        // The commit that stores the 16th increment is the first to call for compaction.
+        let first = outgrown.iter().position(|ids| !ids.is_empty());
+        assert_eq!(first, Some(14), "{}: {outgrown:?}", b.name);
+        assert!(outgrown[14..].iter().all(|ids| ids == &vec![meta.id]), "{}: {outgrown:?}", b.name);
+        let done = s.compact(meta.id).unwrap();
+        assert_eq!(done.merged_increments, 21, "{}: {done:?}", b.name);
         let loaded = s.load_doc(meta.id).unwrap().unwrap();
         assert_eq!(loaded.doc.get_heads(), d.get_heads(), "{}", b.name);
         let feed = s.feed(p.steward.id, p.compound.id, Some(&cursor), &[]).unwrap();

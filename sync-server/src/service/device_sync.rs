@@ -492,14 +492,14 @@ impl Service {
         }
 
         if !writes.is_empty() {
-            self.storage.commit(&writes, now_millis()).map_err(|e| match e {
+            let outgrown = self.storage.commit(&writes, now_millis()).map_err(|e| match e {
                 StorageError::Conflict(_) => ServiceError::Conflict("retry".into()),
                 e => e.into(),
             })?;
             steward_core::faults::crash_point("sync-committed");
-            for w in &writes {
-                if let Err(e) = self.storage.compact_if_needed(w.meta.id) {
-                    tracing::error!(doc = %w.meta.id, error = %e, "compaction failed; increments kept");
+            for id in outgrown {
+                if let Err(e) = self.storage.compact(id) {
+                    tracing::error!(doc = %id, error = %e, "compaction failed; increments kept");
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! the embedded SQLite file of a district or a PostgreSQL database shared by a city's server
 //! nodes. Documents, the change log and its chain, cursors, the read model and accounts.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use automerge::{Automerge, ChangeHash, ReadDoc};
@@ -396,13 +396,32 @@ impl SqlStorage {
     }
 }
 
+/// A document's row as a commit finds it (all zero for a new one).
+#[derive(Default)]
+struct Stored {
+    last_seq: i64,
+    steward_id: Option<String>,
+    inc_count: i64,
+    inc_bytes: i64,
+    snapshot_bytes: i64,
+}
+
 fn load_doc_in(conn: &mut dyn Conn, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> {
-    let row = conn.query_opt(
-        "SELECT d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
-         FROM docs d LEFT JOIN projections p ON p.doc_id = d.id WHERE d.id = ?1",
-        args![id],
-    )?;
-    let Some(mut row) = row else {
+    // Both reads at once (one round trip to a database across a network).
+    let mut answers = conn
+        .query_many(&[
+            (
+                "SELECT d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
+                 FROM docs d LEFT JOIN projections p ON p.doc_id = d.id WHERE d.id = ?1",
+                args![id].to_vec(),
+            ),
+            ("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq", args![id].to_vec()),
+        ])?
+        .into_iter();
+    let (Some(rows), Some(increments)) = (answers.next(), answers.next()) else {
+        return Err(StorageError::Database("a query of the load went unanswered".into()));
+    };
+    let Some(mut row) = rows.into_iter().next() else {
         return Ok(None);
     };
     let meta = meta_from_row(id.to_string(), row.get(0)?, row.get(1)?, row.get(2)?)?;
@@ -416,7 +435,7 @@ fn load_doc_in(conn: &mut dyn Conn, id: Uuid) -> Result<Option<(LoadedDoc, i64)>
     };
     let mut buf = Vec::new();
     let mut max_inc = 0i64;
-    for mut r in conn.query("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq", args![id])? {
+    for mut r in increments {
         max_inc = r.get(0)?;
         buf.extend_from_slice(&r.take_blob(1)?);
     }
@@ -856,36 +875,71 @@ impl Storage for SqlStorage {
         self.read(|c| in_snapshot(c, |c| Ok(load_doc_in(c, id)?.map(|(d, _)| d))))
     }
 
-    fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<()> {
+    fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<Vec<Uuid>> {
         // One write at a time (the engine's write lock): the change log's numbers are handed out
         // in commit order, and each row's chain follows the one before it.
+        let mut outgrown = Vec::new();
         self.write(|tx| {
-            let mut conflicts = Vec::new();
-            // Each document's stored version and steward, before anything is written.
-            let mut old_stewards = Vec::with_capacity(writes.len());
+            outgrown.clear();
+            // Everything the commit needs to know, asked at once (one round trip to a database
+            // across a network): each document's stored version and steward, the change log's
+            // end, and which of the changes to documents already stored are stored already.
+            let mut asks: Vec<(&str, Vec<Value>)> = Vec::new();
             for w in writes {
-                let current: Option<(i64, Option<String>)> = tx.query_row_opt(
-                    "SELECT last_seq, steward_id FROM docs WHERE id = ?1",
-                    args![w.meta.id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
+                asks.push((
+                    "SELECT last_seq, steward_id, inc_count, inc_bytes, length(snapshot) FROM docs WHERE id = ?1",
+                    args![w.meta.id].to_vec(),
+                ));
+            }
+            asks.push(("SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1", Vec::new()));
+            for w in writes.iter().filter(|w| w.expected_last_seq.is_some()) {
+                for (hash, _) in &w.changes {
+                    asks.push((
+                        "SELECT 1 FROM change_log WHERE doc_id = ?1 AND hash = ?2",
+                        args![w.meta.id, hash.0].to_vec(),
+                    ));
+                }
+            }
+            let mut answers = tx.query_many(&asks)?.into_iter();
+            let mut conflicts = Vec::new();
+            let mut olds = Vec::with_capacity(writes.len());
+            for (w, rows) in writes.iter().zip(answers.by_ref()) {
+                let current = match rows.first() {
+                    Some(r) => Some(Stored {
+                        last_seq: r.get(0)?,
+                        steward_id: r.get(1)?,
+                        inc_count: r.get(2)?,
+                        inc_bytes: r.get(3)?,
+                        snapshot_bytes: r.get(4)?,
+                    }),
+                    None => None,
+                };
                 match (&current, w.expected_last_seq) {
                     (None, None) => {}
-                    (Some((seq, _)), Some(expected)) if *seq == expected => {}
+                    (Some(stored), Some(expected)) if stored.last_seq == expected => {}
                     _ => conflicts.push(w.meta.id),
                 }
-                old_stewards.push(current.and_then(|(_, s)| s));
+                olds.push(current.unwrap_or_default());
             }
             if !conflicts.is_empty() {
                 return Err(StorageError::Conflict(conflicts));
             }
-            // The change log's chain at its end, carried from change to change (one read).
-            let mut chain_head: Option<Vec<u8>> = tx
-                .query_row_opt("SELECT chain FROM change_log ORDER BY seq DESC LIMIT 1", args![], |r| {
-                    r.get::<Option<Vec<u8>>>(0)
-                })?
-                .flatten();
-            for (w, old_steward) in writes.iter().zip(old_stewards) {
+            let unanswered = || StorageError::Database("a query of the commit went unanswered".into());
+            let end = answers.next().ok_or_else(unanswered)?;
+            let (mut seq, mut chain_head): (i64, Option<Vec<u8>>) = match end.first() {
+                Some(r) => (r.get(0)?, r.get(1)?),
+                None => (0, None),
+            };
+            // The changes already stored; and a change sent twice in this commit is stored once.
+            let mut stored: HashSet<(Uuid, [u8; 32])> = HashSet::new();
+            for w in writes.iter().filter(|w| w.expected_last_seq.is_some()) {
+                for (hash, _) in &w.changes {
+                    if !answers.next().ok_or_else(unanswered)?.is_empty() {
+                        stored.insert((w.meta.id, hash.0));
+                    }
+                }
+            }
+            for (w, old) in writes.iter().zip(olds) {
                 let id = w.meta.id.to_string();
                 if w.expected_last_seq.is_none() {
                     tx.defer(
@@ -896,30 +950,37 @@ impl Storage for SqlStorage {
                 }
                 let mut last = None;
                 let mut added_bytes = 0i64;
+                let mut added = 0i64;
                 for (hash, bytes) in &w.changes {
-                    let chain = chain_after(chain_head.as_deref(), &hash.0);
-                    let seq: Option<i64> = tx.query_row_opt(
-                        "INSERT INTO change_log (doc_id, hash, received_at, chain) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT DO NOTHING RETURNING seq",
-                        args![id, hash.0, now, chain],
-                        |r| r.get(0),
-                    )?;
-                    let Some(seq) = seq else {
+                    if !stored.insert((w.meta.id, hash.0)) {
                         continue; // already stored: a replayed or duplicated change
-                    };
+                    }
+                    // The sequencer: under the write lock the next number is the log's end plus
+                    // one, so numbers follow the order of commits (docs/architecture.md).
+                    seq += 1;
+                    let chain = chain_after(chain_head.as_deref(), &hash.0);
+                    tx.defer(
+                        "INSERT INTO change_log (seq, doc_id, hash, received_at, chain) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        args![seq, id, hash.0, now, chain],
+                    )?;
                     chain_head = Some(chain);
                     tx.defer("INSERT INTO increments (doc_id, seq, data) VALUES (?1, ?2, ?3)", args![id, seq, bytes])?;
                     added_bytes += bytes.len() as i64;
+                    added += 1;
                     last = Some(seq);
                 }
                 let Some(last) = last else { continue };
+                if old.inc_count + added >= COMPACT_MIN_INCREMENTS && old.inc_bytes + added_bytes > old.snapshot_bytes {
+                    outgrown.push(w.meta.id);
+                }
+                let old_steward = old.steward_id;
                 let new_steward = w.meta.steward_id.map(|s| s.to_string());
                 let reassigned = w.expected_last_seq.is_some()
                     && old_steward.as_deref().filter(|s| !s.is_empty()) != new_steward.as_deref();
                 tx.defer(
                     "UPDATE docs SET last_seq = ?2, steward_id = ?3, inc_bytes = inc_bytes + ?4, inc_count = inc_count + ?5,
                      scope_seq = CASE WHEN ?6 <> 0 THEN ?2 ELSE scope_seq END WHERE id = ?1",
-                    args![id, last, new_steward, added_bytes, w.changes.len() as i64, reassigned as i64],
+                    args![id, last, new_steward, added_bytes, added, reassigned as i64],
                 )?;
                 if reassigned {
                     if let Some(old) = old_steward.filter(|s| !s.is_empty()) {
@@ -943,7 +1004,8 @@ impl Storage for SqlStorage {
                 }
             }
             Ok(())
-        })
+        })?;
+        Ok(outgrown)
     }
 
     fn feed(&self, steward_id: Uuid, compound_id: Uuid, cursor: Option<&str>, exclude: &[ChangeHash]) -> Result<Feed> {
@@ -966,22 +1028,6 @@ impl Storage for SqlStorage {
             }
             Ok(out.into_iter().collect())
         })
-    }
-
-    fn compact_if_needed(&self, id: Uuid) -> Result<Option<Compaction>> {
-        let needed: bool = self.read(|c| {
-            Ok(c.query_row_opt(
-                "SELECT inc_count >= ?2 AND inc_bytes > length(snapshot) FROM docs WHERE id = ?1",
-                args![id, COMPACT_MIN_INCREMENTS],
-                |r| r.get(0),
-            )?
-            .unwrap_or(false))
-        })?;
-        if needed {
-            self.compact(id).map(Some)
-        } else {
-            Ok(None)
-        }
     }
 
     fn compact(&self, id: Uuid) -> Result<Compaction> {
