@@ -553,13 +553,15 @@ impl Backoff {
 impl Backoff {
     /// How long the background loop waits after a sync: `idle` after a success, the backoff
     /// after `failures` in a row, and after a busy server's `Retry-After` (`busy`, seconds)
-    /// never sooner than it says, spread over half as long again so that the phones it turned
-    /// away do not all come back in the same second.
+    /// never sooner than it says and up to a second and a tenth later: the server gives each
+    /// phone it turns away a time of its own, in whole seconds, and the jitter spreads the
+    /// phones told the same second over it (and over a tenth more, for a server that tells all
+    /// the same).
     pub fn next(&self, failures: u32, busy: Option<u64>) -> Duration {
         match busy {
-            Some(seconds) => Duration::from_secs(seconds)
-                .mul_f64(1.0 + 0.5 * rand_fraction())
-                .max(self.delay(failures.saturating_sub(1))),
+            Some(seconds) => (Duration::from_secs(seconds)
+                + Duration::from_secs_f64((1.0 + 0.1 * seconds as f64) * rand_fraction()))
+            .max(self.delay(failures.saturating_sub(1))),
             None if failures == 0 => self.idle,
             None => self.delay(failures - 1),
         }
@@ -621,9 +623,9 @@ mod tests {
     fn after_a_busy_answer_the_loop_waits_at_least_what_the_server_said_and_spreads_the_rest() {
         let b = Backoff { base: Duration::from_secs(2), max: Duration::from_secs(300), idle: Duration::from_secs(60) };
         let waits: Vec<Duration> = (0..200).map(|_| b.next(1, Some(20))).collect();
-        assert!(waits.iter().all(|w| *w >= Duration::from_secs(20) && *w <= Duration::from_secs(30)), "{waits:?}");
+        assert!(waits.iter().all(|w| *w >= Duration::from_secs(20) && *w <= Duration::from_secs(23)), "{waits:?}");
         let spread = waits.iter().max().unwrap().saturating_sub(*waits.iter().min().unwrap());
-        assert!(spread > Duration::from_secs(3), "jittered, not all at once: {spread:?}");
+        assert!(spread > Duration::from_secs(2), "jittered, not all at once: {spread:?}");
         // A longer backoff already earned is kept.
         assert!(b.next(8, Some(1)) >= Duration::from_secs(128));
         assert_eq!(b.next(0, None), Duration::from_secs(60));

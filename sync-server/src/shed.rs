@@ -3,12 +3,20 @@
 //! the server its body and its work for an answer no one reads, and the phone retries anyway.
 //! So before a sync's body is read, the queue estimates how long it would wait — the syncs ahead
 //! of it, times the mean time a sync holds a work slot, over the slots — and past `budget`
-//! answers `503 busy` with `Retry-After`: the phone keeps its edits and comes back then, with
-//! jitter, while the server works only on requests whose phones still wait for the answer.
+//! answers `503 busy` with `Retry-After`: the phone keeps its edits and comes back then, while
+//! the server works only on requests whose phones still wait for the answer.
+//!
+//! Each phone turned away is given a time of its own: the first after the admitted queue has
+//! drained, each next one a sync's share of the slots later (the mean time on a slot over the
+//! slots). So a burst comes back at the rate the server drains it, not in one wave that is shed
+//! again while the server stands idle between waves.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The longest a phone is told to stay away.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
 /// The syncs admitted (reading their body, waiting for a slot or on one), and the mean time a
 /// sync holds a work slot.
@@ -20,6 +28,8 @@ pub struct SyncQueue {
     /// Mean time on a slot, in microseconds (an exponentially weighted mean, weight 1/16); 0
     /// until the first sync is measured, so nothing is shed before there is something to go by.
     mean_micros: AtomicU64,
+    /// Until when the returns of the phones turned away are booked.
+    booked_until: Mutex<Option<Instant>>,
 }
 
 /// An admitted sync: counted until it is dropped (answered, failed or abandoned).
@@ -39,20 +49,34 @@ impl SyncQueue {
             budget,
             admitted: AtomicUsize::new(0),
             mean_micros: AtomicU64::new(0),
+            booked_until: Mutex::new(None),
         })
     }
 
-    /// Admits a sync, or says after how many seconds to come back (the estimated wait, at
-    /// least 1 s, at most 5 minutes).
+    /// Admits a sync, or says after how many seconds to come back: a time of its own, after
+    /// the queue and the phones turned away before it (at least 1 s, at most 5 minutes).
     pub fn admit(self: &Arc<Self>) -> Result<Admitted, u64> {
+        self.admit_at(Instant::now())
+    }
+
+    fn admit_at(self: &Arc<Self>, now: Instant) -> Result<Admitted, u64> {
         let ahead = self.admitted.fetch_add(1, Ordering::AcqRel);
         let admitted = Admitted(self.clone());
         let wait = self.expected_wait(ahead);
-        if wait > self.budget {
-            drop(admitted);
-            return Err(wait.as_secs().clamp(1, 300));
+        if wait <= self.budget {
+            return Ok(admitted);
         }
-        Ok(admitted)
+        drop(admitted);
+        let share = Duration::from_micros(self.mean_micros.load(Ordering::Relaxed) / self.slots as u64);
+        let mut booked = self.booked_until.lock().unwrap_or_else(|p| p.into_inner());
+        let drained = now + wait.min(MAX_RETRY_AFTER);
+        let back = match *booked {
+            Some(until) if until > drained => until.min(now + MAX_RETRY_AFTER),
+            _ => drained,
+        };
+        *booked = Some(back + share);
+        let after = back.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+        Err(after.clamp(1, MAX_RETRY_AFTER.as_secs()))
     }
 
     /// How long a sync with `ahead` syncs before it waits for a slot.
@@ -96,10 +120,38 @@ mod tests {
         assert_eq!(q.expected_wait(61), Duration::from_millis(30_000));
         assert_eq!(q.expected_wait(62), Duration::from_millis(30_500));
         let refused = q.admit().unwrap_err();
-        assert_eq!(refused, 30, "come back after about the wait");
+        assert_eq!(refused, 31, "come back once the queue has drained (30.5 s)");
         assert_eq!(q.admitted(), 62, "a refused sync is not counted");
         drop(held);
         assert!(q.admit().is_ok(), "room again once the queue has drained");
+    }
+
+    #[test]
+    fn phones_turned_away_are_given_times_of_their_own_at_the_rate_the_queue_drains() {
+        let q = SyncQueue::new(2, Duration::from_secs(30));
+        q.record(Duration::from_secs(1));
+        let now = Instant::now();
+        let _held: Vec<_> = (0..62).map(|_| q.admit_at(now).unwrap()).collect();
+        // Half a second a sync (1 s on each of 2 slots): two phones to each second, from the
+        // moment the 62 admitted have drained (30.5 s).
+        let told: Vec<u64> = (0..100).map(|_| q.admit_at(now).unwrap_err()).collect();
+        let mut per_second = std::collections::BTreeMap::new();
+        for s in &told {
+            *per_second.entry(*s).or_insert(0) += 1;
+        }
+        assert_eq!(told.first(), Some(&31));
+        assert_eq!(told.last(), Some(&80), "{told:?}");
+        assert!(told.windows(2).all(|w| w[0] <= w[1]), "in the order turned away: {told:?}");
+        assert!(per_second.values().all(|n| *n <= 2), "no more than the queue drains a second: {per_second:?}");
+        // Later, when the bookings have passed, the next phone turned away starts afresh.
+        let later = now + Duration::from_secs(600);
+        assert_eq!(q.admit_at(later).unwrap_err(), 31);
+        // Never past five minutes, however long the bookings run.
+        let q = SyncQueue::new(1, Duration::from_secs(30));
+        q.record(Duration::from_secs(10));
+        let _held: Vec<_> = (0..4).map(|_| q.admit_at(now).unwrap()).collect();
+        let told: Vec<u64> = (0..100).map(|_| q.admit_at(now).unwrap_err()).collect();
+        assert_eq!(told.iter().filter(|s| **s == 300).count(), 74, "{told:?}");
     }
 
     #[test]
