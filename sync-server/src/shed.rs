@@ -7,9 +7,11 @@
 //! the server works only on requests whose phones still wait for the answer.
 //!
 //! Each phone turned away is given a time of its own: the first after the admitted queue has
-//! drained, each next one a sync's share of the slots later (the mean time on a slot over the
-//! slots). So a burst comes back at the rate the server drains it, not in one wave that is shed
-//! again while the server stands idle between waves.
+//! drained, each next one a sync's share later — the time between syncs leaving their slots
+//! while the queue is full, or the mean time on a slot over the slots if that is smaller (a
+//! phone told too early is turned away again for the price of a `503`; one told too late leaves
+//! the server idle). So a burst comes back at about the rate the server drains it, not in one
+//! wave that is shed again while the server stands idle between waves.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,6 +32,12 @@ pub struct SyncQueue {
     mean_micros: AtomicU64,
     /// Until when the returns of the phones turned away are booked.
     booked_until: Mutex<Option<Instant>>,
+    /// Mean time between syncs leaving their slots while syncs wait for one, in microseconds
+    /// (weight 1/16; 0 until measured).
+    interval_micros: AtomicU64,
+    /// When a sync last left its slot, in microseconds since `epoch` (0: never).
+    last_done: AtomicU64,
+    epoch: Instant,
 }
 
 /// An admitted sync: counted until it is dropped (answered, failed or abandoned).
@@ -50,6 +58,9 @@ impl SyncQueue {
             admitted: AtomicUsize::new(0),
             mean_micros: AtomicU64::new(0),
             booked_until: Mutex::new(None),
+            interval_micros: AtomicU64::new(0),
+            last_done: AtomicU64::new(0),
+            epoch: Instant::now(),
         })
     }
 
@@ -67,7 +78,7 @@ impl SyncQueue {
             return Ok(admitted);
         }
         drop(admitted);
-        let share = Duration::from_micros(self.mean_micros.load(Ordering::Relaxed) / self.slots as u64);
+        let share = self.share();
         let mut booked = self.booked_until.lock().unwrap_or_else(|p| p.into_inner());
         let drained = now + wait.min(MAX_RETRY_AFTER);
         let back = match *booked {
@@ -86,19 +97,42 @@ impl SyncQueue {
         Duration::from_micros(mean.saturating_mul(queued) / self.slots as u64)
     }
 
-    /// Counts a sync's time on a work slot into the mean.
+    /// How much later than the phone before it a phone turned away is told to come back.
+    fn share(&self) -> Duration {
+        let per_slot = self.mean_micros.load(Ordering::Relaxed) / self.slots as u64;
+        let interval = self.interval_micros.load(Ordering::Relaxed);
+        Duration::from_micros(if interval == 0 { per_slot } else { interval.min(per_slot) })
+    }
+
+    /// Counts a sync's time on a work slot into the mean, as it leaves the slot.
     pub fn record(&self, on_slot: Duration) {
+        self.record_at(on_slot, Instant::now())
+    }
+
+    fn record_at(&self, on_slot: Duration, now: Instant) {
         let took = on_slot.as_micros().min(u128::from(u32::MAX)) as u64;
-        // Racing updates lose a sample now and then; the mean stays a mean.
-        let old = self.mean_micros.load(Ordering::Relaxed);
-        let new = if old == 0 { took } else { old - old / 16 + took / 16 };
-        self.mean_micros.store(new.max(1), Ordering::Relaxed);
+        ewma(&self.mean_micros, took);
+        let at = (now.saturating_duration_since(self.epoch).as_micros() as u64).max(1);
+        let before = self.last_done.swap(at, Ordering::Relaxed);
+        // Only while syncs wait for a slot is the time since the last one the rate of draining
+        // (an idle server's gaps are not).
+        if before != 0 && self.admitted() > self.slots {
+            ewma(&self.interval_micros, at.saturating_sub(before));
+        }
     }
 
     /// Syncs admitted now.
     pub fn admitted(&self) -> usize {
         self.admitted.load(Ordering::Acquire)
     }
+}
+
+/// Moves a mean a sixteenth of the way to `sample` (the first sample is the mean). Racing
+/// updates lose a sample now and then; the mean stays a mean.
+fn ewma(mean: &AtomicU64, sample: u64) {
+    let old = mean.load(Ordering::Relaxed);
+    let new = if old == 0 { sample } else { old - old / 16 + sample / 16 };
+    mean.store(new.max(1), Ordering::Relaxed);
 }
 
 #[cfg(test)]
@@ -152,6 +186,32 @@ mod tests {
         let _held: Vec<_> = (0..4).map(|_| q.admit_at(now).unwrap()).collect();
         let told: Vec<u64> = (0..100).map(|_| q.admit_at(now).unwrap_err()).collect();
         assert_eq!(told.iter().filter(|s| **s == 300).count(), 74, "{told:?}");
+    }
+
+    #[test]
+    fn the_share_follows_how_fast_syncs_leave_their_slots_while_the_queue_is_full() {
+        let q = SyncQueue::new(2, Duration::from_secs(30));
+        let now = Instant::now();
+        // Alone, a sync takes 1 s on a slot: half a second a sync on two slots.
+        q.record_at(Duration::from_secs(1), now);
+        q.record_at(Duration::from_secs(1), now + Duration::from_secs(60));
+        assert_eq!(q.share(), Duration::from_millis(500), "an idle server's gaps are not its rate");
+        // Under a full queue syncs leave their slots every 100 ms (the slots' time stays 1 s).
+        let held: Vec<_> = (0..62).map(|_| q.admit_at(now).unwrap()).collect();
+        for i in 1..=200 {
+            q.record_at(Duration::from_secs(1), now + Duration::from_secs(60) + Duration::from_millis(100 * i));
+        }
+        let share = q.share().as_millis();
+        assert!((99..=101).contains(&share), "{share} ms");
+        // So the phones turned away now come back ten to a second.
+        let told: Vec<u64> = (0..100).map(|_| q.admit_at(now).unwrap_err()).collect();
+        assert_eq!((told[0], told[99]), (31, 41), "{told:?}");
+        // Slower than a slot's share it never tells: the smaller of the two is taken.
+        for i in 1..=200 {
+            q.record_at(Duration::from_secs(1), now + Duration::from_secs(100) + Duration::from_secs(2 * i));
+        }
+        assert_eq!(q.share(), Duration::from_millis(500));
+        drop(held);
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //! and a missing record is an error too. Any error makes the benchmark exit non-zero, so a broken
 //! run cannot print a clean table.
 //!
-//! Run: `cargo bench -p steward-tests --bench sync -- [--stewards N] [--scenario a|b|both]`
+//! Run: `cargo bench -p steward-tests --bench sync -- [--stewards N] [--scenario a|b|both] [--nodes N]`
+//! (several nodes need PostgreSQL, `STEWARD_TEST_POSTGRES`: the phones are spread over the
+//! nodes by client process, and the server's CPU and memory are summed and maxed over them).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -31,22 +33,24 @@ use steward_core::model::*;
 use steward_core::time::now_millis;
 use steward_sync_server::storage::PlaceKind;
 use steward_sync_server::{admin, Config};
-use steward_tests::process::{cpu_seconds, cpu_seconds_named, peak_rss_kib, reset_peak_rss};
+use steward_tests::process::{cpu_seconds, cpu_seconds_named, peak_rss_kib, reset_peak_rss, written_bytes};
 use steward_tests::{visit, ServerProcess};
 use uuid::Uuid;
 
 struct Args {
     stewards: usize,
     scenario: String,
+    nodes: usize,
 }
 
 fn args() -> Args {
-    let mut a = Args { stewards: 600, scenario: "both".into() };
+    let mut a = Args { stewards: 600, scenario: "both".into(), nodes: 1 };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
         match x.as_str() {
             "--stewards" => a.stewards = it.next().and_then(|n| n.parse().ok()).expect("--stewards N"),
             "--scenario" => a.scenario = it.next().expect("--scenario a|b|both"),
+            "--nodes" => a.nodes = it.next().and_then(|n| n.parse().ok()).filter(|n| *n >= 1).expect("--nodes N"),
             _ => {} // cargo bench passes --bench
         }
     }
@@ -185,6 +189,9 @@ struct Outcome {
     server_cpu: Option<f64>,
     /// PostgreSQL's CPU time meanwhile (its processes'), on PostgreSQL.
     db_cpu: Option<f64>,
+    /// What the server's processes wrote to storage during the timed syncs (SQLite's file and
+    /// WAL; on PostgreSQL its own writes, not the database's).
+    server_written: Option<u64>,
 }
 
 /// Totals of a batch of syncs.
@@ -385,7 +392,7 @@ fn worker(job_file: &str) {
     println!("done {}", serde_json::to_string(&counts).unwrap());
 }
 
-async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
+async fn scenario(rt_dir: &Path, n: usize, first_upload: bool, nodes: usize) -> Outcome {
     let dir = tempfile::tempdir_in(rt_dir).unwrap();
     let data = dir.path().join("server");
     // On PostgreSQL when STEWARD_TEST_POSTGRES names a server (the harness's database for `data`).
@@ -394,29 +401,43 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
     let db_cpu = || config.database.is_some().then(|| cpu_seconds_named("postgres"));
     let seed_start = Instant::now();
     let stewards = seed(&config, n, !first_upload);
-    let server = ServerProcess::spawn(&data, 0).await;
-    let url = server.url();
-    eprintln!("  seeded {n} stewards in {:.1?}", seed_start.elapsed());
+    assert!(nodes == 1 || config.database.is_some(), "several nodes need PostgreSQL (STEWARD_TEST_POSTGRES)");
+    let mut servers = vec![ServerProcess::spawn(&data, 0).await];
+    while servers.len() < nodes {
+        servers.push(ServerProcess::spawn_on(&data, config.database.clone(), 0, &[]).await);
+    }
+    let urls: Vec<String> = servers.iter().map(|s| s.url()).collect();
+    eprintln!("  seeded {n} stewards in {:.1?} ({nodes} node(s))", seed_start.elapsed());
 
     let prep = Instant::now();
-    let pid = server.pid();
+    let pids: Vec<u32> = servers.iter().filter_map(|s| s.pid()).collect();
+    // Summed over the nodes; the peak memory is the largest node's.
+    let cpu = || pids.iter().map(|p| cpu_seconds(*p)).sum::<Option<f64>>();
+    let written = || pids.iter().map(|p| written_bytes(*p)).sum::<Option<u64>>();
+    let peak = || pids.iter().map(|p| peak_rss_kib(*p)).max().flatten();
     let cpu_start;
+    let written_start;
     let db_cpu_start;
     let whole_rss_before;
-    let (counts, raw, months, wall) = if n <= DEVICES_PER_PROCESS {
-        let (devices, raw, months) = prepare(&url, &stewards, first_upload, dir.path()).await;
+    // With several nodes the phones are spread over them by client process, two per node.
+    let per_process = if nodes > 1 { n.div_ceil(2 * nodes).min(DEVICES_PER_PROCESS) } else { DEVICES_PER_PROCESS };
+    let (counts, raw, months, wall) = if n <= per_process {
+        let (devices, raw, months) = prepare(&urls[0], &stewards, first_upload, dir.path()).await;
         eprintln!("  prepared {n} devices in {:.1?}", prep.elapsed());
-        whole_rss_before = pid.and_then(peak_rss_kib);
-        pid.map(reset_peak_rss);
-        cpu_start = pid.and_then(cpu_seconds);
+        whole_rss_before = peak();
+        for p in &pids {
+            reset_peak_rss(*p);
+        }
+        cpu_start = cpu();
+        written_start = written();
         db_cpu_start = db_cpu();
         let start = Instant::now();
         let counts = sync_all(&devices).await;
         (counts, raw, months, start.elapsed())
     } else {
         let mut workers = Vec::new();
-        for (k, chunk) in stewards.chunks(DEVICES_PER_PROCESS).enumerate() {
-            let job = WorkerJob { url: url.clone(), first_upload, stewards: chunk.to_vec() };
+        for (k, chunk) in stewards.chunks(per_process).enumerate() {
+            let job = WorkerJob { url: urls[k % urls.len()].clone(), first_upload, stewards: chunk.to_vec() };
             let file = dir.path().join(format!("job-{k}.json"));
             std::fs::write(&file, serde_json::to_vec(&job).unwrap()).unwrap();
             let mut child = Command::new(std::env::current_exe().unwrap())
@@ -437,9 +458,12 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
             months.extend(serde_json::from_str::<Vec<(Uuid, Month)>>(m).unwrap());
         }
         eprintln!("  prepared {n} devices in {} client processes in {:.1?}", workers.len(), prep.elapsed());
-        whole_rss_before = pid.and_then(peak_rss_kib);
-        pid.map(reset_peak_rss);
-        cpu_start = pid.and_then(cpu_seconds);
+        whole_rss_before = peak();
+        for p in &pids {
+            reset_peak_rss(*p);
+        }
+        cpu_start = cpu();
+        written_start = written();
         db_cpu_start = db_cpu();
         let start = Instant::now();
         for (child, _) in workers.iter_mut() {
@@ -459,14 +483,16 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool) -> Outcome {
         }
         (total, raw, months, start.elapsed())
     };
-    let server_cpu = pid.and_then(cpu_seconds).zip(cpu_start).map(|(end, start)| end - start);
+    let server_cpu = cpu().zip(cpu_start).map(|(end, start)| end - start);
+    let server_written = written().zip(written_start).map(|(end, start)| end.saturating_sub(start));
     let db_cpu = db_cpu().zip(db_cpu_start).map(|(end, start)| end - start);
-    let timed_rss_kib = server.pid().and_then(peak_rss_kib);
+    let timed_rss_kib = peak();
     let rss_kib = timed_rss_kib.max(whole_rss_before);
     let missing = missing_on_server(&config, &stewards, &months);
     Outcome {
         server_cpu,
         db_cpu,
+        server_written,
         wall,
         errors: counts.errors,
         busy: counts.busy,
@@ -532,6 +558,13 @@ fn report(name: &str, n: usize, o: &Outcome) {
         ),
         _ => println!("  server peak RSS  (not available)"),
     }
+    if let Some(w) = o.server_written {
+        println!(
+            "  server writes    {:.1} MiB to storage ({:.1} KiB per steward month)",
+            w as f64 / 1048576.0,
+            w as f64 / 1024.0 / n as f64
+        );
+    }
     if let Some(cpu) = o.server_cpu {
         println!("  server CPU       {cpu:.2} s ({:.1} ms per steward month)", cpu * 1000.0 / n as f64);
         if let Some(db) = o.db_cpu {
@@ -569,7 +602,7 @@ fn main() {
     let failed = rt.block_on(async {
         let mut failed = 0;
         // One steward's steady-state sync, alone.
-        let one = scenario(tmp.path(), 1, false).await;
+        let one = scenario(tmp.path(), 1, false, 1).await;
         failed += one.errors + one.missing;
         println!(
             "steady-state sync of one steward's month: {} round trip(s), {} bytes up + {} down for {} bytes of changes ({:.3}x)",
@@ -577,12 +610,12 @@ fn main() {
             (one.sent + one.received) as f64 / one.raw_change_bytes as f64
         );
         if a.scenario == "a" || a.scenario == "both" {
-            let o = scenario(tmp.path(), a.stewards, true).await;
+            let o = scenario(tmp.path(), a.stewards, true, a.nodes).await;
             report("scenario A (first upload)", a.stewards, &o);
             failed += o.errors + o.missing;
         }
         if a.scenario == "b" || a.scenario == "both" {
-            let o = scenario(tmp.path(), a.stewards, false).await;
+            let o = scenario(tmp.path(), a.stewards, false, a.nodes).await;
             report("scenario B (steady state)", a.stewards, &o);
             failed += o.errors + o.missing;
         }
