@@ -156,30 +156,35 @@ impl PgConn<'_> {
         }
         let pending = std::mem::take(&mut self.pending);
         let c = self.c;
-        let mut steps: Vec<Step<'_>> = Vec::with_capacity(pending.len() + asks.len());
-        for (stmt, args) in &pending {
-            steps.push(Box::pin(
-                async move { c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err) },
-            ));
-        }
-        for ask in asks {
-            steps.push(match *ask {
-                Ask::Count(stmt, args) => {
-                    Box::pin(async move { c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err) })
-                }
-                Ask::Rows(stmt, args) => Box::pin(async move {
-                    let rows: Vec<tokio_postgres::Row> =
-                        c.query_raw(stmt, args.iter()).await.map_err(db_err)?.try_collect().await.map_err(db_err)?;
-                    rows.iter().map(row_of).collect::<Result<Vec<Row>>>().map(Answer::Rows)
-                }),
-            });
-        }
+        let deferred = pending.iter().map(|(stmt, args)| Ask::Count(stmt, args));
+        let steps: Vec<Step<'_>> =
+            deferred
+                .chain(asks.iter().copied())
+                .map(|ask| -> Step<'_> {
+                    match ask {
+                        Ask::Count(stmt, args) => Box::pin(async move {
+                            c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err)
+                        }),
+                        Ask::Rows(stmt, args) => Box::pin(async move {
+                            let rows: Vec<tokio_postgres::Row> = c
+                                .query_raw(stmt, args.iter())
+                                .await
+                                .map_err(db_err)?
+                                .try_collect()
+                                .await
+                                .map_err(db_err)?;
+                            rows.iter().map(row_of).collect::<Result<Vec<Row>>>().map(Answer::Rows)
+                        }),
+                    }
+                })
+                .collect();
         let mut answers = block_on(in_order(steps))?;
         Ok(answers.split_off(pending.len()))
     }
 }
 
 /// One statement of a pipeline and what it answers.
+#[derive(Clone, Copy)]
 enum Ask<'a> {
     Count(&'a Statement, &'a [Value]),
     Rows(&'a Statement, &'a [Value]),
