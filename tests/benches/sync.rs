@@ -371,6 +371,21 @@ async fn sync_all(devices: &[SharedStore]) -> Counts {
 /// phones are spread over several client processes that start their syncs on one signal.
 const DEVICES_PER_PROCESS: usize = 1500;
 
+/// Where the simulated phones keep their stores: for a district's burst (the phones of one
+/// client process), in memory (`/dev/shm`) where the machine has it. Each real phone writes to
+/// its own flash; the phones' stores on the server's disk would measure their writes competing
+/// with the server's. A phone store with its WAL takes up to about 4 MiB, so the city's burst
+/// (several client processes) keeps them on the disk: 6,000 would not fit in memory here.
+fn phones_dir(in_memory: bool) -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if in_memory && shm.is_dir() {
+        if let Ok(d) = tempfile::Builder::new().prefix("steward-phones-").tempdir_in(shm) {
+            return d;
+        }
+    }
+    tempfile::tempdir().unwrap()
+}
+
 #[derive(Serialize, Deserialize)]
 struct WorkerJob {
     url: String,
@@ -383,7 +398,7 @@ struct WorkerJob {
 fn worker(job_file: &str) {
     let job: WorkerJob = serde_json::from_slice(&std::fs::read(job_file).unwrap()).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = phones_dir(false);
     let (devices, raw, months) = rt.block_on(prepare(&job.url, &job.stewards, job.first_upload, dir.path()));
     println!("ready {raw} {}", serde_json::to_string(&months).unwrap());
     let mut line = String::new();
@@ -422,7 +437,8 @@ async fn scenario(rt_dir: &Path, n: usize, first_upload: bool, nodes: usize) -> 
     // With several nodes the phones are spread over them by client process, two per node.
     let per_process = if nodes > 1 { n.div_ceil(2 * nodes).min(DEVICES_PER_PROCESS) } else { DEVICES_PER_PROCESS };
     let (counts, raw, months, wall) = if n <= per_process {
-        let (devices, raw, months) = prepare(&urls[0], &stewards, first_upload, dir.path()).await;
+        let phones = phones_dir(true);
+        let (devices, raw, months) = prepare(&urls[0], &stewards, first_upload, phones.path()).await;
         eprintln!("  prepared {n} devices in {:.1?}", prep.elapsed());
         whole_rss_before = peak();
         for p in &pids {
