@@ -326,6 +326,8 @@ pub trait Storage: Send + Sync + 'static {
     // -- documents
     fn doc_meta(&self, id: Uuid) -> Result<Option<DocMeta>>;
     fn load_doc(&self, id: Uuid) -> Result<Option<LoadedDoc>>;
+    /// Several documents, from one snapshot, in the order of `ids`.
+    fn load_docs(&self, ids: &[Uuid]) -> Result<Vec<Option<LoadedDoc>>>;
     /// Writes new changes of several documents atomically. Fails with `Conflict` (and writes
     /// nothing) if any document moved past its `expected_last_seq`. Changes already stored are
     /// skipped, so a replayed write changes nothing. The documents whose increments have now

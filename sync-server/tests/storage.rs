@@ -15,7 +15,7 @@ use steward_sync_server::args;
 use steward_sync_server::read_model::{HouseholdQuery, HouseholdSort, Slice};
 use steward_sync_server::sql::postgres::{create_database, PostgresEngine};
 use steward_sync_server::sql::sqlite::SqliteEngine;
-use steward_sync_server::sql::Engine;
+use steward_sync_server::sql::{upsert_tail, Engine, Insert, Ty};
 use steward_sync_server::storage::*;
 use steward_sync_server::store::SqlStorage;
 use uuid::Uuid;
@@ -284,6 +284,77 @@ fn deferred_statements_run_in_order_before_any_answer_and_a_failing_one_fails_it
             .unwrap();
         assert_eq!(first_seen_rows(engine.as_ref(), "f-"), vec![("f-1".to_string(), 1)], "{}", b.name);
     }
+}
+
+#[test]
+fn rows_inserted_together_keep_their_values_nulls_and_order_and_the_last_of_a_key_wins() {
+    for b in backends() {
+        let engine = b.engine();
+        let cols: &[(&str, Ty)] = &[
+            ("id", Ty::Text),
+            ("household_id", Ty::Text),
+            ("compound_id", Ty::Text),
+            ("trigger", Ty::Text),
+            ("date", Ty::Int),
+            ("answered", Ty::Int),
+            ("answered_at", Ty::Int),
+        ];
+        let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+        let tail = upsert_tail(&names, &["id"]);
+        let insert = Insert { table: "must_visit_index", cols, tail: &tail, key: &[0] };
+        let row = |id: &str, date: i64, answered_at: Option<i64>| {
+            args![id, "h-1", "c-1", "illness", date, answered_at.is_some(), answered_at].to_vec()
+        };
+        engine
+            .write(&mut |c| {
+                c.defer_rows(&insert, vec![row("m-1", 1, None), row("m-2", 2, Some(20)), row("m-1", 3, Some(30))])?;
+                // Nothing to insert is no statement at all.
+                c.defer_rows(&insert, Vec::new())?;
+                // A statement after them sees them.
+                c.defer("UPDATE must_visit_index SET date = date + 100 WHERE id = ?1", args!["m-2"])?;
+                Ok(())
+            })
+            .unwrap();
+        let rows = engine_rows(engine.as_ref(), "SELECT id, date, answered_at FROM must_visit_index ORDER BY id");
+        assert_eq!(
+            rows,
+            vec![("m-1".to_string(), 3, Some(30)), ("m-2".to_string(), 102, Some(20))],
+            "{}: one row per key, the last sent",
+            b.name
+        );
+        // A row of the wrong width is refused before anything is sent, and nothing is written.
+        let err = engine
+            .write(&mut |c| {
+                c.defer("DELETE FROM must_visit_index", args![])?;
+                c.defer_rows(&insert, vec![args!["m-3", "h-1"].to_vec()])
+            })
+            .unwrap_err();
+        assert!(matches!(err, StorageError::Invalid(_)), "{}: {err}", b.name);
+        assert_eq!(
+            engine_rows(engine.as_ref(), "SELECT id, date, answered_at FROM must_visit_index ORDER BY id").len(),
+            2
+        );
+        // A failing row fails the write: without a conflict clause, a key twice.
+        let plain = Insert { table: "must_visit_index", cols, tail: "", key: &[] };
+        let err =
+            engine.write(&mut |c| c.defer_rows(&plain, vec![row("m-4", 4, None), row("m-4", 5, None)])).unwrap_err();
+        assert!(matches!(err, StorageError::Database(_)), "{}: {err}", b.name);
+        assert_eq!(
+            engine_rows(engine.as_ref(), "SELECT id, date, answered_at FROM must_visit_index ORDER BY id").len(),
+            2
+        );
+    }
+}
+
+fn engine_rows(engine: &dyn Engine, sql: &str) -> Vec<(String, i64, Option<i64>)> {
+    let mut out = Vec::new();
+    engine
+        .read(&mut |c| {
+            out = c.query_map(sql, args![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(())
+        })
+        .unwrap();
+    out
 }
 
 #[test]

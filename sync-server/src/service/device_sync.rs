@@ -14,6 +14,9 @@ use crate::exchange;
 use crate::storage::{DocMeta, DocWrite, StorageError};
 use crate::{authority, gate, schema};
 
+/// How many pushed documents are read from storage together.
+const LOAD_AT_ONCE: usize = 16;
+
 /// One chunk of a pushed payload, past the gate.
 enum Chunk {
     Change(Change),
@@ -230,129 +233,139 @@ impl Service {
         let mut exclude: Vec<ChangeHash> = Vec::new();
         let mut ops: u64 = 0;
 
-        for push in &req.push {
-            let loaded = self.storage.load_doc(push.id)?;
-            let meta = loaded.as_ref().map(|l| l.meta);
-            if let Some(m) = &meta {
-                if !device.may_access(m) {
-                    forbidden.push(push.id);
-                    continue;
-                }
-            }
-            let mut base = Vec::with_capacity(push.base.len());
-            for b in &push.base {
-                base.push(ChangeHash::try_from(b.as_slice()).map_err(|_| {
-                    ServiceError::BadRequest(format!("document {}: a base head is not a 32-byte change hash", push.id))
-                })?);
-            }
-            let mut chunks = Vec::with_capacity(push.data.len());
-            let mut infos = Vec::with_capacity(push.data.len());
-            for d in &push.data {
-                let (chunk, info) = parse_chunk(push.id, d, &self.bounds)?;
-                chunks.push(chunk);
-                infos.push(info);
-            }
-            count_ops(&mut ops, &infos)?;
-            let changes = change_infos(&infos);
-            let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
-            let (mut candidate, expected, stored_json, stored_bytes) = match loaded {
-                Some(l) => (l.doc, Some(l.last_seq), l.projection_json, l.stored_bytes),
-                None => (Automerge::new(), None, None, 0),
-            };
-            if base.iter().any(|h| candidate.get_change_meta_by_hash(h).is_none()) {
-                if let Some(owner) = self.wrong_document(push.id, &base, &chunk_hashes)? {
-                    invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
-                    continue;
-                }
-                // The server lacks what the device builds on (restored from backup, or never had
-                // it): reconcile with the sync protocol instead.
-                need_sync.push(UuidBytes(push.id));
-                continue;
-            }
-            gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
-            let fresh = unknown_changes(&candidate, &changes);
-            let before_projection = match &meta {
-                Some(_) => Some(stored_projection(&candidate, stored_json.as_deref(), push.id)?),
-                None => None,
-            };
-            let before = candidate.get_heads();
-            let pushed_changes: Option<Vec<Change>> =
-                chunks.iter().map(|c| if let Chunk::Change(c) = c { Some(c.clone()) } else { None }).collect();
-            // Whole documents first, then every change at once: applied one at a time, many
-            // tiny changes cost time quadratic in their number.
-            let mut batch = Vec::with_capacity(chunks.len());
-            for chunk in chunks {
-                match chunk {
-                    Chunk::Change(c) => {
-                        exclude.push(c.hash());
-                        batch.push(c);
+        // The pushed documents are read a few at a time, each few in one go (one round trip to a
+        // database across a network, not one a document).
+        for pushes in req.push.chunks(LOAD_AT_ONCE) {
+            let ids: Vec<Uuid> = pushes.iter().map(|p| p.id).collect();
+            for (push, loaded) in pushes.iter().zip(self.storage.load_docs(&ids)?) {
+                let meta = loaded.as_ref().map(|l| l.meta);
+                if let Some(m) = &meta {
+                    if !device.may_access(m) {
+                        forbidden.push(push.id);
+                        continue;
                     }
-                    Chunk::Document(mut loaded) => {
-                        if candidate.get_heads().is_empty() {
-                            // A new document: the one already loaded is it.
-                            candidate = *loaded;
-                        } else {
-                            gate::guard("the document", || candidate.merge(&mut loaded))
-                                .map_err(|e| refused(push.id, e))?
-                                .map_err(|e| {
-                                    ServiceError::BadRequest(format!("document {}: it does not merge: {e}", push.id))
-                                })?;
+                }
+                let mut base = Vec::with_capacity(push.base.len());
+                for b in &push.base {
+                    base.push(ChangeHash::try_from(b.as_slice()).map_err(|_| {
+                        ServiceError::BadRequest(format!(
+                            "document {}: a base head is not a 32-byte change hash",
+                            push.id
+                        ))
+                    })?);
+                }
+                let mut chunks = Vec::with_capacity(push.data.len());
+                let mut infos = Vec::with_capacity(push.data.len());
+                for d in &push.data {
+                    let (chunk, info) = parse_chunk(push.id, d, &self.bounds)?;
+                    chunks.push(chunk);
+                    infos.push(info);
+                }
+                count_ops(&mut ops, &infos)?;
+                let changes = change_infos(&infos);
+                let chunk_hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash).collect();
+                let (mut candidate, expected, stored_json, stored_bytes) = match loaded {
+                    Some(l) => (l.doc, Some(l.last_seq), l.projection_json, l.stored_bytes),
+                    None => (Automerge::new(), None, None, 0),
+                };
+                if base.iter().any(|h| candidate.get_change_meta_by_hash(h).is_none()) {
+                    if let Some(owner) = self.wrong_document(push.id, &base, &chunk_hashes)? {
+                        invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
+                        continue;
+                    }
+                    // The server lacks what the device builds on (restored from backup, or never had
+                    // it): reconcile with the sync protocol instead.
+                    need_sync.push(UuidBytes(push.id));
+                    continue;
+                }
+                gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
+                let fresh = unknown_changes(&candidate, &changes);
+                let before_projection = match &meta {
+                    Some(_) => Some(stored_projection(&candidate, stored_json.as_deref(), push.id)?),
+                    None => None,
+                };
+                let before = candidate.get_heads();
+                let pushed_changes: Option<Vec<Change>> =
+                    chunks.iter().map(|c| if let Chunk::Change(c) = c { Some(c.clone()) } else { None }).collect();
+                // Whole documents first, then every change at once: applied one at a time, many
+                // tiny changes cost time quadratic in their number.
+                let mut batch = Vec::with_capacity(chunks.len());
+                for chunk in chunks {
+                    match chunk {
+                        Chunk::Change(c) => {
+                            exclude.push(c.hash());
+                            batch.push(c);
+                        }
+                        Chunk::Document(mut loaded) => {
+                            if candidate.get_heads().is_empty() {
+                                // A new document: the one already loaded is it.
+                                candidate = *loaded;
+                            } else {
+                                gate::guard("the document", || candidate.merge(&mut loaded))
+                                    .map_err(|e| refused(push.id, e))?
+                                    .map_err(|e| {
+                                        ServiceError::BadRequest(format!(
+                                            "document {}: it does not merge: {e}",
+                                            push.id
+                                        ))
+                                    })?;
+                            }
                         }
                     }
                 }
-            }
-            if !batch.is_empty() {
-                if candidate.get_heads() != before {
-                    // A whole document came with the changes: check the changes' history again
-                    // against what it brought (their dependencies may be in it).
-                    gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
+                if !batch.is_empty() {
+                    if candidate.get_heads() != before {
+                        // A whole document came with the changes: check the changes' history again
+                        // against what it brought (their dependencies may be in it).
+                        gate::continues_history(&candidate, &changes).map_err(|e| refused(push.id, e))?;
+                    }
+                    gate::guard("the changes", || candidate.apply_changes(batch))
+                        .map_err(|e| refused(push.id, e))?
+                        .map_err(|e| {
+                            ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
+                        })?;
                 }
-                gate::guard("the changes", || candidate.apply_changes(batch))
-                    .map_err(|e| refused(push.id, e))?
-                    .map_err(|e| {
-                        ServiceError::BadRequest(format!("document {}: changes do not apply: {e}", push.id))
-                    })?;
-            }
-            within_size(push.id, &candidate)?;
-            let missing =
-                gate::guard("the changes", || candidate.get_missing_deps(&[])).map_err(|e| refused(push.id, e))?;
-            if !missing.is_empty() {
-                if let Some(owner) = self.wrong_document(push.id, &missing, &chunk_hashes)? {
-                    invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
+                within_size(push.id, &candidate)?;
+                let missing =
+                    gate::guard("the changes", || candidate.get_missing_deps(&[])).map_err(|e| refused(push.id, e))?;
+                if !missing.is_empty() {
+                    if let Some(owner) = self.wrong_document(push.id, &missing, &chunk_hashes)? {
+                        invalid.push((push.id, format!("the changes belong to document {owner}, not {}", push.id)));
+                        continue;
+                    }
+                    need_sync.push(UuidBytes(push.id));
                     continue;
                 }
-                need_sync.push(UuidBytes(push.id));
-                continue;
-            }
-            if candidate.get_heads() == before {
-                // Nothing new (a repeat): nothing to check or store.
-                continue;
-            }
-            let checked = gate::guard("the document", || {
-                self.judge(
-                    device,
-                    push.id,
-                    meta.as_ref(),
-                    before_projection.as_ref(),
-                    &candidate,
-                    &before,
-                    &infos,
-                    pushed_changes.as_deref(),
-                )
-            })
-            .map_err(|e| refused(push.id, e))?;
-            let (header, projection) = match checked {
-                Ok(v) => v,
-                Err(why) => {
-                    invalid.push((push.id, why));
+                if candidate.get_heads() == before {
+                    // Nothing new (a repeat): nothing to check or store.
                     continue;
                 }
-            };
-            let write =
-                checked_write(push.id, header, expected, &candidate, &before, projection, &fresh, stored_bytes)?;
-            exclude.extend(write.changes.iter().map(|(h, _)| *h));
-            if !write.changes.is_empty() {
-                writes.push(write);
+                let checked = gate::guard("the document", || {
+                    self.judge(
+                        device,
+                        push.id,
+                        meta.as_ref(),
+                        before_projection.as_ref(),
+                        &candidate,
+                        &before,
+                        &infos,
+                        pushed_changes.as_deref(),
+                    )
+                })
+                .map_err(|e| refused(push.id, e))?;
+                let (header, projection) = match checked {
+                    Ok(v) => v,
+                    Err(why) => {
+                        invalid.push((push.id, why));
+                        continue;
+                    }
+                };
+                let write =
+                    checked_write(push.id, header, expected, &candidate, &before, projection, &fresh, stored_bytes)?;
+                exclude.extend(write.changes.iter().map(|(h, _)| *h));
+                if !write.changes.is_empty() {
+                    writes.push(write);
+                }
             }
         }
         if !forbidden.is_empty() {

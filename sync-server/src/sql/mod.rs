@@ -32,6 +32,9 @@ pub enum Value {
     Real(f64),
     Text(String),
     Blob(Vec<u8>),
+    /// A column of values sent as one array argument ([`Conn::defer_rows`] and the few
+    /// statements written for PostgreSQL alone); SQLite takes none.
+    List(Vec<Value>),
 }
 
 impl Value {
@@ -42,6 +45,7 @@ impl Value {
             Value::Real(_) => "a real",
             Value::Text(_) => "text",
             Value::Blob(_) => "bytes",
+            Value::List(_) => "a list",
         }
     }
 }
@@ -260,6 +264,94 @@ impl Row {
     }
 }
 
+/// A column's type, for a statement that sends a whole column of values at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Int,
+    Text,
+    Blob,
+}
+
+impl Ty {
+    /// PostgreSQL's array type of the column.
+    pub fn pg_array(self) -> &'static str {
+        match self {
+            Ty::Int => "bigint[]",
+            Ty::Text => "text[]",
+            Ty::Blob => "bytea[]",
+        }
+    }
+}
+
+/// An insert of many rows into one table ([`Conn::defer_rows`]).
+pub struct Insert<'a> {
+    pub table: &'a str,
+    pub cols: &'a [(&'a str, Ty)],
+    /// What follows the rows: `ON CONFLICT …`, or nothing.
+    pub tail: &'a str,
+    /// For a tail `ON CONFLICT (key) DO UPDATE`: the positions of the key's columns. Of rows
+    /// sharing a key in one call only the last is sent, as inserting one row after another
+    /// would leave it (PostgreSQL refuses to update a row twice in one statement).
+    pub key: &'a [usize],
+}
+
+impl Insert<'_> {
+    /// The statement for one row, `?1 … ?n`.
+    pub fn one_row(&self) -> String {
+        let names: Vec<&str> = self.cols.iter().map(|(n, _)| *n).collect();
+        let marks: Vec<String> = (1..=self.cols.len()).map(|i| format!("?{i}")).collect();
+        format!("INSERT INTO {} ({}) VALUES ({}) {}", self.table, names.join(", "), marks.join(", "), self.tail)
+    }
+
+    /// The statement for every row at once: one array per column, unnested (PostgreSQL).
+    pub fn unnest(&self) -> String {
+        let names: Vec<&str> = self.cols.iter().map(|(n, _)| *n).collect();
+        let arrays: Vec<String> =
+            self.cols.iter().enumerate().map(|(i, (_, t))| format!("?{}::{}", i + 1, t.pg_array())).collect();
+        format!(
+            "INSERT INTO {} ({}) SELECT * FROM unnest({}) {}",
+            self.table,
+            names.join(", "),
+            arrays.join(", "),
+            self.tail
+        )
+    }
+
+    /// Every row has a value for each column.
+    pub fn check(&self, rows: &[Vec<Value>]) -> Result<()> {
+        match rows.iter().find(|r| r.len() != self.cols.len()) {
+            Some(r) => Err(StorageError::Invalid(format!(
+                "a row of {} values for the {} columns of {}",
+                r.len(),
+                self.cols.len(),
+                self.table
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// `rows` as one list per column, the earlier of rows sharing a key left out.
+    pub fn columns(&self, rows: Vec<Vec<Value>>) -> Result<Vec<Value>> {
+        self.check(&rows)?;
+        let keys: Vec<Vec<&Value>> = rows.iter().map(|r| self.key.iter().map(|&i| &r[i]).collect()).collect();
+        let keep: Vec<bool> = if self.key.is_empty() {
+            vec![true; rows.len()]
+        } else {
+            (0..rows.len()).map(|i| !keys[i + 1..].contains(&keys[i])).collect()
+        };
+        drop(keys);
+        let mut columns: Vec<Vec<Value>> = self.cols.iter().map(|_| Vec::with_capacity(rows.len())).collect();
+        for (row, keep) in rows.into_iter().zip(keep) {
+            if keep {
+                for (column, v) in columns.iter_mut().zip(row) {
+                    column.push(v);
+                }
+            }
+        }
+        Ok(columns.into_iter().map(Value::List).collect())
+    }
+}
+
 /// A connection (inside a write transaction, or reading).
 pub trait Conn {
     fn dialect(&self) -> Dialect;
@@ -271,6 +363,14 @@ pub trait Conn {
     /// comes from that statement and fails the transaction, as it would have here.
     fn defer(&mut self, sql: &str, args: &[Value]) -> Result<()> {
         self.execute(sql, args).map(|_| ())
+    }
+    /// Inserts `rows`, deferred as [`Conn::defer`] is: one statement a row on SQLite (a call
+    /// into the library), one statement for them all on PostgreSQL, whose cost is per
+    /// statement.
+    fn defer_rows(&mut self, insert: &Insert<'_>, rows: Vec<Vec<Value>>) -> Result<()> {
+        insert.check(&rows)?;
+        let sql = insert.one_row();
+        rows.iter().try_for_each(|r| self.defer(&sql, r))
     }
     /// Runs one query; its rows.
     fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>>;
@@ -358,14 +458,14 @@ pub fn numbered_placeholders(sql: &str) -> String {
 /// both engines run.
 pub fn upsert(table: &str, cols: &[&str], key: &[&str]) -> String {
     let values: Vec<String> = (1..=cols.len()).map(|n| format!("?{n}")).collect();
+    format!("INSERT INTO {table} ({}) VALUES ({}) {}", cols.join(", "), values.join(", "), upsert_tail(cols, key))
+}
+
+/// The `ON CONFLICT (key) DO UPDATE SET` every other column of [`upsert`].
+pub fn upsert_tail(cols: &[&str], key: &[&str]) -> String {
     let set: Vec<String> = cols.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
     let action = if set.is_empty() { "NOTHING".to_string() } else { format!("UPDATE SET {}", set.join(", ")) };
-    format!(
-        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO {action}",
-        cols.join(", "),
-        values.join(", "),
-        key.join(", ")
-    )
+    format!("ON CONFLICT ({}) DO {action}", key.join(", "))
 }
 
 #[cfg(test)]

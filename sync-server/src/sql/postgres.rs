@@ -26,10 +26,10 @@ use bytes::BytesMut;
 use futures_executor::block_on;
 use futures_util::future::poll_fn;
 use futures_util::TryStreamExt;
-use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
+use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Statement};
 
-use super::{numbered_placeholders, Conn, Dialect, Engine, Row, Value};
+use super::{numbered_placeholders, Conn, Dialect, Engine, Insert, Row, Value};
 use crate::storage::{Result, StorageError};
 
 const MIGRATIONS: &[&str] = &[include_str!("../pg_migrations/0001_schema.sql")];
@@ -78,6 +78,11 @@ impl ToSql for Value {
             },
             Value::Text(s) => s.as_str().to_sql(ty, out),
             Value::Blob(b) => b.as_slice().to_sql(ty, out),
+            // Each element as the array's member type (an array is all the statement takes).
+            Value::List(items) => match ty.kind() {
+                Kind::Array(_) => items.to_sql(ty, out),
+                _ => Err(format!("a list cannot be sent as {ty}").into()),
+            },
         }
     }
 
@@ -250,6 +255,14 @@ impl Conn for PgConn<'_> {
         let stmt = self.statement(sql)?;
         self.pending.push((stmt, args.to_vec()));
         Ok(())
+    }
+
+    fn defer_rows(&mut self, insert: &Insert<'_>, rows: Vec<Vec<Value>>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let columns = insert.columns(rows)?;
+        self.defer(&insert.unnest(), &columns)
     }
 
     fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {

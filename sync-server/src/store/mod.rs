@@ -15,7 +15,7 @@ use crate::read_model::{
     AtHousehold, HouseholdQuery, HouseholdSummary, IndexedIssue, IndexedMustVisit, IndexedTimely, IndexedVisit, Rows,
     Slice, StewardTally,
 };
-use crate::sql::{upsert, Conn, Dialect, Engine, Row, ToValue, Value};
+use crate::sql::{upsert, Conn, Dialect, Engine, Insert, Row, ToValue, Ty, Value};
 use crate::storage::*;
 
 mod campaigns;
@@ -31,6 +31,27 @@ mod teams;
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
 
+/// A commit's rows of the change log, its increments and the records it saw first, each sent as
+/// one statement where the engine can ([`Conn::defer_rows`]).
+const CHANGE_LOG_ROWS: Insert<'static> = Insert {
+    table: "change_log",
+    cols: &[("seq", Ty::Int), ("doc_id", Ty::Text), ("hash", Ty::Blob), ("received_at", Ty::Int), ("chain", Ty::Blob)],
+    tail: "",
+    key: &[],
+};
+const INCREMENT_ROWS: Insert<'static> = Insert {
+    table: "increments",
+    cols: &[("doc_id", Ty::Text), ("seq", Ty::Int), ("data", Ty::Blob)],
+    tail: "",
+    key: &[],
+};
+const FIRST_SEEN_ROWS: Insert<'static> = Insert {
+    table: "first_seen",
+    cols: &[("record_id", Ty::Text), ("at", Ty::Int)],
+    tail: "ON CONFLICT DO NOTHING",
+    key: &[],
+};
+
 /// The change log's running digest after `hash` (migration 0002).
 fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
     use sha2::{Digest, Sha256};
@@ -39,6 +60,45 @@ fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
     h.update(hash);
     h.finalize().to_vec()
 }
+
+/// A household's records in the read model's record tables, keyed by their first column (the
+/// record's id): a row of that id already there is replaced.
+fn upsert_rows(tx: &mut dyn Conn, table: &str, cols: &[(&str, Ty)], rows: Vec<Vec<Value>>) -> Result<()> {
+    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+    let tail = crate::sql::upsert_tail(&names, &names[..1]);
+    tx.defer_rows(&Insert { table, cols, tail: &tail, key: &[0] }, rows)
+}
+
+const VISIT_COLUMNS: &[(&str, Ty)] = &[
+    ("visit_id", Ty::Text),
+    ("household_id", Ty::Text),
+    ("compound_id", Ty::Text),
+    ("by_steward", Ty::Text),
+    ("at", Ty::Int),
+    ("recorded_at", Ty::Int),
+    ("method", Ty::Text),
+    ("summary", Ty::Text),
+    ("opinions", Ty::Text),
+    ("hardships", Ty::Text),
+    ("follow_up", Ty::Int),
+];
+const MUST_VISIT_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::Text),
+    ("household_id", Ty::Text),
+    ("compound_id", Ty::Text),
+    ("trigger", Ty::Text),
+    ("date", Ty::Int),
+    ("answered", Ty::Int),
+    ("answered_at", Ty::Int),
+];
+const TIMELY_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::Text),
+    ("household_id", Ty::Text),
+    ("compound_id", Ty::Text),
+    ("kind", Ty::Text),
+    ("raised_at", Ty::Int),
+    ("resolved_at", Ty::Int),
+];
 
 /// Writes a document's rows of the read model from its projection (docs/architecture.md, "The
 /// console"): in the transaction that writes the projection, so the two never disagree.
@@ -86,26 +146,9 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
             for table in ["visit_index", "must_visit_index", "timely_index"] {
                 tx.defer(&format!("DELETE FROM {table} WHERE household_id = ?1"), args![id])?;
             }
-            let ins = upsert(
-                "visit_index",
-                &[
-                    "visit_id",
-                    "household_id",
-                    "compound_id",
-                    "by_steward",
-                    "at",
-                    "recorded_at",
-                    "method",
-                    "summary",
-                    "opinions",
-                    "hardships",
-                    "follow_up",
-                ],
-                &["visit_id"],
-            );
-            for v in visits {
-                tx.defer(
-                    &ins,
+            let rows = visits
+                .iter()
+                .map(|v| {
                     args![
                         v.visit_id,
                         id,
@@ -118,25 +161,21 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
                         v.opinions,
                         v.hardships,
                         v.follow_up
-                    ],
-                )?;
-            }
-            let ins = upsert(
-                "must_visit_index",
-                &["id", "household_id", "compound_id", "trigger", "date", "answered", "answered_at"],
-                &["id"],
-            );
-            for m in must_visits {
-                tx.defer(&ins, args![m.id, id, m.compound_id, m.trigger, m.date, m.answered, m.answered_at])?;
-            }
-            let ins = upsert(
-                "timely_index",
-                &["id", "household_id", "compound_id", "kind", "raised_at", "resolved_at"],
-                &["id"],
-            );
-            for t in timely {
-                tx.defer(&ins, args![t.id, id, t.compound_id, t.kind, t.raised_at, t.resolved_at])?;
-            }
+                    ]
+                    .to_vec()
+                })
+                .collect();
+            upsert_rows(tx, "visit_index", VISIT_COLUMNS, rows)?;
+            let rows = must_visits
+                .iter()
+                .map(|m| args![m.id, id, m.compound_id, m.trigger, m.date, m.answered, m.answered_at].to_vec())
+                .collect();
+            upsert_rows(tx, "must_visit_index", MUST_VISIT_COLUMNS, rows)?;
+            let rows = timely
+                .iter()
+                .map(|t| args![t.id, id, t.compound_id, t.kind, t.raised_at, t.resolved_at].to_vec())
+                .collect();
+            upsert_rows(tx, "timely_index", TIMELY_COLUMNS, rows)?;
         }
         Rows::Issue(i) => {
             tx.defer(
@@ -407,20 +446,35 @@ struct Stored {
 }
 
 fn load_doc_in(conn: &mut dyn Conn, id: Uuid) -> Result<Option<(LoadedDoc, i64)>> {
-    // Both reads at once (one round trip to a database across a network).
-    let mut answers = conn
-        .query_many(&[
-            (
-                "SELECT d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
-                 FROM docs d LEFT JOIN projections p ON p.doc_id = d.id WHERE d.id = ?1",
-                args![id].to_vec(),
-            ),
-            ("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq", args![id].to_vec()),
-        ])?
-        .into_iter();
-    let (Some(rows), Some(increments)) = (answers.next(), answers.next()) else {
-        return Err(StorageError::Database("a query of the load went unanswered".into()));
-    };
+    let mut loaded = load_docs_in(conn, &[id])?;
+    loaded.pop().ok_or_else(|| StorageError::Database("a query of the load went unanswered".into()))
+}
+
+/// Documents with the last of their increments loaded, in the order of `ids`; each document's
+/// two reads, and every document's, asked at once (one round trip to a database across a
+/// network).
+fn load_docs_in(conn: &mut dyn Conn, ids: &[Uuid]) -> Result<Vec<Option<(LoadedDoc, i64)>>> {
+    let mut asks = Vec::with_capacity(2 * ids.len());
+    for id in ids {
+        asks.push((
+            "SELECT d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
+             FROM docs d LEFT JOIN projections p ON p.doc_id = d.id WHERE d.id = ?1",
+            args![id].to_vec(),
+        ));
+        asks.push(("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq", args![id].to_vec()));
+    }
+    let mut answers = conn.query_many(&asks)?.into_iter();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (Some(rows), Some(increments)) = (answers.next(), answers.next()) else {
+            return Err(StorageError::Database("a query of the load went unanswered".into()));
+        };
+        out.push(doc_of_rows(*id, rows, increments)?);
+    }
+    Ok(out)
+}
+
+fn doc_of_rows(id: Uuid, rows: Vec<Row>, increments: Vec<Row>) -> Result<Option<(LoadedDoc, i64)>> {
     let Some(mut row) = rows.into_iter().next() else {
         return Ok(None);
     };
@@ -875,6 +929,10 @@ impl Storage for SqlStorage {
         self.read(|c| in_snapshot(c, |c| Ok(load_doc_in(c, id)?.map(|(d, _)| d))))
     }
 
+    fn load_docs(&self, ids: &[Uuid]) -> Result<Vec<Option<LoadedDoc>>> {
+        self.read(|c| in_snapshot(c, |c| Ok(load_docs_in(c, ids)?.into_iter().map(|d| d.map(|(d, _)| d)).collect())))
+    }
+
     fn commit(&self, writes: &[DocWrite], now: Millis) -> Result<Vec<Uuid>> {
         // One write at a time (the engine's write lock): the change log's numbers are handed out
         // in commit order, and each row's chain follows the one before it.
@@ -892,11 +950,27 @@ impl Storage for SqlStorage {
                 ));
             }
             asks.push(("SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1", Vec::new()));
-            for w in writes.iter().filter(|w| w.expected_last_seq.is_some()) {
-                for (hash, _) in &w.changes {
+            let asked: Vec<(Uuid, [u8; 32])> = writes
+                .iter()
+                .filter(|w| w.expected_last_seq.is_some())
+                .flat_map(|w| w.changes.iter().map(|(hash, _)| (w.meta.id, hash.0)))
+                .collect();
+            // On PostgreSQL all of them in one query (its cost is per statement), on SQLite one
+            // lookup each: the rows answered are the (document, hash) pairs stored already.
+            let one_query = tx.dialect() == Dialect::Postgres;
+            if one_query {
+                let ids = asked.iter().map(|(d, _)| d.to_value()).collect();
+                let hashes = asked.iter().map(|(_, h)| h.to_value()).collect();
+                asks.push((
+                    "SELECT l.doc_id, l.hash FROM change_log l
+                     JOIN unnest(?1::text[], ?2::bytea[]) AS k(doc_id, hash) ON l.doc_id = k.doc_id AND l.hash = k.hash",
+                    vec![Value::List(ids), Value::List(hashes)],
+                ));
+            } else {
+                for (doc, hash) in &asked {
                     asks.push((
-                        "SELECT 1 FROM change_log WHERE doc_id = ?1 AND hash = ?2",
-                        args![w.meta.id, hash.0].to_vec(),
+                        "SELECT doc_id, hash FROM change_log WHERE doc_id = ?1 AND hash = ?2",
+                        args![doc, hash].to_vec(),
                     ));
                 }
             }
@@ -932,13 +1006,15 @@ impl Storage for SqlStorage {
             };
             // The changes already stored; and a change sent twice in this commit is stored once.
             let mut stored: HashSet<(Uuid, [u8; 32])> = HashSet::new();
-            for w in writes.iter().filter(|w| w.expected_last_seq.is_some()) {
-                for (hash, _) in &w.changes {
-                    if !answers.next().ok_or_else(unanswered)?.is_empty() {
-                        stored.insert((w.meta.id, hash.0));
-                    }
+            let lookups = if one_query { 1 } else { asked.len() };
+            for _ in 0..lookups {
+                for r in answers.next().ok_or_else(unanswered)? {
+                    stored.insert((r.get(0)?, hash_of(&r.get::<Vec<u8>>(1)?)?.0));
                 }
             }
+            let mut logged: Vec<Vec<Value>> = Vec::new();
+            let mut increments: Vec<Vec<Value>> = Vec::new();
+            let mut first_seen: Vec<Vec<Value>> = Vec::new();
             for (w, old) in writes.iter().zip(olds) {
                 let id = w.meta.id.to_string();
                 if w.expected_last_seq.is_none() {
@@ -959,12 +1035,9 @@ impl Storage for SqlStorage {
                     // one, so numbers follow the order of commits (docs/architecture.md).
                     seq += 1;
                     let chain = chain_after(chain_head.as_deref(), &hash.0);
-                    tx.defer(
-                        "INSERT INTO change_log (seq, doc_id, hash, received_at, chain) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        args![seq, id, hash.0, now, chain],
-                    )?;
+                    logged.push(args![seq, id, hash.0, now, chain].to_vec());
                     chain_head = Some(chain);
-                    tx.defer("INSERT INTO increments (doc_id, seq, data) VALUES (?1, ?2, ?3)", args![id, seq, bytes])?;
+                    increments.push(args![id, seq, bytes].to_vec());
                     added_bytes += bytes.len() as i64;
                     added += 1;
                     last = Some(seq);
@@ -996,13 +1069,11 @@ impl Storage for SqlStorage {
                     args![id, w.meta.kind.as_code(), w.meta.compound_id, new_steward, last, w.projection_json],
                 )?;
                 index_doc(tx, &id, w.meta.kind, &w.projection_json)?;
-                for r in &w.record_ids {
-                    tx.defer(
-                        "INSERT INTO first_seen (record_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                        args![r, now],
-                    )?;
-                }
+                first_seen.extend(w.record_ids.iter().map(|r| args![r, now].to_vec()));
             }
+            tx.defer_rows(&CHANGE_LOG_ROWS, logged)?;
+            tx.defer_rows(&INCREMENT_ROWS, increments)?;
+            tx.defer_rows(&FIRST_SEEN_ROWS, first_seen)?;
             Ok(())
         })?;
         Ok(outgrown)

@@ -5,18 +5,15 @@ use steward_core::time::Millis;
 
 use super::slice_filter;
 use crate::read_model::{AtHousehold, IndexedPairing, Slice};
-use crate::sql::{Conn, Value};
+use crate::sql::{Conn, Insert, Ty, Value};
 use crate::storage::Result;
 
 /// Replaces a household's cases.
 pub(super) fn index(tx: &mut dyn Conn, household: &str, cases: &[IndexedPairing]) -> Result<()> {
     tx.defer("DELETE FROM pairing_index WHERE household_id = ?1", crate::args![household])?;
-    let ins = "INSERT INTO pairing_index (household_id, id, compound_id, helper, need, description, opened_at,
-         closed_at, outcome, amount_yuan, actions, last_action_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-    for c in cases {
-        tx.defer(
-            ins,
+    let rows = cases
+        .iter()
+        .map(|c| {
             crate::args![
                 household,
                 c.id,
@@ -30,11 +27,32 @@ pub(super) fn index(tx: &mut dyn Conn, household: &str, cases: &[IndexedPairing]
                 c.amount_yuan,
                 c.actions,
                 c.last_action_at
-            ],
-        )?;
-    }
-    Ok(())
+            ]
+            .to_vec()
+        })
+        .collect();
+    tx.defer_rows(&PAIRING_ROWS, rows)
 }
+
+const PAIRING_ROWS: Insert<'static> = Insert {
+    table: "pairing_index",
+    cols: &[
+        ("household_id", Ty::Text),
+        ("id", Ty::Text),
+        ("compound_id", Ty::Text),
+        ("helper", Ty::Text),
+        ("need", Ty::Text),
+        ("description", Ty::Text),
+        ("opened_at", Ty::Int),
+        ("closed_at", Ty::Int),
+        ("outcome", Ty::Text),
+        ("amount_yuan", Ty::Int),
+        ("actions", Ty::Int),
+        ("last_action_at", Ty::Int),
+    ],
+    tail: "",
+    key: &[],
+};
 
 pub(super) fn rows(
     c: &mut dyn Conn,
