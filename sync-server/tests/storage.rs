@@ -390,6 +390,12 @@ fn commits_are_atomic_replays_change_nothing_and_the_feed_carries_each_change_on
         s.commit(&fresh, 3_000).unwrap();
         let loaded = s.load_doc(meta.id).unwrap().unwrap();
         assert_eq!(loaded.doc.get_heads(), d.get_heads(), "{}", b.name);
+        // Several at once: in the order asked, none for a document not stored.
+        let many = s.load_docs(&[other_meta.id, Uuid::new_v4(), meta.id]).unwrap();
+        let heads_of: Vec<Option<Vec<ChangeHash>>> =
+            many.iter().map(|l| l.as_ref().map(|l| l.doc.get_heads())).collect();
+        assert_eq!(heads_of, vec![Some(other.get_heads()), None, Some(d.get_heads())], "{}", b.name);
+        assert_eq!(many[2].as_ref().map(|l| l.last_seq), Some(loaded.last_seq), "{}", b.name);
         assert!(loaded.projection_json.unwrap().contains("楼道灯不亮"), "{}", b.name);
 
         let next = s.feed(p.steward.id, p.compound.id, Some(&cursor), &[]).unwrap();

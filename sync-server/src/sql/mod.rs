@@ -32,9 +32,9 @@ pub enum Value {
     Real(f64),
     Text(String),
     Blob(Vec<u8>),
-    /// A column of values sent as one array argument ([`Conn::defer_rows`] and the few
-    /// statements written for PostgreSQL alone); SQLite takes none.
-    List(Vec<Value>),
+    /// A column of values of one type sent as one array argument ([`Conn::defer_rows`] and
+    /// the few statements written for PostgreSQL alone); SQLite takes none.
+    List(Ty, Vec<Value>),
 }
 
 impl Value {
@@ -45,7 +45,7 @@ impl Value {
             Value::Real(_) => "a real",
             Value::Text(_) => "text",
             Value::Blob(_) => "bytes",
-            Value::List(_) => "a list",
+            Value::List(..) => "a list",
         }
     }
 }
@@ -348,7 +348,7 @@ impl Insert<'_> {
                 }
             }
         }
-        Ok(columns.into_iter().map(Value::List).collect())
+        Ok(self.cols.iter().zip(columns).map(|((_, ty), c)| Value::List(*ty, c)).collect())
     }
 }
 

@@ -29,7 +29,7 @@ use futures_util::TryStreamExt;
 use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Statement};
 
-use super::{numbered_placeholders, Conn, Dialect, Engine, Insert, Row, Value};
+use super::{numbered_placeholders, Conn, Dialect, Engine, Insert, Row, Ty, Value};
 use crate::storage::{Result, StorageError};
 
 const MIGRATIONS: &[&str] = &[include_str!("../pg_migrations/0001_schema.sql")];
@@ -79,7 +79,7 @@ impl ToSql for Value {
             Value::Text(s) => s.as_str().to_sql(ty, out),
             Value::Blob(b) => b.as_slice().to_sql(ty, out),
             // Each element as the array's member type (an array is all the statement takes).
-            Value::List(items) => match ty.kind() {
+            Value::List(_, items) => match ty.kind() {
                 Kind::Array(_) => items.to_sql(ty, out),
                 _ => Err(format!("a list cannot be sent as {ty}").into()),
             },
@@ -130,11 +130,43 @@ struct PgConn<'a> {
     c: &'a Client,
     statements: &'a mut HashMap<String, Statement>,
     /// Deferred statements ([`Conn::defer`]), sent together by [`PgConn::flush`].
-    pending: Vec<(Statement, Vec<Value>)>,
+    pending: Vec<(Stmt, Vec<Value>)>,
+}
+
+/// A statement as sent: prepared once and kept, or parsed and planned each time.
+#[derive(Clone)]
+enum Stmt {
+    Prepared(Statement),
+    /// A read over lists (`Value::List`) is planned for the lists it is given: a plan kept
+    /// from when a table was small (a new database) scans it whole for ever after, where one
+    /// index lookup a list member is what is wanted (`docs/performance.md`). An insert over
+    /// lists scans nothing (a conflict is found through the unique index), so it is prepared.
+    Planned(String),
+}
+
+/// The type a value is sent as in a statement planned each time.
+fn type_of(v: &Value) -> Type {
+    match v {
+        Value::Int(_) => Type::INT8,
+        Value::Real(_) => Type::FLOAT8,
+        Value::Text(_) | Value::Null => Type::TEXT,
+        Value::Blob(_) => Type::BYTEA,
+        Value::List(Ty::Int, _) => Type::INT8_ARRAY,
+        Value::List(Ty::Text, _) => Type::TEXT_ARRAY,
+        Value::List(Ty::Blob, _) => Type::BYTEA_ARRAY,
+    }
 }
 
 impl PgConn<'_> {
-    fn statement(&mut self, sql: &str) -> Result<Statement> {
+    fn statement(&mut self, sql: &str, args: &[Value]) -> Result<Stmt> {
+        let insert = sql.trim_start().starts_with("INSERT");
+        if !insert && args.iter().any(|a| matches!(a, Value::List(..))) {
+            return Ok(Stmt::Planned(numbered_placeholders(sql)));
+        }
+        self.prepared(sql).map(Stmt::Prepared)
+    }
+
+    fn prepared(&mut self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
@@ -162,27 +194,32 @@ impl PgConn<'_> {
         let pending = std::mem::take(&mut self.pending);
         let c = self.c;
         let deferred = pending.iter().map(|(stmt, args)| Ask::Count(stmt, args));
-        let steps: Vec<Step<'_>> =
-            deferred
-                .chain(asks.iter().copied())
-                .map(|ask| -> Step<'_> {
-                    match ask {
-                        Ask::Count(stmt, args) => Box::pin(async move {
-                            c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err)
-                        }),
-                        Ask::Rows(stmt, args) => Box::pin(async move {
-                            let rows: Vec<tokio_postgres::Row> = c
-                                .query_raw(stmt, args.iter())
-                                .await
-                                .map_err(db_err)?
-                                .try_collect()
-                                .await
-                                .map_err(db_err)?;
-                            rows.iter().map(row_of).collect::<Result<Vec<Row>>>().map(Answer::Rows)
-                        }),
+        let steps: Vec<Step<'_>> = deferred
+            .chain(asks.iter().copied())
+            .map(|ask| -> Step<'_> {
+                match ask {
+                    Ask::Count(Stmt::Prepared(stmt), args) => {
+                        Box::pin(
+                            async move { c.execute_raw(stmt, args.iter()).await.map(Answer::Count).map_err(db_err) },
+                        )
                     }
-                })
-                .collect();
+                    Ask::Count(Stmt::Planned(sql), args) => Box::pin(async move {
+                        let typed: Vec<(&(dyn ToSql + Sync), Type)> =
+                            args.iter().map(|a| (a as &(dyn ToSql + Sync), type_of(a))).collect();
+                        c.execute_typed(sql, &typed).await.map(Answer::Count).map_err(db_err)
+                    }),
+                    Ask::Rows(stmt, args) => Box::pin(async move {
+                        let stream = match stmt {
+                            Stmt::Prepared(s) => c.query_raw(s, args.iter()).await,
+                            Stmt::Planned(sql) => c.query_typed_raw(sql, args.iter().map(|a| (a, type_of(a)))).await,
+                        };
+                        let rows: Vec<tokio_postgres::Row> =
+                            stream.map_err(db_err)?.try_collect().await.map_err(db_err)?;
+                        rows.iter().map(row_of).collect::<Result<Vec<Row>>>().map(Answer::Rows)
+                    }),
+                }
+            })
+            .collect();
         let mut answers = block_on(in_order(steps))?;
         Ok(answers.split_off(pending.len()))
     }
@@ -191,8 +228,8 @@ impl PgConn<'_> {
 /// One statement of a pipeline and what it answers.
 #[derive(Clone, Copy)]
 enum Ask<'a> {
-    Count(&'a Statement, &'a [Value]),
-    Rows(&'a Statement, &'a [Value]),
+    Count(&'a Stmt, &'a [Value]),
+    Rows(&'a Stmt, &'a [Value]),
 }
 
 enum Answer {
@@ -244,7 +281,7 @@ impl Conn for PgConn<'_> {
     }
 
     fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, args)?;
         match self.pipeline(&[Ask::Count(&stmt, args)])?.pop() {
             Some(Answer::Count(n)) => Ok(n),
             _ => Err(unexpected()),
@@ -252,7 +289,7 @@ impl Conn for PgConn<'_> {
     }
 
     fn defer(&mut self, sql: &str, args: &[Value]) -> Result<()> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, args)?;
         self.pending.push((stmt, args.to_vec()));
         Ok(())
     }
@@ -266,7 +303,7 @@ impl Conn for PgConn<'_> {
     }
 
     fn query(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, args)?;
         match self.pipeline(&[Ask::Rows(&stmt, args)])?.pop() {
             Some(Answer::Rows(rows)) => Ok(rows),
             _ => Err(unexpected()),
@@ -274,7 +311,7 @@ impl Conn for PgConn<'_> {
     }
 
     fn query_many(&mut self, queries: &[(&str, Vec<Value>)]) -> Result<Vec<Vec<Row>>> {
-        let stmts = queries.iter().map(|(sql, _)| self.statement(sql)).collect::<Result<Vec<_>>>()?;
+        let stmts = queries.iter().map(|(sql, args)| self.statement(sql, args)).collect::<Result<Vec<_>>>()?;
         let asks: Vec<Ask<'_>> = stmts.iter().zip(queries).map(|(stmt, (_, args))| Ask::Rows(stmt, args)).collect();
         self.pipeline(&asks)?
             .into_iter()

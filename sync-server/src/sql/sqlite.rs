@@ -52,7 +52,7 @@ impl From<rusqlite::Error> for StorageError {
 impl rusqlite::ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(match self {
-            Value::List(_) => {
+            Value::List(..) => {
                 return Err(rusqlite::Error::ToSqlConversionFailure("SQLite takes no list as an argument".into()))
             }
             Value::Null => ValueRef::Null,

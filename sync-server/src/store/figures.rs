@@ -4,33 +4,9 @@
 use steward_core::time::Millis;
 
 use super::slice_filter;
-use crate::read_model::{IndexedOpinion, Slice};
-use crate::sql::{Conn, Insert, Ty, Value};
+use crate::read_model::Slice;
+use crate::sql::{Conn, Value};
 use crate::storage::Result;
-
-const OPINION_ROWS: Insert<'static> = Insert {
-    table: "opinion_index",
-    cols: &[
-        ("visit_id", Ty::Text),
-        ("n", Ty::Int),
-        ("household_id", Ty::Text),
-        ("compound_id", Ty::Text),
-        ("at", Ty::Int),
-        ("category", Ty::Text),
-    ],
-    tail: "ON CONFLICT DO NOTHING",
-    key: &[],
-};
-
-/// Replaces a household's opinions.
-pub(super) fn index_opinions(tx: &mut dyn Conn, household: &str, opinions: &[IndexedOpinion]) -> Result<()> {
-    tx.defer("DELETE FROM opinion_index WHERE household_id = ?1", crate::args![household])?;
-    let rows = opinions
-        .iter()
-        .map(|o| crate::args![o.visit_id, o.n, household, o.compound_id, o.at, o.category].to_vec())
-        .collect();
-    tx.defer_rows(&OPINION_ROWS, rows)
-}
 
 pub(super) fn opinion_counts(c: &mut dyn Conn, slice: &Slice, from: Millis, to: Millis) -> Result<Vec<(String, u32)>> {
     let mut args: Vec<Value> = vec![from.into(), to.into()];

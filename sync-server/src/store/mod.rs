@@ -21,6 +21,7 @@ use crate::storage::*;
 mod campaigns;
 mod evaluation;
 mod figures;
+mod household_rows;
 mod households;
 mod meetings;
 mod pairing;
@@ -28,8 +29,12 @@ mod scoring;
 mod selection;
 mod teams;
 
+use household_rows::HouseholdRows;
+
 /// Increments must reach this many before a compaction is considered.
 const COMPACT_MIN_INCREMENTS: i64 = 16;
+/// Households whose read-model rows a rebuild writes together.
+const REBUILD_BATCH: usize = 256;
 
 /// A commit's rows of the change log, its increments and the records it saw first, each sent as
 /// one statement where the engine can ([`Conn::defer_rows`]).
@@ -44,6 +49,36 @@ const INCREMENT_ROWS: Insert<'static> = Insert {
     cols: &[("doc_id", Ty::Text), ("seq", Ty::Int), ("data", Ty::Blob)],
     tail: "",
     key: &[],
+};
+const NEW_DOC_ROWS: Insert<'static> = Insert {
+    table: "docs",
+    cols: &[
+        ("id", Ty::Text),
+        ("kind", Ty::Text),
+        ("compound_id", Ty::Text),
+        ("steward_id", Ty::Text),
+        ("snapshot", Ty::Blob),
+        ("last_seq", Ty::Int),
+        ("scope_seq", Ty::Int),
+        ("created_at", Ty::Int),
+    ],
+    // The numbers are set by the update that follows.
+    tail: "",
+    key: &[],
+};
+const PROJECTION_ROWS: Insert<'static> = Insert {
+    table: "projections",
+    cols: &[
+        ("doc_id", Ty::Text),
+        ("kind", Ty::Text),
+        ("compound_id", Ty::Text),
+        ("steward_id", Ty::Text),
+        ("seq", Ty::Int),
+        ("json", Ty::Text),
+    ],
+    tail:
+        "ON CONFLICT (doc_id) DO UPDATE SET steward_id = excluded.steward_id, seq = excluded.seq, json = excluded.json",
+    key: &[0],
 };
 const FIRST_SEEN_ROWS: Insert<'static> = Insert {
     table: "first_seen",
@@ -61,92 +96,37 @@ fn chain_after(prev: Option<&[u8]>, hash: &[u8]) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
-/// A household's records in the read model's record tables, keyed by their first column (the
-/// record's id): a row of that id already there is replaced.
-fn upsert_rows(tx: &mut dyn Conn, table: &str, cols: &[(&str, Ty)], rows: Vec<Vec<Value>>) -> Result<()> {
-    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-    let tail = crate::sql::upsert_tail(&names, &names[..1]);
-    tx.defer_rows(&Insert { table, cols, tail: &tail, key: &[0] }, rows)
-}
-
-const VISIT_COLUMNS: &[(&str, Ty)] = &[
-    ("visit_id", Ty::Text),
-    ("household_id", Ty::Text),
-    ("compound_id", Ty::Text),
-    ("by_steward", Ty::Text),
-    ("at", Ty::Int),
-    ("recorded_at", Ty::Int),
-    ("method", Ty::Text),
-    ("summary", Ty::Text),
-    ("opinions", Ty::Text),
-    ("hardships", Ty::Text),
-    ("follow_up", Ty::Int),
-];
-const MUST_VISIT_COLUMNS: &[(&str, Ty)] = &[
-    ("id", Ty::Text),
-    ("household_id", Ty::Text),
-    ("compound_id", Ty::Text),
-    ("trigger", Ty::Text),
-    ("date", Ty::Int),
-    ("answered", Ty::Int),
-    ("answered_at", Ty::Int),
-];
-const TIMELY_COLUMNS: &[(&str, Ty)] = &[
-    ("id", Ty::Text),
-    ("household_id", Ty::Text),
-    ("compound_id", Ty::Text),
-    ("kind", Ty::Text),
-    ("raised_at", Ty::Int),
-    ("resolved_at", Ty::Int),
-];
-
 /// Writes a document's rows of the read model from its projection (docs/architecture.md, "The
-/// console"): in the transaction that writes the projection, so the two never disagree.
-fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) -> Result<()> {
+/// console"): in the transaction that writes the projection, so the two never disagree. A
+/// household's rows go into `households`, written with the others of the transaction.
+fn index_doc(
+    tx: &mut dyn Conn,
+    households: &mut HouseholdRows,
+    id: &str,
+    kind: DocKind,
+    projection_json: &str,
+) -> Result<()> {
     let rows = Rows::of_json(projection_json)
         .ok_or_else(|| StorageError::Invalid(format!("a {}'s projection does not read as one", kind.as_code())))?;
     match rows {
         Rows::Household { summary: h, visits, must_visits, timely, pairing, opinions } => {
-            pairing::index(tx, id, &pairing)?;
-            figures::index_opinions(tx, id, &opinions)?;
-            tx.defer(
-                &upsert(
-                    "household_index",
-                    &[
-                        "doc_id",
-                        "compound_id",
-                        "steward_id",
-                        "head_name",
-                        "address",
-                        "address_key",
-                        "party_member",
-                        "key_service",
-                        "open_must_visits",
-                        "visits",
-                        "last_visit_at",
-                        "profile_complete",
-                    ],
-                    &["doc_id"],
-                ),
-                args![
-                    h.id,
-                    h.compound_id,
-                    h.steward_id,
-                    h.head_name,
-                    h.address,
-                    h.address_key(),
-                    h.party_member,
-                    h.key_service_column(),
-                    h.open_must_visits,
-                    h.visits,
-                    h.last_visit_at,
-                    h.profile_complete,
-                ],
-            )?;
-            for table in ["visit_index", "must_visit_index", "timely_index"] {
-                tx.defer(&format!("DELETE FROM {table} WHERE household_id = ?1"), args![id])?;
-            }
-            let rows = visits
+            let mut rows: [Vec<Vec<Value>>; 6] = Default::default();
+            rows[household_rows::SUMMARY] = vec![args![
+                h.id,
+                h.compound_id,
+                h.steward_id,
+                h.head_name,
+                h.address,
+                h.address_key(),
+                h.party_member,
+                h.key_service_column(),
+                h.open_must_visits,
+                h.visits,
+                h.last_visit_at,
+                h.profile_complete,
+            ]
+            .to_vec()];
+            rows[household_rows::VISITS] = visits
                 .iter()
                 .map(|v| {
                     args![
@@ -165,17 +145,37 @@ fn index_doc(tx: &mut dyn Conn, id: &str, kind: DocKind, projection_json: &str) 
                     .to_vec()
                 })
                 .collect();
-            upsert_rows(tx, "visit_index", VISIT_COLUMNS, rows)?;
-            let rows = must_visits
+            rows[household_rows::MUST_VISITS] = must_visits
                 .iter()
                 .map(|m| args![m.id, id, m.compound_id, m.trigger, m.date, m.answered, m.answered_at].to_vec())
                 .collect();
-            upsert_rows(tx, "must_visit_index", MUST_VISIT_COLUMNS, rows)?;
-            let rows = timely
+            rows[household_rows::TIMELY] = timely
                 .iter()
                 .map(|t| args![t.id, id, t.compound_id, t.kind, t.raised_at, t.resolved_at].to_vec())
                 .collect();
-            upsert_rows(tx, "timely_index", TIMELY_COLUMNS, rows)?;
+            rows[household_rows::PAIRING] = pairing
+                .iter()
+                .map(|c| {
+                    args![
+                        id,
+                        c.id,
+                        c.compound_id,
+                        c.helper,
+                        c.need,
+                        c.description,
+                        c.opened_at,
+                        c.closed_at,
+                        c.outcome,
+                        c.amount_yuan,
+                        c.actions,
+                        c.last_action_at
+                    ]
+                    .to_vec()
+                })
+                .collect();
+            rows[household_rows::OPINIONS] =
+                opinions.iter().map(|o| args![o.visit_id, o.n, id, o.compound_id, o.at, o.category].to_vec()).collect();
+            households.add(id, rows);
         }
         Rows::Issue(i) => {
             tx.defer(
@@ -270,6 +270,7 @@ fn fill_read_model(engine: &dyn Engine) -> Result<()> {
         for table in READ_MODEL_TABLES {
             tx.execute(&format!("DELETE FROM {table}"), args![])?;
         }
+        let mut households = HouseholdRows::new();
         let rows: Vec<(String, String, String)> = tx.query_map(
             "SELECT doc_id, kind, json FROM projections",
             args![],
@@ -279,9 +280,13 @@ fn fill_read_model(engine: &dyn Engine) -> Result<()> {
             // A projection that does not read is skipped here, as the reports always skipped it.
             let Some(kind) = DocKind::from_code(&kind) else { continue };
             if Rows::of_json(&json).is_some() {
-                index_doc(tx, &id, kind, &json)?;
+                index_doc(tx, &mut households, &id, kind, &json)?;
+                if households.len() >= REBUILD_BATCH {
+                    households.write(tx)?;
+                }
             }
         }
+        households.write(tx)?;
         tx.execute(
             &upsert("server_meta", &["key", "value"], &["key"]),
             args!["read_model", crate::read_model::VERSION.to_string()],
@@ -435,6 +440,30 @@ impl SqlStorage {
     }
 }
 
+/// What a commit changes in a document's row.
+struct DocUpdate {
+    id: String,
+    last: i64,
+    steward: Option<String>,
+    bytes: i64,
+    added: i64,
+    reassigned: bool,
+}
+
+/// Moves the documents' rows on: their last change, steward, increment sizes, and where the
+/// steward's scope begins when reassigned. A statement a document, by its key (on PostgreSQL
+/// one `UPDATE … FROM unnest(…)` took more of its CPU than these, `docs/performance.md`).
+fn update_docs(tx: &mut dyn Conn, updates: Vec<DocUpdate>) -> Result<()> {
+    for u in updates {
+        tx.defer(
+            "UPDATE docs SET last_seq = ?2, steward_id = ?3, inc_bytes = inc_bytes + ?4, inc_count = inc_count + ?5,
+             scope_seq = CASE WHEN ?6 <> 0 THEN ?2 ELSE scope_seq END WHERE id = ?1",
+            args![u.id, u.last, u.steward, u.bytes, u.added, u.reassigned],
+        )?;
+    }
+    Ok(())
+}
+
 /// A document's row as a commit finds it (all zero for a new one).
 #[derive(Default)]
 struct Stored {
@@ -454,28 +483,39 @@ fn load_doc_in(conn: &mut dyn Conn, id: Uuid) -> Result<Option<(LoadedDoc, i64)>
 /// two reads, and every document's, asked at once (one round trip to a database across a
 /// network).
 fn load_docs_in(conn: &mut dyn Conn, ids: &[Uuid]) -> Result<Vec<Option<(LoadedDoc, i64)>>> {
-    let mut asks = Vec::with_capacity(2 * ids.len());
-    for id in ids {
-        asks.push((
-            "SELECT d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
-             FROM docs d LEFT JOIN projections p ON p.doc_id = d.id WHERE d.id = ?1",
-            args![id].to_vec(),
-        ));
-        asks.push(("SELECT seq, data FROM increments WHERE doc_id = ?1 ORDER BY seq", args![id].to_vec()));
+    const DOC: &str = "SELECT d.id, d.kind, d.compound_id, d.steward_id, d.snapshot, d.last_seq, p.json
+         FROM docs d LEFT JOIN projections p ON p.doc_id = d.id";
+    const INCREMENTS: &str = "SELECT doc_id, seq, data FROM increments";
+    // A lookup a document, each by its key (a plan that cannot go stale), all in one round trip.
+    let asks: Vec<(String, Vec<Value>)> = ids
+        .iter()
+        .flat_map(|id| {
+            [
+                (format!("{DOC} WHERE d.id = ?1"), args![id].to_vec()),
+                (format!("{INCREMENTS} WHERE doc_id = ?1 ORDER BY seq"), args![id].to_vec()),
+            ]
+        })
+        .collect();
+    let asks: Vec<(&str, Vec<Value>)> = asks.iter().map(|(sql, a)| (sql.as_str(), a.clone())).collect();
+    // Each answer's rows, keyed by the document they are of (their first column).
+    let mut docs: HashMap<Uuid, Row> = HashMap::new();
+    let mut incs: HashMap<Uuid, Vec<Row>> = HashMap::new();
+    for (i, rows) in conn.query_many(&asks)?.into_iter().enumerate() {
+        for Row(mut values) in rows {
+            let id = Row(vec![values.remove(0)]).get::<Uuid>(0)?;
+            // The answers alternate: a document, then its increments.
+            if i % 2 == 0 {
+                docs.insert(id, Row(values));
+            } else {
+                incs.entry(id).or_default().push(Row(values));
+            }
+        }
     }
-    let mut answers = conn.query_many(&asks)?.into_iter();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let (Some(rows), Some(increments)) = (answers.next(), answers.next()) else {
-            return Err(StorageError::Database("a query of the load went unanswered".into()));
-        };
-        out.push(doc_of_rows(*id, rows, increments)?);
-    }
-    Ok(out)
+    ids.iter().map(|id| doc_of_rows(*id, docs.remove(id), incs.remove(id).unwrap_or_default())).collect()
 }
 
-fn doc_of_rows(id: Uuid, rows: Vec<Row>, increments: Vec<Row>) -> Result<Option<(LoadedDoc, i64)>> {
-    let Some(mut row) = rows.into_iter().next() else {
+fn doc_of_rows(id: Uuid, row: Option<Row>, increments: Vec<Row>) -> Result<Option<(LoadedDoc, i64)>> {
+    let Some(mut row) = row else {
         return Ok(None);
     };
     let meta = meta_from_row(id.to_string(), row.get(0)?, row.get(1)?, row.get(2)?)?;
@@ -942,29 +982,30 @@ impl Storage for SqlStorage {
             // Everything the commit needs to know, asked at once (one round trip to a database
             // across a network): each document's stored version and steward, the change log's
             // end, and which of the changes to documents already stored are stored already.
+            // Which changes are stored already: on PostgreSQL, whose cost is per statement, one
+            // query joining the log to the list; on SQLite one lookup a change (a function call).
+            let pg = tx.dialect() == Dialect::Postgres;
             let mut asks: Vec<(&str, Vec<Value>)> = Vec::new();
             for w in writes {
                 asks.push((
-                    "SELECT last_seq, steward_id, inc_count, inc_bytes, length(snapshot) FROM docs WHERE id = ?1",
+                    "SELECT id, last_seq, steward_id, inc_count, inc_bytes, length(snapshot) FROM docs WHERE id = ?1",
                     args![w.meta.id].to_vec(),
                 ));
             }
             asks.push(("SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1", Vec::new()));
+            // The rows answered are the (document, hash) pairs stored already.
             let asked: Vec<(Uuid, [u8; 32])> = writes
                 .iter()
                 .filter(|w| w.expected_last_seq.is_some())
                 .flat_map(|w| w.changes.iter().map(|(hash, _)| (w.meta.id, hash.0)))
                 .collect();
-            // On PostgreSQL all of them in one query (its cost is per statement), on SQLite one
-            // lookup each: the rows answered are the (document, hash) pairs stored already.
-            let one_query = tx.dialect() == Dialect::Postgres;
-            if one_query {
+            if pg {
                 let ids = asked.iter().map(|(d, _)| d.to_value()).collect();
                 let hashes = asked.iter().map(|(_, h)| h.to_value()).collect();
                 asks.push((
                     "SELECT l.doc_id, l.hash FROM change_log l
                      JOIN unnest(?1::text[], ?2::bytea[]) AS k(doc_id, hash) ON l.doc_id = k.doc_id AND l.hash = k.hash",
-                    vec![Value::List(ids), Value::List(hashes)],
+                    vec![Value::List(Ty::Text, ids), Value::List(Ty::Blob, hashes)],
                 ));
             } else {
                 for (doc, hash) in &asked {
@@ -975,30 +1016,31 @@ impl Storage for SqlStorage {
                 }
             }
             let mut answers = tx.query_many(&asks)?.into_iter();
+            let unanswered = || StorageError::Database("a query of the commit went unanswered".into());
+            let mut found: HashMap<Uuid, Stored> = HashMap::new();
+            for _ in writes {
+                for r in answers.next().ok_or_else(unanswered)? {
+                    let stored = Stored {
+                        last_seq: r.get(1)?,
+                        steward_id: r.get(2)?,
+                        inc_count: r.get(3)?,
+                        inc_bytes: r.get(4)?,
+                        snapshot_bytes: r.get(5)?,
+                    };
+                    found.insert(r.get(0)?, stored);
+                }
+            }
             let mut conflicts = Vec::new();
-            let mut olds = Vec::with_capacity(writes.len());
-            for (w, rows) in writes.iter().zip(answers.by_ref()) {
-                let current = match rows.first() {
-                    Some(r) => Some(Stored {
-                        last_seq: r.get(0)?,
-                        steward_id: r.get(1)?,
-                        inc_count: r.get(2)?,
-                        inc_bytes: r.get(3)?,
-                        snapshot_bytes: r.get(4)?,
-                    }),
-                    None => None,
-                };
-                match (&current, w.expected_last_seq) {
+            for w in writes {
+                match (found.get(&w.meta.id), w.expected_last_seq) {
                     (None, None) => {}
                     (Some(stored), Some(expected)) if stored.last_seq == expected => {}
                     _ => conflicts.push(w.meta.id),
                 }
-                olds.push(current.unwrap_or_default());
             }
             if !conflicts.is_empty() {
                 return Err(StorageError::Conflict(conflicts));
             }
-            let unanswered = || StorageError::Database("a query of the commit went unanswered".into());
             let end = answers.next().ok_or_else(unanswered)?;
             let (mut seq, mut chain_head): (i64, Option<Vec<u8>>) = match end.first() {
                 Some(r) => (r.get(0)?, r.get(1)?),
@@ -1006,23 +1048,28 @@ impl Storage for SqlStorage {
             };
             // The changes already stored; and a change sent twice in this commit is stored once.
             let mut stored: HashSet<(Uuid, [u8; 32])> = HashSet::new();
-            let lookups = if one_query { 1 } else { asked.len() };
-            for _ in 0..lookups {
+            for _ in 0..if pg { 1 } else { asked.len() } {
                 for r in answers.next().ok_or_else(unanswered)? {
                     stored.insert((r.get(0)?, hash_of(&r.get::<Vec<u8>>(1)?)?.0));
                 }
             }
+            // Every write is gathered and sent at the end, a statement a table where the engine
+            // can (docs/architecture.md, "Few statements").
+            let mut new_docs: Vec<Vec<Value>> = Vec::new();
+            let mut updates: Vec<DocUpdate> = Vec::new();
+            let mut projections: Vec<Vec<Value>> = Vec::new();
             let mut logged: Vec<Vec<Value>> = Vec::new();
             let mut increments: Vec<Vec<Value>> = Vec::new();
             let mut first_seen: Vec<Vec<Value>> = Vec::new();
-            for (w, old) in writes.iter().zip(olds) {
+            let mut households = HouseholdRows::new();
+            for w in writes {
+                let old = found.get(&w.meta.id);
                 let id = w.meta.id.to_string();
                 if w.expected_last_seq.is_none() {
-                    tx.defer(
-                        "INSERT INTO docs (id, kind, compound_id, steward_id, snapshot, last_seq, scope_seq, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?6, 0, 0, ?5)",
-                        args![id, w.meta.kind.as_code(), w.meta.compound_id, w.meta.steward_id, now, Value::Blob(Vec::new())],
-                    )?;
+                    new_docs.push(
+                        args![id, w.meta.kind.as_code(), w.meta.compound_id, w.meta.steward_id, Value::Blob(Vec::new()), 0i64, 0i64, now]
+                            .to_vec(),
+                    );
                 }
                 let mut last = None;
                 let mut added_bytes = 0i64;
@@ -1043,37 +1090,44 @@ impl Storage for SqlStorage {
                     last = Some(seq);
                 }
                 let Some(last) = last else { continue };
-                if old.inc_count + added >= COMPACT_MIN_INCREMENTS && old.inc_bytes + added_bytes > old.snapshot_bytes {
+                let (old_count, old_bytes, snapshot_bytes) =
+                    old.map(|o| (o.inc_count, o.inc_bytes, o.snapshot_bytes)).unwrap_or_default();
+                if old_count + added >= COMPACT_MIN_INCREMENTS && old_bytes + added_bytes > snapshot_bytes {
                     outgrown.push(w.meta.id);
                 }
-                let old_steward = old.steward_id;
+                let old_steward = old.and_then(|o| o.steward_id.as_deref()).filter(|s| !s.is_empty());
                 let new_steward = w.meta.steward_id.map(|s| s.to_string());
-                let reassigned = w.expected_last_seq.is_some()
-                    && old_steward.as_deref().filter(|s| !s.is_empty()) != new_steward.as_deref();
-                tx.defer(
-                    "UPDATE docs SET last_seq = ?2, steward_id = ?3, inc_bytes = inc_bytes + ?4, inc_count = inc_count + ?5,
-                     scope_seq = CASE WHEN ?6 <> 0 THEN ?2 ELSE scope_seq END WHERE id = ?1",
-                    args![id, last, new_steward, added_bytes, added, reassigned as i64],
-                )?;
+                let reassigned = w.expected_last_seq.is_some() && old_steward != new_steward.as_deref();
                 if reassigned {
-                    if let Some(old) = old_steward.filter(|s| !s.is_empty()) {
+                    if let Some(old) = old_steward {
                         tx.defer(
                             "INSERT INTO revocations (steward_id, doc_id, seq) VALUES (?1, ?2, ?3)",
                             args![old, id, last],
                         )?;
                     }
                 }
-                tx.defer(
-                    "INSERT INTO projections (doc_id, kind, compound_id, steward_id, seq, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT(doc_id) DO UPDATE SET steward_id = excluded.steward_id, seq = excluded.seq, json = excluded.json",
-                    args![id, w.meta.kind.as_code(), w.meta.compound_id, new_steward, last, w.projection_json],
-                )?;
-                index_doc(tx, &id, w.meta.kind, &w.projection_json)?;
+                // Sent after the new documents' rows are inserted (at the end).
+                updates.push(DocUpdate {
+                    id: id.clone(),
+                    last,
+                    steward: new_steward.clone(),
+                    bytes: added_bytes,
+                    added,
+                    reassigned,
+                });
+                projections.push(
+                    args![id, w.meta.kind.as_code(), w.meta.compound_id, new_steward, last, w.projection_json].to_vec(),
+                );
+                index_doc(tx, &mut households, &id, w.meta.kind, &w.projection_json)?;
                 first_seen.extend(w.record_ids.iter().map(|r| args![r, now].to_vec()));
             }
+            tx.defer_rows(&NEW_DOC_ROWS, new_docs)?;
+            update_docs(tx, updates)?;
+            tx.defer_rows(&PROJECTION_ROWS, projections)?;
             tx.defer_rows(&CHANGE_LOG_ROWS, logged)?;
             tx.defer_rows(&INCREMENT_ROWS, increments)?;
             tx.defer_rows(&FIRST_SEEN_ROWS, first_seen)?;
+            households.write(tx)?;
             Ok(())
         })?;
         Ok(outgrown)

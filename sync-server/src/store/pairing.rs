@@ -5,54 +5,8 @@ use steward_core::time::Millis;
 
 use super::slice_filter;
 use crate::read_model::{AtHousehold, IndexedPairing, Slice};
-use crate::sql::{Conn, Insert, Ty, Value};
+use crate::sql::{Conn, Value};
 use crate::storage::Result;
-
-/// Replaces a household's cases.
-pub(super) fn index(tx: &mut dyn Conn, household: &str, cases: &[IndexedPairing]) -> Result<()> {
-    tx.defer("DELETE FROM pairing_index WHERE household_id = ?1", crate::args![household])?;
-    let rows = cases
-        .iter()
-        .map(|c| {
-            crate::args![
-                household,
-                c.id,
-                c.compound_id,
-                c.helper,
-                c.need,
-                c.description,
-                c.opened_at,
-                c.closed_at,
-                c.outcome,
-                c.amount_yuan,
-                c.actions,
-                c.last_action_at
-            ]
-            .to_vec()
-        })
-        .collect();
-    tx.defer_rows(&PAIRING_ROWS, rows)
-}
-
-const PAIRING_ROWS: Insert<'static> = Insert {
-    table: "pairing_index",
-    cols: &[
-        ("household_id", Ty::Text),
-        ("id", Ty::Text),
-        ("compound_id", Ty::Text),
-        ("helper", Ty::Text),
-        ("need", Ty::Text),
-        ("description", Ty::Text),
-        ("opened_at", Ty::Int),
-        ("closed_at", Ty::Int),
-        ("outcome", Ty::Text),
-        ("amount_yuan", Ty::Int),
-        ("actions", Ty::Int),
-        ("last_action_at", Ty::Int),
-    ],
-    tail: "",
-    key: &[],
-};
 
 pub(super) fn rows(
     c: &mut dyn Conn,
